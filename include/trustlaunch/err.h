@@ -1,0 +1,74 @@
+/* Error and reason codes of libtrustlaunch: one enum, 0 = ok, negative = error.
+ * Each code has a stable name (`area.reason`, for scripts and the API) and a sentence
+ * (for people); both come from err.c. */
+#ifndef TRUSTLAUNCH_ERR_H
+#define TRUSTLAUNCH_ERR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TL_MUST_CHECK __attribute__((warn_unused_result))
+
+enum tl_err {
+	TL_OK = 0,
+	TL_E_NOMEM = -1,
+	TL_E_TRUNCATED = -2,
+	TL_E_TRAILING = -3,
+	TL_E_ARG = -4,
+	TL_E_IO = -5,
+	TL_E_CRYPTO = -6,
+	TL_E_UNSUPPORTED = -7,
+
+	/* structure of the TCG event log */
+	TL_E_LOG_EMPTY = -100,
+	TL_E_LOG_TOO_LARGE = -101,
+	TL_E_LOG_TRUNCATED = -102,
+	TL_E_LOG_FIRST_NOT_SPECID = -103,
+	TL_E_LOG_SPECID_MALFORMED = -104,
+	TL_E_LOG_SPECID_NO_ALGS = -105,
+	TL_E_LOG_SPECID_DUP_ALG = -106,
+	TL_E_LOG_SPECID_DIGEST_SIZE = -107,
+	TL_E_LOG_SPECID_TOO_MANY_ALGS = -108,
+	TL_E_LOG_DIGEST_COUNT = -109,
+	TL_E_LOG_DIGEST_ALG = -110,
+	TL_E_LOG_EVENT_SIZE = -111,
+	TL_E_LOG_PCR_INDEX = -112,
+	TL_E_LOG_NOACTION_DIGEST = -113,
+	TL_E_LOG_TOO_MANY_EVENTS = -114,
+	TL_E_LOG_SPECID_REPEATED = -115,
+
+	/* rules on what the log says (facts) */
+	TL_E_SEP_DATA = -200,
+	TL_E_SEP_DIGEST = -201,
+	TL_E_SEP_DUPLICATE = -202,
+	TL_E_EVENT_UNKNOWN = -203,
+	TL_E_EVENT_UNUSED = -204,
+	TL_E_VAR_MALFORMED = -205,
+	TL_E_VAR_DIGEST = -206,
+	TL_E_VAR_DUPLICATE = -207,
+	TL_E_VAR_AFTER_SEP = -208,
+	TL_E_SB_LENGTH = -209,
+	TL_E_SB_MISSING = -210,
+	TL_E_ESL_MALFORMED = -211,
+	TL_E_DEBUG_MODE = -212,
+	TL_E_GRUB_DIGEST = -213,
+	TL_E_EVENT_MALFORMED = -214,
+	TL_E_PCR_NOT_TRUSTED = -215,
+
+	/* replay compared with expected values */
+	TL_E_PCR_MISMATCH = -300,
+};
+
+/* Stable machine name, e.g. "tcglog.digest_count_mismatch"; never NULL. */
+const char *tl_err_name(int err);
+/* One sentence a person understands; never NULL. */
+const char *tl_err_msg(int err);
+
+/* Where a parse failed: the byte offset into the input and the event number. */
+struct tl_diag {
+	int err;
+	size_t offset;
+	uint32_t event;
+};
+
+#endif

@@ -1,0 +1,18 @@
+/* Every maximum libtrustlaunch enforces on untrusted input, in one place. */
+#ifndef TRUSTLAUNCH_LIMITS_H
+#define TRUSTLAUNCH_LIMITS_H
+
+/* TCG event log */
+#define TL_MAX_LOG_SIZE (4u * 1024u * 1024u) /* bytes of one event log */
+#define TL_MAX_EVENTS 65536u                 /* events in one log (real boots: < 2000) */
+#define TL_MAX_EVENT_SIZE (1u * 1024u * 1024u) /* bytes of one event's data */
+#define TL_MAX_BANKS 5u                      /* algorithms in the Spec ID event */
+#define TL_MAX_DIGEST 64u                    /* bytes of the largest digest (SHA-512) */
+#define TL_NUM_PCRS 24u                      /* PCR indexes 0..23 */
+
+/* Contents of events */
+#define TL_MAX_ESL_ENTRIES 4096u   /* signatures in one EFI_SIGNATURE_LIST store */
+#define TL_MAX_DEVPATH_NODES 64u   /* nodes rendered from one UEFI device path */
+#define TL_MAX_TEXT 8192u          /* bytes of one decoded string kept in facts */
+
+#endif

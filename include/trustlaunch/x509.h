@@ -1,0 +1,19 @@
+/* What a person needs to know of an X.509 certificate found in measured data. */
+#ifndef TRUSTLAUNCH_X509_H
+#define TRUSTLAUNCH_X509_H
+
+#include "trustlaunch/err.h"
+#include "trustlaunch/rd.h"
+
+struct tl_x509_info {
+	char *subject;          /* RFC 2253, UTF-8 */
+	char *issuer;
+	char serial[2 * 20 + 1 + 2]; /* hex; certificates allow up to 20 octets */
+	char sha256[65];        /* fingerprint of the DER, hex */
+};
+
+/* Parses DER (the whole input must be the certificate). TL_E_ARG when it is not one. */
+TL_MUST_CHECK int tl_x509_info(struct tl_bytes der, struct tl_x509_info *out);
+void tl_x509_info_clear(struct tl_x509_info *info);
+
+#endif

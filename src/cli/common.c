@@ -1,0 +1,117 @@
+/* Helpers every `tl` subcommand shares. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int tl_cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	uint8_t *data = NULL;
+	size_t n = 0, cap = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (!f) {
+		fprintf(stderr, "tl: %s: %s\n", path, strerror(errno));
+		return TL_E_IO;
+	}
+	for (;;) {
+		size_t got;
+		if (n == cap) {
+			/* one byte beyond max tells a file at the limit from one past it */
+			size_t ncap = cap ? cap * 2 : 65536;
+			uint8_t *p;
+			if (ncap > max + 1)
+				ncap = max + 1;
+			if (ncap <= cap)
+				break;
+			p = realloc(data, ncap);
+			if (!p) {
+				free(data);
+				if (f != stdin)
+					fclose(f);
+				fprintf(stderr, "tl: %s: out of memory\n", path);
+				return TL_E_NOMEM;
+			}
+			data = p;
+			cap = ncap;
+		}
+		got = fread(data + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "tl: %s: read error\n", path);
+		free(data);
+		if (f != stdin)
+			fclose(f);
+		return TL_E_IO;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (n > max) {
+		fprintf(stderr, "tl: %s: larger than the limit of %zu bytes\n", path, max);
+		free(data);
+		return TL_E_ARG;
+	}
+	*buf = data;
+	*len = n;
+	return TL_OK;
+}
+
+int tl_cli_fail(const char *what, int err)
+{
+	fprintf(stderr, "tl: %s: %s (%s)\n", what, tl_err_msg(err), tl_err_name(err));
+	return TL_EXIT_USAGE;
+}
+
+int tl_cli_dispatch(const char *group, const struct tl_cmd *cmds, int argc, char **argv)
+{
+	bool help = argc < 1 || strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0 ||
+		    strcmp(argv[0], "help") == 0;
+	if (!help) {
+		for (const struct tl_cmd *c = cmds; c->name; c++)
+			if (strcmp(argv[0], c->name) == 0)
+				return c->run(argc, argv);
+		fprintf(stderr, "%s: unknown command '%s'\n", group, argv[0]);
+	}
+	fprintf(help ? stdout : stderr, "usage: %s COMMAND [ARGS]\n\ncommands:\n", group);
+	for (const struct tl_cmd *c = cmds; c->name; c++)
+		fprintf(help ? stdout : stderr, "  %-10s %s\n", c->name, c->help);
+	fprintf(help ? stdout : stderr, "\n'%s COMMAND --help' explains a command.\n", group);
+	return help ? TL_EXIT_OK : TL_EXIT_USAGE;
+}
+
+bool tl_cli_pcr_list(const char *s, uint32_t *mask)
+{
+	uint32_t m = 0;
+	while (*s) {
+		char *end;
+		unsigned long lo, hi;
+		if (*s < '0' || *s > '9')
+			return false;
+		lo = strtoul(s, &end, 10);
+		hi = lo;
+		if (*end == '-') {
+			s = end + 1;
+			if (*s < '0' || *s > '9')
+				return false;
+			hi = strtoul(s, &end, 10);
+		}
+		if (lo > hi || hi >= 24)
+			return false;
+		for (unsigned long i = lo; i <= hi; i++)
+			m |= 1u << i;
+		s = end;
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return false;
+	}
+	*mask = m;
+	return m != 0;
+}

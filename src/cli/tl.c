@@ -1,0 +1,19 @@
+/* tl: the trustlaunch command line. One file per command group. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct tl_cmd groups[] = {
+	{ "eventlog", tl_cmd_eventlog, "parse, replay and explain a TCG event log" },
+	{ NULL, NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+		printf("tl (trustlaunch) 0.1.0\n");
+		return TL_EXIT_OK;
+	}
+	return tl_cli_dispatch("tl", groups, argc - 1, argv + 1);
+}

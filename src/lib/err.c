@@ -1,0 +1,99 @@
+/* Names and sentences of every error and reason code. */
+#include "trustlaunch/err.h"
+
+static const struct {
+	int err;
+	const char *name;
+	const char *msg;
+} table[] = {
+	{ TL_OK, "ok", "no error" },
+	{ TL_E_NOMEM, "sys.nomem", "out of memory" },
+	{ TL_E_TRUNCATED, "input.truncated", "the input ends before the structure does" },
+	{ TL_E_TRAILING, "input.trailing", "the input has bytes after the structure" },
+	{ TL_E_ARG, "input.invalid", "invalid argument" },
+	{ TL_E_IO, "sys.io", "the file could not be read" },
+	{ TL_E_CRYPTO, "sys.crypto", "the cryptographic library failed" },
+	{ TL_E_UNSUPPORTED, "input.unsupported", "the algorithm is not supported" },
+
+	{ TL_E_LOG_EMPTY, "tcglog.empty", "the event log is empty" },
+	{ TL_E_LOG_TOO_LARGE, "tcglog.too_large", "the event log is larger than the 4 MiB limit" },
+	{ TL_E_LOG_TRUNCATED, "tcglog.truncated", "the event log ends inside an event header" },
+	{ TL_E_LOG_FIRST_NOT_SPECID, "tcglog.first_not_specid",
+	  "the first event of the log is not a Spec ID event" },
+	{ TL_E_LOG_SPECID_MALFORMED, "tcglog.specid_malformed",
+	  "the Spec ID event is malformed" },
+	{ TL_E_LOG_SPECID_NO_ALGS, "tcglog.specid_no_algorithms",
+	  "the Spec ID event declares no digest algorithm" },
+	{ TL_E_LOG_SPECID_DUP_ALG, "tcglog.specid_duplicate_algorithm",
+	  "the Spec ID event declares the same digest algorithm twice" },
+	{ TL_E_LOG_SPECID_DIGEST_SIZE, "tcglog.specid_digest_size",
+	  "the Spec ID event declares a wrong digest size for an algorithm" },
+	{ TL_E_LOG_SPECID_TOO_MANY_ALGS, "tcglog.specid_too_many_algorithms",
+	  "the Spec ID event declares more digest algorithms than allowed" },
+	{ TL_E_LOG_DIGEST_COUNT, "tcglog.digest_count_mismatch",
+	  "an event has a different number of digests than the Spec ID event declares" },
+	{ TL_E_LOG_DIGEST_ALG, "tcglog.digest_alg_mismatch",
+	  "an event has a digest of an algorithm the Spec ID event does not declare, or one twice" },
+	{ TL_E_LOG_EVENT_SIZE, "tcglog.event_size",
+	  "an event's data size runs past the end of the log or over the limit" },
+	{ TL_E_LOG_PCR_INDEX, "tcglog.pcr_index", "an event names a PCR index of 24 or more" },
+	{ TL_E_LOG_NOACTION_DIGEST, "tcglog.no_action_digest",
+	  "an EV_NO_ACTION event has a digest that is not zero" },
+	{ TL_E_LOG_TOO_MANY_EVENTS, "tcglog.too_many_events",
+	  "the event log has more events than allowed" },
+	{ TL_E_LOG_SPECID_REPEATED, "tcglog.specid_repeated",
+	  "a Spec ID event appears after the start of the log" },
+
+	{ TL_E_SEP_DATA, "tcglog.separator_data",
+	  "a separator event holds data other than 00000000 or FFFFFFFF" },
+	{ TL_E_SEP_DIGEST, "tcglog.separator_digest",
+	  "a separator event's digest is not the hash of its data" },
+	{ TL_E_SEP_DUPLICATE, "tcglog.separator_duplicate",
+	  "a PCR has more than one separator event" },
+	{ TL_E_EVENT_UNKNOWN, "tcglog.unknown_event",
+	  "an event of unknown type was measured into PCR 0-7" },
+	{ TL_E_EVENT_UNUSED, "tcglog.unused_event", "an EV_UNUSED event was measured into PCR 0-7" },
+	{ TL_E_VAR_MALFORMED, "sb.variable_malformed",
+	  "a UEFI variable event is malformed" },
+	{ TL_E_VAR_DIGEST, "sb.variable_digest_mismatch",
+	  "a Secure Boot variable event's digest is not the hash of its data" },
+	{ TL_E_VAR_DUPLICATE, "sb.variable_duplicate",
+	  "a Secure Boot variable is measured more than once" },
+	{ TL_E_VAR_AFTER_SEP, "sb.variable_after_separator",
+	  "a Secure Boot variable is measured after the PCR 7 separator" },
+	{ TL_E_SB_LENGTH, "sb.secureboot_length",
+	  "the SecureBoot variable's data is not exactly one byte" },
+	{ TL_E_SB_MISSING, "sb.secureboot_missing",
+	  "the SecureBoot variable was not measured" },
+	{ TL_E_ESL_MALFORMED, "sb.signature_list_malformed",
+	  "an EFI_SIGNATURE_LIST has sizes that do not fit together" },
+	{ TL_E_DEBUG_MODE, "sb.debug_mode", "the firmware measured that UEFI debug mode is on" },
+	{ TL_E_GRUB_DIGEST, "grub.digest_mismatch",
+	  "a GRUB event's digest is not the hash of the command or command line it names" },
+	{ TL_E_EVENT_MALFORMED, "tcglog.event_malformed", "an event's data is malformed" },
+	{ TL_E_PCR_NOT_TRUSTED, "tcglog.pcr_not_trusted",
+	  "facts from this PCR were not used because its events do not replay to the quoted value" },
+
+	{ TL_E_PCR_MISMATCH, "pcr.mismatch",
+	  "a replayed PCR value differs from the expected value" },
+};
+
+static int find(int err)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].err == err)
+			return (int)i;
+	return -1;
+}
+
+const char *tl_err_name(int err)
+{
+	int i = find(err);
+	return i < 0 ? "unknown" : table[i].name;
+}
+
+const char *tl_err_msg(int err)
+{
+	int i = find(err);
+	return i < 0 ? "unknown error" : table[i].msg;
+}

@@ -1,0 +1,42 @@
+/* Internal: the per-type event decoders. Each fills a JSON object (may be NULL when only
+ * the summary is wanted) and a one-line summary. */
+#ifndef TL_TCGLOG_DECODE_H
+#define TL_TCGLOG_DECODE_H
+
+#include <jansson.h>
+
+#include "trustlaunch/buf.h"
+#include "trustlaunch/tcglog.h"
+
+struct tl_dec {
+	json_t *d;            /* the event's "data" object, or NULL */
+	json_t *flags;        /* array of strings, or NULL */
+	struct tl_buf *sum;   /* summary */
+	const struct tl_log *log;
+	const struct tl_event *ev;
+};
+
+void tl_dec_set(struct tl_dec *x, const char *key, json_t *v);
+void tl_dec_str(struct tl_dec *x, const char *key, const char *s);
+void tl_dec_hex(struct tl_dec *x, const char *key, struct tl_bytes b);
+void tl_dec_flag(struct tl_dec *x, const char *flag);
+/* Text of untrusted bytes (see text.h) as a malloc'd string; NULL when out of memory. */
+char *tl_dec_text(struct tl_bytes b);
+char *tl_dec_utf16(struct tl_bytes b);
+
+void tl_dec_no_action(struct tl_dec *x);
+void tl_dec_variable(struct tl_dec *x);
+void tl_dec_image(struct tl_dec *x);
+void tl_dec_gpt(struct tl_dec *x);
+void tl_dec_blob(struct tl_dec *x);
+void tl_dec_tables(struct tl_dec *x);
+void tl_dec_ipl(struct tl_dec *x);
+void tl_dec_nonhost_info(struct tl_dec *x);
+void tl_dec_tag(struct tl_dec *x);
+void tl_dec_string(struct tl_dec *x);
+void tl_dec_opaque(struct tl_dec *x);
+
+/* Signature list entries as a JSON array of {type, owner, subject, issuer, sha256 | hash}. */
+json_t *tl_dec_esl(struct tl_bytes store, size_t *count, int *err);
+
+#endif

@@ -1,0 +1,45 @@
+/* UEFI_VARIABLE_DATA: VariableName GUID, name and data lengths, UTF-16 name, data. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "trustlaunch/text.h"
+#include "trustlaunch/uefi.h"
+
+#define MAX_NAME_CHARS 1024u
+
+int tl_uefi_var_parse(struct tl_bytes in, struct tl_uefi_var *out)
+{
+	struct tl_rd rd;
+	uint64_t name_chars, data_len;
+	struct tl_buf name;
+
+	memset(out, 0, sizeof(*out));
+	tl_rd_from(&rd, in);
+	if (tl_rd_guid(&rd, &out->guid) || tl_rd_le64(&rd, &name_chars) ||
+	    tl_rd_le64(&rd, &data_len) || name_chars > MAX_NAME_CHARS ||
+	    tl_rd_bytes(&rd, (size_t)name_chars * 2, &out->name_raw) ||
+	    data_len > tl_rd_left(&rd) || tl_rd_bytes(&rd, (size_t)data_len, &out->data) ||
+	    tl_rd_end(&rd)) {
+		memset(out, 0, sizeof(*out));
+		return TL_E_VAR_MALFORMED;
+	}
+	tl_buf_init(&name, 4 * MAX_NAME_CHARS);
+	tl_text_utf16(&name, out->name_raw);
+	out->name = tl_buf_take(&name);
+	if (!out->name) {
+		memset(out, 0, sizeof(*out));
+		return TL_E_NOMEM;
+	}
+	return TL_OK;
+}
+
+void tl_uefi_var_clear(struct tl_uefi_var *v)
+{
+	free(v->name);
+	memset(v, 0, sizeof(*v));
+}
+
+bool tl_uefi_var_is(const struct tl_uefi_var *v, const struct tl_guid *vendor, const char *name)
+{
+	return v->name && tl_guid_eq(&v->guid, vendor) && strcmp(v->name, name) == 0;
+}
