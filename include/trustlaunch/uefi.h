@@ -37,6 +37,10 @@ struct tl_uefi_var {
 	struct tl_bytes data;
 };
 TL_MUST_CHECK int tl_uefi_var_parse(struct tl_bytes in, struct tl_uefi_var *out);
+/* The same, but bytes after the variable data are allowed and returned in trailing: older
+ * shims measured EV_EFI_VARIABLE_AUTHORITY events with a few bytes too many. */
+TL_MUST_CHECK int tl_uefi_var_parse_lenient(struct tl_bytes in, struct tl_uefi_var *out,
+					    struct tl_bytes *trailing);
 void tl_uefi_var_clear(struct tl_uefi_var *v);
 /* True when the variable is vendor/name, e.g. (global, "SecureBoot"). */
 bool tl_uefi_var_is(const struct tl_uefi_var *v, const struct tl_guid *vendor, const char *name);

@@ -12,6 +12,9 @@ int tl_cli_load_log(const char *path, uint8_t **buf, struct tl_log **log);
 /* Prints JSON (takes the reference); nonzero when it could not. */
 int tl_cli_print_json(json_t *root);
 
+/* PCRs of the log that replay to the values of the file EXPECT. */
+int tl_cli_trusted_pcrs(const struct tl_log *log, const char *expect, uint32_t *trusted);
+
 int tl_eventlog_replay(int argc, char **argv);
 int tl_eventlog_facts(int argc, char **argv);
 

@@ -1,4 +1,5 @@
 /* tl eventlog replay: PCR values a log replays to, optionally compared with expected ones. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +37,29 @@ static uint16_t alg_for_hex_len(size_t n)
 	}
 }
 
+struct cmp {
+	uint32_t only;   /* compare only these PCRs (0: all) */
+	bool quiet;      /* do not name mismatches on stderr */
+	uint32_t listed; /* PCRs the file gives a value for */
+	uint32_t bad;    /* PCRs whose value differs in some bank */
+	int mismatches;
+};
+
+static void mismatch(struct cmp *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void mismatch(struct cmp *c, const char *fmt, ...)
+{
+	va_list ap;
+	c->mismatches++;
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
 /* One line of an expected-PCR file: "[BANK:]INDEX HEX". */
 static int compare_line(const struct tl_pcrs *pcrs, char *line, unsigned lineno,
-			uint32_t only, const char *path, int *mismatches)
+			const char *path, struct cmp *c)
 {
 	char bankname[16] = "", hex[2 * TL_MAX_DIGEST + 2] = "";
 	uint8_t want[TL_MAX_DIGEST];
@@ -63,23 +84,24 @@ static int compare_line(const struct tl_pcrs *pcrs, char *line, unsigned lineno,
 	if (!alg || strlen(hex) != 2 * tl_alg_size(alg) ||
 	    tl_unhex(hex, want, tl_alg_size(alg)) != TL_OK)
 		goto bad;
-	if (only && !(only & (1u << idx)))
+	if (c->only && !(c->only & (1u << idx)))
 		return TL_OK;
+	c->listed |= 1u << idx;
 	for (size_t b = 0; b < pcrs->nbanks; b++)
 		if (pcrs->bank[b].alg == alg)
 			bank = &pcrs->bank[b];
 	if (!bank || !bank->replayable) {
-		fprintf(stderr, "mismatch: %s:%u the log has no %s bank\n", tl_alg_name(alg), idx,
-			tl_alg_name(alg));
-		(*mismatches)++;
+		c->bad |= 1u << idx;
+		mismatch(c, "mismatch: %s:%u the log has no %s bank\n", tl_alg_name(alg), idx,
+			 tl_alg_name(alg));
 		return TL_OK;
 	}
 	if (memcmp(bank->pcr[idx], want, bank->size) != 0) {
 		char got[2 * TL_MAX_DIGEST + 1];
 		tl_hex(bank->pcr[idx], bank->size, got);
-		fprintf(stderr, "mismatch: %s:%u replayed %s expected %s\n", tl_alg_name(alg), idx,
-			got, hex);
-		(*mismatches)++;
+		c->bad |= 1u << idx;
+		mismatch(c, "mismatch: %s:%u replayed %s expected %s\n", tl_alg_name(alg), idx, got,
+			 hex);
 	}
 	return TL_OK;
 bad:
@@ -87,7 +109,7 @@ bad:
 	return TL_E_ARG;
 }
 
-static int compare(const struct tl_pcrs *pcrs, const char *path, uint32_t only, int *mismatches)
+static int compare(const struct tl_pcrs *pcrs, const char *path, struct cmp *c)
 {
 	uint8_t *buf;
 	size_t len;
@@ -117,7 +139,7 @@ static int compare(const struct tl_pcrs *pcrs, const char *path, uint32_t only, 
 		line[strcspn(line, "\r")] = '\0';
 		if (strspn(line, " \t") == strlen(line))
 			continue;
-		err = compare_line(pcrs, line + strspn(line, " \t"), lineno, only, path, mismatches);
+		err = compare_line(pcrs, line + strspn(line, " \t"), lineno, path, c);
 	}
 	free(text);
 	return err;
@@ -169,11 +191,11 @@ int tl_eventlog_replay(int argc, char **argv)
 {
 	const char *file = NULL, *expect = NULL;
 	bool json = false, all = false;
-	uint32_t only = 0;
+	struct cmp c = { 0 };
 	struct tl_log *log = NULL;
 	uint8_t *buf = NULL;
 	struct tl_pcrs pcrs;
-	int rc, mismatches = 0;
+	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -186,7 +208,7 @@ int tl_eventlog_replay(int argc, char **argv)
 		} else if (strcmp(argv[i], "--expect") == 0 && i + 1 < argc) {
 			expect = argv[++i];
 		} else if (strcmp(argv[i], "--pcrs") == 0 && i + 1 < argc) {
-			if (!tl_cli_pcr_list(argv[++i], &only)) {
+			if (!tl_cli_pcr_list(argv[++i], &c.only)) {
 				fprintf(stderr, "tl: --pcrs: '%s' is not a list like 0-9,14\n", argv[i]);
 				return TL_EXIT_USAGE;
 			}
@@ -213,13 +235,28 @@ int tl_eventlog_replay(int argc, char **argv)
 	else
 		print_text(&pcrs, all);
 	if (expect) {
-		if (compare(&pcrs, expect, only, &mismatches) != TL_OK)
+		if (compare(&pcrs, expect, &c) != TL_OK)
 			rc = TL_EXIT_USAGE;
-		else if (mismatches)
+		else if (c.mismatches)
 			rc = TL_EXIT_CHECK;
 	}
 out:
 	tl_log_free(log);
 	free(buf);
 	return rc;
+}
+
+int tl_cli_trusted_pcrs(const struct tl_log *log, const char *expect, uint32_t *trusted)
+{
+	struct tl_pcrs pcrs;
+	struct cmp c = { .quiet = true };
+	int err = tl_log_replay(log, &pcrs);
+
+	*trusted = 0;
+	if (err != TL_OK)
+		return tl_cli_fail("replay", err);
+	if (compare(&pcrs, expect, &c) != TL_OK)
+		return TL_EXIT_USAGE;
+	*trusted = c.listed & ~c.bad;
+	return TL_EXIT_OK;
 }

@@ -174,8 +174,12 @@ void tl_dec_variable(struct tl_dec *x)
 	struct tl_uefi_var v;
 	const char *gname;
 	char g[TL_GUID_STR_LEN];
+	struct tl_bytes trailing = { NULL, 0 };
+	int err = x->ev->type == TL_EV_EFI_VARIABLE_AUTHORITY
+			  ? tl_uefi_var_parse_lenient(x->ev->data, &v, &trailing)
+			  : tl_uefi_var_parse(x->ev->data, &v);
 
-	if (tl_uefi_var_parse(x->ev->data, &v) != TL_OK) {
+	if (err != TL_OK) {
 		tl_dec_flag(x, "variable_malformed");
 		tl_dec_opaque(x);
 		return;
@@ -188,6 +192,10 @@ void tl_dec_variable(struct tl_dec *x)
 	tl_dec_str(x, "name", v.name);
 	tl_dec_set(x, "data_size", json_integer((json_int_t)v.data.len));
 	tl_dec_hex(x, "data_hex", v.data);
+	if (trailing.len) {
+		tl_dec_flag(x, "trailing_bytes");
+		tl_dec_hex(x, "trailing_hex", trailing);
+	}
 	tl_buf_puts(x->sum, v.name);
 	var_value(x, &v);
 	tl_uefi_var_clear(&v);
@@ -203,11 +211,13 @@ void tl_dec_image(struct tl_dec *x)
 	tl_rd_from(&rd, x->ev->data);
 	if (tl_rd_le64(&rd, &addr) || tl_rd_le64(&rd, &len) || tl_rd_le64(&rd, &link) ||
 	    tl_rd_le64(&rd, &dplen) || dplen > tl_rd_left(&rd) ||
-	    tl_rd_bytes(&rd, (size_t)dplen, &dp) || tl_rd_end(&rd)) {
+	    tl_rd_bytes(&rd, (size_t)dplen, &dp)) {
 		tl_dec_flag(x, "image_load_event_malformed");
 		tl_dec_opaque(x);
 		return;
 	}
+	if (tl_rd_left(&rd) > 0)
+		tl_dec_flag(x, "trailing_bytes"); /* seen from older shims: zero padding */
 	tl_buf_init(&path, 65536);
 	tl_buf_puts(&path, "");
 	if (tl_devpath_text(&path, dp) != TL_OK)

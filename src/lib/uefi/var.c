@@ -7,7 +7,7 @@
 
 #define MAX_NAME_CHARS 1024u
 
-int tl_uefi_var_parse(struct tl_bytes in, struct tl_uefi_var *out)
+static int parse(struct tl_bytes in, struct tl_uefi_var *out, struct tl_bytes *trailing)
 {
 	struct tl_rd rd;
 	uint64_t name_chars, data_len;
@@ -19,7 +19,7 @@ int tl_uefi_var_parse(struct tl_bytes in, struct tl_uefi_var *out)
 	    tl_rd_le64(&rd, &data_len) || name_chars > MAX_NAME_CHARS ||
 	    tl_rd_bytes(&rd, (size_t)name_chars * 2, &out->name_raw) ||
 	    data_len > tl_rd_left(&rd) || tl_rd_bytes(&rd, (size_t)data_len, &out->data) ||
-	    tl_rd_end(&rd)) {
+	    (!trailing && tl_rd_end(&rd))) {
 		memset(out, 0, sizeof(*out));
 		return TL_E_VAR_MALFORMED;
 	}
@@ -30,7 +30,22 @@ int tl_uefi_var_parse(struct tl_bytes in, struct tl_uefi_var *out)
 		memset(out, 0, sizeof(*out));
 		return TL_E_NOMEM;
 	}
+	if (trailing)
+		*trailing = tl_rd_rest(&rd);
 	return TL_OK;
+}
+
+int tl_uefi_var_parse(struct tl_bytes in, struct tl_uefi_var *out)
+{
+	return parse(in, out, NULL);
+}
+
+int tl_uefi_var_parse_lenient(struct tl_bytes in, struct tl_uefi_var *out,
+			      struct tl_bytes *trailing)
+{
+	trailing->ptr = NULL;
+	trailing->len = 0;
+	return parse(in, out, trailing);
 }
 
 void tl_uefi_var_clear(struct tl_uefi_var *v)

@@ -1,0 +1,35 @@
+/* Internal: the state facts extraction carries from event to event. */
+#ifndef TL_TCGLOG_FACTS_H
+#define TL_TCGLOG_FACTS_H
+
+#include <jansson.h>
+
+#include "trustlaunch/tcglog.h"
+
+#define TL_FACTS_MAX_VARS 64u
+
+struct tl_facts_ctx {
+	const struct tl_log *log;
+	uint32_t trusted;
+	size_t index;               /* of the event being looked at */
+	const struct tl_event *ev;
+	uint32_t separators;        /* PCRs whose separator has been seen */
+	json_t *doc, *sb, *reasons;
+	size_t nvars;
+	struct {
+		uint8_t guid[16];
+		char *name;
+	} vars[TL_FACTS_MAX_VARS];  /* PCR 7 configuration variables seen so far */
+};
+
+void tl_facts_reason(struct tl_facts_ctx *c, int code, const char *detail);
+/* True when every replayable bank's digest of the event equals the hash of b. */
+bool tl_facts_digest_is(const struct tl_facts_ctx *c, struct tl_bytes b);
+/* {"sha256": hex, ...} of the event's digests. */
+json_t *tl_facts_digests(const struct tl_facts_ctx *c);
+
+/* PCR 7: Secure Boot configuration, authorities, debug mode. */
+void tl_facts_pcr7(struct tl_facts_ctx *c);
+void tl_facts_pcr7_finish(struct tl_facts_ctx *c);
+
+#endif

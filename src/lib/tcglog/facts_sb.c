@@ -1,0 +1,178 @@
+/* Secure Boot facts from PCR 7 (PFP 3.3.4.8 and 10.4.4), with the strict rules:
+ * configuration variables only before the separator and each once, their digests equal to
+ * the hash of their data, SecureBoot exactly one byte, no debug mode. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "facts.h"
+#include "trustlaunch/hash.h"
+#include "trustlaunch/text.h"
+#include "trustlaunch/uefi.h"
+#include "trustlaunch/x509.h"
+
+static bool seen_before(struct tl_facts_ctx *c, const struct tl_uefi_var *v)
+{
+	for (size_t i = 0; i < c->nvars; i++)
+		if (memcmp(c->vars[i].guid, v->guid.b, 16) == 0 && strcmp(c->vars[i].name, v->name) == 0)
+			return true;
+	if (c->nvars < TL_FACTS_MAX_VARS) {
+		memcpy(c->vars[c->nvars].guid, v->guid.b, 16);
+		c->vars[c->nvars].name = strdup(v->name);
+		if (c->vars[c->nvars].name)
+			c->nvars++;
+	}
+	return false;
+}
+
+/* Keys of the signature databases in the "secureboot" object. */
+static const char *db_key(const struct tl_uefi_var *v)
+{
+	if (tl_uefi_var_is(v, &TL_GUID_GLOBAL_VARIABLE, "PK"))
+		return "pk";
+	if (tl_uefi_var_is(v, &TL_GUID_GLOBAL_VARIABLE, "KEK"))
+		return "kek";
+	if (tl_uefi_var_is(v, &TL_GUID_IMAGE_SECURITY_DB, "db"))
+		return "db";
+	if (tl_uefi_var_is(v, &TL_GUID_IMAGE_SECURITY_DB, "dbx"))
+		return "dbx";
+	if (tl_uefi_var_is(v, &TL_GUID_IMAGE_SECURITY_DB, "dbt"))
+		return "dbt";
+	if (tl_uefi_var_is(v, &TL_GUID_IMAGE_SECURITY_DB, "dbr"))
+		return "dbr";
+	return NULL;
+}
+
+static void config_var(struct tl_facts_ctx *c)
+{
+	struct tl_uefi_var v;
+	const char *key;
+	json_t *other;
+
+	if (tl_uefi_var_parse(c->ev->data, &v) != TL_OK) {
+		tl_facts_reason(c, TL_E_VAR_MALFORMED, NULL);
+		return;
+	}
+	if (c->separators & (1u << 7))
+		tl_facts_reason(c, TL_E_VAR_AFTER_SEP, v.name);
+	if (!tl_facts_digest_is(c, c->ev->data))
+		tl_facts_reason(c, TL_E_VAR_DIGEST, v.name);
+	if (seen_before(c, &v))
+		tl_facts_reason(c, TL_E_VAR_DUPLICATE, v.name);
+
+	if (tl_uefi_var_is(&v, &TL_GUID_GLOBAL_VARIABLE, "SecureBoot")) {
+		int b = tl_bytes_at(v.data, 0);
+		if (v.data.len != 1)
+			tl_facts_reason(c, TL_E_SB_LENGTH, v.data.len ? "longer than 1 byte" : "0 bytes");
+		json_object_set_new(c->sb, "enabled", json_boolean(v.data.len == 1 && b == 1));
+		json_object_set_new(c->sb, "measured", json_true());
+	} else if ((key = db_key(&v)) != NULL) {
+		size_t n;
+		int err;
+		json_t *list = tl_dec_esl(v.data, &n, &err);
+		if (err != TL_OK) {
+			tl_facts_reason(c, TL_E_ESL_MALFORMED, v.name);
+			json_decref(list);
+			list = json_null();
+		}
+		json_object_set_new(c->sb, key, list);
+	} else {
+		/* DeployedMode, AuditMode and the like: keep their bytes */
+		char *hex = malloc(2 * v.data.len + 1);
+		other = json_object_get(c->sb, "other_variables");
+		if (hex && other) {
+			tl_hex(v.data.ptr, v.data.len, hex);
+			json_object_set_new(other, v.name, json_string(hex));
+		}
+		free(hex);
+	}
+	tl_uefi_var_clear(&v);
+}
+
+/* An authority that allowed an image to load (an EFI_SIGNATURE_DATA from db, shim's own
+ * certificate or MokList), or shim's SbatLevel. */
+static void authority(struct tl_facts_ctx *c)
+{
+	struct tl_uefi_var v;
+	struct tl_rd rd;
+	struct tl_guid owner;
+	struct tl_x509_info info;
+	json_t *a;
+	char g[TL_GUID_STR_LEN];
+	struct tl_bytes trailing;
+	bool bound;
+
+	if (tl_uefi_var_parse_lenient(c->ev->data, &v, &trailing) != TL_OK) {
+		tl_facts_reason(c, TL_E_VAR_MALFORMED, NULL);
+		return;
+	}
+	/* Some shims measured authorities with a digest of other bytes than the event shows
+	 * (GCE COS 85/93, Debian 10). The certificate is then only a claim: say so. */
+	bound = tl_facts_digest_is(c, c->ev->data);
+	if (tl_uefi_var_is(&v, &TL_GUID_SHIM_LOCK, "SbatLevel")) {
+		if (!bound)
+			tl_facts_reason(c, TL_E_VAR_DIGEST, v.name);
+		char *t = tl_dec_text(v.data);
+		json_object_set_new(c->sb, "sbat_level", t ? json_string(t) : json_null());
+		free(t);
+		tl_uefi_var_clear(&v);
+		return;
+	}
+	a = json_object();
+	json_object_set_new(a, "variable", json_string(v.name));
+	json_object_set_new(a, "digest_verified", json_boolean(bound));
+	if (trailing.len)
+		json_object_set_new(a, "trailing_bytes", json_integer((json_int_t)trailing.len));
+	tl_rd_from(&rd, v.data);
+	if (tl_rd_guid(&rd, &owner) == TL_OK) {
+		struct tl_bytes rest = tl_rd_rest(&rd);
+		tl_guid_str(&owner, g);
+		json_object_set_new(a, "owner", json_string(g));
+		if (tl_x509_info(rest, &info) == TL_OK) {
+			json_object_set_new(a, "subject", json_string(info.subject));
+			json_object_set_new(a, "issuer", json_string(info.issuer));
+			json_object_set_new(a, "sha256", json_string(info.sha256));
+			tl_x509_info_clear(&info);
+		} else {
+			char *hex = malloc(2 * rest.len + 1);
+			if (hex) {
+				tl_hex(rest.ptr, rest.len, hex);
+				json_object_set_new(a, "hash", json_string(hex));
+				free(hex);
+			}
+		}
+	}
+	json_array_append_new(json_object_get(c->sb, "authorities"), a);
+	tl_uefi_var_clear(&v);
+}
+
+void tl_facts_pcr7(struct tl_facts_ctx *c)
+{
+	const struct tl_event *ev = c->ev;
+	switch (ev->type) {
+	case TL_EV_EFI_VARIABLE_DRIVER_CONFIG:
+		config_var(c);
+		break;
+	case TL_EV_EFI_VARIABLE_AUTHORITY:
+		authority(c);
+		break;
+	case TL_EV_EFI_ACTION:
+		if (tl_bytes_eq(tl_bytes_rstrip_nul(ev->data), "UEFI Debug Mode", 15)) {
+			json_object_set_new(c->sb, "debug_mode", json_true());
+			tl_facts_reason(c, TL_E_DEBUG_MODE, NULL);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void tl_facts_pcr7_finish(struct tl_facts_ctx *c)
+{
+	if (!(c->trusted & (1u << 7)))
+		return;
+	if (!json_is_true(json_object_get(c->sb, "measured"))) {
+		c->ev = NULL;
+		tl_facts_reason(c, TL_E_SB_MISSING, NULL);
+	}
+}
