@@ -13,7 +13,8 @@ void tl_text_utf16(struct tl_buf *out, struct tl_bytes in);
 void tl_text_bytes(struct tl_buf *out, struct tl_bytes in);
 /* True when every byte is printable ASCII, tab, CR or LF, ignoring trailing NULs. */
 bool tl_text_is_ascii(struct tl_bytes in);
-/* True when in is UTF-16LE of printable characters ending (if at all) in a NUL. */
+/* True when in is UTF-16LE of printable characters ending in a NUL character (and only
+ * NULs after it). */
 bool tl_text_is_utf16(struct tl_bytes in);
 
 #endif

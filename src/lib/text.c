@@ -135,9 +135,9 @@ bool tl_text_is_utf16(struct tl_bytes in)
 	while (tl_rd_le16(&rd, &u) == TL_OK) {
 		if (u == 0)
 			return chars > 0 && tl_bytes_all(tl_rd_rest(&rd), 0);
-		if (u < 0x20 || u == 0x7F || (u >= 0xD800 && u <= 0xDFFF))
+		if (u < 0x20 || (u >= 0x7F && u < 0xA0) || (u >= 0xD800 && u <= 0xDFFF))
 			return false;
 		chars++;
 	}
-	return true;
+	return false; /* a UCS-2 string ends in a NUL character; binary data rarely does */
 }

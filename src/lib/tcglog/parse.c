@@ -268,7 +268,7 @@ int tl_log_parse(const uint8_t *buf, size_t len, struct tl_log **out, struct tl_
 		if (err == TL_OK)
 			p.event++;
 	}
-	if (err != TL_OK && p.log->format == TL_LOG_LEGACY_SHA1 && p.event == 0 &&
+	if (err != TL_OK && p.log->format != TL_LOG_CRYPTO_AGILE && p.event == 0 &&
 	    looks_agile(buf, len))
 		err = fail(&p, TL_E_LOG_FIRST_NOT_SPECID, 0);
 	if (err != TL_OK)

@@ -1,0 +1,248 @@
+/* The rules that make facts trustworthy: each broken rule gives its own reason code. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "logbuild.h"
+#include "trustlaunch/facts.h"
+#include "trustlaunch/hash.h"
+#include "trustlaunch/tcglog.h"
+#include "trustlaunch/uefi.h"
+
+static const uint8_t SEP0[4] = { 0, 0, 0, 0 };
+
+/* SecureBoot=value in PCR 7 as a var event (digest of the data unless hashed is given). */
+static void sb_var(struct lb *b, const char *name, const struct tl_guid *g, const void *data,
+		   size_t len)
+{
+	struct lb v = { 0 };
+	lb_var(&v, g->b, name, data, len);
+	lb_event(b, 7, TL_EV_EFI_VARIABLE_DRIVER_CONFIG, v.buf, v.len);
+	lb_free(&v);
+}
+
+/* Facts of b; returns the reason codes joined by spaces ("" when valid). */
+static char *reasons_of(const struct lb *b, json_t **facts)
+{
+	static char out[1024];
+	struct tl_log *log;
+	json_t *doc, *r;
+	size_t i;
+	out[0] = '\0';
+	assert_int_equal(tl_log_parse(b->buf, b->len, &log, NULL), TL_OK);
+	assert_int_equal(tl_facts_extract(log, TL_PCRS_ALL, &doc), TL_OK);
+	json_array_foreach(json_object_get(doc, "reasons"), i, r)
+	{
+		if (out[0])
+			strcat(out, " ");
+		strncat(out, json_string_value(json_object_get(r, "code")), 100);
+	}
+	assert_true(json_is_true(json_object_get(doc, "valid")) == (out[0] == '\0'));
+	if (facts)
+		*facts = doc;
+	else
+		json_decref(doc);
+	tl_log_free(log);
+	return out;
+}
+
+static void good_prefix(struct lb *b)
+{
+	lb_sha256_log(b);
+	sb_var(b, "SecureBoot", &TL_GUID_GLOBAL_VARIABLE, "\x01", 1);
+}
+
+static void facts_extract_accepts_a_clean_log(void **state)
+{
+	struct lb b = { 0 };
+	json_t *f;
+	(void)state;
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	lb_event(&b, 8, TL_EV_IPL, "kernel_cmdline: /vmlinuz ro", 27);
+	/* GRUB hashes the text after the prefix */
+	assert_string_equal(reasons_of(&b, NULL), "grub.digest_mismatch");
+	lb_free(&b);
+
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	lb_event_digesting(&b, 8, TL_EV_IPL, "kernel_cmdline: /vmlinuz ro", 28, "/vmlinuz ro", 11);
+	assert_string_equal(reasons_of(&b, &f), "");
+	assert_true(json_is_true(json_object_get(json_object_get(f, "secureboot"), "enabled")));
+	assert_string_equal(json_string_value(json_object_get(f, "kernel_cmdline")), "/vmlinuz ro");
+	json_decref(f);
+	lb_free(&b);
+}
+
+static void facts_extract_rejects_secureboot_digest_mismatch(void **state)
+{
+	struct lb b = { 0 }, v = { 0 };
+	(void)state;
+	lb_sha256_log(&b);
+	lb_var(&v, TL_GUID_GLOBAL_VARIABLE.b, "SecureBoot", "\x01", 1);
+	/* the event shows SecureBoot=1 but measured the bytes of SecureBoot=0 */
+	struct lb off = { 0 };
+	lb_var(&off, TL_GUID_GLOBAL_VARIABLE.b, "SecureBoot", "\x00", 1);
+	lb_event_digesting(&b, 7, TL_EV_EFI_VARIABLE_DRIVER_CONFIG, v.buf, v.len, off.buf, off.len);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	assert_string_equal(reasons_of(&b, NULL), "sb.variable_digest_mismatch");
+	lb_free(&b);
+	lb_free(&v);
+	lb_free(&off);
+}
+
+static void facts_extract_rejects_duplicate_variable(void **state)
+{
+	struct lb b = { 0 };
+	(void)state;
+	good_prefix(&b);
+	sb_var(&b, "SecureBoot", &TL_GUID_GLOBAL_VARIABLE, "\x00", 1);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	assert_string_equal(reasons_of(&b, NULL), "sb.variable_duplicate");
+	lb_free(&b);
+}
+
+static void facts_extract_rejects_variable_after_separator(void **state)
+{
+	struct lb b = { 0 };
+	(void)state;
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	sb_var(&b, "db", &TL_GUID_IMAGE_SECURITY_DB, NULL, 0);
+	assert_string_equal(reasons_of(&b, NULL), "sb.variable_after_separator");
+	lb_free(&b);
+}
+
+static void facts_extract_rejects_secureboot_length(void **state)
+{
+	struct lb b = { 0 };
+	json_t *f;
+	(void)state;
+	lb_sha256_log(&b);
+	sb_var(&b, "SecureBoot", &TL_GUID_GLOBAL_VARIABLE, "\x01\x00", 2);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	assert_string_equal(reasons_of(&b, &f), "sb.secureboot_length");
+	assert_true(json_is_false(json_object_get(json_object_get(f, "secureboot"), "enabled")));
+	json_decref(f);
+	lb_free(&b);
+}
+
+static void facts_extract_rejects_missing_secureboot(void **state)
+{
+	struct lb b = { 0 };
+	(void)state;
+	lb_sha256_log(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	assert_string_equal(reasons_of(&b, NULL), "sb.secureboot_missing");
+	lb_free(&b);
+}
+
+static void facts_extract_rejects_bad_separators(void **state)
+{
+	struct lb b = { 0 };
+	(void)state;
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, "\x00\x00\x00\x01", 4);
+	assert_string_equal(reasons_of(&b, NULL), "tcglog.separator_data");
+	lb_free(&b);
+
+	good_prefix(&b);
+	lb_event_digesting(&b, 7, TL_EV_SEPARATOR, SEP0, 4, "\xff\xff\xff\xff", 4);
+	assert_string_equal(reasons_of(&b, NULL), "tcglog.separator_digest");
+	lb_free(&b);
+
+	good_prefix(&b);
+	lb_event(&b, 4, TL_EV_SEPARATOR, SEP0, 4);
+	lb_event(&b, 4, TL_EV_SEPARATOR, SEP0, 4);
+	assert_string_equal(reasons_of(&b, NULL), "tcglog.separator_duplicate");
+	lb_free(&b);
+}
+
+static void facts_extract_rejects_signature_list_that_does_not_divide(void **state)
+{
+	struct lb b = { 0 }, esl = { 0 };
+	uint8_t owner[16] = { 0 };
+	(void)state;
+	good_prefix(&b);
+	/* one EFI_SIGNATURE_LIST: SHA-256 entries of 48 bytes, list size 28 + 100 */
+	lb_put(&esl, TL_GUID_CERT_SHA256.b, 16);
+	lb_le32(&esl, 28 + 100);
+	lb_le32(&esl, 0);
+	lb_le32(&esl, 48);
+	for (int i = 0; i < 100; i++)
+		lb_u8(&esl, (uint8_t)i);
+	(void)owner;
+	sb_var(&b, "dbx", &TL_GUID_IMAGE_SECURITY_DB, esl.buf, esl.len);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	assert_string_equal(reasons_of(&b, NULL), "sb.signature_list_malformed");
+	lb_free(&b);
+	lb_free(&esl);
+}
+
+static void facts_extract_rejects_unknown_and_unused_events_in_pcr0_7(void **state)
+{
+	struct lb b = { 0 };
+	(void)state;
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	lb_event(&b, 2, 0x7777, "x", 1);
+	lb_event(&b, 3, TL_EV_UNUSED, "x", 1);
+	lb_event(&b, 12, 0x7777, "fine outside 0-7", 16);
+	assert_string_equal(reasons_of(&b, NULL), "tcglog.unknown_event tcglog.unused_event");
+	lb_free(&b);
+}
+
+static void facts_extract_reports_debug_mode(void **state)
+{
+	struct lb b = { 0 };
+	json_t *f;
+	(void)state;
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_EFI_ACTION, "UEFI Debug Mode", 15);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	assert_string_equal(reasons_of(&b, &f), "sb.debug_mode");
+	assert_true(json_is_true(json_object_get(json_object_get(f, "secureboot"), "debug_mode")));
+	json_decref(f);
+	lb_free(&b);
+}
+
+static void facts_extract_uses_only_trusted_pcrs(void **state)
+{
+	struct lb b = { 0 };
+	struct tl_log *log;
+	json_t *f;
+	(void)state;
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	lb_event_digesting(&b, 8, TL_EV_IPL, "kernel_cmdline: evil", 20, "evil", 4);
+	assert_int_equal(tl_log_parse(b.buf, b.len, &log, NULL), TL_OK);
+	assert_int_equal(tl_facts_extract(log, TL_PCRS_ALL & ~(1u << 8), &f), TL_OK);
+	assert_true(json_is_null(json_object_get(f, "kernel_cmdline")));
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(f, "reasons"), 0), "code")),
+			    "tcglog.pcr_not_trusted");
+	json_decref(f);
+	tl_log_free(log);
+	lb_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(facts_extract_accepts_a_clean_log),
+		cmocka_unit_test(facts_extract_rejects_secureboot_digest_mismatch),
+		cmocka_unit_test(facts_extract_rejects_duplicate_variable),
+		cmocka_unit_test(facts_extract_rejects_variable_after_separator),
+		cmocka_unit_test(facts_extract_rejects_secureboot_length),
+		cmocka_unit_test(facts_extract_rejects_missing_secureboot),
+		cmocka_unit_test(facts_extract_rejects_bad_separators),
+		cmocka_unit_test(facts_extract_rejects_signature_list_that_does_not_divide),
+		cmocka_unit_test(facts_extract_rejects_unknown_and_unused_events_in_pcr0_7),
+		cmocka_unit_test(facts_extract_reports_debug_mode),
+		cmocka_unit_test(facts_extract_uses_only_trusted_pcrs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
