@@ -54,6 +54,13 @@ enum tl_err {
 	TL_E_GRUB_DIGEST = -213,
 	TL_E_EVENT_MALFORMED = -214,
 	TL_E_PCR_NOT_TRUSTED = -215,
+	TL_E_EVENT_WRONG_PCR = -216,
+	TL_E_SEP_MISSING = -217,
+	TL_E_SEP_TYPE = -218,
+	TL_E_AFTER_SEP = -219,
+	TL_E_GRUB_REPEATED = -220,
+	TL_E_VAR_TOO_MANY = -221,
+	TL_E_FACTS_TOO_LARGE = -222,
 
 	/* replay compared with expected values */
 	TL_E_PCR_MISMATCH = -300,

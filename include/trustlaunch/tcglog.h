@@ -87,6 +87,9 @@ struct tl_log {
 TL_MUST_CHECK int tl_log_parse(const uint8_t *buf, size_t len, struct tl_log **out,
 			       struct tl_diag *diag);
 void tl_log_free(struct tl_log *log);
+/* A UINTN of the firmware that wrote the log: 4 bytes when the Spec ID event says
+ * uintnSize 1, else 8 (legacy logs carry no size: 8). */
+TL_MUST_CHECK int tl_log_rd_uintn(const struct tl_log *log, struct tl_rd *rd, uint64_t *out);
 /* The bank slot of alg in this log, or -1. */
 int tl_log_bank(const struct tl_log *log, uint16_t alg);
 

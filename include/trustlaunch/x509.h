@@ -2,18 +2,22 @@
 #ifndef TRUSTLAUNCH_X509_H
 #define TRUSTLAUNCH_X509_H
 
+#include <stdbool.h>
+
 #include "trustlaunch/err.h"
 #include "trustlaunch/rd.h"
 
 struct tl_x509_info {
 	char *subject;          /* RFC 2253, UTF-8 */
 	char *issuer;
-	char serial[2 * 20 + 1 + 2]; /* hex; certificates allow up to 20 octets */
+	char serial[2 * 21 + 1];     /* hex of the DER INTEGER (20 octets and a sign byte) */
 	char sha256[65];        /* fingerprint of the DER, hex */
 };
 
 /* Parses DER (the whole input must be the certificate). TL_E_ARG when it is not one. */
 TL_MUST_CHECK int tl_x509_info(struct tl_bytes der, struct tl_x509_info *out);
 void tl_x509_info_clear(struct tl_x509_info *info);
+/* Forgets decoded certificates (tl_x509_info keeps the last 64 by fingerprint). */
+void tl_x509_cache_clear(void);
 
 #endif

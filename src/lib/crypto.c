@@ -1,5 +1,6 @@
 /* The only place libtrustlaunch hashes: OpenSSL 3 EVP with digests fetched once. */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -22,11 +23,34 @@ static const struct {
 
 static EVP_MD *fetched[NALGS];
 static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+/* One digest context per thread, reused: a replay is dozens of small hashes, and a fresh
+ * EVP_MD_CTX for each costs as much as the hash. */
+static pthread_key_t ctx_key;
+
+static void free_ctx(void *ctx)
+{
+	EVP_MD_CTX_free(ctx);
+}
 
 static void fetch_all(void)
 {
 	for (size_t i = 0; i < NALGS; i++)
 		fetched[i] = EVP_MD_fetch(NULL, algs[i].ossl, NULL);
+	if (pthread_key_create(&ctx_key, free_ctx) != 0)
+		abort();
+}
+
+static EVP_MD_CTX *thread_ctx(void)
+{
+	EVP_MD_CTX *ctx = pthread_getspecific(ctx_key);
+	if (!ctx) {
+		ctx = EVP_MD_CTX_new();
+		if (ctx && pthread_setspecific(ctx_key, ctx) != 0) {
+			EVP_MD_CTX_free(ctx);
+			ctx = NULL;
+		}
+	}
+	return ctx;
 }
 
 static int find(uint16_t alg)
@@ -79,13 +103,12 @@ static int digest2(uint16_t alg, const void *a, size_t alen, const void *b, size
 
 	if (!md)
 		return TL_E_UNSUPPORTED;
-	ctx = EVP_MD_CTX_new();
+	ctx = thread_ctx();
 	if (!ctx)
 		return TL_E_NOMEM;
 	ok = EVP_DigestInit_ex(ctx, md, NULL) == 1 && EVP_DigestUpdate(ctx, a, alen) == 1 &&
 	     (blen == 0 || EVP_DigestUpdate(ctx, b, blen) == 1) &&
 	     EVP_DigestFinal_ex(ctx, out, NULL) == 1;
-	EVP_MD_CTX_free(ctx);
 	return ok ? TL_OK : TL_E_CRYPTO;
 }
 

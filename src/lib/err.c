@@ -74,6 +74,20 @@ static const struct {
 	{ TL_E_PCR_NOT_TRUSTED, "tcglog.pcr_not_trusted",
 	  "facts from this PCR were not used because its events do not replay to the quoted value" },
 
+	{ TL_E_EVENT_WRONG_PCR, "tcglog.event_type_not_allowed",
+	  "an event of a type the firmware profile does not allow in this PCR was measured" },
+	{ TL_E_SEP_MISSING, "tcglog.separator_missing", "a PCR of 0-7 has no separator event" },
+	{ TL_E_SEP_TYPE, "tcglog.separator_disguised",
+	  "an event that measured separator bytes is labelled with another type" },
+	{ TL_E_AFTER_SEP, "sb.event_after_separator",
+	  "an event other than an authority was measured into PCR 7 after its separator" },
+	{ TL_E_GRUB_REPEATED, "grub.kernel_cmdline_repeated",
+	  "more than one kernel command line was measured" },
+	{ TL_E_VAR_TOO_MANY, "sb.too_many_variables",
+	  "more Secure Boot configuration variables were measured than are checked" },
+	{ TL_E_FACTS_TOO_LARGE, "tcglog.facts_too_large",
+	  "the log holds more facts than are kept; the rest were not used" },
+
 	{ TL_E_PCR_MISMATCH, "pcr.mismatch",
 	  "a replayed PCR value differs from the expected value" },
 };

@@ -148,6 +148,14 @@ int tl_rd_end(const struct tl_rd *rd)
 	return tl_rd_left(rd) == 0 ? TL_OK : TL_E_TRAILING;
 }
 
+size_t tl_rd_span_printable(const struct tl_rd *rd)
+{
+	size_t n = 0;
+	while (n < tl_rd_left(rd) && rd->buf[rd->pos + n] >= 0x20 && rd->buf[rd->pos + n] < 0x7F)
+		n++;
+	return n;
+}
+
 bool tl_bytes_eq(struct tl_bytes a, const void *b, size_t n)
 {
 	return a.len == n && (n == 0 || memcmp(a.ptr, b, n) == 0);

@@ -39,7 +39,13 @@ void tl_text_utf16(struct tl_buf *out, struct tl_bytes in)
 	struct tl_rd rd;
 	uint16_t u;
 	tl_rd_from(&rd, in);
-	while (tl_rd_le16(&rd, &u) == TL_OK && u != 0) {
+	for (;;) {
+		if (tl_rd_left(&rd) == 1) {
+			put_utf8(out, 0xFFFD); /* an odd byte at the end */
+			break;
+		}
+		if (tl_rd_le16(&rd, &u) != TL_OK || u == 0)
+			break;
 		uint32_t cp = u;
 		if (u >= 0xD800 && u <= 0xDBFF) {
 			struct tl_rd save = rd;
@@ -55,8 +61,6 @@ void tl_text_utf16(struct tl_buf *out, struct tl_bytes in)
 		}
 		put_escaped(out, cp);
 	}
-	if (u != 0 && tl_rd_left(&rd) == 1)
-		put_utf8(out, 0xFFFD);
 }
 
 /* Length of a valid UTF-8 sequence starting the reader (0 when invalid), and its code point. */
@@ -96,7 +100,13 @@ void tl_text_bytes(struct tl_buf *out, struct tl_bytes in)
 	tl_rd_from(&rd, tl_bytes_rstrip_nul(in));
 	while (tl_rd_left(&rd) > 0) {
 		uint32_t cp;
-		size_t n = utf8_seq(&rd, &cp);
+		struct tl_bytes run;
+		size_t n = tl_rd_span_printable(&rd);
+		if (n > 0 && tl_rd_bytes(&rd, n, &run) == TL_OK) {
+			tl_buf_put(out, (const char *)run.ptr, run.len); /* the common case, at once */
+			continue;
+		}
+		n = utf8_seq(&rd, &cp);
 		if (n == 0) {
 			uint8_t c;
 			if (tl_rd_u8(&rd, &c) != TL_OK)

@@ -1,9 +1,9 @@
 /* X.509 facts through OpenSSL; OpenSSL types stay in this file. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bio.h>
-#include <openssl/bn.h>
 #include <openssl/x509.h>
 
 #include "trustlaunch/hash.h"
@@ -23,53 +23,176 @@ static char *name_text(const X509_NAME *name)
 		return NULL;
 	tl_buf_init(&out, 4 * MAX_NAME);
 	tl_buf_puts(&out, "");
-	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
-		n = BIO_get_mem_data(bio, &p);
-		if (n >= 0 && n <= MAX_NAME)
-			tl_text_bytes(&out, (struct tl_bytes){ (const uint8_t *)p, (size_t)n });
-	}
+	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0 ||
+	    (n = BIO_get_mem_data(bio, &p)) < 0 || n > MAX_NAME)
+		out.err = TL_E_ARG; /* a name too long to show is refused, not shown empty */
+	else
+		tl_text_bytes(&out, (struct tl_bytes){ (const uint8_t *)p, (size_t)n });
 	BIO_free(bio);
 	return tl_buf_take(&out);
 }
 
+/* One DER TLV: its tag, its contents, and the whole encoding (for OpenSSL's d2i_*). */
+static int der_tlv(struct tl_rd *rd, uint8_t *tag, struct tl_bytes *content, struct tl_bytes *whole)
+{
+	struct tl_rd save = *rd;
+	uint8_t l0, b;
+	size_t len = 0;
+	if (tl_rd_u8(rd, tag) || (*tag & 0x1F) == 0x1F || tl_rd_u8(rd, &l0))
+		goto bad;
+	if (l0 & 0x80) {
+		uint8_t n = l0 & 0x7F;
+		if (n == 0 || n > 3)
+			goto bad;
+		for (uint8_t i = 0; i < n; i++) {
+			if (tl_rd_u8(rd, &b))
+				goto bad;
+			len = len << 8 | b;
+		}
+	} else {
+		len = l0;
+	}
+	if (tl_rd_bytes(rd, len, content))
+		goto bad;
+	whole->ptr = save.buf + save.pos; /* the reader's own buffer, already bounds-checked */
+	whole->len = rd->pos - save.pos;
+	return TL_OK;
+bad:
+	*rd = save;
+	return TL_E_ARG;
+}
+
+static char *name_of(struct tl_bytes whole)
+{
+	const unsigned char *p = whole.ptr;
+	X509_NAME *name = d2i_X509_NAME(NULL, &p, (long)whole.len);
+	char *s = name ? name_text(name) : NULL;
+	X509_NAME_free(name);
+	return s;
+}
+
+/* Subject, issuer and serial come from the TBSCertificate's fields directly: OpenSSL 3's
+ * d2i_X509 also decodes the public key through its provider machinery, which costs ~100 µs
+ * a certificate, and a Secure Boot log carries several. The fingerprint binds the whole DER;
+ * chains and signatures are checked elsewhere with full X509 objects. */
+/* Secure Boot logs of a fleet carry the same few certificates again and again: what was
+ * decoded is kept by fingerprint. */
+#define CACHE_SIZE 64
+static struct {
+	char sha256[65]; /* the fingerprint is the key */
+	char serial[sizeof(((struct tl_x509_info *)0)->serial)];
+	char *subject, *issuer;
+} cache[CACHE_SIZE];
+static size_t cache_next;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool cache_get(const char *fp, struct tl_x509_info *out)
+{
+	bool hit = false;
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < CACHE_SIZE && !hit; i++) {
+		if (!cache[i].subject || strcmp(cache[i].sha256, fp) != 0)
+			continue;
+		out->subject = strdup(cache[i].subject);
+		out->issuer = strdup(cache[i].issuer);
+		memcpy(out->serial, cache[i].serial, sizeof(out->serial));
+		memcpy(out->sha256, fp, sizeof(out->sha256));
+		hit = true;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	if (hit && (!out->subject || !out->issuer)) {
+		tl_x509_info_clear(out);
+		return false;
+	}
+	return hit;
+}
+
+static void cache_put(const struct tl_x509_info *info)
+{
+	char *s = strdup(info->subject), *i = strdup(info->issuer);
+	if (!s || !i) {
+		free(s);
+		free(i);
+		return;
+	}
+	pthread_mutex_lock(&cache_lock);
+	free(cache[cache_next].subject);
+	free(cache[cache_next].issuer);
+	cache[cache_next].subject = s;
+	cache[cache_next].issuer = i;
+	memcpy(cache[cache_next].sha256, info->sha256, sizeof(info->sha256));
+	memcpy(cache[cache_next].serial, info->serial, sizeof(info->serial));
+	cache_next = (cache_next + 1) % CACHE_SIZE;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+void tl_x509_cache_clear(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < CACHE_SIZE; i++) {
+		free(cache[i].subject);
+		free(cache[i].issuer);
+		cache[i].subject = cache[i].issuer = NULL;
+	}
+	cache_next = 0;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static int decode(struct tl_bytes der, struct tl_x509_info *out);
+
 int tl_x509_info(struct tl_bytes der, struct tl_x509_info *out)
 {
-	const unsigned char *p = der.ptr;
-	X509 *x;
 	uint8_t fp[TL_MAX_DIGEST];
-	int err = TL_E_ARG;
+	char hex[65];
+	int err;
 
 	memset(out, 0, sizeof(*out));
 	if (der.len == 0 || der.len > 65536)
 		return TL_E_ARG;
-	x = d2i_X509(NULL, &p, (long)der.len);
-	if (!x)
+	if ((err = tl_hash(TL_ALG_SHA256, der.ptr, der.len, fp)) != TL_OK)
+		return err;
+	tl_hex(fp, TL_SHA256_LEN, hex);
+	if (cache_get(hex, out))
+		return TL_OK;
+	if ((err = decode(der, out)) != TL_OK)
+		return err;
+	memcpy(out->sha256, hex, sizeof(hex));
+	cache_put(out);
+	return TL_OK;
+}
+
+static int decode(struct tl_bytes der, struct tl_x509_info *out)
+{
+	struct tl_rd rd, cert, tbs;
+	struct tl_bytes c, w, serial, issuer, subject;
+	uint8_t tag;
+
+	tl_rd_from(&rd, der);
+	if (der_tlv(&rd, &tag, &c, &w) || tag != 0x30 || tl_rd_end(&rd))
 		return TL_E_ARG;
-	if ((size_t)(p - der.ptr) != der.len) /* trailing bytes after the certificate */
-		goto out;
-	const ASN1_INTEGER *sn = X509_get0_serialNumber(x);
-	BIGNUM *bn = sn ? ASN1_INTEGER_to_BN(sn, NULL) : NULL;
-	char *hex = bn ? BN_bn2hex(bn) : NULL;
-	if (hex && strlen(hex) < sizeof(out->serial)) {
-		for (size_t i = 0; hex[i]; i++)
-			out->serial[i] = (char)(hex[i] >= 'A' && hex[i] <= 'F' ? hex[i] + 32 : hex[i]);
-	}
-	OPENSSL_free(hex);
-	BN_free(bn);
-	out->subject = name_text(X509_get_subject_name(x));
-	out->issuer = name_text(X509_get_issuer_name(x));
+	tl_rd_from(&cert, c);
+	if (der_tlv(&cert, &tag, &c, &w) || tag != 0x30)
+		return TL_E_ARG;
+	tl_rd_from(&tbs, c);
+	if (der_tlv(&tbs, &tag, &c, &w))
+		return TL_E_ARG;
+	if (tag == 0xA0 && der_tlv(&tbs, &tag, &c, &w)) /* [0] version */
+		return TL_E_ARG;
+	serial = c;
+	if (tag != 0x02 || serial.len == 0 || serial.len > 21 ||
+	    der_tlv(&tbs, &tag, &c, &w) || tag != 0x30 ||           /* signature algorithm */
+	    der_tlv(&tbs, &tag, &c, &issuer) || tag != 0x30 ||
+	    der_tlv(&tbs, &tag, &c, &w) || tag != 0x30 ||           /* validity */
+	    der_tlv(&tbs, &tag, &c, &subject) || tag != 0x30)
+		return TL_E_ARG;
+	tl_hex(serial.ptr, serial.len, out->serial);
+	out->subject = name_of(subject);
+	out->issuer = name_of(issuer);
 	if (!out->subject || !out->issuer) {
-		err = TL_E_NOMEM;
-		goto out;
-	}
-	err = tl_hash(TL_ALG_SHA256, der.ptr, der.len, fp);
-	if (err == TL_OK)
-		tl_hex(fp, TL_SHA256_LEN, out->sha256);
-out:
-	X509_free(x);
-	if (err != TL_OK)
 		tl_x509_info_clear(out);
-	return err;
+		return TL_E_ARG;
+	}
+	return TL_OK;
 }
 
 void tl_x509_info_clear(struct tl_x509_info *info)

@@ -49,9 +49,17 @@ static char *reasons_of(const struct lb *b, json_t **facts)
 	return out;
 }
 
+/* Separators of PCRs 0-6, which every firmware measures. */
+static void other_seps(struct lb *b)
+{
+	for (uint32_t i = 0; i < 7; i++)
+		lb_event(b, i, TL_EV_SEPARATOR, SEP0, 4);
+}
+
 static void good_prefix(struct lb *b)
 {
 	lb_sha256_log(b);
+	other_seps(b);
 	sb_var(b, "SecureBoot", &TL_GUID_GLOBAL_VARIABLE, "\x01", 1);
 }
 
@@ -82,13 +90,15 @@ static void facts_extract_rejects_secureboot_digest_mismatch(void **state)
 	struct lb b = { 0 }, v = { 0 };
 	(void)state;
 	lb_sha256_log(&b);
+	other_seps(&b);
 	lb_var(&v, TL_GUID_GLOBAL_VARIABLE.b, "SecureBoot", "\x01", 1);
 	/* the event shows SecureBoot=1 but measured the bytes of SecureBoot=0 */
 	struct lb off = { 0 };
 	lb_var(&off, TL_GUID_GLOBAL_VARIABLE.b, "SecureBoot", "\x00", 1);
 	lb_event_digesting(&b, 7, TL_EV_EFI_VARIABLE_DRIVER_CONFIG, v.buf, v.len, off.buf, off.len);
 	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
-	assert_string_equal(reasons_of(&b, NULL), "sb.variable_digest_mismatch");
+	/* and the event that broke a rule gives no fact */
+	assert_string_equal(reasons_of(&b, NULL), "sb.variable_digest_mismatch sb.secureboot_missing");
 	lb_free(&b);
 	lb_free(&v);
 	lb_free(&off);
@@ -122,6 +132,7 @@ static void facts_extract_rejects_secureboot_length(void **state)
 	json_t *f;
 	(void)state;
 	lb_sha256_log(&b);
+	other_seps(&b);
 	sb_var(&b, "SecureBoot", &TL_GUID_GLOBAL_VARIABLE, "\x01\x00", 2);
 	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
 	assert_string_equal(reasons_of(&b, &f), "sb.secureboot_length");
@@ -135,6 +146,7 @@ static void facts_extract_rejects_missing_secureboot(void **state)
 	struct lb b = { 0 };
 	(void)state;
 	lb_sha256_log(&b);
+	other_seps(&b);
 	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
 	assert_string_equal(reasons_of(&b, NULL), "sb.secureboot_missing");
 	lb_free(&b);
@@ -149,13 +161,18 @@ static void facts_extract_rejects_bad_separators(void **state)
 	assert_string_equal(reasons_of(&b, NULL), "tcglog.separator_data");
 	lb_free(&b);
 
+	/* no separator at all in PCR 7 */
+	good_prefix(&b);
+	assert_string_equal(reasons_of(&b, NULL), "tcglog.separator_missing");
+	lb_free(&b);
+
 	good_prefix(&b);
 	lb_event_digesting(&b, 7, TL_EV_SEPARATOR, SEP0, 4, "\xff\xff\xff\xff", 4);
 	assert_string_equal(reasons_of(&b, NULL), "tcglog.separator_digest");
 	lb_free(&b);
 
 	good_prefix(&b);
-	lb_event(&b, 4, TL_EV_SEPARATOR, SEP0, 4);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
 	lb_event(&b, 4, TL_EV_SEPARATOR, SEP0, 4);
 	assert_string_equal(reasons_of(&b, NULL), "tcglog.separator_duplicate");
 	lb_free(&b);
@@ -191,7 +208,9 @@ static void facts_extract_rejects_unknown_and_unused_events_in_pcr0_7(void **sta
 	lb_event(&b, 2, 0x7777, "x", 1);
 	lb_event(&b, 3, TL_EV_UNUSED, "x", 1);
 	lb_event(&b, 12, 0x7777, "fine outside 0-7", 16);
-	assert_string_equal(reasons_of(&b, NULL), "tcglog.unknown_event tcglog.unused_event");
+	lb_event(&b, 0, TL_EV_EFI_VARIABLE_BOOT, "x", 1);
+	assert_string_equal(reasons_of(&b, NULL), "tcglog.unknown_event tcglog.unused_event "
+						  "tcglog.event_type_not_allowed");
 	lb_free(&b);
 }
 
@@ -205,6 +224,85 @@ static void facts_extract_reports_debug_mode(void **state)
 	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
 	assert_string_equal(reasons_of(&b, &f), "sb.debug_mode");
 	assert_true(json_is_true(json_object_get(json_object_get(f, "secureboot"), "debug_mode")));
+	json_decref(f);
+	lb_free(&b);
+}
+
+/* The type is not covered by any digest: a log that relabels the PCR 7 separator so that
+ * a SecureBoot=1 measured later by the OS looks like firmware's is refused. */
+static void facts_extract_rejects_relabelled_pcr7_events(void **state)
+{
+	struct lb b = { 0 }, v = { 0 };
+	json_t *f;
+	(void)state;
+	lb_sha256_log(&b);
+	other_seps(&b);
+	lb_var(&v, TL_GUID_GLOBAL_VARIABLE.b, "SecureBoot", "\x00", 1);
+	lb_event(&b, 7, TL_EV_EFI_VARIABLE_AUTHORITY, v.buf, v.len); /* the real SecureBoot=0 */
+	lb_event(&b, 7, TL_EV_EFI_ACTION, SEP0, 4);                  /* the real separator */
+	lb_free(&v);
+	sb_var(&b, "SecureBoot", &TL_GUID_GLOBAL_VARIABLE, "\x01", 1);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	assert_string_equal(reasons_of(&b, &f), "tcglog.separator_disguised "
+						 "sb.variable_after_separator "
+						 "tcglog.separator_duplicate sb.secureboot_missing");
+	assert_false(json_is_true(json_object_get(json_object_get(f, "secureboot"), "enabled")));
+	json_decref(f);
+	lb_free(&b);
+}
+
+static void facts_extract_rejects_other_events_after_pcr7_separator(void **state)
+{
+	struct lb b = { 0 };
+	(void)state;
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	lb_event(&b, 7, TL_EV_EFI_ACTION, "hello", 5);
+	assert_string_equal(reasons_of(&b, NULL), "sb.event_after_separator");
+	lb_free(&b);
+}
+
+/* Debug mode is recognised by its digest, whatever the data shows. */
+static void facts_extract_finds_debug_mode_by_digest(void **state)
+{
+	struct lb b = { 0 };
+	(void)state;
+	good_prefix(&b);
+	lb_event_digesting(&b, 7, TL_EV_EFI_ACTION, "UEFI Debug Mod3", 15, "UEFI Debug Mode", 15);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	assert_string_equal(reasons_of(&b, NULL), "sb.debug_mode");
+	lb_free(&b);
+}
+
+static void facts_extract_rejects_second_kernel_cmdline(void **state)
+{
+	struct lb b = { 0 };
+	json_t *f;
+	(void)state;
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	lb_event_digesting(&b, 8, TL_EV_IPL, "kernel_cmdline: init=/bin/sh", 28, "init=/bin/sh", 12);
+	lb_event_digesting(&b, 8, TL_EV_IPL, "kernel_cmdline: ro quiet", 24, "ro quiet", 8);
+	assert_string_equal(reasons_of(&b, &f), "grub.kernel_cmdline_repeated");
+	json_decref(f);
+	lb_free(&b);
+}
+
+/* Facts whose data the digest does not cover are not taken. */
+static void facts_extract_ignores_unbound_platform_facts(void **state)
+{
+	struct lb b = { 0 };
+	json_t *f;
+	uint8_t info[32] = "GCE NonHostInfo", real[32] = "GCE NonHostInfo";
+	(void)state;
+	info[16] = 4; /* claims SEV-SNP */
+	good_prefix(&b);
+	lb_event_digesting(&b, 0, TL_EV_NONHOST_INFO, info, sizeof(info), real, sizeof(real));
+	lb_event_digesting(&b, 5, TL_EV_EFI_ACTION, "Exit Boot Services Invocation", 29, "x", 1);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	assert_string_equal(reasons_of(&b, &f), "");
+	assert_null(json_object_get(json_object_get(f, "platform"), "confidential_technology"));
+	assert_true(json_is_false(json_object_get(f, "exit_boot_services")));
 	json_decref(f);
 	lb_free(&b);
 }
@@ -242,6 +340,11 @@ int main(void)
 		cmocka_unit_test(facts_extract_rejects_signature_list_that_does_not_divide),
 		cmocka_unit_test(facts_extract_rejects_unknown_and_unused_events_in_pcr0_7),
 		cmocka_unit_test(facts_extract_reports_debug_mode),
+		cmocka_unit_test(facts_extract_rejects_relabelled_pcr7_events),
+		cmocka_unit_test(facts_extract_rejects_other_events_after_pcr7_separator),
+		cmocka_unit_test(facts_extract_finds_debug_mode_by_digest),
+		cmocka_unit_test(facts_extract_rejects_second_kernel_cmdline),
+		cmocka_unit_test(facts_extract_ignores_unbound_platform_facts),
 		cmocka_unit_test(facts_extract_uses_only_trusted_pcrs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

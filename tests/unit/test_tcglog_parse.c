@@ -263,6 +263,54 @@ static void tcglog_replay_honours_startup_locality(void **state)
 	lb_free(&b);
 }
 
+/* TPM 1.2-era SHA-1 logs may begin with their own "Spec ID Event00". */
+static void tcglog_parse_accepts_legacy_log_with_specid00(void **state)
+{
+	struct lb b = { 0 };
+	struct tl_log *log;
+	uint8_t digest[20] = { 0 }, sep[TL_MAX_DIGEST];
+	(void)state;
+	lb_le32(&b, 0);
+	lb_le32(&b, TL_EV_NO_ACTION);
+	lb_put(&b, digest, 20);
+	lb_le32(&b, 16);
+	lb_put(&b, "Spec ID Event00", 16);
+	assert_int_equal(tl_hash(TL_ALG_SHA1, "\0\0\0\0", 4, sep), TL_OK);
+	lb_le32(&b, 7);
+	lb_le32(&b, TL_EV_SEPARATOR);
+	lb_put(&b, sep, 20);
+	lb_le32(&b, 4);
+	lb_put(&b, "\0\0\0\0", 4);
+	assert_int_equal(tl_log_parse(b.buf, b.len, &log, NULL), TL_OK);
+	assert_int_equal(log->format, TL_LOG_LEGACY_SHA1);
+	assert_int_equal(log->nevents, 2);
+	tl_log_free(log);
+	lb_free(&b);
+}
+
+static void tcglog_parse_rejects_bad_specid_fields(void **state)
+{
+	struct lb b = { 0 };
+	(void)state;
+	lb_sha256_log(&b);
+	b.buf[32 + 21] = 1; /* specVersionMajor */
+	assert_int_equal(parse(&b, NULL), TL_E_LOG_SPECID_MALFORMED);
+	b.buf[32 + 21] = 2;
+	b.buf[32 + 23] = 3; /* uintnSize */
+	assert_int_equal(parse(&b, NULL), TL_E_LOG_SPECID_MALFORMED);
+	b.buf[32 + 23] = 2;
+	b.buf[32 + 15] = 'x'; /* the signature's NUL */
+	assert_int_equal(parse(&b, NULL), TL_E_LOG_SPECID_MALFORMED);
+	lb_free(&b);
+
+	uint8_t loc[17] = "StartupLocality";
+	loc[16] = 2; /* only 0, 3 and 4 exist */
+	lb_sha256_log(&b);
+	lb_event(&b, 0, TL_EV_NO_ACTION, loc, sizeof(loc));
+	assert_int_equal(parse(&b, NULL), TL_E_EVENT_MALFORMED);
+	lb_free(&b);
+}
+
 static void tcglog_parse_rejects_oversized_log(void **state)
 {
 	struct tl_log *log;
@@ -305,6 +353,8 @@ int main(void)
 		cmocka_unit_test(tcglog_parse_rejects_no_action_with_digest),
 		cmocka_unit_test(tcglog_parse_rejects_repeated_specid),
 		cmocka_unit_test(tcglog_replay_honours_startup_locality),
+		cmocka_unit_test(tcglog_parse_accepts_legacy_log_with_specid00),
+		cmocka_unit_test(tcglog_parse_rejects_bad_specid_fields),
 		cmocka_unit_test(tcglog_parse_rejects_oversized_log),
 		cmocka_unit_test(tcglog_parse_caps_event_count),
 	};

@@ -1,4 +1,5 @@
 /* Dispatch of event decoders, and the helpers they share. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,19 @@ void tl_dec_hex(struct tl_dec *x, const char *key, struct tl_bytes b)
 		hex[0] = '\0';
 	json_object_set_new(x->d, key, json_string(hex));
 	free(hex);
+}
+
+json_t *tl_dec_u64_json(uint64_t v)
+{
+	char s[24];
+	snprintf(s, sizeof(s), "0x%llx", (unsigned long long)v);
+	return json_string(s);
+}
+
+void tl_dec_u64(struct tl_dec *x, const char *key, uint64_t v)
+{
+	if (x->d)
+		json_object_set_new(x->d, key, tl_dec_u64_json(v));
 }
 
 void tl_dec_flag(struct tl_dec *x, const char *flag)

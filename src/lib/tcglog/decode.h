@@ -20,6 +20,9 @@ void tl_dec_set(struct tl_dec *x, const char *key, json_t *v);
 void tl_dec_str(struct tl_dec *x, const char *key, const char *s);
 void tl_dec_hex(struct tl_dec *x, const char *key, struct tl_bytes b);
 void tl_dec_flag(struct tl_dec *x, const char *flag);
+/* 64-bit values (addresses, LBAs) as "0x..." strings: JSON numbers lose them. */
+json_t *tl_dec_u64_json(uint64_t v);
+void tl_dec_u64(struct tl_dec *x, const char *key, uint64_t v);
 /* Text of untrusted bytes (see text.h) as a malloc'd string; NULL when out of memory. */
 char *tl_dec_text(struct tl_bytes b);
 char *tl_dec_utf16(struct tl_bytes b);

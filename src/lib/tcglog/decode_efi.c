@@ -209,8 +209,9 @@ void tl_dec_image(struct tl_dec *x)
 	struct tl_buf path;
 
 	tl_rd_from(&rd, x->ev->data);
-	if (tl_rd_le64(&rd, &addr) || tl_rd_le64(&rd, &len) || tl_rd_le64(&rd, &link) ||
-	    tl_rd_le64(&rd, &dplen) || dplen > tl_rd_left(&rd) ||
+	if (tl_rd_le64(&rd, &addr) || tl_log_rd_uintn(x->log, &rd, &len) ||
+	    tl_log_rd_uintn(x->log, &rd, &link) || tl_log_rd_uintn(x->log, &rd, &dplen) ||
+	    dplen > tl_rd_left(&rd) ||
 	    tl_rd_bytes(&rd, (size_t)dplen, &dp)) {
 		tl_dec_flag(x, "image_load_event_malformed");
 		tl_dec_opaque(x);
@@ -222,9 +223,9 @@ void tl_dec_image(struct tl_dec *x)
 	tl_buf_puts(&path, "");
 	if (tl_devpath_text(&path, dp) != TL_OK)
 		tl_dec_flag(x, "device_path_malformed");
-	tl_dec_set(x, "image_base", json_integer((json_int_t)addr));
-	tl_dec_set(x, "image_length", json_integer((json_int_t)len));
-	tl_dec_set(x, "link_time_address", json_integer((json_int_t)link));
+	tl_dec_u64(x, "image_base", addr);
+	tl_dec_u64(x, "image_length", len);
+	tl_dec_u64(x, "link_time_address", link);
 	tl_dec_str(x, "device_path", tl_buf_str(&path));
 	tl_buf_puts(x->sum, path.len ? tl_buf_str(&path) : "(no device path)");
 	tl_buf_free(&path);
@@ -236,7 +237,7 @@ void tl_dec_gpt(struct tl_dec *x)
 	struct tl_guid disk;
 	uint64_t nparts;
 	uint32_t entry_size;
-	char g[TL_GUID_STR_LEN];
+	char g[TL_GUID_STR_LEN], dg[TL_GUID_STR_LEN];
 	json_t *parts = json_array();
 
 	tl_rd_from(&rd, x->ev->data);
@@ -253,8 +254,8 @@ void tl_dec_gpt(struct tl_dec *x)
 		tl_dec_opaque(x);
 		return;
 	}
-	tl_guid_str(&disk, g);
-	tl_dec_str(x, "disk_guid", g);
+	tl_guid_str(&disk, dg);
+	tl_dec_str(x, "disk_guid", dg);
 	for (uint64_t i = 0; i < nparts; i++) {
 		struct tl_rd e;
 		struct tl_guid type, uniq;
@@ -272,15 +273,15 @@ void tl_dec_gpt(struct tl_dec *x)
 		json_object_set_new(o, "type", json_string(g));
 		tl_guid_str(&uniq, g);
 		json_object_set_new(o, "guid", json_string(g));
-		json_object_set_new(o, "first_lba", json_integer((json_int_t)first));
-		json_object_set_new(o, "last_lba", json_integer((json_int_t)last));
+		json_object_set_new(o, "first_lba", tl_dec_u64_json(first));
+		json_object_set_new(o, "last_lba", tl_dec_u64_json(last));
 		n = tl_dec_utf16(name);
 		json_object_set_new(o, "name", json_string(n ? n : ""));
 		free(n);
 		json_array_append_new(parts, o);
 	}
 	tl_dec_set(x, "partitions", parts);
-	tl_buf_printf(x->sum, "disk %s, %llu partitions", g, (unsigned long long)nparts);
+	tl_buf_printf(x->sum, "disk %s, %llu partitions", dg, (unsigned long long)nparts);
 }
 
 /* BLOB: base + length; BLOB2 first has a UINT8-length description. */
@@ -306,8 +307,8 @@ void tl_dec_blob(struct tl_dec *x)
 		tl_buf_printf(x->sum, "%s ", d ? d : "");
 		free(d);
 	}
-	tl_dec_set(x, "base", json_integer((json_int_t)base));
-	tl_dec_set(x, "length", json_integer((json_int_t)len));
+	tl_dec_u64(x, "base", base);
+	tl_dec_u64(x, "length", len);
 	tl_buf_printf(x->sum, "base 0x%llx length 0x%llx", (unsigned long long)base,
 		      (unsigned long long)len);
 }
@@ -347,7 +348,7 @@ void tl_dec_tables(struct tl_dec *x)
 		}
 		tl_guid_str(&g, s);
 		json_object_set_new(o, "guid", json_string(s));
-		json_object_set_new(o, "address", json_integer((json_int_t)addr));
+		json_object_set_new(o, "address", tl_dec_u64_json(addr));
 		json_array_append_new(arr, o);
 		tl_buf_printf(x->sum, " %s", s);
 	}

@@ -1,5 +1,6 @@
 /* Facts of a boot from its event log: Secure Boot (facts_sb.c), boot applications, GRUB,
  * loaded files, firmware, platform; and the rules that make them trustworthy. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,43 @@ bool tl_facts_digest_is(const struct tl_facts_ctx *c, struct tl_bytes b)
 	return true;
 }
 
+bool tl_facts_digest_eq(const struct tl_facts_ctx *c, uint8_t want[][TL_MAX_DIGEST])
+{
+	for (size_t i = 0; i < c->log->nbanks; i++)
+		if (tl_alg_size(c->log->alg[i]) &&
+		    memcmp(want[i], c->ev->digest[i], c->log->alg_size[i]) != 0)
+			return false;
+	return true;
+}
+
+bool tl_facts_spend(struct tl_facts_ctx *c, size_t n)
+{
+	if (n <= c->budget) {
+		c->budget -= n;
+		return true;
+	}
+	if (!c->over_budget)
+		tl_facts_reason(c, TL_E_FACTS_TOO_LARGE, NULL);
+	c->over_budget = true;
+	return false;
+}
+
+/* Digests of the values firmware measures the same way everywhere, once per extraction. */
+static int precompute(struct tl_facts_ctx *c)
+{
+	for (size_t i = 0; i < c->log->nbanks; i++) {
+		uint16_t alg = c->log->alg[i];
+		int err;
+		if (!tl_alg_size(alg))
+			continue;
+		if ((err = tl_hash(alg, "\0\0\0\0", 4, c->sep0[i])) != TL_OK ||
+		    (err = tl_hash(alg, "\xff\xff\xff\xff", 4, c->sep1[i])) != TL_OK ||
+		    (err = tl_hash(alg, "UEFI Debug Mode", 15, c->debug[i])) != TL_OK)
+			return err;
+	}
+	return TL_OK;
+}
+
 json_t *tl_facts_digests(const struct tl_facts_ctx *c)
 {
 	json_t *o = json_object();
@@ -52,13 +90,17 @@ json_t *tl_facts_digests(const struct tl_facts_ctx *c)
 	return o;
 }
 
+/* An EV_SEPARATOR, or an event of PCR 7 that measured separator bytes: the type is not
+ * covered by the digest, so a separator relabelled as something else is still one. */
 static void separator(struct tl_facts_ctx *c)
 {
 	struct tl_bytes d = c->ev->data;
 	bool zero = tl_bytes_eq(d, "\0\0\0\0", 4), ones = tl_bytes_eq(d, "\xff\xff\xff\xff", 4);
-	if (!zero && !ones)
+	if (c->ev->type != TL_EV_SEPARATOR)
+		tl_facts_reason(c, TL_E_SEP_TYPE, tl_ev_name(c->ev->type));
+	else if (!zero && !ones)
 		tl_facts_reason(c, TL_E_SEP_DATA, NULL);
-	else if (!tl_facts_digest_is(c, d))
+	else if (!tl_facts_digest_eq(c, zero ? c->sep0 : c->sep1))
 		tl_facts_reason(c, TL_E_SEP_DIGEST, NULL);
 	if (c->separators & (1u << c->ev->pcr))
 		tl_facts_reason(c, TL_E_SEP_DUPLICATE, NULL);
@@ -69,7 +111,10 @@ static void separator(struct tl_facts_ctx *c)
 
 static json_t *append_path(struct tl_facts_ctx *c, const char *key, const char *path)
 {
-	json_t *o = json_object();
+	json_t *o;
+	if (!tl_facts_spend(c, (path ? strlen(path) : 0) + 256))
+		return NULL;
+	o = json_object();
 	json_object_set_new(o, "path", json_string(path ? path : ""));
 	json_object_set_new(o, "digests", tl_facts_digests(c));
 	json_object_set_new(o, "event", json_integer((json_int_t)c->index));
@@ -90,14 +135,17 @@ static void application(struct tl_facts_ctx *c)
 	json_t *app;
 
 	tl_rd_from(&rd, c->ev->data);
-	ok = tl_rd_skip(&rd, 24) == TL_OK && tl_rd_le64(&rd, &dplen) == TL_OK &&
+	uint64_t skip;
+	ok = tl_rd_skip(&rd, 8) == TL_OK && tl_log_rd_uintn(c->log, &rd, &skip) == TL_OK &&
+	     tl_log_rd_uintn(c->log, &rd, &skip) == TL_OK &&
+	     tl_log_rd_uintn(c->log, &rd, &dplen) == TL_OK &&
 	     dplen <= tl_rd_left(&rd) && tl_rd_bytes(&rd, (size_t)dplen, &dp) == TL_OK;
 	tl_buf_init(&path, 65536);
 	tl_buf_puts(&path, "");
 	if (ok && tl_devpath_text(&path, dp) != TL_OK)
 		ok = false;
 	app = append_path(c, "efi_apps", tl_buf_str(&path));
-	if (!ok)
+	if (app && !ok)
 		json_object_set_new(app, "path_malformed", json_true());
 	tl_buf_free(&path);
 }
@@ -127,12 +175,19 @@ static void grub(struct tl_facts_ctx *c)
 			tl_facts_reason(c, TL_E_GRUB_DIGEST, prefixes[i][1]);
 			return;
 		}
+		if (!tl_facts_spend(c, 4 * text.len + 64))
+			return;
 		t = tl_dec_text(text);
-		if (i == 1)
+		if (i == 1) {
+			/* PCR 8 stays open to the running OS: a second command line could hide
+			 * the one that booted */
+			if (!json_is_null(json_object_get(c->doc, "kernel_cmdline")))
+				tl_facts_reason(c, TL_E_GRUB_REPEATED, NULL);
 			json_object_set_new(c->doc, "kernel_cmdline", t ? json_string(t) : json_null());
-		else
+		} else {
 			json_array_append_new(json_object_get(c->doc, prefixes[i][1]),
 					      json_string(t ? t : ""));
+		}
 		free(t);
 		return;
 	}
@@ -149,6 +204,8 @@ static void ipl(struct tl_facts_ctx *c)
 		free(t);
 	} else if (c->ev->pcr == 14) {
 		/* shim: MokList, MokListX, MokListTrusted, with the digest of their contents */
+		if (!tl_facts_spend(c, 4 * c->ev->data.len + 256))
+			return;
 		t = tl_dec_text(c->ev->data);
 		if (t)
 			json_object_set_new(json_object_get(c->sb, "mok"), t, tl_facts_digests(c));
@@ -172,15 +229,19 @@ static void firmware_version(struct tl_facts_ctx *c)
 			tl_hex(d.ptr, d.len, t + 4);
 		}
 	}
-	json_object_set_new(json_object_get(c->doc, "firmware"), "scrtm_version",
-			    t ? json_string(t) : json_null());
+	json_t *fw = json_object_get(c->doc, "firmware");
+	json_object_set_new(fw, "scrtm_version", t ? json_string(t) : json_null());
+	/* OVMF and GCE measure the string itself; some physical machines do not, and then
+	 * the version shown is only what the log claims */
+	json_object_set_new(fw, "scrtm_version_verified", json_boolean(tl_facts_digest_is(c, d)));
 	free(t);
 }
 
 static void action(struct tl_facts_ctx *c)
 {
 	struct tl_bytes d = tl_bytes_rstrip_nul(c->ev->data);
-	if (c->ev->pcr == 5 && tl_bytes_eq(d, "Exit Boot Services Invocation", 29))
+	if (c->ev->pcr == 5 && tl_bytes_eq(d, "Exit Boot Services Invocation", 29) &&
+	    tl_facts_digest_is(c, c->ev->data))
 		json_object_set_new(c->doc, "exit_boot_services", json_true());
 }
 
@@ -192,7 +253,7 @@ static void platform(struct tl_facts_ctx *c)
 	uint8_t t;
 	tl_rd_from(&rd, c->ev->data);
 	if (tl_bytes_has_prefix(c->ev->data, "GCE NonHostInfo") && tl_rd_skip(&rd, 16) == TL_OK &&
-	    tl_rd_u8(&rd, &t) == TL_OK)
+	    tl_rd_u8(&rd, &t) == TL_OK && tl_facts_digest_is(c, c->ev->data))
 		json_object_set_new(json_object_get(c->doc, "platform"), "confidential_technology",
 				    json_string(t < 5 ? tech[t] : "unknown"));
 }
@@ -200,14 +261,29 @@ static void platform(struct tl_facts_ctx *c)
 static void event(struct tl_facts_ctx *c)
 {
 	const struct tl_event *ev = c->ev;
-	if (ev->pcr <= 7 && !tl_ev_name(ev->type))
-		tl_facts_reason(c, TL_E_EVENT_UNKNOWN, NULL);
-	else if (ev->pcr <= 7 && ev->type == TL_EV_UNUSED)
-		tl_facts_reason(c, TL_E_EVENT_UNUSED, NULL);
+	if (ev->pcr <= 7) {
+		if (!tl_ev_name(ev->type))
+			tl_facts_reason(c, TL_E_EVENT_UNKNOWN, NULL);
+		else if (ev->type == TL_EV_UNUSED)
+			tl_facts_reason(c, TL_E_EVENT_UNUSED, NULL);
+		else if (!tl_facts_type_allowed(ev->pcr, ev->type))
+			tl_facts_reason(c, TL_E_EVENT_WRONG_PCR, tl_ev_name(ev->type));
+		/* In PCR 7 the separator orders the Secure Boot configuration: an event there
+		 * that measured separator bytes is a separator whatever its label. (Elsewhere
+		 * real firmware measures zeros as S-CRTM contents, so only the label counts.) */
+		if (ev->type == TL_EV_SEPARATOR ||
+		    (ev->pcr == 7 && (tl_facts_digest_eq(c, c->sep0) ||
+				      tl_facts_digest_eq(c, c->sep1)))) {
+			separator(c);
+			return;
+		}
+	} else if (ev->type == TL_EV_SEPARATOR) {
+		separator(c);
+		return;
+	}
 	if (ev->pcr == 7)
 		tl_facts_pcr7(c);
 	switch (ev->type) {
-	case TL_EV_SEPARATOR: separator(c); break;
 	case TL_EV_EFI_BOOT_SERVICES_APPLICATION:
 		if (ev->pcr == 4)
 			application(c);
@@ -259,14 +335,15 @@ static json_t *skeleton(const struct tl_log *log)
 
 int tl_facts_extract(const struct tl_log *log, uint32_t trusted, json_t **out)
 {
-	struct tl_facts_ctx c = { .log = log, .trusted = trusted & TL_PCRS_ALL };
+	struct tl_facts_ctx c = { .log = log, .trusted = trusted & TL_PCRS_ALL,
+				  .budget = TL_FACTS_BUDGET };
 	uint32_t untrusted_seen = 0;
 
 	*out = NULL;
 	c.doc = skeleton(log);
 	c.sb = json_object_get(c.doc, "secureboot");
 	c.reasons = json_object_get(c.doc, "reasons");
-	if (!c.doc || !c.sb || !c.reasons) {
+	if (!c.doc || !c.sb || !c.reasons || precompute(&c) != TL_OK) {
 		json_decref(c.doc);
 		return TL_E_NOMEM;
 	}
@@ -285,6 +362,12 @@ int tl_facts_extract(const struct tl_log *log, uint32_t trusted, json_t **out)
 	}
 	c.ev = NULL;
 	tl_facts_pcr7_finish(&c);
+	for (uint32_t i = 0; i < 8; i++) {
+		char pcr[8];
+		snprintf(pcr, sizeof(pcr), "PCR %u", i);
+		if ((c.trusted & (1u << i)) && !(c.separators & (1u << i)))
+			tl_facts_reason(&c, TL_E_SEP_MISSING, pcr);
+	}
 	for (uint32_t i = 0; i < TL_NUM_PCRS; i++) {
 		if (c.separators & (1u << i))
 			json_array_append_new(json_object_get(c.doc, "separators"), json_integer(i));

@@ -1,6 +1,7 @@
 /* Secure Boot facts from PCR 7 (PFP 3.3.4.8 and 10.4.4), with the strict rules:
  * configuration variables only before the separator and each once, their digests equal to
- * the hash of their data, SecureBoot exactly one byte, no debug mode. */
+ * the hash of their data, SecureBoot exactly one byte, nothing but authorities after the
+ * separator, no debug mode. A fact is taken only from an event that broke no rule. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,17 +12,20 @@
 #include "trustlaunch/uefi.h"
 #include "trustlaunch/x509.h"
 
+/* Records the variable; true when it was seen before (or cannot be tracked). */
 static bool seen_before(struct tl_facts_ctx *c, const struct tl_uefi_var *v)
 {
 	for (size_t i = 0; i < c->nvars; i++)
 		if (memcmp(c->vars[i].guid, v->guid.b, 16) == 0 && strcmp(c->vars[i].name, v->name) == 0)
 			return true;
-	if (c->nvars < TL_FACTS_MAX_VARS) {
-		memcpy(c->vars[c->nvars].guid, v->guid.b, 16);
-		c->vars[c->nvars].name = strdup(v->name);
-		if (c->vars[c->nvars].name)
-			c->nvars++;
+	if (c->nvars == TL_FACTS_MAX_VARS) {
+		tl_facts_reason(c, TL_E_VAR_TOO_MANY, v->name);
+		return true;
 	}
+	memcpy(c->vars[c->nvars].guid, v->guid.b, 16);
+	c->vars[c->nvars].name = strdup(v->name);
+	if (c->vars[c->nvars].name)
+		c->nvars++;
 	return false;
 }
 
@@ -47,7 +51,7 @@ static void config_var(struct tl_facts_ctx *c)
 {
 	struct tl_uefi_var v;
 	const char *key;
-	json_t *other;
+	size_t nreasons = json_array_size(c->reasons);
 
 	if (tl_uefi_var_parse(c->ev->data, &v) != TL_OK) {
 		tl_facts_reason(c, TL_E_VAR_MALFORMED, NULL);
@@ -59,6 +63,8 @@ static void config_var(struct tl_facts_ctx *c)
 		tl_facts_reason(c, TL_E_VAR_DIGEST, v.name);
 	if (seen_before(c, &v))
 		tl_facts_reason(c, TL_E_VAR_DUPLICATE, v.name);
+	if (json_array_size(c->reasons) != nreasons || !tl_facts_spend(c, 2 * v.data.len + 64))
+		goto out;
 
 	if (tl_uefi_var_is(&v, &TL_GUID_GLOBAL_VARIABLE, "SecureBoot")) {
 		int b = tl_bytes_at(v.data, 0);
@@ -79,14 +85,44 @@ static void config_var(struct tl_facts_ctx *c)
 	} else {
 		/* DeployedMode, AuditMode and the like: keep their bytes */
 		char *hex = malloc(2 * v.data.len + 1);
-		other = json_object_get(c->sb, "other_variables");
-		if (hex && other) {
+		if (hex) {
 			tl_hex(v.data.ptr, v.data.len, hex);
-			json_object_set_new(other, v.name, json_string(hex));
+			json_object_set_new(json_object_get(c->sb, "other_variables"), v.name,
+					    json_string(hex));
 		}
 		free(hex);
 	}
+out:
 	tl_uefi_var_clear(&v);
+}
+
+/* The certificate (or hash) of an EFI_SIGNATURE_DATA into o. */
+static void signature_data(json_t *o, struct tl_bytes data)
+{
+	struct tl_rd rd;
+	struct tl_guid owner;
+	struct tl_x509_info info;
+	char g[TL_GUID_STR_LEN];
+
+	tl_rd_from(&rd, data);
+	if (tl_rd_guid(&rd, &owner) != TL_OK)
+		return;
+	struct tl_bytes rest = tl_rd_rest(&rd);
+	tl_guid_str(&owner, g);
+	json_object_set_new(o, "owner", json_string(g));
+	if (tl_x509_info(rest, &info) == TL_OK) {
+		json_object_set_new(o, "subject", json_string(info.subject));
+		json_object_set_new(o, "issuer", json_string(info.issuer));
+		json_object_set_new(o, "sha256", json_string(info.sha256));
+		tl_x509_info_clear(&info);
+	} else {
+		char *hex = malloc(2 * rest.len + 1);
+		if (hex) {
+			tl_hex(rest.ptr, rest.len, hex);
+			json_object_set_new(o, "hash", json_string(hex));
+			free(hex);
+		}
+	}
 }
 
 /* An authority that allowed an image to load (an EFI_SIGNATURE_DATA from db, shim's own
@@ -94,12 +130,8 @@ static void config_var(struct tl_facts_ctx *c)
 static void authority(struct tl_facts_ctx *c)
 {
 	struct tl_uefi_var v;
-	struct tl_rd rd;
-	struct tl_guid owner;
-	struct tl_x509_info info;
-	json_t *a;
-	char g[TL_GUID_STR_LEN];
 	struct tl_bytes trailing;
+	json_t *a;
 	bool bound;
 
 	if (tl_uefi_var_parse_lenient(c->ev->data, &v, &trailing) != TL_OK) {
@@ -107,64 +139,56 @@ static void authority(struct tl_facts_ctx *c)
 		return;
 	}
 	/* Some shims measured authorities with a digest of other bytes than the event shows
-	 * (GCE COS 85/93, Debian 10). The certificate is then only a claim: say so. */
+	 * (GCE COS 85/93, Debian 10): such a certificate is only a claim, kept apart. */
 	bound = tl_facts_digest_is(c, c->ev->data);
+	if (!tl_facts_spend(c, 2 * v.data.len + 256))
+		goto out;
 	if (tl_uefi_var_is(&v, &TL_GUID_SHIM_LOCK, "SbatLevel")) {
-		if (!bound)
+		char *t;
+		if (!bound) {
 			tl_facts_reason(c, TL_E_VAR_DIGEST, v.name);
-		char *t = tl_dec_text(v.data);
+			goto out;
+		}
+		t = tl_dec_text(v.data);
 		json_object_set_new(c->sb, "sbat_level", t ? json_string(t) : json_null());
 		free(t);
-		tl_uefi_var_clear(&v);
-		return;
+		goto out;
 	}
 	a = json_object();
 	json_object_set_new(a, "variable", json_string(v.name));
 	json_object_set_new(a, "digest_verified", json_boolean(bound));
 	if (trailing.len)
 		json_object_set_new(a, "trailing_bytes", json_integer((json_int_t)trailing.len));
-	tl_rd_from(&rd, v.data);
-	if (tl_rd_guid(&rd, &owner) == TL_OK) {
-		struct tl_bytes rest = tl_rd_rest(&rd);
-		tl_guid_str(&owner, g);
-		json_object_set_new(a, "owner", json_string(g));
-		if (tl_x509_info(rest, &info) == TL_OK) {
-			json_object_set_new(a, "subject", json_string(info.subject));
-			json_object_set_new(a, "issuer", json_string(info.issuer));
-			json_object_set_new(a, "sha256", json_string(info.sha256));
-			tl_x509_info_clear(&info);
-		} else {
-			char *hex = malloc(2 * rest.len + 1);
-			if (hex) {
-				tl_hex(rest.ptr, rest.len, hex);
-				json_object_set_new(a, "hash", json_string(hex));
-				free(hex);
-			}
-		}
+	if (bound) {
+		signature_data(a, v.data);
+	} else {
+		json_t *claimed = json_object();
+		signature_data(claimed, v.data);
+		json_object_set_new(a, "claimed", claimed);
 	}
 	json_array_append_new(json_object_get(c->sb, "authorities"), a);
+out:
 	tl_uefi_var_clear(&v);
 }
 
 void tl_facts_pcr7(struct tl_facts_ctx *c)
 {
 	const struct tl_event *ev = c->ev;
-	switch (ev->type) {
-	case TL_EV_EFI_VARIABLE_DRIVER_CONFIG:
-		config_var(c);
-		break;
-	case TL_EV_EFI_VARIABLE_AUTHORITY:
-		authority(c);
-		break;
-	case TL_EV_EFI_ACTION:
-		if (tl_bytes_eq(tl_bytes_rstrip_nul(ev->data), "UEFI Debug Mode", 15)) {
-			json_object_set_new(c->sb, "debug_mode", json_true());
-			tl_facts_reason(c, TL_E_DEBUG_MODE, NULL);
-		}
-		break;
-	default:
-		break;
+	/* debug mode is known by its digest, whatever the event's data or type say */
+	if (tl_facts_digest_eq(c, c->debug)) {
+		json_object_set_new(c->sb, "debug_mode", json_true());
+		tl_facts_reason(c, TL_E_DEBUG_MODE, NULL);
+		return;
 	}
+	if ((c->separators & (1u << 7)) && ev->type != TL_EV_EFI_VARIABLE_AUTHORITY &&
+	    ev->type != TL_EV_EFI_VARIABLE_DRIVER_CONFIG && ev->type != TL_EV_SEPARATOR) {
+		tl_facts_reason(c, TL_E_AFTER_SEP, tl_ev_name(ev->type));
+		return;
+	}
+	if (ev->type == TL_EV_EFI_VARIABLE_DRIVER_CONFIG)
+		config_var(c);
+	else if (ev->type == TL_EV_EFI_VARIABLE_AUTHORITY)
+		authority(c);
 }
 
 void tl_facts_pcr7_finish(struct tl_facts_ctx *c)

@@ -27,6 +27,17 @@ static int fail(struct parser *p, int err, size_t offset)
 	return err;
 }
 
+int tl_log_rd_uintn(const struct tl_log *log, struct tl_rd *rd, uint64_t *out)
+{
+	uint32_t v;
+	int err;
+	if (log->uintn_size != 1)
+		return tl_rd_le64(rd, out);
+	err = tl_rd_le32(rd, &v);
+	*out = v;
+	return err;
+}
+
 int tl_log_bank(const struct tl_log *log, uint16_t alg)
 {
 	for (size_t i = 0; i < log->nbanks; i++)
@@ -63,10 +74,14 @@ static int parse_specid(struct parser *p, struct tl_bytes data, size_t at)
 	uint8_t vendor_size;
 
 	tl_rd_from(&rd, data);
-	if (tl_rd_skip(&rd, 16) || tl_rd_le32(&rd, &log->platform_class) ||
-	    tl_rd_u8(&rd, &log->spec_minor) || tl_rd_u8(&rd, &log->spec_major) ||
-	    tl_rd_u8(&rd, &log->spec_errata) || tl_rd_u8(&rd, &log->uintn_size) ||
-	    tl_rd_le32(&rd, &nalgs))
+	struct tl_bytes sig;
+	if (tl_rd_bytes(&rd, 16, &sig) || !tl_bytes_eq(sig, SPECID03, 16) ||
+	    tl_rd_le32(&rd, &log->platform_class) || tl_rd_u8(&rd, &log->spec_minor) ||
+	    tl_rd_u8(&rd, &log->spec_major) || tl_rd_u8(&rd, &log->spec_errata) ||
+	    tl_rd_u8(&rd, &log->uintn_size) || tl_rd_le32(&rd, &nalgs))
+		return fail(p, TL_E_LOG_SPECID_MALFORMED, at);
+	/* TCG_EfiSpecIDEvent: spec version 2.0; UINTN of 4 (1) or 8 (2) bytes */
+	if (log->spec_major != 2 || (log->uintn_size != 1 && log->uintn_size != 2))
 		return fail(p, TL_E_LOG_SPECID_MALFORMED, at);
 	if (nalgs == 0)
 		return fail(p, TL_E_LOG_SPECID_NO_ALGS, at);
@@ -103,14 +118,18 @@ static int add_event(struct parser *p, struct tl_event *ev, const uint8_t **dige
 			if (!tl_bytes_all(d, 0))
 				return fail(p, TL_E_LOG_NOACTION_DIGEST, ev->offset);
 		}
-		if (tl_bytes_has_prefix(ev->data, SPECID03) || tl_bytes_has_prefix(ev->data, SPECID00))
+		/* (a legacy log's first event may be its own Spec ID Event00) */
+		if ((tl_bytes_has_prefix(ev->data, SPECID03) || tl_bytes_has_prefix(ev->data, SPECID00)) &&
+		    (log->format == TL_LOG_CRYPTO_AGILE || ev->offset != 0))
 			return fail(p, TL_E_LOG_SPECID_REPEATED, ev->offset);
 		if (tl_bytes_has_prefix(ev->data, LOCALITY)) {
 			struct tl_rd rd;
 			tl_rd_from(&rd, ev->data);
 			if (ev->pcr != 0 || p->log->has_locality || p->pcr0_extended ||
 			    tl_rd_skip(&rd, 16) || tl_rd_u8(&rd, &log->startup_locality) ||
-			    tl_rd_end(&rd))
+			    tl_rd_end(&rd) ||
+			    (log->startup_locality != 0 && log->startup_locality != 3 &&
+			     log->startup_locality != 4))
 				return fail(p, TL_E_EVENT_MALFORMED, ev->offset);
 			log->has_locality = true;
 		}

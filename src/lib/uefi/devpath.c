@@ -141,16 +141,22 @@ int tl_devpath_text(struct tl_buf *out, struct tl_bytes path)
 
 		if (tl_rd_u8(&rd, &type) || tl_rd_u8(&rd, &sub) || tl_rd_le16(&rd, &len) ||
 		    len < 4 || tl_rd_sub(&rd, len - 4u, &body) || ++nodes > TL_MAX_DEVPATH_NODES) {
-			tl_buf_puts(out, nodes > 1 ? "/<malformed>" : "<malformed>");
+			tl_buf_puts(out, out->len > 0 ? "/<malformed>" : "<malformed>");
 			return TL_E_EVENT_MALFORMED;
 		}
 		if (type == DP_END) {
-			if (sub == 0xFF)
-				return tl_rd_left(&rd) == 0 ? TL_OK : TL_E_EVENT_MALFORMED;
+			/* End Instance (0x01) separates instances; End Entire (0xFF) ends a path,
+			 * and a load option's FilePathList may hold several */
+			if (sub == 0xFF && tl_rd_left(&rd) == 0)
+				return TL_OK;
+			if (sub != 0xFF && sub != 0x01)
+				return TL_E_EVENT_MALFORMED;
 			tl_buf_putc(out, ',');
 			continue;
 		}
-		if (nodes > 1 && out->len > 0 && tl_buf_str(out)[out->len - 1] != ',')
+		if (out->err)
+			return TL_OK; /* the text is over its limit; the caller sees out->err */
+		if (nodes > 1 && out->len > 0 && out->s[out->len - 1] != ',')
 			tl_buf_putc(out, '/');
 		struct tl_rd save = body;
 		size_t mark = out->len;

@@ -1,5 +1,4 @@
 /* EFI_GUIDs: reading, printing, and names for the well-known ones. */
-#include <stdio.h>
 #include <string.h>
 
 #include "trustlaunch/uefi.h"
@@ -52,11 +51,17 @@ int tl_rd_guid(struct tl_rd *rd, struct tl_guid *out)
 
 void tl_guid_str(const struct tl_guid *g, char out[static TL_GUID_STR_LEN])
 {
-	const uint8_t *b = g->b;
-	snprintf(out, TL_GUID_STR_LEN,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[3],
-		 b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13],
-		 b[14], b[15]);
+	/* byte order of the text: the first three fields are little-endian */
+	static const uint8_t order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+	static const char digits[] = "0123456789abcdef";
+	size_t n = 0;
+	for (size_t i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[n++] = '-';
+		out[n++] = digits[g->b[order[i]] >> 4];
+		out[n++] = digits[g->b[order[i]] & 15];
+	}
+	out[n] = '\0';
 }
 
 bool tl_guid_eq(const struct tl_guid *a, const struct tl_guid *b)

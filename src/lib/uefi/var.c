@@ -54,7 +54,17 @@ void tl_uefi_var_clear(struct tl_uefi_var *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* Compares the name as measured (UTF-16LE) with an ASCII name, so that "db\0junk" or an
+ * escaped look-alike is not taken for "db". */
 bool tl_uefi_var_is(const struct tl_uefi_var *v, const struct tl_guid *vendor, const char *name)
 {
-	return v->name && tl_guid_eq(&v->guid, vendor) && strcmp(v->name, name) == 0;
+	struct tl_rd rd;
+	uint16_t u;
+	if (!tl_guid_eq(&v->guid, vendor) || v->name_raw.len != 2 * strlen(name))
+		return false;
+	tl_rd_from(&rd, v->name_raw);
+	for (size_t i = 0; name[i]; i++)
+		if (tl_rd_le16(&rd, &u) != TL_OK || u != (uint8_t)name[i])
+			return false;
+	return true;
 }
