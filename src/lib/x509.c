@@ -79,24 +79,26 @@ static char *name_of(struct tl_bytes whole)
  * decoded is kept by fingerprint. */
 #define CACHE_SIZE 64
 static struct {
-	char sha256[65]; /* the fingerprint is the key */
+	uint8_t *der; /* the key: a hit compares every byte, and costs no hashing */
+	size_t len;
+	char sha256[65];
 	char serial[sizeof(((struct tl_x509_info *)0)->serial)];
 	char *subject, *issuer;
 } cache[CACHE_SIZE];
 static size_t cache_next;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static bool cache_get(const char *fp, struct tl_x509_info *out)
+static bool cache_get(struct tl_bytes der, struct tl_x509_info *out)
 {
 	bool hit = false;
 	pthread_mutex_lock(&cache_lock);
 	for (size_t i = 0; i < CACHE_SIZE && !hit; i++) {
-		if (!cache[i].subject || strcmp(cache[i].sha256, fp) != 0)
+		if (!cache[i].der || !tl_bytes_eq(der, cache[i].der, cache[i].len))
 			continue;
 		out->subject = strdup(cache[i].subject);
 		out->issuer = strdup(cache[i].issuer);
 		memcpy(out->serial, cache[i].serial, sizeof(out->serial));
-		memcpy(out->sha256, fp, sizeof(out->sha256));
+		memcpy(out->sha256, cache[i].sha256, sizeof(out->sha256));
 		hit = true;
 	}
 	pthread_mutex_unlock(&cache_lock);
@@ -107,17 +109,24 @@ static bool cache_get(const char *fp, struct tl_x509_info *out)
 	return hit;
 }
 
-static void cache_put(const struct tl_x509_info *info)
+static void cache_put(struct tl_bytes der, const struct tl_x509_info *info)
 {
 	char *s = strdup(info->subject), *i = strdup(info->issuer);
-	if (!s || !i) {
+	uint8_t *d = malloc(der.len);
+	struct tl_rd rd;
+	tl_rd_from(&rd, der);
+	if (!s || !i || !d || tl_rd_copy(&rd, d, der.len) != TL_OK) {
 		free(s);
 		free(i);
+		free(d);
 		return;
 	}
 	pthread_mutex_lock(&cache_lock);
+	free(cache[cache_next].der);
 	free(cache[cache_next].subject);
 	free(cache[cache_next].issuer);
+	cache[cache_next].der = d;
+	cache[cache_next].len = der.len;
 	cache[cache_next].subject = s;
 	cache[cache_next].issuer = i;
 	memcpy(cache[cache_next].sha256, info->sha256, sizeof(info->sha256));
@@ -130,8 +139,10 @@ void tl_x509_cache_clear(void)
 {
 	pthread_mutex_lock(&cache_lock);
 	for (size_t i = 0; i < CACHE_SIZE; i++) {
+		free(cache[i].der);
 		free(cache[i].subject);
 		free(cache[i].issuer);
+		cache[i].der = NULL;
 		cache[i].subject = cache[i].issuer = NULL;
 	}
 	cache_next = 0;
@@ -149,15 +160,14 @@ int tl_x509_info(struct tl_bytes der, struct tl_x509_info *out)
 	memset(out, 0, sizeof(*out));
 	if (der.len == 0 || der.len > 65536)
 		return TL_E_ARG;
-	if ((err = tl_hash(TL_ALG_SHA256, der.ptr, der.len, fp)) != TL_OK)
+	if (cache_get(der, out))
+		return TL_OK;
+	if ((err = tl_hash(TL_ALG_SHA256, der.ptr, der.len, fp)) != TL_OK ||
+	    (err = decode(der, out)) != TL_OK)
 		return err;
 	tl_hex(fp, TL_SHA256_LEN, hex);
-	if (cache_get(hex, out))
-		return TL_OK;
-	if ((err = decode(der, out)) != TL_OK)
-		return err;
 	memcpy(out->sha256, hex, sizeof(hex));
-	cache_put(out);
+	cache_put(der, out);
 	return TL_OK;
 }
 

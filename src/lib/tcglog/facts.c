@@ -13,7 +13,14 @@
 
 void tl_facts_reason(struct tl_facts_ctx *c, int code, const char *detail)
 {
-	json_t *r = json_object();
+	json_t *r;
+	if (json_array_size(c->reasons) >= TL_FACTS_MAX_REASONS) {
+		json_t *n = json_object_get(c->doc, "reasons_omitted");
+		json_object_set_new(c->doc, "reasons_omitted",
+				    json_integer(json_integer_value(n) + 1));
+		return;
+	}
+	r = json_object();
 	json_object_set_new(r, "code", json_string(tl_err_name(code)));
 	json_object_set_new(r, "message", json_string(tl_err_msg(code)));
 	if (c->ev) {
@@ -112,7 +119,7 @@ static void separator(struct tl_facts_ctx *c)
 static json_t *append_path(struct tl_facts_ctx *c, const char *key, const char *path)
 {
 	json_t *o;
-	if (!tl_facts_spend(c, (path ? strlen(path) : 0) + 256))
+	if (!tl_facts_spend(c, (path ? strlen(path) : 0) + TL_FACTS_ITEM_COST))
 		return NULL;
 	o = json_object();
 	json_object_set_new(o, "path", json_string(path ? path : ""));
@@ -175,7 +182,7 @@ static void grub(struct tl_facts_ctx *c)
 			tl_facts_reason(c, TL_E_GRUB_DIGEST, prefixes[i][1]);
 			return;
 		}
-		if (!tl_facts_spend(c, 4 * text.len + 64))
+		if (!tl_facts_spend(c, 4 * text.len + TL_FACTS_ITEM_COST / 4))
 			return;
 		t = tl_dec_text(text);
 		if (i == 1) {
@@ -204,7 +211,7 @@ static void ipl(struct tl_facts_ctx *c)
 		free(t);
 	} else if (c->ev->pcr == 14) {
 		/* shim: MokList, MokListX, MokListTrusted, with the digest of their contents */
-		if (!tl_facts_spend(c, 4 * c->ev->data.len + 256))
+		if (!tl_facts_spend(c, 4 * c->ev->data.len + TL_FACTS_ITEM_COST))
 			return;
 		t = tl_dec_text(c->ev->data);
 		if (t)

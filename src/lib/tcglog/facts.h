@@ -7,7 +7,9 @@
 #include "trustlaunch/tcglog.h"
 
 #define TL_FACTS_MAX_VARS 64u
-#define TL_FACTS_BUDGET (4u * 1024u * 1024u) /* bytes of text facts may keep */
+#define TL_FACTS_BUDGET (2u * 1024u * 1024u) /* bytes facts may keep, as estimated below */
+#define TL_FACTS_ITEM_COST 1024u   /* what one JSON object costs in jansson, roughly */
+#define TL_FACTS_MAX_REASONS 64u   /* reasons listed; more are counted in reasons_omitted */
 
 struct tl_facts_ctx {
 	const struct tl_log *log;

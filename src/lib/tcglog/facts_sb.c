@@ -63,7 +63,8 @@ static void config_var(struct tl_facts_ctx *c)
 		tl_facts_reason(c, TL_E_VAR_DIGEST, v.name);
 	if (seen_before(c, &v))
 		tl_facts_reason(c, TL_E_VAR_DUPLICATE, v.name);
-	if (json_array_size(c->reasons) != nreasons || !tl_facts_spend(c, 2 * v.data.len + 64))
+	if (json_array_size(c->reasons) != nreasons ||
+	    !tl_facts_spend(c, 2 * v.data.len + TL_FACTS_ITEM_COST))
 		goto out;
 
 	if (tl_uefi_var_is(&v, &TL_GUID_GLOBAL_VARIABLE, "SecureBoot")) {
@@ -141,7 +142,7 @@ static void authority(struct tl_facts_ctx *c)
 	/* Some shims measured authorities with a digest of other bytes than the event shows
 	 * (GCE COS 85/93, Debian 10): such a certificate is only a claim, kept apart. */
 	bound = tl_facts_digest_is(c, c->ev->data);
-	if (!tl_facts_spend(c, 2 * v.data.len + 256))
+	if (!tl_facts_spend(c, 2 * v.data.len + TL_FACTS_ITEM_COST))
 		goto out;
 	if (tl_uefi_var_is(&v, &TL_GUID_SHIM_LOCK, "SbatLevel")) {
 		char *t;
