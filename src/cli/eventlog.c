@@ -147,6 +147,7 @@ static const struct tl_cmd cmds[] = {
 	{ "json", dump_json, "print every event decoded, as JSON" },
 	{ "replay", tl_eventlog_replay, "replay every bank; compare with expected PCRs" },
 	{ "facts", tl_eventlog_facts, "Secure Boot state and boot chain, with strict rules" },
+	{ "diff", tl_eventlog_diff, "what changed between two boots, by component" },
 	{ NULL, NULL, NULL },
 };
 

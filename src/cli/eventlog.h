@@ -17,5 +17,6 @@ int tl_cli_trusted_pcrs(const struct tl_log *log, const char *expect, uint32_t *
 
 int tl_eventlog_replay(int argc, char **argv);
 int tl_eventlog_facts(int argc, char **argv);
+int tl_eventlog_diff(int argc, char **argv);
 
 #endif

@@ -52,6 +52,16 @@ grep -q 'sb.secureboot_length' "$tmp/out" && ok || bad "secureboot_length shown"
 expect_rc 0 "$tl" eventlog facts "$v/gce/eventlogs/debian-10.bin" --json
 json "assert d['banks'] == ['sha1'] and d['secureboot']['enabled'] is True and d['exit_boot_services'] is False"
 
+# diff: the cmdline boot against sb-on names the extra kernel argument
+expect_rc 1 "$tl" eventlog diff "$on" "$cmd"
+grep -q "^kernel_cmdline  *kernel command line changed: added 'tl.extra=1'$" "$tmp/out" && ok || bad "diff names tl.extra=1: $(cat "$tmp/out")"
+grep -qE '^(secureboot|efi_apps|firmware)' "$tmp/out" && bad "diff: only GRUB commands, cmdline and files differ" || ok
+expect_rc 1 "$tl" eventlog diff "$on" "$cmd" --json
+json "assert sorted(x['component'] for x in d) == ['files', 'grub_commands', 'kernel_cmdline']"
+expect_rc 0 "$tl" eventlog diff "$on" "$on"
+expect_rc 1 "$tl" eventlog diff "$v/gce/eventlogs/ubuntu-2104-no-dbx.bin" "$v/gce/eventlogs/rhel8-uefi.bin"
+grep -q "Secure Boot state changed from off to on" "$tmp/out" && ok || bad "diff secure boot"
+
 # show and json
 expect_rc 0 "$tl" eventlog show "$on"
 grep -q 'EV_EFI_VARIABLE_DRIVER_CONFIG *ccfc4bb32888a345  SecureBoot = enabled' "$tmp/out" && ok || bad "show SecureBoot"
