@@ -39,6 +39,10 @@ void tl_dec_tag(struct tl_dec *x);
 void tl_dec_string(struct tl_dec *x);
 void tl_dec_opaque(struct tl_dec *x);
 
+/* GCE NonHostInfo: "GCE NonHostInfo\0" then the confidential technology byte; its name, or
+ * NULL when the data is not that. */
+const char *tl_dec_gce_technology(struct tl_bytes data);
+
 /* Signature list entries as a JSON array of {type, owner, subject, issuer, sha256 | hash}. */
 json_t *tl_dec_esl(struct tl_bytes store, size_t *count, int *err);
 

@@ -117,18 +117,24 @@ void tl_dec_ipl(struct tl_dec *x)
 	free(t);
 }
 
-/* Google's EV_NONHOST_INFO: "GCE NonHostInfo\0", then the confidential technology byte. */
-void tl_dec_nonhost_info(struct tl_dec *x)
+const char *tl_dec_gce_technology(struct tl_bytes data)
 {
 	static const char *const tech[] = { "NONE", "AMD_SEV", "AMD_SEV_ES", "INTEL_TDX",
 					    "AMD_SEV_SNP" };
 	struct tl_rd rd;
 	uint8_t t;
+	tl_rd_from(&rd, data);
+	if (!tl_bytes_has_prefix(data, "GCE NonHostInfo") || tl_rd_skip(&rd, 16) != TL_OK ||
+	    tl_rd_u8(&rd, &t) != TL_OK)
+		return NULL;
+	return t < sizeof(tech) / sizeof(tech[0]) ? tech[t] : "unknown";
+}
 
-	tl_rd_from(&rd, x->ev->data);
-	if (tl_bytes_has_prefix(x->ev->data, "GCE NonHostInfo") && tl_rd_skip(&rd, 16) == TL_OK &&
-	    tl_rd_u8(&rd, &t) == TL_OK) {
-		const char *name = t < sizeof(tech) / sizeof(tech[0]) ? tech[t] : "unknown";
+/* Google's EV_NONHOST_INFO. */
+void tl_dec_nonhost_info(struct tl_dec *x)
+{
+	const char *name = tl_dec_gce_technology(x->ev->data);
+	if (name) {
 		tl_dec_str(x, "kind", "gce_nonhost_info");
 		tl_dec_str(x, "confidential_technology", name);
 		tl_buf_printf(x->sum, "GCE NonHostInfo: %s", name);

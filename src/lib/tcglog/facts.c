@@ -254,15 +254,10 @@ static void action(struct tl_facts_ctx *c)
 
 static void platform(struct tl_facts_ctx *c)
 {
-	static const char *const tech[] = { "NONE", "AMD_SEV", "AMD_SEV_ES", "INTEL_TDX",
-					    "AMD_SEV_SNP" };
-	struct tl_rd rd;
-	uint8_t t;
-	tl_rd_from(&rd, c->ev->data);
-	if (tl_bytes_has_prefix(c->ev->data, "GCE NonHostInfo") && tl_rd_skip(&rd, 16) == TL_OK &&
-	    tl_rd_u8(&rd, &t) == TL_OK && tl_facts_digest_is(c, c->ev->data))
+	const char *tech = tl_dec_gce_technology(c->ev->data);
+	if (tech && tl_facts_digest_is(c, c->ev->data))
 		json_object_set_new(json_object_get(c->doc, "platform"), "confidential_technology",
-				    json_string(t < 5 ? tech[t] : "unknown"));
+				    json_string(tech));
 }
 
 static void event(struct tl_facts_ctx *c)
