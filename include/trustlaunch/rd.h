@@ -39,6 +39,8 @@ TL_MUST_CHECK int tl_rd_sub(struct tl_rd *rd, size_t n, struct tl_rd *child);
 /* The unread rest as a view; consumes it. */
 struct tl_bytes tl_rd_rest(struct tl_rd *rd);
 TL_MUST_CHECK int tl_rd_end(const struct tl_rd *rd);
+/* The bytes read since the reader was at start (start <= pos), as a view. */
+struct tl_bytes tl_rd_since(const struct tl_rd *rd, size_t start);
 /* How many bytes from pos on are printable ASCII (0x20-0x7E), without consuming them. */
 size_t tl_rd_span_printable(const struct tl_rd *rd);
 

@@ -26,5 +26,6 @@ int tl_cli_dispatch(const char *group, const struct tl_cmd *cmds, int argc, char
 bool tl_cli_pcr_list(const char *s, uint32_t *mask);
 
 int tl_cmd_eventlog(int argc, char **argv);
+int tl_cmd_quote(int argc, char **argv);
 
 #endif

@@ -148,6 +148,16 @@ int tl_rd_end(const struct tl_rd *rd)
 	return tl_rd_left(rd) == 0 ? TL_OK : TL_E_TRAILING;
 }
 
+struct tl_bytes tl_rd_since(const struct tl_rd *rd, size_t start)
+{
+	struct tl_bytes b = { NULL, 0 };
+	if (start <= rd->pos) {
+		b.ptr = rd->buf + start;
+		b.len = rd->pos - start;
+	}
+	return b;
+}
+
 size_t tl_rd_span_printable(const struct tl_rd *rd)
 {
 	size_t n = 0;

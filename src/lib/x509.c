@@ -54,8 +54,7 @@ static int der_tlv(struct tl_rd *rd, uint8_t *tag, struct tl_bytes *content, str
 	}
 	if (tl_rd_bytes(rd, len, content))
 		goto bad;
-	whole->ptr = save.buf + save.pos; /* the reader's own buffer, already bounds-checked */
-	whole->len = rd->pos - save.pos;
+	*whole = tl_rd_since(rd, save.pos);
 	return TL_OK;
 bad:
 	*rd = save;

@@ -1,0 +1,71 @@
+# Shared by the integration tests: a throwaway swtpm on a loopback port, with its own local
+# CA for EK certificates, driven by tpm2-tools as an independent client.
+set -uo pipefail
+tl=${TL_BIN:?} v=${TL_VECTORS:-}
+work=$(mktemp -d)
+swtpm_pid=
+cleanup() {
+  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fails=0 passes=0
+ok()  { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+finish() { echo "$passes passed, $fails failed"; [[ $fails == 0 ]]; }
+# expect_rc WANT CMD...
+expect_rc() { local want=$1; shift; "$@" >"$work/out" 2>"$work/err"; local rc=$?
+  [[ $rc == "$want" ]] && ok || bad "exit $rc, wanted $want: $* ($(head -c 400 "$work/err"))"; }
+# refused CODE CMD...: exit 1 and the reason code on stderr
+refused() { local code=$1; shift; expect_rc 1 "$@"
+  grep -q "refused: $code:" "$work/err" && ok || bad "wanted $code: $(head -c 300 "$work/err")"; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_swtpm BANKS: a manufactured TPM with an EK certificate from a local CA in $work/ca
+start_swtpm() {
+  local banks=${1:-sha1,sha256}
+  mkdir -p "$work/state" "$work/ca"
+  cat > "$work/localca.conf" <<CONF
+statedir = $work/ca
+signingkey = $work/ca/signkey.pem
+issuercert = $work/ca/issuercert.pem
+certserial = $work/ca/certserial
+CONF
+  cat > "$work/setup.conf" <<CONF
+create_certs_tool= /usr/bin/swtpm_localca
+create_certs_tool_config = $work/localca.conf
+create_certs_tool_options = /etc/swtpm-localca.options
+active_pcr_banks = $banks
+CONF
+  swtpm_setup --tpm2 --tpmstate "$work/state" --config "$work/setup.conf" \
+    --create-ek-cert --create-platform-cert --overwrite >"$work/setup.log" 2>&1 \
+    || { cat "$work/setup.log" >&2; exit 2; }
+  local port ctrl
+  for attempt in 1 2 3 4 5; do
+    # the swtpm TCTI of tpm2-tools finds the control channel at port + 1
+    port=$(free_port); ctrl=$((port + 1))
+    swtpm socket --tpm2 --tpmstate dir="$work/state" \
+      --server type=tcp,port="$port",bindaddr=127.0.0.1 \
+      --ctrl type=tcp,port="$ctrl",bindaddr=127.0.0.1 \
+      --flags not-need-init,startup-clear >"$work/swtpm.log" 2>&1 &
+    swtpm_pid=$!
+    for _ in $(seq 50); do
+      if python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null; then
+        export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
+        return 0
+      fi
+      kill -0 "$swtpm_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$swtpm_pid" 2>/dev/null; wait "$swtpm_pid" 2>/dev/null; swtpm_pid=
+  done
+  echo "swtpm did not start: $(cat "$work/swtpm.log")" >&2
+  exit 2
+}
+
+# There is no resource manager: drop transient objects and sessions after each command.
+flush() { tpm2_flushcontext -t >/dev/null 2>&1; tpm2_flushcontext -s >/dev/null 2>&1; tpm2_flushcontext -l >/dev/null 2>&1; }
+tpm() { "$@" >"$work/tpm.out" 2>&1; local rc=$?; flush
+  [[ $rc == 0 ]] || { echo "tpm2-tools failed: $* : $(cat "$work/tpm.out")" >&2; exit 2; }; }
+nonce() { python3 -c 'import os; print(os.urandom(32).hex())'; }
