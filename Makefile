@@ -33,6 +33,7 @@ test: bootstrap
 
 bench: build
 	@$(BUILD)/bench/bench_tcglog $(VECTORS)
+	@$(BUILD)/bench/bench_quote bench/data $(VECTORS)
 
 fuzz-build: bootstrap
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_FUZZ=ON -DTL_VECTORS=$(VECTORS) >/dev/null

@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include "crypto_internal.h"
 #include "trustlaunch/hash.h"
 
 static const struct {
@@ -85,7 +86,7 @@ int tl_alg_from_name(const char *name, uint16_t *alg)
 	return TL_E_ARG;
 }
 
-static const EVP_MD *md_of(uint16_t alg)
+const EVP_MD *tl_crypto_md(uint16_t alg)
 {
 	int i = find(alg);
 	if (i < 0)
@@ -97,7 +98,7 @@ static const EVP_MD *md_of(uint16_t alg)
 static int digest2(uint16_t alg, const void *a, size_t alen, const void *b, size_t blen,
 		   uint8_t out[static TL_MAX_DIGEST])
 {
-	const EVP_MD *md = md_of(alg);
+	const EVP_MD *md = tl_crypto_md(alg);
 	EVP_MD_CTX *ctx;
 	int ok;
 

@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "crypto_internal.h"
 #include "trustlaunch/hash.h"
 #include "trustlaunch/tpm2.h"
 
@@ -16,17 +17,6 @@ struct tl_tpm2_key {
 	EVP_PKEY *pkey;
 	uint16_t type;
 };
-
-static const char *md_name(uint16_t alg)
-{
-	switch (alg) {
-	case TL_ALG_SHA1: return "SHA1";
-	case TL_ALG_SHA256: return "SHA256";
-	case TL_ALG_SHA384: return "SHA384";
-	case TL_ALG_SHA512: return "SHA512";
-	default: return NULL;
-	}
-}
 
 static EVP_PKEY *rsa_key(const struct tl_tpm2_public *pub)
 {
@@ -168,7 +158,7 @@ static int ecdsa_der(const struct tl_tpm2_signature *sig, unsigned char **der, i
 int tl_tpm2_key_verify(const struct tl_tpm2_key *key, const struct tl_tpm2_signature *sig,
 		       struct tl_bytes msg)
 {
-	const char *md = md_name(sig->hash);
+	const EVP_MD *md = sig->hash == TL_ALG_SM3_256 ? NULL : tl_crypto_md(sig->hash);
 	EVP_MD_CTX *ctx;
 	EVP_PKEY_CTX *pctx = NULL;
 	unsigned char *der = NULL;
@@ -192,7 +182,7 @@ int tl_tpm2_key_verify(const struct tl_tpm2_key *key, const struct tl_tpm2_signa
 		slen = sig->rsa.len;
 	}
 	ctx = EVP_MD_CTX_new();
-	ok = ctx && EVP_DigestVerifyInit_ex(ctx, &pctx, md, NULL, NULL, key->pkey, NULL) == 1;
+	ok = ctx && EVP_DigestVerifyInit(ctx, &pctx, md, NULL, key->pkey) == 1;
 	if (ok && sig->alg == TL_ALG_RSAPSS)
 		ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
 		     EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_AUTO) == 1;

@@ -1,0 +1,12 @@
+/* Internal to the crypto files: the digests fetched once (crypto.c). */
+#ifndef TL_CRYPTO_INTERNAL_H
+#define TL_CRYPTO_INTERNAL_H
+
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+/* The fetched EVP_MD of a TPM_ALG_ID, or NULL. */
+const EVP_MD *tl_crypto_md(uint16_t alg);
+
+#endif
