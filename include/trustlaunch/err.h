@@ -84,6 +84,8 @@ enum tl_err {
 	TL_E_QUOTE_CLOCK = -429,
 	TL_E_AK_ATTRIBUTES = -430,
 	TL_E_AK_KEY = -431,
+	TL_E_CRED_MISMATCH = -440,
+	TL_E_CRED_EK = -441,
 
 	/* replay compared with expected values */
 	TL_E_PCR_MISMATCH = -300,

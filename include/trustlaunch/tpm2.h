@@ -55,6 +55,7 @@ struct tl_tpm2_public {
 	uint32_t attributes;
 	struct tl_bytes auth_policy;
 	uint16_t symmetric;            /* TPM_ALG_NULL for a signing key */
+	uint16_t sym_bits, sym_mode;   /* of a storage key such as the EK: AES-128 CFB */
 	uint16_t scheme, scheme_hash;  /* TPM_ALG_NULL when the key has no fixed scheme */
 	uint16_t rsa_bits;
 	uint32_t rsa_exponent;         /* 0 means 65537 */

@@ -72,6 +72,11 @@ static EVP_PKEY *ecc_key(const struct tl_tpm2_public *pub)
 	return pkey;
 }
 
+EVP_PKEY *tl_crypto_pkey(const struct tl_tpm2_public *pub)
+{
+	return pub->type == TL_ALG_RSA ? rsa_key(pub) : pub->type == TL_ALG_ECC ? ecc_key(pub) : NULL;
+}
+
 int tl_tpm2_key_new(const struct tl_tpm2_public *pub, struct tl_tpm2_key **out)
 {
 	struct tl_tpm2_key *k;

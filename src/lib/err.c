@@ -125,6 +125,12 @@ static const struct {
 	{ TL_E_AK_KEY, "ak.unsupported_key",
 	  "the attestation key is not an RSA 2048/3072 or ECC P-256/P-384 key" },
 
+	{ TL_E_CRED_MISMATCH, "credential.secret_mismatch",
+	  "the TPM did not return the secret of the credential: it does not hold both the EK and "
+	  "the AK the credential was made for" },
+	{ TL_E_CRED_EK, "credential.unsupported_ek",
+	  "the EK is not an RSA or ECC P-256/P-384 storage key with AES-CFB" },
+
 	{ TL_E_PCR_MISMATCH, "pcr.mismatch",
 	  "a replayed PCR value differs from the expected value" },
 };

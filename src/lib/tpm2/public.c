@@ -5,12 +5,12 @@
 #include "trustlaunch/tpm2.h"
 
 /* TPMT_SYM_DEF_OBJECT: algorithm, then key bits and mode unless TPM_ALG_NULL. */
-static int symmetric(struct tl_rd *rd, uint16_t *alg)
+static int symmetric(struct tl_rd *rd, struct tl_tpm2_public *p)
 {
-	uint16_t bits, mode;
-	if (tl_rd_be16(rd, alg))
+	if (tl_rd_be16(rd, &p->symmetric))
 		return TL_E_TPM2_MALFORMED;
-	if (*alg != TL_ALG_NULL && (tl_rd_be16(rd, &bits) || tl_rd_be16(rd, &mode)))
+	if (p->symmetric != TL_ALG_NULL &&
+	    (tl_rd_be16(rd, &p->sym_bits) || tl_rd_be16(rd, &p->sym_mode)))
 		return TL_E_TPM2_MALFORMED;
 	return TL_OK;
 }
@@ -38,7 +38,7 @@ static int tpmt_public(struct tl_rd *rd, struct tl_tpm2_public *p)
 	    tl_rd_be32(rd, &p->attributes))
 		return TL_E_TPM2_MALFORMED;
 	if ((err = tpm2b(rd, TL_TPM2_MAX_DIGEST, &p->auth_policy)) != TL_OK ||
-	    (err = symmetric(rd, &p->symmetric)) != TL_OK ||
+	    (err = symmetric(rd, p)) != TL_OK ||
 	    (err = scheme(rd, &p->scheme, &p->scheme_hash)) != TL_OK)
 		return err;
 	if (p->type == TL_ALG_RSA) {
