@@ -86,6 +86,10 @@ enum tl_err {
 	TL_E_AK_KEY = -431,
 	TL_E_CRED_MISMATCH = -440,
 	TL_E_CRED_EK = -441,
+	TL_E_EK_MALFORMED = -450,
+	TL_E_EK_UNTRUSTED = -451,
+	TL_E_EK_KEY = -452,
+	TL_E_EK_CA = -453,
 
 	/* replay compared with expected values */
 	TL_E_PCR_MISMATCH = -300,

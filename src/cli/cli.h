@@ -28,5 +28,6 @@ bool tl_cli_pcr_list(const char *s, uint32_t *mask);
 int tl_cmd_eventlog(int argc, char **argv);
 int tl_cmd_quote(int argc, char **argv);
 int tl_cmd_credential(int argc, char **argv);
+int tl_cmd_ek(int argc, char **argv);
 
 #endif

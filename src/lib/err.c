@@ -131,6 +131,13 @@ static const struct {
 	{ TL_E_CRED_EK, "credential.unsupported_ek",
 	  "the EK is not an RSA or ECC P-256/P-384 storage key with AES-CFB" },
 
+	{ TL_E_EK_MALFORMED, "ek.cert_malformed", "the EK certificate is not an X.509 certificate" },
+	{ TL_E_EK_UNTRUSTED, "ek.untrusted",
+	  "the EK certificate does not chain to a trusted TPM or vTPM CA" },
+	{ TL_E_EK_KEY, "ek.key_mismatch",
+	  "the EK certificate is for another key than the EK the TPM presented" },
+	{ TL_E_EK_CA, "ek.ca_unreadable", "a CA certificate could not be read" },
+
 	{ TL_E_PCR_MISMATCH, "pcr.mismatch",
 	  "a replayed PCR value differs from the expected value" },
 };

@@ -39,7 +39,7 @@ create_certs_tool_options = /etc/swtpm-localca.options
 active_pcr_banks = $banks
 CONF
   swtpm_setup --tpm2 --tpmstate "$work/state" --config "$work/setup.conf" \
-    --create-ek-cert --create-platform-cert --overwrite >"$work/setup.log" 2>&1 \
+    --create-ek-cert --create-platform-cert --overwrite ${SWTPM_VMID:+--vmid "$SWTPM_VMID"} >"$work/setup.log" 2>&1 \
     || { cat "$work/setup.log" >&2; exit 2; }
   local port ctrl
   for attempt in 1 2 3 4 5; do
