@@ -15,7 +15,8 @@
 
 static const char verify_help[] =
 	"usage: tl quote verify --ak FILE --attest FILE --sig FILE --nonce HEX [--pcrs FILE]\n"
-	"                       [--eventlog FILE] [--allow-sha1] [--allow-bare-key] [--json]\n"
+	"                       [--eventlog FILE] [--previous FILE] [--allow-sha1]\n"
+	"                       [--allow-bare-key] [--json]\n"
 	"\n"
 	"Decides whether a TPM2_Quote is genuine: the attestation key is a restricted signing\n"
 	"key, the signature verifies with the key's own scheme, the attestation is a quote\n"
@@ -29,13 +30,15 @@ static const char verify_help[] =
 	"  --nonce HEX       the nonce (qualifying data) that was asked for\n"
 	"  --pcrs FILE       'BANK:INDEX HEX' lines, or the values file of tpm2_quote -F values -o\n"
 	"  --eventlog FILE   TCG event log; facts are taken from the PCRs it replays to\n"
+	"  --previous FILE   the last accepted quote (TPMS_ATTEST) of this TPM: clock, resetCount\n"
+	"                    and restartCount must not go backwards; a reboot is reported\n"
 	"  --allow-sha1      accept a SHA-1 signature\n"
 	"  --json            the verdict, reason and quote facts as JSON\n"
 	"\n"
 	"exit: 0 genuine, 1 refused (the reason code on stderr and in the JSON), 2 unusable input\n";
 
 struct args {
-	const char *ak, *attest, *sig, *nonce, *pcrs, *eventlog;
+	const char *ak, *attest, *sig, *nonce, *pcrs, *eventlog, *previous;
 	bool allow_sha1, bare, json;
 };
 
@@ -50,6 +53,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 				    : strcmp(o, "--nonce") == 0	  ? &a->nonce
 				    : strcmp(o, "--pcrs") == 0	  ? &a->pcrs
 				    : strcmp(o, "--eventlog") == 0 ? &a->eventlog
+				    : strcmp(o, "--previous") == 0 ? &a->previous
 								   : NULL;
 		if (slot && v) {
 			*slot = v;
@@ -136,13 +140,15 @@ static void print_result(const struct args *a, int err, const struct tl_quote_re
 			json_object_set_new(o, "reset_count", json_integer(at->reset_count));
 			json_object_set_new(o, "restart_count", json_integer(at->restart_count));
 			json_object_set_new(o, "safe", json_boolean(at->safe));
+			json_object_set_new(o, "rebooted", json_boolean(r->rebooted));
 		}
 		if (facts)
 			json_object_set(o, "facts", facts);
 		tl_cli_print_json(o);
 	} else if (err == TL_OK) {
-		printf("genuine: TPM quote, nonce matches, clock %llu, resetCount %u, restartCount %u\n",
-		       (unsigned long long)at->clock, at->reset_count, at->restart_count);
+		printf("genuine: TPM quote, nonce matches, clock %llu, resetCount %u, restartCount %u%s\n",
+		       (unsigned long long)at->clock, at->reset_count, at->restart_count,
+		       r->rebooted ? " (the TPM was reset since the previous quote)" : "");
 	}
 	if (err != TL_OK)
 		fprintf(stderr, "refused: %s: %s\n", tl_err_name(err), tl_err_msg(err));
@@ -160,6 +166,7 @@ static int verify(int argc, char **argv)
 	struct tl_log *log = NULL;
 	struct tl_quote_result res;
 	struct tl_quote_opts opts = { 0 };
+	struct tl_clock_info previous;
 	json_t *facts = NULL;
 	int rc = parse_args(argc, argv, &a), err;
 
@@ -208,6 +215,24 @@ static int verify(int argc, char **argv)
 	}
 	if (a.eventlog && tl_cli_load_log(a.eventlog, &logb, &log) != TL_EXIT_OK)
 		goto out;
+	if (a.previous) {
+		/* the caller accepted that quote before: its clock info is the floor */
+		struct tl_tpm2_attest prev;
+		uint8_t *pb;
+		size_t pl;
+		if (tl_cli_read_file(a.previous, SMALL_FILE, &pb, &pl) != TL_OK)
+			goto out;
+		err = tl_tpm2_attest_parse((struct tl_bytes){ pb, pl }, &prev);
+		free(pb);
+		if (err != TL_OK) {
+			rc = tl_cli_fail(a.previous, err);
+			goto out;
+		}
+		previous.clock = prev.clock;
+		previous.reset_count = prev.reset_count;
+		previous.restart_count = prev.restart_count;
+		opts.previous = &previous;
+	}
 	opts.allow_sha1 = a.allow_sha1;
 	err = tl_quote_verify(&ak, key, (struct tl_bytes){ attb, attl },
 			      (struct tl_bytes){ sigb, sigl }, (struct tl_bytes){ nonce, nl }, pcrs,

@@ -38,6 +38,17 @@ for bank, pcrs, n in sel:
 PY
 expect_rc 0 "$tl" quote verify --ak ak.pub --attest q2.msg --sig q2.sig --nonce "$n2" --pcrs q2.txt
 
+# freshness: a later quote after an earlier one is fine, the reverse is refused
+expect_rc 0 "$tl" quote verify --ak ak.pub --attest q2.msg --sig q2.sig --nonce "$n2" --previous q.msg
+refused quote.clock_backwards "$tl" quote verify --ak ak.pub --attest q.msg --sig q.sig --nonce "$n" --previous q2.msg
+# a previous quote from after a TPM reset (resetCount + 1): this one is from the past
+python3 -c "b=bytearray(open('q.msg','rb').read()); import struct; o=6+2+struct.unpack('>H',b[6:8])[0]; o+=2+struct.unpack('>H',b[o:o+2])[0]+8; r=struct.unpack('>I',b[o:o+4])[0]; b[o:o+4]=struct.pack('>I',r+1); open('later.msg','wb').write(b)"
+refused quote.clock_backwards "$tl" quote verify --ak ak.pub --attest q2.msg --sig q2.sig --nonce "$n2" --previous later.msg
+# a previous quote from before a reset (resetCount - 1, a larger clock): a reboot, reported
+python3 -c "b=bytearray(open('q.msg','rb').read()); import struct; o=6+2+struct.unpack('>H',b[6:8])[0]; o+=2+struct.unpack('>H',b[o:o+2])[0]; b[o:o+8]=struct.pack('>Q',2**40); o+=8; r=struct.unpack('>I',b[o:o+4])[0]; b[o:o+4]=struct.pack('>I',r-1); open('before-reset.msg','wb').write(b)"
+expect_rc 0 "$tl" quote verify --ak ak.pub --attest q2.msg --sig q2.sig --nonce "$n2" --previous before-reset.msg --json
+python3 -c "import json; d=json.load(open('$work/out')); assert d['rebooted'] is True" && ok || bad "reboot reported"
+
 # --- forged or wrong: each refused with its own reason
 # nonces: wrong, empty, truncated, longer
 refused quote.nonce_mismatch "$tl" quote verify --ak ak.pub --attest q.msg --sig q.sig --nonce "$(nonce)" --pcrs q.pcrs
