@@ -64,6 +64,13 @@ CONF
   exit 2
 }
 
+# stop_swtpm: the TPM goes away with its state (a later start_swtpm manufactures a new one)
+stop_swtpm() {
+  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
+  swtpm_pid=
+  rm -rf "$work/state" "$work/ca"
+}
+
 # There is no resource manager: drop transient objects and sessions after each command.
 flush() { tpm2_flushcontext -t >/dev/null 2>&1; tpm2_flushcontext -s >/dev/null 2>&1; tpm2_flushcontext -l >/dev/null 2>&1; }
 tpm() { "$@" >"$work/tpm.out" 2>&1; local rc=$?; flush

@@ -123,4 +123,12 @@ python3 -c "b=bytearray(open('ak.pub','rb').read()); b[0:2]=b'\xff\xff'; open('a
 expect_rc 2 "$tl" quote verify --ak ak-big.pub --attest q.msg --sig q.sig --nonce "$n"
 grep -q 'tpm2.size' "$work/err" && ok || bad "AK TPM2B size"
 
+# another TPM's AK: manufacture a second TPM, and present its AK with the first one's quote
+stop_swtpm
+start_swtpm sha256
+tpm tpm2_createek -c ek-b.ctx -G rsa -u ek-b.pub
+tpm tpm2_createak -C ek-b.ctx -c ak-b.ctx -G rsa -g sha256 -s rsassa -u ak-other-tpm.pub -n ak-other-tpm.name
+cmp -s ek.pub ek-b.pub && bad "the second TPM has the same EK" || ok
+refused quote.signature_invalid "$tl" quote verify --ak ak-other-tpm.pub --attest q.msg --sig q.sig --nonce "$n" --pcrs q.pcrs
+
 finish
