@@ -1,13 +1,8 @@
 /* TPMS_ATTEST (Part 2, 10.12.12) of every type, TPML_PCR_SELECTION and TPMT_SIGNATURE. */
 #include <string.h>
 
+#include "tpm2b.h"
 #include "trustlaunch/tpm2.h"
-
-static int tpm2b(struct tl_rd *rd, size_t max, struct tl_bytes *out)
-{
-	int err = tl_rd_tpm2b(rd, max, out);
-	return err == TL_OK ? TL_OK : err == TL_E_ARG ? TL_E_TPM2_SIZE : TL_E_TPM2_MALFORMED;
-}
 
 int tl_tpm2_pcr_selection(struct tl_rd *rd, struct tl_pcr_selection *out)
 {
@@ -58,24 +53,24 @@ static int body(struct tl_rd *rd, struct tl_tpm2_attest *a)
 	case TL_ST_ATTEST_QUOTE:
 		if ((err = tl_tpm2_pcr_selection(rd, &a->pcr_select)) != TL_OK)
 			return err;
-		return tpm2b(rd, TL_TPM2_MAX_DIGEST, &a->pcr_digest);
+		return tl_tpm2b(rd, TL_TPM2_MAX_DIGEST, &a->pcr_digest);
 	case TL_ST_ATTEST_CERTIFY: /* name, qualifiedName */
 	case TL_ST_ATTEST_CREATION: /* objectName, creationHash */
-		if ((err = tpm2b(rd, TL_TPM2_MAX_NAME, &b)) != TL_OK ||
-		    (err = tpm2b(rd, TL_TPM2_MAX_NAME, &b)) != TL_OK)
+		if ((err = tl_tpm2b(rd, TL_TPM2_MAX_NAME, &b)) != TL_OK ||
+		    (err = tl_tpm2b(rd, TL_TPM2_MAX_NAME, &b)) != TL_OK)
 			return err;
 		break;
 	case TL_ST_ATTEST_COMMAND_AUDIT: /* auditCounter, digestAlg, auditDigest, commandDigest */
 		if (tl_rd_be64(rd, &u64) || tl_rd_be16(rd, &u16))
 			return TL_E_TPM2_MALFORMED;
-		if ((err = tpm2b(rd, TL_TPM2_MAX_DIGEST, &b)) != TL_OK ||
-		    (err = tpm2b(rd, TL_TPM2_MAX_DIGEST, &b)) != TL_OK)
+		if ((err = tl_tpm2b(rd, TL_TPM2_MAX_DIGEST, &b)) != TL_OK ||
+		    (err = tl_tpm2b(rd, TL_TPM2_MAX_DIGEST, &b)) != TL_OK)
 			return err;
 		break;
 	case TL_ST_ATTEST_SESSION_AUDIT: /* exclusiveSession, sessionDigest */
 		if (tl_rd_skip(rd, 1))
 			return TL_E_TPM2_MALFORMED;
-		if ((err = tpm2b(rd, TL_TPM2_MAX_DIGEST, &b)) != TL_OK)
+		if ((err = tl_tpm2b(rd, TL_TPM2_MAX_DIGEST, &b)) != TL_OK)
 			return err;
 		break;
 	case TL_ST_ATTEST_TIME: /* TPMS_TIME_INFO, firmwareVersion */
@@ -83,13 +78,13 @@ static int body(struct tl_rd *rd, struct tl_tpm2_attest *a)
 			return TL_E_TPM2_MALFORMED;
 		break;
 	case TL_ST_ATTEST_NV: /* indexName, offset, nvContents */
-		if ((err = tpm2b(rd, TL_TPM2_MAX_NAME, &b)) != TL_OK || tl_rd_be16(rd, &u16) ||
-		    (err = tpm2b(rd, TL_TPM2_MAX_ATTEST, &b)) != TL_OK)
+		if ((err = tl_tpm2b(rd, TL_TPM2_MAX_NAME, &b)) != TL_OK || tl_rd_be16(rd, &u16) ||
+		    (err = tl_tpm2b(rd, TL_TPM2_MAX_ATTEST, &b)) != TL_OK)
 			return err ? err : TL_E_TPM2_MALFORMED;
 		break;
 	case TL_ST_ATTEST_NV_DIGEST: /* indexName, nvDigest */
-		if ((err = tpm2b(rd, TL_TPM2_MAX_NAME, &b)) != TL_OK ||
-		    (err = tpm2b(rd, TL_TPM2_MAX_DIGEST, &b)) != TL_OK)
+		if ((err = tl_tpm2b(rd, TL_TPM2_MAX_NAME, &b)) != TL_OK ||
+		    (err = tl_tpm2b(rd, TL_TPM2_MAX_DIGEST, &b)) != TL_OK)
 			return err;
 		break;
 	default:
@@ -110,8 +105,8 @@ int tl_tpm2_attest_parse(struct tl_bytes in, struct tl_tpm2_attest *out)
 		return TL_E_TPM2_SIZE;
 	if (tl_rd_be32(&rd, &out->magic) || tl_rd_be16(&rd, &out->type))
 		err = TL_E_TPM2_MALFORMED;
-	else if ((err = tpm2b(&rd, TL_TPM2_MAX_NAME, &out->signer)) != TL_OK ||
-		 (err = tpm2b(&rd, TL_TPM2_MAX_DIGEST, &out->extra_data)) != TL_OK)
+	else if ((err = tl_tpm2b(&rd, TL_TPM2_MAX_NAME, &out->signer)) != TL_OK ||
+		 (err = tl_tpm2b(&rd, TL_TPM2_MAX_DIGEST, &out->extra_data)) != TL_OK)
 		;
 	else if (tl_rd_be64(&rd, &out->clock) || tl_rd_be32(&rd, &out->reset_count) ||
 		 tl_rd_be32(&rd, &out->restart_count) || tl_rd_u8(&rd, &out->safe) ||
@@ -134,11 +129,11 @@ int tl_tpm2_signature_parse(struct tl_bytes in, struct tl_tpm2_signature *out)
 	if (tl_rd_be16(&rd, &out->alg) || tl_rd_be16(&rd, &out->hash))
 		err = TL_E_TPM2_MALFORMED;
 	else if (out->alg == TL_ALG_RSASSA || out->alg == TL_ALG_RSAPSS)
-		err = tpm2b(&rd, TL_TPM2_MAX_RSA_BYTES, &out->rsa);
+		err = tl_tpm2b(&rd, TL_TPM2_MAX_RSA_BYTES, &out->rsa);
 	else if (out->alg == TL_ALG_ECDSA)
-		err = (err = tpm2b(&rd, TL_TPM2_MAX_ECC_BYTES, &out->ecc_r)) != TL_OK
+		err = (err = tl_tpm2b(&rd, TL_TPM2_MAX_ECC_BYTES, &out->ecc_r)) != TL_OK
 			      ? err
-			      : tpm2b(&rd, TL_TPM2_MAX_ECC_BYTES, &out->ecc_s);
+			      : tl_tpm2b(&rd, TL_TPM2_MAX_ECC_BYTES, &out->ecc_s);
 	else
 		err = TL_E_TPM2_UNSUPPORTED;
 	if (err == TL_OK && tl_rd_end(&rd) != TL_OK)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "trustlaunch/hash.h"
+#include "tpm2b.h"
 #include "trustlaunch/tpm2.h"
 
 /* TPMT_SYM_DEF_OBJECT: algorithm, then key bits and mode unless TPM_ALG_NULL. */
@@ -24,12 +25,6 @@ static int scheme(struct tl_rd *rd, uint16_t *alg, uint16_t *hash)
 	return TL_OK;
 }
 
-static int tpm2b(struct tl_rd *rd, size_t max, struct tl_bytes *out)
-{
-	int err = tl_rd_tpm2b(rd, max, out);
-	return err == TL_OK ? TL_OK : err == TL_E_ARG ? TL_E_TPM2_SIZE : TL_E_TPM2_MALFORMED;
-}
-
 static int tpmt_public(struct tl_rd *rd, struct tl_tpm2_public *p)
 {
 	uint16_t kdf_hash;
@@ -37,21 +32,21 @@ static int tpmt_public(struct tl_rd *rd, struct tl_tpm2_public *p)
 	if (tl_rd_be16(rd, &p->type) || tl_rd_be16(rd, &p->name_alg) ||
 	    tl_rd_be32(rd, &p->attributes))
 		return TL_E_TPM2_MALFORMED;
-	if ((err = tpm2b(rd, TL_TPM2_MAX_DIGEST, &p->auth_policy)) != TL_OK ||
+	if ((err = tl_tpm2b(rd, TL_TPM2_MAX_DIGEST, &p->auth_policy)) != TL_OK ||
 	    (err = symmetric(rd, p)) != TL_OK ||
 	    (err = scheme(rd, &p->scheme, &p->scheme_hash)) != TL_OK)
 		return err;
 	if (p->type == TL_ALG_RSA) {
 		if (tl_rd_be16(rd, &p->rsa_bits) || tl_rd_be32(rd, &p->rsa_exponent))
 			return TL_E_TPM2_MALFORMED;
-		return tpm2b(rd, TL_TPM2_MAX_RSA_BYTES, &p->rsa_modulus);
+		return tl_tpm2b(rd, TL_TPM2_MAX_RSA_BYTES, &p->rsa_modulus);
 	}
 	if (p->type == TL_ALG_ECC) {
 		if (tl_rd_be16(rd, &p->ecc_curve) || scheme(rd, &p->ecc_kdf, &kdf_hash))
 			return TL_E_TPM2_MALFORMED;
-		if ((err = tpm2b(rd, TL_TPM2_MAX_ECC_BYTES, &p->ecc_x)) != TL_OK)
+		if ((err = tl_tpm2b(rd, TL_TPM2_MAX_ECC_BYTES, &p->ecc_x)) != TL_OK)
 			return err;
-		return tpm2b(rd, TL_TPM2_MAX_ECC_BYTES, &p->ecc_y);
+		return tl_tpm2b(rd, TL_TPM2_MAX_ECC_BYTES, &p->ecc_y);
 	}
 	return TL_E_TPM2_UNSUPPORTED;
 }
@@ -64,7 +59,7 @@ int tl_tpm2_public_parse(struct tl_bytes in, struct tl_tpm2_public *out)
 
 	memset(out, 0, sizeof(*out));
 	tl_rd_from(&rd, in);
-	if ((err = tpm2b(&rd, TL_TPM2_MAX_PUBLIC, &tpmt)) != TL_OK)
+	if ((err = tl_tpm2b(&rd, TL_TPM2_MAX_PUBLIC, &tpmt)) != TL_OK)
 		return err;
 	if (tl_rd_end(&rd) != TL_OK)
 		return TL_E_TPM2_TRAILING;
