@@ -91,6 +91,17 @@ enum tl_err {
 	TL_E_EK_KEY = -452,
 	TL_E_EK_CA = -453,
 
+	/* PE/COFF images */
+	TL_E_PE_DOS = -500,
+	TL_E_PE_LFANEW = -501,
+	TL_E_PE_HEADER = -502,
+	TL_E_PE_SECTIONS = -503,
+	TL_E_PE_SECTION_DATA = -504,
+	TL_E_PE_SECDIR = -505,
+	TL_E_PE_WINCERT = -506,
+	TL_E_PE_TOO_LARGE = -507,
+	TL_E_PE_PKCS7 = -508,
+
 	/* replay compared with expected values */
 	TL_E_PCR_MISMATCH = -300,
 };

@@ -33,6 +33,14 @@ TL_MUST_CHECK int tl_hash(uint16_t alg, const void *data, size_t len,
 TL_MUST_CHECK int tl_extend(uint16_t alg, uint8_t pcr[static TL_MAX_DIGEST],
 			    const uint8_t *digest);
 
+/* Incremental hashing, for digests over several ranges (Authenticode). */
+struct tl_hash_ctx;
+TL_MUST_CHECK int tl_hash_begin(uint16_t alg, struct tl_hash_ctx **out);
+TL_MUST_CHECK int tl_hash_add(struct tl_hash_ctx *ctx, const void *data, size_t len);
+/* Writes the digest and frees the context (also on error). */
+TL_MUST_CHECK int tl_hash_end(struct tl_hash_ctx *ctx, uint8_t out[static TL_MAX_DIGEST]);
+void tl_hash_abort(struct tl_hash_ctx *ctx);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void tl_hex(const uint8_t *in, size_t n, char *out);
 /* Parses exactly n bytes of hex (either case); TL_E_ARG otherwise. */

@@ -29,5 +29,6 @@ int tl_cmd_eventlog(int argc, char **argv);
 int tl_cmd_quote(int argc, char **argv);
 int tl_cmd_credential(int argc, char **argv);
 int tl_cmd_ek(int argc, char **argv);
+int tl_cmd_pe(int argc, char **argv);
 
 #endif

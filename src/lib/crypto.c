@@ -113,6 +113,46 @@ static int digest2(uint16_t alg, const void *a, size_t alen, const void *b, size
 	return ok ? TL_OK : TL_E_CRYPTO;
 }
 
+struct tl_hash_ctx {
+	EVP_MD_CTX *md;
+};
+
+int tl_hash_begin(uint16_t alg, struct tl_hash_ctx **out)
+{
+	const EVP_MD *md = tl_crypto_md(alg);
+	struct tl_hash_ctx *c;
+	*out = NULL;
+	if (!md)
+		return TL_E_UNSUPPORTED;
+	if (!(c = calloc(1, sizeof(*c))) || !(c->md = EVP_MD_CTX_new()) ||
+	    EVP_DigestInit_ex(c->md, md, NULL) != 1) {
+		tl_hash_abort(c);
+		return TL_E_NOMEM;
+	}
+	*out = c;
+	return TL_OK;
+}
+
+int tl_hash_add(struct tl_hash_ctx *ctx, const void *data, size_t len)
+{
+	return len == 0 || EVP_DigestUpdate(ctx->md, data, len) == 1 ? TL_OK : TL_E_CRYPTO;
+}
+
+int tl_hash_end(struct tl_hash_ctx *ctx, uint8_t out[static TL_MAX_DIGEST])
+{
+	int ok = EVP_DigestFinal_ex(ctx->md, out, NULL) == 1;
+	tl_hash_abort(ctx);
+	return ok ? TL_OK : TL_E_CRYPTO;
+}
+
+void tl_hash_abort(struct tl_hash_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	EVP_MD_CTX_free(ctx->md);
+	free(ctx);
+}
+
 int tl_hash(uint16_t alg, const void *data, size_t len, uint8_t out[static TL_MAX_DIGEST])
 {
 	return digest2(alg, data, len, NULL, 0, out);

@@ -138,6 +138,21 @@ static const struct {
 	  "the EK certificate is for another key than the EK the TPM presented" },
 	{ TL_E_EK_CA, "ek.ca_unreadable", "a CA certificate could not be read" },
 
+	{ TL_E_PE_DOS, "pe.not_pe", "the file is not a PE/COFF image (no MZ header)" },
+	{ TL_E_PE_LFANEW, "pe.lfanew", "the PE header offset (e_lfanew) points outside the file" },
+	{ TL_E_PE_HEADER, "pe.header",
+	  "the PE signature, COFF header or optional header is missing or malformed" },
+	{ TL_E_PE_SECTIONS, "pe.section_table", "the section table lies outside the headers or file" },
+	{ TL_E_PE_SECTION_DATA, "pe.section_data",
+	  "a section's raw data lies outside the file or overlaps the headers" },
+	{ TL_E_PE_SECDIR, "pe.security_directory",
+	  "the certificate table (security directory) lies outside the file or overflows" },
+	{ TL_E_PE_WINCERT, "pe.win_certificate",
+	  "a WIN_CERTIFICATE in the certificate table is truncated or malformed" },
+	{ TL_E_PE_TOO_LARGE, "pe.too_large", "the image is larger than the limit" },
+	{ TL_E_PE_PKCS7, "pe.signature_malformed",
+	  "an Authenticode signature is not a PKCS#7 SignedData over an SpcIndirectDataContent" },
+
 	{ TL_E_PCR_MISMATCH, "pcr.mismatch",
 	  "a replayed PCR value differs from the expected value" },
 };

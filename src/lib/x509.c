@@ -6,6 +6,7 @@
 #include <openssl/bio.h>
 #include <openssl/x509.h>
 
+#include "der.h"
 #include "trustlaunch/hash.h"
 #include "trustlaunch/text.h"
 #include "trustlaunch/x509.h"
@@ -30,35 +31,6 @@ static char *name_text(const X509_NAME *name)
 		tl_text_bytes(&out, (struct tl_bytes){ (const uint8_t *)p, (size_t)n });
 	BIO_free(bio);
 	return tl_buf_take(&out);
-}
-
-/* One DER TLV: its tag, its contents, and the whole encoding (for OpenSSL's d2i_*). */
-static int der_tlv(struct tl_rd *rd, uint8_t *tag, struct tl_bytes *content, struct tl_bytes *whole)
-{
-	struct tl_rd save = *rd;
-	uint8_t l0, b;
-	size_t len = 0;
-	if (tl_rd_u8(rd, tag) || (*tag & 0x1F) == 0x1F || tl_rd_u8(rd, &l0))
-		goto bad;
-	if (l0 & 0x80) {
-		uint8_t n = l0 & 0x7F;
-		if (n == 0 || n > 3)
-			goto bad;
-		for (uint8_t i = 0; i < n; i++) {
-			if (tl_rd_u8(rd, &b))
-				goto bad;
-			len = len << 8 | b;
-		}
-	} else {
-		len = l0;
-	}
-	if (tl_rd_bytes(rd, len, content))
-		goto bad;
-	*whole = tl_rd_since(rd, save.pos);
-	return TL_OK;
-bad:
-	*rd = save;
-	return TL_E_ARG;
 }
 
 static char *name_of(struct tl_bytes whole)
@@ -177,22 +149,22 @@ static int decode(struct tl_bytes der, struct tl_x509_info *out)
 	uint8_t tag;
 
 	tl_rd_from(&rd, der);
-	if (der_tlv(&rd, &tag, &c, &w) || tag != 0x30 || tl_rd_end(&rd))
+	if (tl_der_tlv(&rd, &tag, &c, &w) || tag != 0x30 || tl_rd_end(&rd))
 		return TL_E_ARG;
 	tl_rd_from(&cert, c);
-	if (der_tlv(&cert, &tag, &c, &w) || tag != 0x30)
+	if (tl_der_tlv(&cert, &tag, &c, &w) || tag != 0x30)
 		return TL_E_ARG;
 	tl_rd_from(&tbs, c);
-	if (der_tlv(&tbs, &tag, &c, &w))
+	if (tl_der_tlv(&tbs, &tag, &c, &w))
 		return TL_E_ARG;
-	if (tag == 0xA0 && der_tlv(&tbs, &tag, &c, &w)) /* [0] version */
+	if (tag == 0xA0 && tl_der_tlv(&tbs, &tag, &c, &w)) /* [0] version */
 		return TL_E_ARG;
 	serial = c;
 	if (tag != 0x02 || serial.len == 0 || serial.len > 21 ||
-	    der_tlv(&tbs, &tag, &c, &w) || tag != 0x30 ||           /* signature algorithm */
-	    der_tlv(&tbs, &tag, &c, &issuer) || tag != 0x30 ||
-	    der_tlv(&tbs, &tag, &c, &w) || tag != 0x30 ||           /* validity */
-	    der_tlv(&tbs, &tag, &c, &subject) || tag != 0x30)
+	    tl_der_tlv(&tbs, &tag, &c, &w) || tag != 0x30 ||           /* signature algorithm */
+	    tl_der_tlv(&tbs, &tag, &c, &issuer) || tag != 0x30 ||
+	    tl_der_tlv(&tbs, &tag, &c, &w) || tag != 0x30 ||           /* validity */
+	    tl_der_tlv(&tbs, &tag, &c, &subject) || tag != 0x30)
 		return TL_E_ARG;
 	tl_hex(serial.ptr, serial.len, out->serial);
 	out->subject = name_of(subject);
