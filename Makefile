@@ -34,6 +34,7 @@ test: bootstrap
 bench: build
 	@$(BUILD)/bench/bench_tcglog $(VECTORS)
 	@$(BUILD)/bench/bench_quote bench/data $(VECTORS)
+	@$(BUILD)/bench/bench_pe
 
 fuzz-build: bootstrap
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_FUZZ=ON -DTL_VECTORS=$(VECTORS) >/dev/null
