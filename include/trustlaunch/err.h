@@ -102,6 +102,16 @@ enum tl_err {
 	TL_E_PE_TOO_LARGE = -507,
 	TL_E_PE_PKCS7 = -508,
 
+	/* Secure Boot policy */
+	TL_E_VARSTORE = -520,
+	TL_E_VARSTORE_MISSING = -521,
+	TL_E_SB_UNSIGNED = -522,
+	TL_E_SB_NOT_IN_DB = -523,
+	TL_E_SB_HASH_IN_DBX = -524,
+	TL_E_SB_SIGNER_IN_DBX = -525,
+	TL_E_SB_SIGNATURE = -526,
+	TL_E_SB_SBAT = -527,
+
 	/* replay compared with expected values */
 	TL_E_PCR_MISMATCH = -300,
 };

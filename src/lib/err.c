@@ -153,6 +153,20 @@ static const struct {
 	{ TL_E_PE_PKCS7, "pe.signature_malformed",
 	  "an Authenticode signature is not a PKCS#7 SignedData over an SpcIndirectDataContent" },
 
+	{ TL_E_VARSTORE, "sb.varstore_malformed",
+	  "the file is not an EDK2 variable store, or a variable runs past it" },
+	{ TL_E_VARSTORE_MISSING, "sb.variable_missing", "the variable store lacks the variable" },
+	{ TL_E_SB_UNSIGNED, "sb.unsigned", "the image carries no Authenticode signature" },
+	{ TL_E_SB_NOT_IN_DB, "sb.not_allowed_by_db",
+	  "no signature of the image chains to a certificate in db, and its hash is not in db" },
+	{ TL_E_SB_HASH_IN_DBX, "sb.hash_in_dbx", "the image's hash is forbidden by dbx" },
+	{ TL_E_SB_SIGNER_IN_DBX, "sb.signer_in_dbx",
+	  "a certificate of the image's signature chain is forbidden by dbx" },
+	{ TL_E_SB_SIGNATURE, "sb.signature_invalid",
+	  "an Authenticode signature does not cover this image or does not verify" },
+	{ TL_E_SB_SBAT, "sb.sbat_revoked",
+	  "the image's SBAT generation is older than the SbatLevel requires" },
+
 	{ TL_E_PCR_MISMATCH, "pcr.mismatch",
 	  "a replayed PCR value differs from the expected value" },
 };

@@ -47,6 +47,62 @@ grep -q '^unsigned' "$work/out" && ok || bad "stripped kernel unsigned: $(cat "$
 python3 -c "b=bytearray(open('$kernel','rb').read()); b[0x2000]^=1; open('patched.efi','wb').write(b)"
 expect_rc 1 "$tl" pe signers patched.efi
 grep -q 'DOES NOT cover this image' "$work/out" && ok || bad "patched kernel"
+# --- Secure Boot decisions
+ms=/usr/share/OVMF/OVMF_VARS_4M.ms.fd empty=/usr/share/OVMF/OVMF_VARS_4M.fd
+expect_rc 0 "$tl" sb check "$shim" --vars "$ms"
+grep -q 'allowed: .*CN=Microsoft Corporation UEFI CA 2011' "$work/out" && ok || bad "shim allowed by the UEFI CA 2011"
+refused sb.not_allowed_by_db "$tl" sb check "$shim" --vars "$empty"
+# GRUB is signed by Debian's CA, which is shim's (MokList), not firmware's
+refused sb.not_allowed_by_db "$tl" sb check "$grub" --vars "$ms"
+refused sb.unsigned "$tl" sb check stripped.efi --vars "$ms"
+refused sb.signature_invalid "$tl" sb check patched.efi --vars "$ms"
+# db and dbx as EFI_SIGNATURE_LIST files: Debian's CA as shim measured it (its MokListRT
+# authority in the sb-on log), the kernel's signer (from its own signature), the kernel's hash
+"$tl" eventlog json "$v/boot/sb-on/eventlog.bin" > events.json
+sbattach --detach kernel.p7 "$kernel" >/dev/null 2>&1 || exit 2
+openssl pkcs7 -inform DER -in kernel.p7 -print_certs -out kernel-certs.pem 2>/dev/null || exit 2
+openssl x509 -in kernel-certs.pem -outform DER -out kernel-signer.der || exit 2
+python3 - "$("$tl" pe digest "$kernel" | cut -d' ' -f1)" <<'PY'
+import json, struct, sys, uuid
+x509 = uuid.UUID('a5c059a1-94e4-4aa7-87b5-ab155c2bf072').bytes_le
+sha256 = uuid.UUID('c1c41626-504c-4092-aca9-41f936934328').bytes_le
+owner = uuid.UUID('00000000-0000-0000-0000-00000000abcd').bytes_le
+def esl(kind, data):
+    return kind + struct.pack('<III', 28 + 16 + len(data), 0, 16 + len(data)) + owner + data
+ev = [e for e in json.load(open('events.json'))['events']
+      if e['type_name'] == 'EV_EFI_VARIABLE_AUTHORITY' and e['data'].get('name') == 'MokListRT']
+ca = bytes.fromhex(ev[0]['data']['data_hex'])[16:]   # EFI_SIGNATURE_DATA: owner, then DER
+open('debian-ca.esl', 'wb').write(esl(x509, ca))
+open('signer.esl', 'wb').write(esl(x509, open('kernel-signer.der', 'rb').read()))
+open('kernel-hash.esl', 'wb').write(esl(sha256, bytes.fromhex(sys.argv[1])))
+PY
+expect_rc 0 "$tl" sb check "$grub" --db debian-ca.esl
+expect_rc 0 "$tl" sb check "$kernel" --db debian-ca.esl
+refused sb.hash_in_dbx "$tl" sb check "$kernel" --db debian-ca.esl --dbx kernel-hash.esl
+refused sb.signer_in_dbx "$tl" sb check "$kernel" --db debian-ca.esl --dbx signer.esl
+# allowed by its hash alone, even unsigned
+expect_rc 0 "$tl" sb check stripped.efi --db kernel-hash.esl
+grep -q 'its hash is in db' "$work/out" && ok || bad "allowed by hash"
+# SBAT: shim's SbatLevel of the sb-on boot allows GRUB; a level that revokes grub,3 does not
+printf 'sbat,1,2025021800\nshim,4\ngrub,5\n' > level-ok
+expect_rc 0 "$tl" sb check "$grub" --db debian-ca.esl --sbat-level level-ok
+printf 'sbat,1,2099010100\ngrub,99\n' > level-revoke
+refused sb.sbat_revoked "$tl" sb check "$grub" --db debian-ca.esl --sbat-level level-revoke
+grep -q 'grub generation' "$work/err" && ok || bad "SBAT component named"
+# a .auth update is an EFI_SIGNATURE_LIST behind an EFI_VARIABLE_AUTHENTICATION_2 header
+python3 -c "
+import struct
+esl = open('debian-ca.esl','rb').read()
+cert = b'\x30\x03\x02\x01\x00'
+hdr = b'\x00'*16 + struct.pack('<IHH', 8 + 16 + len(cert), 0x0200, 0x0EF1) + bytes(16) + cert
+open('debian-ca.auth','wb').write(hdr + esl)"
+expect_rc 0 "$tl" sb check "$grub" --db debian-ca.auth
+head -c 40 debian-ca.esl > broken.esl
+expect_rc 2 "$tl" sb check "$grub" --db broken.esl
+grep -q 'sb.signature_list_malformed' "$work/err" && ok || bad "broken ESL named"
+expect_rc 2 "$tl" sb check "$grub" --vars debian-ca.esl
+grep -q 'sb.varstore_malformed' "$work/err" && ok || bad "not a varstore"
+
 # not a PE
 expect_rc 2 "$tl" pe digest "$v/boot/sb-on/grub.cfg"
 grep -q 'pe.not_pe' "$work/err" && ok || bad "not a PE"

@@ -1,0 +1,39 @@
+/* libFuzzer target: EFI_SIGNATURE_LIST stores, .esl/.auth files and EDK2 variable stores. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trustlaunch/sb.h"
+#include "trustlaunch/varstore.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int count(const struct tl_esl_entry *e, void *arg)
+{
+	(void)e;
+	(*(size_t *)arg)++;
+	return TL_OK;
+}
+
+static int each_var(const struct tl_var_entry *v, void *arg)
+{
+	size_t n = 0;
+	(void)arg;
+	if (tl_esl_walk(v->data, count, &n) == TL_OK && n > TL_MAX_ESL_ENTRIES)
+		__builtin_trap();
+	return TL_OK;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tl_bytes in = { data, size }, lists, db;
+	size_t n = 0, m = 0;
+	char detail[128];
+
+	if (tl_esl_count(in, &n) == TL_OK && (tl_esl_walk(in, count, &m) != TL_OK || m != n))
+		__builtin_trap(); /* a store that counts must walk, to the same count */
+	(void)tl_esl_file(in, &lists);
+	(void)tl_varstore_walk(in, each_var, NULL);
+	(void)tl_varstore_get(in, &TL_GUID_IMAGE_SECURITY_DB, "db", &db);
+	(void)tl_sbat_check(in, in, detail, sizeof(detail));
+	return 0;
+}
