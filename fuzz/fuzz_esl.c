@@ -31,9 +31,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (tl_esl_count(in, &n) == TL_OK && (tl_esl_walk(in, count, &m) != TL_OK || m != n))
 		__builtin_trap(); /* a store that counts must walk, to the same count */
-	(void)tl_esl_file(in, &lists);
-	(void)tl_varstore_walk(in, each_var, NULL);
-	(void)tl_varstore_get(in, &TL_GUID_IMAGE_SECURITY_DB, "db", &db);
-	(void)tl_sbat_check(in, in, detail, sizeof(detail));
+	if (tl_esl_file(in, &lists) == TL_OK && lists.len > size)
+		__builtin_trap();
+	if (tl_varstore_walk(in, each_var, NULL) == TL_OK &&
+	    tl_varstore_get(in, &TL_GUID_IMAGE_SECURITY_DB, "db", &db) == TL_OK && db.len > size)
+		__builtin_trap();
+	if (tl_sbat_check(in, in, detail, sizeof(detail)) != TL_OK)
+		__builtin_trap(); /* a level never revokes itself */
 	return 0;
 }
