@@ -112,6 +112,12 @@ enum tl_err {
 	TL_E_SB_SIGNATURE = -526,
 	TL_E_SB_SBAT = -527,
 
+	/* kernel module signatures */
+	TL_E_MODSIG_UNSIGNED = -540,
+	TL_E_MODSIG_MALFORMED = -541,
+	TL_E_MODSIG_UNKNOWN = -542,
+	TL_E_MODSIG_INVALID = -543,
+
 	/* replay compared with expected values */
 	TL_E_PCR_MISMATCH = -300,
 };

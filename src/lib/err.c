@@ -167,6 +167,14 @@ static const struct {
 	{ TL_E_SB_SBAT, "sb.sbat_revoked",
 	  "the image's SBAT generation is older than the SbatLevel requires" },
 
+	{ TL_E_MODSIG_UNSIGNED, "modsig.unsigned", "the module carries no appended signature" },
+	{ TL_E_MODSIG_MALFORMED, "modsig.malformed",
+	  "the module's appended signature is malformed (sizes, reserved fields or PKCS#7)" },
+	{ TL_E_MODSIG_UNKNOWN, "modsig.unknown_signer",
+	  "the module is signed by a key that is not among the trusted certificates" },
+	{ TL_E_MODSIG_INVALID, "modsig.invalid",
+	  "the module's signature does not verify: the module or its signature was changed" },
+
 	{ TL_E_PCR_MISMATCH, "pcr.mismatch",
 	  "a replayed PCR value differs from the expected value" },
 };
