@@ -14,7 +14,7 @@
 #define TL_PE_MAX_SECTIONS 96u
 
 struct tl_pe_section {
-	char name[9];
+	char name[33]; /* long names ("/4") resolved through the COFF string table */
 	uint32_t vaddr, vsize, raw_off, raw_size;
 };
 

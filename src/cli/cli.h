@@ -32,5 +32,6 @@ int tl_cmd_ek(int argc, char **argv);
 int tl_cmd_pe(int argc, char **argv);
 int tl_cmd_sb(int argc, char **argv);
 int tl_cmd_modsig(int argc, char **argv);
+int tl_cmd_predict(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 static const struct tl_cmd groups[] = {
 	{ "eventlog", tl_cmd_eventlog, "parse, replay and explain a TCG event log" },
 	{ "quote", tl_cmd_quote, "verify a TPM 2.0 quote, its PCRs and event log" },
+	{ "predict", tl_cmd_predict, "predict PCRs 4, 7, 8, 9 from boot artifacts" },
 	{ "modsig", tl_cmd_modsig, "would the kernel trust this module's signature?" },
 	{ "sb", tl_cmd_sb, "would an image boot under these Secure Boot keys?" },
 	{ "pe", tl_cmd_pe, "Authenticode digest and signers of a PE/COFF image" },

@@ -155,6 +155,40 @@ expect_rc 1 "$tl" modsig verify other.ko --cert kernel-key.der
 grep -q '^unknown signer: signed by /CN=throwaway' "$work/out" && ok || bad "unknown signer"
 expect_rc 0 "$tl" modsig verify other.ko --cert throwaway.pem
 
+# --- prediction: PCR 4, 7 and 8 of the sb-on and cmdline boots, before they happened
+pred() { "$tl" predict --vars "$ms" --app "$shim" --app "$grub" --app "$kernel" --app "$kernel" \
+  --failed-attempts 1 --file /vmlinuz="$kernel" "$@"; }
+for scenario in sb-on cmdline; do
+  expect_rc 0 pred --grub-cfg "$v/boot/$scenario/grub.cfg" --json --eventlog-out "pred-$scenario.log"
+  python3 - "$work/out" "$v/boot/$scenario/pcrs-sha256.txt" <<'PY' && ok || bad "$scenario: predicted PCRs"
+import json, sys
+d = json.load(open(sys.argv[1]))
+want = dict(l.split() for l in open(sys.argv[2]) if l.strip())
+got = d['pcrs']['sha256']
+assert sorted(got) == ['4', '7', '8'], got            # PCR 9 needs the initrd, not kept
+for p in got:
+    assert got[p] == want[p], (p, got[p], want[p])
+c = d['components']
+assert c['secureboot']['enabled'] and c['kernel_cmdline'].startswith('/vmlinuz')
+assert any('PCR 9 not predicted' in n and '/initrd.img' in n for n in d['notes'])
+PY
+done
+# the predicted boot against the real one, by component: only the initrd (not given) and what
+# the prediction does not cover (PCR 0, 5, 14) differ
+expect_rc 1 "$tl" eventlog diff pred-sb-on.log "$v/boot/sb-on/eventlog.bin" --json
+python3 -c "
+import json; d = json.load(open('$work/out'))
+assert sorted(x['component'] for x in d) == ['exit_boot_services', 'files', 'firmware.scrtm_version', 'secureboot.mok'], d
+f = [x for x in d if x['component'] == 'files'][0]
+assert \"'/initrd.img'\" in f['message']" && ok || bad "predicted vs real: $(cat "$work/out" | head -c 600)"
+# no keys enrolled: Secure Boot off, and no authority is measured
+expect_rc 0 "$tl" predict --vars "$empty" --app "$shim" --json
+python3 -c "
+import json; d = json.load(open('$work/out'))
+assert d['components']['secureboot']['enabled'] is False and d['components']['secureboot']['authorities'] == []" && ok || bad "sb-off prediction"
+expect_rc 2 "$tl" predict --vars "$ms"
+expect_rc 2 "$tl" predict --vars "$ms" --app "$v/boot/sb-on/grub.cfg"
+
 # not a PE
 expect_rc 2 "$tl" pe digest "$v/boot/sb-on/grub.cfg"
 grep -q 'pe.not_pe' "$work/err" && ok || bad "not a PE"

@@ -33,6 +33,39 @@ static json_t *identity(json_t *e)
 	return e;
 }
 
+/* Digests of two logs with different banks are the same when every bank both have agrees
+ * (and they share one). */
+static bool same(json_t *a, json_t *b)
+{
+	const char *bank;
+	json_t *v;
+	size_t common = 0;
+	if (!json_is_object(a) || !json_is_object(b) || json_object_get(a, "subject"))
+		return json_equal(a, b);
+	json_object_foreach(a, bank, v)
+	{
+		json_t *w = json_object_get(b, bank);
+		if (!w)
+			continue;
+		if (!json_equal(v, w))
+			return false;
+		common++;
+	}
+	return common > 0;
+}
+
+static bool same_list(json_t *e, json_t *a)
+{
+	size_t i;
+	json_t *x;
+	if (!json_is_array(e) || !json_is_array(a) || json_array_size(e) != json_array_size(a))
+		return false;
+	json_array_foreach(e, i, x)
+		if (!same(identity(x), identity(json_array_get(a, i))))
+			return false;
+	return true;
+}
+
 /* What a person calls a list entry. */
 static const char *label(json_t *e)
 {
@@ -55,7 +88,7 @@ static size_t missing(json_t *from, json_t *in, const char *verb, struct tl_buf 
 	{
 		bool found = false;
 		json_array_foreach(in, j, b)
-			if (json_equal(identity(a), identity(b)))
+			if (same(identity(a), identity(b)))
 				found = true;
 		if (!found && ++n <= 3 && label(a))
 			tl_buf_printf(msg, "; %s '%.200s'", verb, label(a));
@@ -190,6 +223,8 @@ json_t *tl_facts_compare(json_t *expected, json_t *actual)
 			continue;
 		if (e && a && json_equal(e, a))
 			continue;
+		if (components[i].kind == LIST && same_list(e, a))
+			continue; /* the same entries in the same order; only labels differ */
 		switch (components[i].kind) {
 		case LIST:
 			list_change(out, components[i].path, components[i].what, e, a);

@@ -17,16 +17,38 @@ static int range(struct tl_bytes file, size_t off, size_t len, struct tl_bytes *
 										      : TL_E_TRUNCATED;
 }
 
-static int sections(struct tl_pe *pe, struct tl_rd *table)
+/* A section name of the form "/N": the NUL-terminated string at offset N of the COFF string
+ * table (toolchains use it for names longer than 8, such as shim's ".sbatlevel"). */
+static void long_name(struct tl_pe_section *s, struct tl_bytes strings)
+{
+	struct tl_rd rd;
+	unsigned long off = 0;
+	uint8_t c;
+	size_t n = 0;
+	for (size_t i = 1; i < 8 && s->name[i] >= '0' && s->name[i] <= '9'; i++)
+		off = off * 10 + (unsigned long)(s->name[i] - '0');
+	tl_rd_from(&rd, strings);
+	/* offsets count the table's 4-byte size field, which strings does not hold */
+	if (!strings.len || off < 4 || tl_rd_skip(&rd, off - 4))
+		return;
+	while (n < sizeof(s->name) - 1 && tl_rd_u8(&rd, &c) == TL_OK && c)
+		s->name[n++] = (char)c;
+	s->name[n] = '\0';
+}
+
+static int sections(struct tl_pe *pe, struct tl_rd *table, struct tl_bytes strings)
 {
 	for (size_t i = 0; i < pe->nsections; i++) {
 		struct tl_pe_section *s = &pe->sec[i];
 		struct tl_bytes data;
+		memset(s->name, 0, sizeof(s->name));
 		if (tl_rd_copy(table, s->name, 8) || tl_rd_le32(table, &s->vsize) ||
 		    tl_rd_le32(table, &s->vaddr) || tl_rd_le32(table, &s->raw_size) ||
 		    tl_rd_le32(table, &s->raw_off) || tl_rd_skip(table, 16))
 			return TL_E_PE_SECTIONS;
 		s->name[8] = '\0';
+		if (s->name[0] == '/')
+			long_name(s, strings);
 		if (s->raw_size && range(pe->file, s->raw_off, s->raw_size, &data) != TL_OK)
 			return TL_E_PE_SECTION_DATA;
 	}
@@ -36,7 +58,8 @@ static int sections(struct tl_pe *pe, struct tl_rd *table)
 int tl_pe_parse(struct tl_bytes file, struct tl_pe *out)
 {
 	struct tl_rd rd, table;
-	uint32_t lfanew, sig, nrva = 0;
+	struct tl_bytes strings = { NULL, 0 };
+	uint32_t lfanew, sig, nrva = 0, symtab, nsyms;
 	uint16_t mz, nsec, opt_size, magic;
 	size_t opt_off;
 	int err;
@@ -54,8 +77,19 @@ int tl_pe_parse(struct tl_bytes file, struct tl_pe *out)
 	if (tl_rd_skip(&rd, lfanew) || tl_rd_le32(&rd, &sig))
 		return TL_E_PE_LFANEW;
 	if (sig != 0x00004550 || tl_rd_le16(&rd, &out->machine) || tl_rd_le16(&rd, &nsec) ||
-	    tl_rd_skip(&rd, 12) || tl_rd_le16(&rd, &opt_size) || tl_rd_skip(&rd, 2))
+	    tl_rd_skip(&rd, 4) || tl_rd_le32(&rd, &symtab) || tl_rd_le32(&rd, &nsyms) ||
+	    tl_rd_le16(&rd, &opt_size) || tl_rd_skip(&rd, 2))
 		return TL_E_PE_HEADER;
+	/* the COFF string table follows the symbol table (18 bytes a symbol); only names use it */
+	if (symtab && nsyms < (1u << 24)) {
+		struct tl_rd st;
+		uint32_t st_size;
+		tl_rd_from(&st, file);
+		if (tl_rd_skip(&st, (size_t)symtab + (size_t)nsyms * 18) == TL_OK &&
+		    tl_rd_le32(&st, &st_size) == TL_OK && st_size >= 4 &&
+		    tl_rd_bytes(&st, st_size - 4, &strings) != TL_OK)
+			strings.len = 0;
+	}
 	opt_off = rd.pos;
 	if (tl_rd_le16(&rd, &magic) || (magic != PE32_MAGIC && magic != PE32P_MAGIC))
 		return TL_E_PE_HEADER;
@@ -86,7 +120,7 @@ int tl_pe_parse(struct tl_bytes file, struct tl_pe *out)
 	if (tl_rd_skip(&table, opt_off) || tl_rd_skip(&table, opt_size) ||
 	    tl_rd_sub(&table, (size_t)nsec * 40, &table))
 		return TL_E_PE_SECTIONS;
-	if ((err = sections(out, &table)) != TL_OK)
+	if ((err = sections(out, &table, strings)) != TL_OK)
 		return err;
 	if (out->cert_size) {
 		struct tl_bytes c;
@@ -152,7 +186,7 @@ int tl_pe_authenticode(const struct tl_pe *pe, uint16_t alg, uint8_t out[static 
 bool tl_pe_section(const struct tl_pe *pe, const char *name, struct tl_bytes *out)
 {
 	for (size_t i = 0; i < pe->nsections; i++)
-		if (strncmp(pe->sec[i].name, name, 8) == 0 && pe->sec[i].raw_size)
+		if (strcmp(pe->sec[i].name, name) == 0 && pe->sec[i].raw_size)
 			return range(pe->file, pe->sec[i].raw_off, pe->sec[i].raw_size, out) == TL_OK;
 	return false;
 }
