@@ -48,7 +48,8 @@ void tl_buf_put(struct tl_buf *b, const char *s, size_t n)
 {
 	if (!reserve(b, n))
 		return;
-	memcpy(b->s + b->len, s, n);
+	if (n)
+		memcpy(&b->s[b->len], s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }

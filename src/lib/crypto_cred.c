@@ -46,9 +46,9 @@ static int context(uint8_t *p, size_t cap, const char *label, struct tl_bytes u,
 		return TL_E_ARG;
 	memcpy(p, label, ll);
 	if (u.len)
-		memcpy(p + ll, u.ptr, u.len);
+		memcpy(&p[ll], u.ptr, u.len);
 	if (v.len)
-		memcpy(p + ll + u.len, v.ptr, v.len);
+		memcpy(&p[ll + u.len], v.ptr, v.len);
 	*n = ll + u.len + v.len;
 	return TL_OK;
 }

@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 
 #include "der.h"
+#include "x509_internal.h"
 #include "trustlaunch/hash.h"
 #include "trustlaunch/text.h"
 #include "trustlaunch/x509.h"
@@ -181,4 +182,16 @@ void tl_x509_info_clear(struct tl_x509_info *info)
 	free(info->subject);
 	free(info->issuer);
 	memset(info, 0, sizeof(*info));
+}
+
+char *tl_x509_oneline(const X509_NAME *name)
+{
+	char *s = X509_NAME_oneline(name, NULL, 0);
+	struct tl_buf b;
+	tl_buf_init(&b, 8192);
+	tl_buf_puts(&b, "");
+	if (s)
+		tl_text_bytes(&b, (struct tl_bytes){ (const uint8_t *)s, strlen(s) });
+	OPENSSL_free(s);
+	return tl_buf_take(&b);
 }

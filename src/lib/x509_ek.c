@@ -9,6 +9,7 @@
 #include <openssl/x509v3.h>
 
 #include "crypto_internal.h"
+#include "x509_internal.h"
 #include "trustlaunch/ek.h"
 #include "trustlaunch/text.h"
 
@@ -85,19 +86,6 @@ static char *entry(const X509_NAME *name, int nid_or_neg, const char *oid)
 	return s;
 }
 
-static char *name_line(const X509_NAME *name)
-{
-	char *s = X509_NAME_oneline(name, NULL, 0), *out;
-	struct tl_buf b;
-	tl_buf_init(&b, 8192);
-	tl_buf_puts(&b, "");
-	if (s)
-		tl_text_bytes(&b, (struct tl_bytes){ (const uint8_t *)s, strlen(s) });
-	OPENSSL_free(s);
-	out = tl_buf_take(&b);
-	return out;
-}
-
 /* The TPM manufacturer, model and version in the SAN's directoryName (TCG EK Credential
  * Profile 3.2.9); and the TCG EK extended key usage. */
 static void tpm_fields(X509 *x, struct tl_ek_info *info)
@@ -135,8 +123,8 @@ int tl_ek_verify(struct tl_bytes cert, const struct tl_bytes *cas, size_t ncas,
 	memset(info, 0, sizeof(*info));
 	if (!x)
 		return TL_E_EK_MALFORMED;
-	info->subject = name_line(X509_get_subject_name(x));
-	info->issuer = name_line(X509_get_issuer_name(x));
+	info->subject = tl_x509_oneline(X509_get_subject_name(x));
+	info->issuer = tl_x509_oneline(X509_get_issuer_name(x));
 	info->cn = entry(X509_get_subject_name(x), NID_commonName, NULL);
 	tpm_fields(x, info);
 

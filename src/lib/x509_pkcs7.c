@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 
 #include "der.h"
+#include "x509_internal.h"
 #include "trustlaunch/hash.h"
 #include "trustlaunch/pkcs7.h"
 #include "trustlaunch/text.h"
@@ -53,18 +54,6 @@ static int indirect_digest(struct tl_bytes spc, uint16_t *alg, struct tl_bytes *
 	return TL_E_PE_PKCS7;
 }
 
-static char *name_text(const X509_NAME *name)
-{
-	char *s = X509_NAME_oneline(name, NULL, 0);
-	struct tl_buf b;
-	tl_buf_init(&b, 8192);
-	tl_buf_puts(&b, "");
-	if (s)
-		tl_text_bytes(&b, (struct tl_bytes){ (const uint8_t *)s, strlen(s) });
-	OPENSSL_free(s);
-	return tl_buf_take(&b);
-}
-
 struct ctx {
 	const struct tl_pe *pe;
 	struct tl_pe_signers *out;
@@ -108,8 +97,8 @@ static int one(uint16_t type, struct tl_bytes der, void *arg)
 	}
 	OPENSSL_free(xder);
 	tl_hex(fp, TL_SHA256_LEN, s->cert_sha256);
-	s->subject = name_text(X509_get_subject_name(x));
-	s->issuer = name_text(X509_get_issuer_name(x));
+	s->subject = tl_x509_oneline(X509_get_subject_name(x));
+	s->issuer = tl_x509_oneline(X509_get_issuer_name(x));
 	tl_hex(digest.ptr, digest.len, s->digest_hex);
 	s->covers_image = tl_pe_authenticode(c->pe, s->alg, mine) == TL_OK &&
 			  tl_bytes_eq(digest, mine, digest.len);

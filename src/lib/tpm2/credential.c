@@ -23,7 +23,7 @@ static void put(struct w *w, const void *b, size_t n)
 		return;
 	}
 	if (n)
-		memcpy(w->p + w->len, b, n);
+		memcpy(&w->p[w->len], b, n);
 	w->len += n;
 }
 
