@@ -10,13 +10,15 @@ struct tl_var_entry {
 	struct tl_bytes name;  /* UTF-16LE as stored, without the terminating NUL */
 	struct tl_bytes data;
 	uint32_t attributes;
+	bool in_transition; /* VAR_IN_DELETED_TRANSITION: used only when no ADDED copy exists */
 };
 
 /* Each live variable of an EDK2 authenticated variable store inside a firmware volume.
  * TL_E_VARSTORE for a file that is not one, or a variable that runs past the store. */
 TL_MUST_CHECK int tl_varstore_walk(struct tl_bytes fd,
 				   int (*fn)(const struct tl_var_entry *v, void *arg), void *arg);
-/* The data of the live variable vendor/name (ASCII name); TL_E_VARSTORE_MISSING when absent. */
+/* The data of the live variable vendor/name (ASCII name), as EDK2 finds it;
+ * TL_E_VARSTORE_MISSING when absent, TL_E_VARSTORE when the store holds it twice. */
 TL_MUST_CHECK int tl_varstore_get(struct tl_bytes fd, const struct tl_guid *vendor,
 				  const char *name, struct tl_bytes *data);
 /* The signature lists of a .esl or .auth file (EFI_VARIABLE_AUTHENTICATION_2 header

@@ -81,9 +81,11 @@ int tl_tpm2_key_new(const struct tl_tpm2_public *pub, struct tl_tpm2_key **out)
 {
 	struct tl_tpm2_key *k;
 	*out = NULL;
+	/* TPMs use the default exponent (0 in the public area means 65537) */
 	if (pub->type == TL_ALG_RSA &&
 	    !((pub->rsa_bits == 2048 || pub->rsa_bits == 3072) &&
-	      pub->rsa_modulus.len == pub->rsa_bits / 8u))
+	      pub->rsa_modulus.len == pub->rsa_bits / 8u &&
+	      (pub->rsa_exponent == 0 || pub->rsa_exponent == 65537)))
 		return TL_E_AK_KEY;
 	if (pub->type == TL_ALG_ECC && pub->ecc_curve != TL_ECC_NIST_P256 &&
 	    pub->ecc_curve != TL_ECC_NIST_P384)

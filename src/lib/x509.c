@@ -195,3 +195,18 @@ char *tl_x509_oneline(const X509_NAME *name)
 	OPENSSL_free(s);
 	return tl_buf_take(&b);
 }
+
+const ASN1_STRING *tl_x509_spc_content(const PKCS7 *p7)
+{
+	static const unsigned char spc_oid[] = { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37,
+						 0x02, 0x01, 0x04 };
+	const PKCS7 *c;
+	const ASN1_OBJECT *type;
+	if (!p7 || !PKCS7_type_is_signed(p7) || !p7->d.sign || !(c = p7->d.sign->contents) ||
+	    !(type = c->type) || (size_t)OBJ_length(type) != sizeof(spc_oid) ||
+	    memcmp(OBJ_get0_data(type), spc_oid, sizeof(spc_oid)) != 0)
+		return NULL;
+	if (!c->d.other || c->d.other->type != V_ASN1_SEQUENCE)
+		return NULL;
+	return c->d.other->value.sequence;
+}

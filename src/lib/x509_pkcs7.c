@@ -76,11 +76,9 @@ static int one(uint16_t type, struct tl_bytes der, void *arg)
 		return TL_E_PE_PKCS7;
 	s = &c->out->sig[c->out->count];
 	p7 = d2i_PKCS7(NULL, &p, (long)der.len);
-	if (!p7 || !PKCS7_type_is_signed(p7) || !p7->d.sign->contents ||
-	    !p7->d.sign->contents->d.other ||
-	    p7->d.sign->contents->d.other->type != V_ASN1_SEQUENCE)
+	const ASN1_STRING *seq = tl_x509_spc_content(p7);
+	if (!seq)
 		goto out;
-	ASN1_STRING *seq = p7->d.sign->contents->d.other->value.sequence;
 	if (indirect_digest((struct tl_bytes){ ASN1_STRING_get0_data(seq),
 					       (size_t)ASN1_STRING_length(seq) },
 			    &s->alg, &digest) != TL_OK)

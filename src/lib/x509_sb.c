@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "der.h"
+#include "x509_internal.h"
 #include "trustlaunch/hash.h"
 #include "trustlaunch/pkcs7.h"
 #include "trustlaunch/sb.h"
@@ -54,33 +55,69 @@ static int dbx_hash(const struct tl_esl_entry *e, void *arg)
 	return TL_OK;
 }
 
+/* EFI_CERT_X509_SHA256: the SHA-256 of a TBSCertificate (then a revocation time). */
+static const struct tl_guid CERT_X509_SHA256 = { { 0x92, 0xa4, 0xd2, 0x3b, 0xc0, 0x96, 0x79, 0x40,
+						   0xb4, 0x20, 0xfc, 0xf9, 0x8e, 0xf1, 0x03, 0xed } };
+
 struct dbx_cert {
-	const unsigned char *der;
-	int len;
+	struct tl_bytes der;
+	uint8_t tbs_sha256[TL_MAX_DIGEST];
 	bool found;
 };
 
 static int dbx_x509(const struct tl_esl_entry *e, void *arg)
 {
 	struct dbx_cert *c = arg;
-	if (tl_guid_eq(&e->type, &TL_GUID_CERT_X509) && tl_bytes_eq(e->data, c->der, (size_t)c->len))
+	struct tl_rd rd;
+	struct tl_bytes h;
+	if (tl_guid_eq(&e->type, &TL_GUID_CERT_X509) && tl_bytes_eq(e->data, c->der.ptr, c->der.len))
+		c->found = true;
+	tl_rd_from(&rd, e->data);
+	if (tl_guid_eq(&e->type, &CERT_X509_SHA256) && tl_rd_bytes(&rd, TL_SHA256_LEN, &h) == TL_OK &&
+	    tl_bytes_eq(h, c->tbs_sha256, TL_SHA256_LEN))
 		c->found = true;
 	return TL_OK;
 }
 
+/* A certificate forbidden by dbx, as itself or by the hash of its TBSCertificate. */
+static bool cert_in_dbx(X509 *x, struct tl_bytes dbx)
+{
+	unsigned char *der = NULL, *tbs = NULL;
+	int len = i2d_X509(x, &der), tlen = i2d_re_X509_tbs(x, &tbs);
+	struct dbx_cert c = { { der, len > 0 ? (size_t)len : 0 }, { 0 }, false };
+	if (len > 0 && tlen > 0 && dbx.len &&
+	    tl_hash(TL_ALG_SHA256, tbs, (size_t)tlen, c.tbs_sha256) == TL_OK &&
+	    tl_esl_walk(dbx, dbx_x509, &c) != TL_OK)
+		c.found = false;
+	OPENSSL_free(der);
+	OPENSSL_free(tbs);
+	return c.found;
+}
+
 static bool chain_in_dbx(STACK_OF(X509) *chain, struct tl_bytes dbx)
 {
-	for (int i = 0; i < sk_X509_num(chain); i++) {
-		unsigned char *der = NULL;
-		struct dbx_cert c = { NULL, i2d_X509(sk_X509_value(chain, i), &der), false };
-		c.der = der;
-		if (c.len > 0 && dbx.len && tl_esl_walk(dbx, dbx_x509, &c) != TL_OK)
-			c.found = false;
-		OPENSSL_free(der);
-		if (c.found)
+	for (int i = 0; i < sk_X509_num(chain); i++)
+		if (cert_in_dbx(sk_X509_value(chain, i), dbx))
 			return true;
-	}
 	return false;
+}
+
+/* Every certificate any signature of the image carries, checked against dbx before anything
+ * else: a forbidden signer refuses the image whatever the other signatures say. */
+static int dbx_signature(uint16_t type, struct tl_bytes der, void *arg)
+{
+	const struct tl_sb_policy *pol = arg;
+	const unsigned char *p = der.ptr;
+	PKCS7 *p7;
+	bool found = false;
+	if (type != TL_WIN_CERT_TYPE_PKCS_SIGNED_DATA || !pol->dbx.len)
+		return TL_OK;
+	p7 = d2i_PKCS7(NULL, &p, (long)der.len);
+	if (p7 && PKCS7_type_is_signed(p7) && p7->d.sign)
+		found = chain_in_dbx(p7->d.sign->cert, pol->dbx);
+	PKCS7_free(p7);
+	ERR_clear_error();
+	return found ? TL_E_SB_SIGNER_IN_DBX : TL_OK;
 }
 
 static void name_into(char *out, size_t n, X509 *x)
@@ -106,12 +143,10 @@ static int one_signature(const struct tl_pe *pe, struct tl_bytes der, struct lis
 	BIO *content = NULL;
 	int err = TL_E_SB_SIGNATURE;
 
-	if (!p7 || !store || !ctx || !PKCS7_type_is_signed(p7) || !p7->d.sign->contents ||
-	    !p7->d.sign->contents->d.other ||
-	    p7->d.sign->contents->d.other->type != V_ASN1_SEQUENCE)
+	const ASN1_STRING *seq = tl_x509_spc_content(p7);
+	if (!seq || !store || !ctx)
 		goto out;
 	/* the signed bytes are the contents of the SpcIndirectDataContent SEQUENCE */
-	ASN1_STRING *seq = p7->d.sign->contents->d.other->value.sequence;
 	struct tl_rd rd;
 	struct tl_bytes c, w;
 	uint8_t tag;
@@ -184,6 +219,8 @@ int tl_sb_check(const struct tl_pe *pe, const struct tl_sb_policy *pol, struct t
 		err = TL_E_SB_HASH_IN_DBX;
 		goto out;
 	}
+	if ((err = tl_pe_certs(pe, dbx_signature, (void *)pol)) != TL_OK)
+		goto out;
 	if ((err = tl_pe_signers(pe, &s)) != TL_OK)
 		goto out;
 	for (size_t i = 0; i < s.count && best != TL_OK; i++) {
@@ -204,9 +241,18 @@ int tl_sb_check(const struct tl_pe *pe, const struct tl_sb_policy *pol, struct t
 	}
 	err = best;
 	if (err == TL_OK && pol->sbat_level.len) {
+		/* shim refuses an image without exactly one .sbat section once a level applies */
 		struct tl_bytes sbat = { NULL, 0 };
-		if (tl_pe_section(pe, ".sbat", &sbat))
+		size_t n = 0;
+		for (size_t i = 0; i < pe->nsections; i++)
+			n += strcmp(pe->sec[i].name, ".sbat") == 0;
+		if (n != 1 || !tl_pe_section(pe, ".sbat", &sbat)) {
+			snprintf(out->detail, sizeof(out->detail), "%s",
+				 n ? "more than one .sbat section" : "no .sbat section");
+			err = TL_E_SB_SBAT;
+		} else {
 			err = tl_sbat_check(sbat, pol->sbat_level, out->detail, sizeof(out->detail));
+		}
 	}
 out:
 	sk_X509_pop_free(l.db_certs, X509_free);

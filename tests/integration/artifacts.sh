@@ -189,6 +189,59 @@ assert d['components']['secureboot']['enabled'] is False and d['components']['se
 expect_rc 2 "$tl" predict --vars "$ms"
 expect_rc 2 "$tl" predict --vars "$ms" --app "$v/boot/sb-on/grub.cfg"
 
+# --- hostile inputs found in review, each refused for what it is
+# a SignedData whose content is id-data (not SpcIndirectDataContent) in the certificate table
+printf 'AAAAAAAAAAAAAAAA' > idata.bin
+openssl smime -sign -nodetach -binary -in idata.bin -signer throwaway.pem -inkey throwaway.key \
+  -outform DER -out idata.p7 || exit 2
+python3 - <<'PY'
+import struct
+b = bytearray(open('stripped.efi', 'rb').read()); s = open('idata.p7', 'rb').read()
+while len(b) % 8: b.append(0)
+lf = struct.unpack_from('<I', b, 0x3c)[0]; opt = lf + 24
+entry = opt + (112 if struct.unpack_from('<H', b, opt)[0] == 0x20b else 96) + 4 * 8
+cert = struct.pack('<IHH', 8 + len(s), 0x0200, 2) + s
+while len(cert) % 8: cert += b'\0'
+struct.pack_into('<II', b, entry, len(b), len(cert))
+open('idata.efi', 'wb').write(bytes(b) + cert)
+PY
+expect_rc 2 "$tl" pe signers idata.efi
+grep -q 'pe.signature_malformed' "$work/err" && ok || bad "id-data SignedData: $(cat "$work/err")"
+expect_rc 2 "$tl" sb check idata.efi --db kernel-hash.esl
+# a variable store holding db twice (a forged second copy): refused, not a choice
+python3 - "$ms" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+hlen = struct.unpack_from('<H', b, 48)[0]; pos = hlen + 28; copy = None
+db = 'db'.encode('utf-16le') + b'\0\0'
+while struct.unpack_from('<H', b, pos)[0] == 0x55AA:
+    ns, ds = struct.unpack_from('<II', b, pos + 36)
+    end = pos + 60 + ns + ds
+    if b[pos + 2] == 0x3F and bytes(b[pos + 60: pos + 60 + ns]) == db:
+        copy = bytes(b[pos:end])
+    pos = (end + 3) & ~3
+b[pos: pos + len(copy)] = copy
+open('dup-db.fd', 'wb').write(b)
+PY
+expect_rc 2 "$tl" sb check "$shim" --vars dup-db.fd
+grep -q 'sb.varstore_malformed' "$work/err" && ok || bad "duplicate db: $(cat "$work/err")"
+# GRUB without its .sbat section, once an SbatLevel applies
+python3 -c "
+b = bytearray(open('$grub', 'rb').read()); i = b.find(b'.sbat\0\0\0'); b[i:i+5] = b'.xbat'
+open('nosbat.efi', 'wb').write(b)"
+python3 -c "
+import struct, uuid
+h = bytes.fromhex('$("$tl" pe digest nosbat.efi | cut -d' ' -f1)')
+t = uuid.UUID('c1c41626-504c-4092-aca9-41f936934328').bytes_le
+open('nosbat.esl', 'wb').write(t + struct.pack('<III', 28 + 48, 0, 48) + bytes(16) + h)"
+expect_rc 0 "$tl" sb check nosbat.efi --db nosbat.esl
+refused sb.sbat_revoked "$tl" sb check nosbat.efi --db nosbat.esl --sbat-level level-ok
+grep -q 'no .sbat section' "$work/err" && ok || bad "missing .sbat named"
+# a menu entry without a title
+printf 'menuentry "" {\n linux /vmlinuz ro\n}\n' > notitle.cfg
+expect_rc 0 "$tl" predict --vars "$ms" --app "$shim" --grub-cfg notitle.cfg --file /vmlinuz="$kernel" --eventlog-out notitle.log
+"$tl" eventlog show notitle.log | grep -q 'grub_cmd: setparams *$' && ok || bad "empty title"
+
 # not a PE
 expect_rc 2 "$tl" pe digest "$v/boot/sb-on/grub.cfg"
 grep -q 'pe.not_pe' "$work/err" && ok || bad "not a PE"

@@ -17,6 +17,8 @@ int tl_modsig_parse(struct tl_bytes module, struct tl_modsig *out)
 	size_t body;
 
 	memset(out, 0, sizeof(*out));
+	if (module.len > TL_MODSIG_MAX_MODULE)
+		return TL_E_MODSIG_MALFORMED;
 	if (module.len < MARKER_LEN + HEADER_LEN)
 		return TL_E_MODSIG_UNSIGNED;
 	tl_rd_from(&rd, module);

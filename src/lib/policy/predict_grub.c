@@ -170,10 +170,11 @@ int tl_pred_grub(struct tl_pred *g, const struct tl_predict_in *in)
 			tl_pred_grub_string(g, "grub_cmd: ", tl_buf_str(&m));
 			tl_buf_free(&m);
 			if (!have_entry) {
-				size_t tl = strlen(head + 10);
+				const char *title = strlen(head) > 10 ? head + 10 : "";
+				size_t tl = strlen(title);
 				if (tl >= sizeof(first.title))
 					tl = sizeof(first.title) - 1;
-				memcpy(first.title, head + 10, tl);
+				memcpy(first.title, title, tl);
 				first.title[tl] = '\0';
 				first.body = body;
 				first.body_len = (size_t)(end - body);

@@ -4,12 +4,11 @@
 #include "tpm2b.h"
 #include "trustlaunch/tpm2.h"
 
-int tl_tpm2_pcr_selection(struct tl_rd *rd, struct tl_pcr_selection *out)
+static int pcr_selection(struct tl_rd *rd, struct tl_pcr_selection *out)
 {
 	uint32_t count;
 	uint32_t any = 0;
 
-	memset(out, 0, sizeof(*out));
 	if (tl_rd_be32(rd, &count))
 		return TL_E_TPM2_MALFORMED;
 	if (count > TL_TPM2_MAX_PCR_BANKS)
@@ -38,6 +37,19 @@ int tl_tpm2_pcr_selection(struct tl_rd *rd, struct tl_pcr_selection *out)
 		any |= mask;
 	}
 	return any ? TL_OK : TL_E_PCRSEL_EMPTY;
+}
+
+/* A failed read moves nothing and leaves nothing. */
+int tl_tpm2_pcr_selection(struct tl_rd *rd, struct tl_pcr_selection *out)
+{
+	size_t start = rd->pos;
+	int err;
+	memset(out, 0, sizeof(*out));
+	if ((err = pcr_selection(rd, out)) != TL_OK) {
+		rd->pos = start;
+		memset(out, 0, sizeof(*out));
+	}
+	return err;
 }
 
 /* The body of each attestation type, for structure: Part 2, 10.12.3-10.12.11. */

@@ -174,6 +174,9 @@ int tl_pe_authenticode(const struct tl_pe *pe, uint16_t alg, uint8_t out[static 
 		err = add_range(h, pe->file, s->raw_off, (size_t)s->raw_off + s->raw_size);
 		hashed += s->raw_size;
 	}
+	/* EDK2 refuses an image whose certificate table overlaps what must be hashed */
+	if (err == TL_OK && pe->file.len > hashed && pe->file.len < hashed + pe->cert_size)
+		err = TL_E_PE_SECDIR;
 	if (err == TL_OK && pe->file.len > hashed + pe->cert_size)
 		err = add_range(h, pe->file, hashed, pe->file.len - pe->cert_size);
 	if (err != TL_OK) {

@@ -37,6 +37,19 @@ static int store(struct tl_bytes fd, struct tl_rd *vars)
 	return TL_OK;
 }
 
+static bool name_ok(struct tl_bytes name)
+{
+	struct tl_rd rd;
+	uint16_t u;
+	if (name.len < 2 || name.len % 2)
+		return false;
+	tl_rd_from(&rd, name);
+	while (tl_rd_le16(&rd, &u) == TL_OK)
+		if (u == 0)
+			return tl_rd_left(&rd) == 0;
+	return false;
+}
+
 int tl_varstore_walk(struct tl_bytes fd, int (*fn)(const struct tl_var_entry *v, void *arg),
 		     void *arg)
 {
@@ -55,11 +68,12 @@ int tl_varstore_walk(struct tl_bytes fd, int (*fn)(const struct tl_var_entry *v,
 		    tl_rd_le32(&rd, &data_size) || tl_rd_guid(&rd, &v.vendor) ||
 		    tl_rd_bytes(&rd, name_size, &v.name) || tl_rd_bytes(&rd, data_size, &v.data))
 			return TL_E_VARSTORE;
-		/* names are stored with their NUL character */
-		if (v.name.len >= 2)
-			v.name.len -= 2;
-		if ((state == VAR_ADDED || state == (VAR_ADDED & VAR_IN_DELETED_TRANSITION)) &&
-		    (err = fn(&v, arg)) != TL_OK)
+		/* names are stored with their NUL character, and have none before it */
+		if (!name_ok(v.name))
+			return TL_E_VARSTORE;
+		v.name.len -= 2;
+		v.in_transition = state == (VAR_ADDED & VAR_IN_DELETED_TRANSITION);
+		if ((state == VAR_ADDED || v.in_transition) && (err = fn(&v, arg)) != TL_OK)
 			return err;
 		size_t used = rd.pos - begin, pad = (4 - used % 4) % 4;
 		if (tl_rd_skip(&rd, pad < tl_rd_left(&rd) ? pad : tl_rd_left(&rd)))
@@ -72,7 +86,9 @@ struct find {
 	const struct tl_guid *vendor;
 	const char *name;
 	struct tl_bytes *out;
-	bool found;
+	bool found, fallback;   /* an ADDED copy; a copy in deleted transition */
+	struct tl_bytes in_transition;
+	bool duplicate;
 };
 
 static bool name_is(struct tl_bytes raw, const char *name)
@@ -88,11 +104,21 @@ static bool name_is(struct tl_bytes raw, const char *name)
 	return true;
 }
 
+/* As EDK2's FindVariableEx: the ADDED copy, else one in deleted transition. Two ADDED
+ * copies of one variable are a forged store, not a choice to make. */
 static int match(const struct tl_var_entry *v, void *arg)
 {
 	struct find *f = arg;
-	if (tl_guid_eq(&v->vendor, f->vendor) && name_is(v->name, f->name)) {
-		*f->out = v->data; /* the last live copy wins, as in EDK2's variable driver */
+	if (!tl_guid_eq(&v->vendor, f->vendor) || !name_is(v->name, f->name))
+		return TL_OK;
+	if (v->in_transition) {
+		if (!f->fallback)
+			f->in_transition = v->data;
+		f->fallback = true;
+	} else if (f->found) {
+		f->duplicate = true;
+	} else {
+		*f->out = v->data;
 		f->found = true;
 	}
 	return TL_OK;
@@ -101,12 +127,21 @@ static int match(const struct tl_var_entry *v, void *arg)
 int tl_varstore_get(struct tl_bytes fd, const struct tl_guid *vendor, const char *name,
 		    struct tl_bytes *data)
 {
-	struct find f = { vendor, name, data, false };
+	struct find f = { vendor, name, data, false, false, { NULL, 0 }, false };
 	int err;
 	data->ptr = NULL;
 	data->len = 0;
 	if ((err = tl_varstore_walk(fd, match, &f)) != TL_OK)
 		return err;
+	if (f.duplicate) {
+		data->ptr = NULL;
+		data->len = 0;
+		return TL_E_VARSTORE;
+	}
+	if (!f.found && f.fallback) {
+		*data = f.in_transition;
+		f.found = true;
+	}
 	return f.found ? TL_OK : TL_E_VARSTORE_MISSING;
 }
 
