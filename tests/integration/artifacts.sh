@@ -208,6 +208,26 @@ PY
 expect_rc 2 "$tl" pe signers idata.efi
 grep -q 'pe.signature_malformed' "$work/err" && ok || bad "id-data SignedData: $(cat "$work/err")"
 expect_rc 2 "$tl" sb check idata.efi --db kernel-hash.esl
+# two signatures, one by a signer dbx forbids: refused in either order
+openssl req -x509 -newkey rsa:2048 -nodes -keyout R.key -out R.pem -subj /CN=test-root -days 2 2>/dev/null
+for n in A B; do
+  openssl req -newkey rsa:2048 -nodes -keyout $n.key -out $n.csr -subj /CN=signer-$n 2>/dev/null
+  openssl x509 -req -in $n.csr -CA R.pem -CAkey R.key -CAcreateserial -out $n.pem -days 2 2>/dev/null
+done
+sbsign --key A.key --cert A.pem --output a.efi stripped.efi >/dev/null 2>&1 &&
+sbsign --key B.key --cert B.pem --output ab.efi a.efi >/dev/null 2>&1 &&
+sbsign --key B.key --cert B.pem --output b.efi stripped.efi >/dev/null 2>&1 &&
+sbsign --key A.key --cert A.pem --output ba.efi b.efi >/dev/null 2>&1 || exit 2
+python3 -c "
+import struct, subprocess, uuid
+t = uuid.UUID('a5c059a1-94e4-4aa7-87b5-ab155c2bf072').bytes_le
+for name, pem in (('R.esl', 'R.pem'), ('B.esl', 'B.pem')):
+    d = subprocess.run(['openssl', 'x509', '-in', pem, '-outform', 'DER'], capture_output=True).stdout
+    open(name, 'wb').write(t + struct.pack('<III', 28 + 16 + len(d), 0, 16 + len(d)) + bytes(16) + d)"
+expect_rc 0 "$tl" sb check a.efi --db R.esl --dbx B.esl
+refused sb.signer_in_dbx "$tl" sb check ab.efi --db R.esl --dbx B.esl
+refused sb.signer_in_dbx "$tl" sb check ba.efi --db R.esl --dbx B.esl
+expect_rc 0 "$tl" sb check ab.efi --db R.esl
 # a variable store holding db twice (a forged second copy): refused, not a choice
 python3 - "$ms" <<'PY'
 import struct, sys
