@@ -1,0 +1,272 @@
+/* The store: opening, migrations, and the queries, over a back end's exec. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_backend.h"
+#include "trustlaunch/hash.h"
+
+static int set_error(char *err, size_t n, const char *msg)
+{
+	snprintf(err, n, "%s", msg);
+	return TL_E_STORE_URL;
+}
+
+static int get_int(const char *const *cols, int ncols, void *arg)
+{
+	if (ncols >= 1 && cols[0])
+		*(int *)arg = atoi(cols[0]);
+	return TL_OK;
+}
+
+static int migrate(struct tl_store *s)
+{
+	char v[24];
+	int version = 0, err;
+	const char *p[1];
+
+	if ((err = s->ops->begin(s)) != TL_OK)
+		return err;
+	err = s->ops->exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+			   NULL, 0, NULL, NULL);
+	if (err == TL_OK)
+		err = s->ops->exec(s, "SELECT max(version) FROM schema_version", NULL, 0, get_int,
+				   &version);
+	for (size_t i = (size_t)version; err == TL_OK && i < tl_store_nmigrations; i++) {
+		err = s->ops->exec(s, tl_store_migrations[i], NULL, 0, NULL, NULL);
+		snprintf(v, sizeof(v), "%zu", i + 1);
+		p[0] = v;
+		if (err == TL_OK)
+			err = s->ops->exec(s, "INSERT INTO schema_version (version) VALUES ($1)", p, 1,
+					   NULL, NULL);
+		version = (int)i + 1;
+	}
+	if (err != TL_OK) {
+		s->ops->rollback(s);
+		return err;
+	}
+	s->version = version;
+	return s->ops->commit(s);
+}
+
+int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errlen)
+{
+	struct tl_store *s = calloc(1, sizeof(*s));
+	int e;
+
+	*out = NULL;
+	if (!s)
+		return set_error(err, errlen, "out of memory");
+	if (strncmp(url, "sqlite:", 7) == 0)
+		e = tl_store_sqlite_open(url + 7, s);
+	else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		e = tl_store_pg_open(url, s);
+	else {
+		free(s);
+		return set_error(err, errlen, "the database URL is neither sqlite:PATH nor postgresql://...");
+	}
+	if (e == TL_OK)
+		e = migrate(s);
+	if (e != TL_OK) {
+		snprintf(err, errlen, "%s", s->error[0] ? s->error : "the database could not be opened");
+		if (s->ops)
+			s->ops->close(s);
+		free(s);
+		return e;
+	}
+	*out = s;
+	return TL_OK;
+}
+
+void tl_store_close(struct tl_store *s)
+{
+	if (!s)
+		return;
+	s->ops->close(s);
+	free(s);
+}
+
+int tl_store_schema_version(struct tl_store *s)
+{
+	return s->version;
+}
+
+const char *tl_store_error(const struct tl_store *s)
+{
+	return s->error;
+}
+
+/* ---- VMs */
+
+static int vm_row(const char *const *c, int n, struct tl_vm *vm)
+{
+	if (n != 10)
+		return TL_E_STORE;
+	memset(vm, 0, sizeof(*vm));
+	snprintf(vm->id, sizeof(vm->id), "%s", c[0] ? c[0] : "");
+	snprintf(vm->tenant, sizeof(vm->tenant), "%s", c[1] ? c[1] : "");
+	snprintf(vm->name, sizeof(vm->name), "%s", c[2] ? c[2] : "");
+	snprintf(vm->size, sizeof(vm->size), "%s", c[3] ? c[3] : "");
+	snprintf(vm->os, sizeof(vm->os), "%s", c[4] ? c[4] : "");
+	snprintf(vm->security_type, sizeof(vm->security_type), "%s", c[5] ? c[5] : "");
+	vm->secure_boot = c[6] && atoi(c[6]);
+	vm->vtpm = c[7] && atoi(c[7]);
+	snprintf(vm->scale_set, sizeof(vm->scale_set), "%s", c[8] ? c[8] : "");
+	vm->created = c[9] ? strtoll(c[9], NULL, 10) : 0;
+	return TL_OK;
+}
+
+#define VM_COLS "id, tenant, name, size, os, security_type, secure_boot, vtpm, scale_set, created"
+
+int tl_store_vm_put(struct tl_store *s, const struct tl_vm *vm)
+{
+	char created[24];
+	const char *p[10] = { vm->id, vm->tenant, vm->name, vm->size, vm->os, vm->security_type,
+			      vm->secure_boot ? "1" : "0", vm->vtpm ? "1" : "0", vm->scale_set,
+			      created };
+	snprintf(created, sizeof(created), "%" PRId64, vm->created);
+	return s->ops->exec(s,
+			    "INSERT INTO vms (" VM_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+			    "$10) ON CONFLICT (id) DO UPDATE SET name = excluded.name, size = "
+			    "excluded.size, os = excluded.os, security_type = excluded.security_type, "
+			    "secure_boot = excluded.secure_boot, vtpm = excluded.vtpm, scale_set = "
+			    "excluded.scale_set WHERE vms.tenant = excluded.tenant",
+			    p, 10, NULL, NULL);
+}
+
+struct one_vm {
+	struct tl_vm *vm;
+	bool found;
+};
+
+static int one_vm(const char *const *c, int n, void *arg)
+{
+	struct one_vm *o = arg;
+	o->found = true;
+	return vm_row(c, n, o->vm);
+}
+
+int tl_store_vm_get(struct tl_store *s, const char *tenant, const char *id, struct tl_vm *out)
+{
+	struct one_vm o = { out, false };
+	const char *p[2] = { id, tenant };
+	int err = s->ops->exec(s, "SELECT " VM_COLS " FROM vms WHERE id = $1 AND tenant = $2", p, 2,
+			       one_vm, &o);
+	if (err == TL_OK && !o.found)
+		err = TL_E_STORE_NOT_FOUND;
+	return err;
+}
+
+static int count_row(const char *const *c, int n, void *arg)
+{
+	(void)c;
+	(void)n;
+	(*(int *)arg)++;
+	return TL_OK;
+}
+
+int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id)
+{
+	const char *p[2] = { id, tenant };
+	int n = 0;
+	int err = s->ops->exec(s, "DELETE FROM vms WHERE id = $1 AND tenant = $2 RETURNING id", p, 2,
+			       count_row, &n);
+	if (err == TL_OK && n == 0)
+		err = TL_E_STORE_NOT_FOUND;
+	return err;
+}
+
+struct each_vm {
+	int (*fn)(const struct tl_vm *vm, void *arg);
+	void *arg;
+};
+
+static int each_vm(const char *const *c, int n, void *arg)
+{
+	struct each_vm *e = arg;
+	struct tl_vm vm;
+	int err = vm_row(c, n, &vm);
+	return err != TL_OK ? err : e->fn(&vm, e->arg);
+}
+
+int tl_store_vm_list(struct tl_store *s, const char *tenant,
+		     int (*fn)(const struct tl_vm *vm, void *arg), void *arg)
+{
+	struct each_vm e = { fn, arg };
+	const char *p[1] = { tenant };
+	return s->ops->exec(s, "SELECT " VM_COLS " FROM vms WHERE tenant = $1 ORDER BY created, id",
+			    p, 1, each_vm, &e);
+}
+
+/* ---- nonces and attestations */
+
+int tl_store_nonce_use(struct tl_store *s, const uint8_t nonce[32], int64_t expires)
+{
+	char hex[65], exp[24];
+	const char *p[2] = { hex, exp };
+	tl_hex(nonce, 32, hex);
+	snprintf(exp, sizeof(exp), "%" PRId64, expires);
+	return s->ops->exec(s, "INSERT INTO nonces (nonce, expires) VALUES ($1, $2)", p, 2, NULL,
+			    NULL);
+}
+
+/* Ids that grow with time on every node: microseconds, then 10 bits of a counter. */
+static int64_t next_id(void)
+{
+	static _Atomic unsigned counter;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000) * 1024 + (counter++ & 1023);
+}
+
+int tl_store_attestation_add(struct tl_store *s, struct tl_attestation *a)
+{
+	char t[24], id[24];
+	const char *p[5] = { id, a->vm_id, t, a->verdict, a->result ? a->result : "{}" };
+	int err = TL_E_STORE_CONFLICT;
+	snprintf(t, sizeof(t), "%" PRId64, a->time);
+	for (int attempt = 0; attempt < 3 && err == TL_E_STORE_CONFLICT; attempt++) {
+		a->id = next_id();
+		snprintf(id, sizeof(id), "%" PRId64, a->id);
+		err = s->ops->exec(s,
+				   "INSERT INTO attestations (id, vm_id, time, verdict, result) "
+				   "VALUES ($1, $2, $3, $4, $5)",
+				   p, 5, NULL, NULL);
+	}
+	return err;
+}
+
+struct each_att {
+	int (*fn)(const struct tl_attestation *a, void *arg);
+	void *arg;
+};
+
+static int each_att(const char *const *c, int n, void *arg)
+{
+	struct each_att *e = arg;
+	struct tl_attestation a;
+	if (n != 5)
+		return TL_E_STORE;
+	memset(&a, 0, sizeof(a));
+	a.id = c[0] ? strtoll(c[0], NULL, 10) : 0;
+	snprintf(a.vm_id, sizeof(a.vm_id), "%s", c[1] ? c[1] : "");
+	a.time = c[2] ? strtoll(c[2], NULL, 10) : 0;
+	snprintf(a.verdict, sizeof(a.verdict), "%s", c[3] ? c[3] : "");
+	a.result = (char *)(c[4] ? c[4] : "");
+	return e->fn(&a, e->arg);
+}
+
+int tl_store_attestation_list(struct tl_store *s, const char *vm_id, size_t limit,
+			      int (*fn)(const struct tl_attestation *a, void *arg), void *arg)
+{
+	struct each_att e = { fn, arg };
+	char lim[24];
+	const char *p[2] = { vm_id, lim };
+	snprintf(lim, sizeof(lim), "%zu", limit);
+	return s->ops->exec(s,
+			    "SELECT id, vm_id, time, verdict, result FROM attestations WHERE vm_id = "
+			    "$1 ORDER BY id DESC LIMIT $2",
+			    p, 2, each_att, &e);
+}

@@ -1,0 +1,19 @@
+/* The schema, as migrations: append, never edit a released step. The SQL is the common
+ * subset of SQLite 3.40 and PostgreSQL 15; ids of attestations are made by the service
+ * (identity columns differ between the two). */
+#include "store_backend.h"
+
+const char *const tl_store_migrations[] = {
+	/* 1: inventory */
+	"CREATE TABLE vms (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL, "
+	"size TEXT NOT NULL, os TEXT NOT NULL, security_type TEXT NOT NULL, "
+	"secure_boot INTEGER NOT NULL, vtpm INTEGER NOT NULL, scale_set TEXT NOT NULL, "
+	"created BIGINT NOT NULL)",
+	/* 2: single-use nonces */
+	"CREATE TABLE nonces (nonce TEXT PRIMARY KEY, expires BIGINT NOT NULL)",
+	/* 3: attestation records */
+	"CREATE TABLE attestations (id BIGINT PRIMARY KEY, vm_id TEXT NOT NULL, time BIGINT NOT "
+	"NULL, verdict TEXT NOT NULL, result TEXT NOT NULL)",
+	"CREATE INDEX attestations_vm ON attestations (vm_id, id)",
+};
+const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

@@ -1,0 +1,94 @@
+/* The SQLite back end: one file in the state directory, WAL, synchronous=FULL so that an
+ * acknowledged write survives a crash. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store_backend.h"
+
+static int fail(struct tl_store *s, int code)
+{
+	snprintf(s->error, sizeof(s->error), "sqlite: %s", sqlite3_errmsg(s->db));
+	return (code & 0xFF) == SQLITE_CONSTRAINT ? TL_E_STORE_CONFLICT : TL_E_STORE;
+}
+
+static int exec(struct tl_store *s, const char *sql, const char *const *params, int nparams,
+		int (*fn)(const char *const *cols, int ncols, void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), err = TL_OK;
+	if (rc != SQLITE_OK)
+		return fail(s, rc);
+	for (int i = 0; i < nparams; i++) {
+		rc = params[i] ? sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC)
+			       : sqlite3_bind_null(st, i + 1);
+		if (rc != SQLITE_OK) {
+			err = fail(s, rc);
+			goto out;
+		}
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cols[32];
+		int n = sqlite3_column_count(st);
+		if (n > 32)
+			n = 32;
+		for (int i = 0; i < n; i++)
+			cols[i] = (const char *)sqlite3_column_text(st, i);
+		if (fn && (err = fn(cols, n, arg)) != TL_OK)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		err = fail(s, sqlite3_extended_errcode(s->db));
+out:
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int simple(struct tl_store *s, const char *sql)
+{
+	return exec(s, sql, NULL, 0, NULL, NULL);
+}
+
+static int begin(struct tl_store *s)
+{
+	return simple(s, "BEGIN IMMEDIATE");
+}
+
+static int commit(struct tl_store *s)
+{
+	return simple(s, "COMMIT");
+}
+
+static int rollback(struct tl_store *s)
+{
+	return simple(s, "ROLLBACK");
+}
+
+static void close_db(struct tl_store *s)
+{
+	sqlite3_close(s->db);
+	s->db = NULL;
+}
+
+static const struct tl_store_ops ops = { exec, begin, commit, rollback, close_db };
+
+int tl_store_sqlite_open(const char *path, struct tl_store *s)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					       SQLITE_OPEN_FULLMUTEX, NULL);
+	s->ops = &ops;
+	s->db = db;
+	if (rc != SQLITE_OK) {
+		snprintf(s->error, sizeof(s->error), "sqlite: %s: %s", path,
+			 db ? sqlite3_errmsg(db) : "cannot open");
+		return TL_E_STORE;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	if (simple(s, "PRAGMA journal_mode=WAL") != TL_OK ||
+	    simple(s, "PRAGMA synchronous=FULL") != TL_OK ||
+	    simple(s, "PRAGMA foreign_keys=ON") != TL_OK)
+		return TL_E_STORE;
+	return TL_OK;
+}
