@@ -33,6 +33,9 @@ TL_MUST_CHECK int tl_hash(uint16_t alg, const void *data, size_t len,
 TL_MUST_CHECK int tl_extend(uint16_t alg, uint8_t pcr[static TL_MAX_DIGEST],
 			    const uint8_t *digest);
 
+/* Cryptographically random bytes (OpenSSL's DRBG). */
+TL_MUST_CHECK int tl_random(uint8_t *out, size_t n);
+
 /* Incremental hashing, for digests over several ranges (Authenticode). */
 struct tl_hash_ctx;
 TL_MUST_CHECK int tl_hash_begin(uint16_t alg, struct tl_hash_ctx **out);

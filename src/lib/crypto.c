@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "crypto_internal.h"
 #include "trustlaunch/hash.h"
@@ -166,4 +167,9 @@ int tl_extend(uint16_t alg, uint8_t pcr[static TL_MAX_DIGEST], const uint8_t *di
 	if (err == TL_OK)
 		memcpy(pcr, out, n);
 	return err;
+}
+
+int tl_random(uint8_t *out, size_t n)
+{
+	return n <= (size_t)INT32_MAX && RAND_bytes(out, (int)n) == 1 ? TL_OK : TL_E_CRYPTO;
 }

@@ -21,6 +21,17 @@ static int get_int(const char *const *cols, int ncols, void *arg)
 	return TL_OK;
 }
 
+/* A statement under the store's lock (request threads share one connection). */
+static int run(struct tl_store *s, const char *sql, const char *const *params, int nparams,
+	       int (*fn)(const char *const *cols, int ncols, void *arg), void *arg)
+{
+	int err;
+	pthread_mutex_lock(&s->lock);
+	err = s->ops->exec(s, sql, params, nparams, fn, arg);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
 static int migrate(struct tl_store *s)
 {
 	char v[24];
@@ -59,6 +70,7 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 	*out = NULL;
 	if (!s)
 		return set_error(err, errlen, "out of memory");
+	pthread_mutex_init(&s->lock, NULL);
 	if (strncmp(url, "sqlite:", 7) == 0)
 		e = tl_store_sqlite_open(url + 7, s);
 	else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
@@ -85,6 +97,7 @@ void tl_store_close(struct tl_store *s)
 	if (!s)
 		return;
 	s->ops->close(s);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
@@ -127,7 +140,7 @@ int tl_store_vm_put(struct tl_store *s, const struct tl_vm *vm)
 			      vm->secure_boot ? "1" : "0", vm->vtpm ? "1" : "0", vm->scale_set,
 			      created };
 	snprintf(created, sizeof(created), "%" PRId64, vm->created);
-	return s->ops->exec(s,
+	return run(s,
 			    "INSERT INTO vms (" VM_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
 			    "$10) ON CONFLICT (id) DO UPDATE SET name = excluded.name, size = "
 			    "excluded.size, os = excluded.os, security_type = excluded.security_type, "
@@ -152,8 +165,10 @@ int tl_store_vm_get(struct tl_store *s, const char *tenant, const char *id, stru
 {
 	struct one_vm o = { out, false };
 	const char *p[2] = { id, tenant };
-	int err = s->ops->exec(s, "SELECT " VM_COLS " FROM vms WHERE id = $1 AND tenant = $2", p, 2,
-			       one_vm, &o);
+	int err = strcmp(tenant, "*") == 0
+			  ? run(s, "SELECT " VM_COLS " FROM vms WHERE id = $1", p, 1, one_vm, &o)
+			  : run(s, "SELECT " VM_COLS " FROM vms WHERE id = $1 AND tenant = $2", p, 2,
+				one_vm, &o);
 	if (err == TL_OK && !o.found)
 		err = TL_E_STORE_NOT_FOUND;
 	return err;
@@ -171,8 +186,10 @@ int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id)
 {
 	const char *p[2] = { id, tenant };
 	int n = 0;
-	int err = s->ops->exec(s, "DELETE FROM vms WHERE id = $1 AND tenant = $2 RETURNING id", p, 2,
-			       count_row, &n);
+	int err = strcmp(tenant, "*") == 0
+			  ? run(s, "DELETE FROM vms WHERE id = $1 RETURNING id", p, 1, count_row, &n)
+			  : run(s, "DELETE FROM vms WHERE id = $1 AND tenant = $2 RETURNING id", p, 2,
+				count_row, &n);
 	if (err == TL_OK && n == 0)
 		err = TL_E_STORE_NOT_FOUND;
 	return err;
@@ -196,7 +213,9 @@ int tl_store_vm_list(struct tl_store *s, const char *tenant,
 {
 	struct each_vm e = { fn, arg };
 	const char *p[1] = { tenant };
-	return s->ops->exec(s, "SELECT " VM_COLS " FROM vms WHERE tenant = $1 ORDER BY created, id",
+	if (strcmp(tenant, "*") == 0) /* an administrator of every tenant */
+		return run(s, "SELECT " VM_COLS " FROM vms ORDER BY created, id", NULL, 0, each_vm, &e);
+	return run(s, "SELECT " VM_COLS " FROM vms WHERE tenant = $1 ORDER BY created, id",
 			    p, 1, each_vm, &e);
 }
 
@@ -208,7 +227,7 @@ int tl_store_nonce_use(struct tl_store *s, const uint8_t nonce[32], int64_t expi
 	const char *p[2] = { hex, exp };
 	tl_hex(nonce, 32, hex);
 	snprintf(exp, sizeof(exp), "%" PRId64, expires);
-	return s->ops->exec(s, "INSERT INTO nonces (nonce, expires) VALUES ($1, $2)", p, 2, NULL,
+	return run(s, "INSERT INTO nonces (nonce, expires) VALUES ($1, $2)", p, 2, NULL,
 			    NULL);
 }
 
@@ -230,7 +249,7 @@ int tl_store_attestation_add(struct tl_store *s, struct tl_attestation *a)
 	for (int attempt = 0; attempt < 3 && err == TL_E_STORE_CONFLICT; attempt++) {
 		a->id = next_id();
 		snprintf(id, sizeof(id), "%" PRId64, a->id);
-		err = s->ops->exec(s,
+		err = run(s,
 				   "INSERT INTO attestations (id, vm_id, time, verdict, result) "
 				   "VALUES ($1, $2, $3, $4, $5)",
 				   p, 5, NULL, NULL);
@@ -265,8 +284,49 @@ int tl_store_attestation_list(struct tl_store *s, const char *vm_id, size_t limi
 	char lim[24];
 	const char *p[2] = { vm_id, lim };
 	snprintf(lim, sizeof(lim), "%zu", limit);
-	return s->ops->exec(s,
+	return run(s,
 			    "SELECT id, vm_id, time, verdict, result FROM attestations WHERE vm_id = "
 			    "$1 ORDER BY id DESC LIMIT $2",
 			    p, 2, each_att, &e);
+}
+
+/* ---- API tokens: only their SHA-256 is stored */
+
+int tl_store_token_add(struct tl_store *s, const struct tl_token *t)
+{
+	char created[24];
+	const char *p[5] = { t->hash, t->name, t->role, t->tenant, created };
+	snprintf(created, sizeof(created), "%" PRId64, t->created);
+	return run(s, "INSERT INTO tokens (hash, name, role, tenant, created) VALUES ($1, $2, $3, $4, $5)",
+		   p, 5, NULL, NULL);
+}
+
+struct one_token {
+	struct tl_token *t;
+	bool found;
+};
+
+static int one_token(const char *const *c, int n, void *arg)
+{
+	struct one_token *o = arg;
+	if (n != 4)
+		return TL_E_STORE;
+	snprintf(o->t->name, sizeof(o->t->name), "%s", c[0] ? c[0] : "");
+	snprintf(o->t->role, sizeof(o->t->role), "%s", c[1] ? c[1] : "");
+	snprintf(o->t->tenant, sizeof(o->t->tenant), "%s", c[2] ? c[2] : "");
+	o->t->created = c[3] ? strtoll(c[3], NULL, 10) : 0;
+	o->found = true;
+	return TL_OK;
+}
+
+int tl_store_token_find(struct tl_store *s, const char *hash, struct tl_token *out)
+{
+	struct one_token o = { out, false };
+	const char *p[1] = { hash };
+	int err;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->hash, sizeof(out->hash), "%s", hash);
+	err = run(s, "SELECT name, role, tenant, created FROM tokens WHERE hash = $1", p, 1,
+		  one_token, &o);
+	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
 }

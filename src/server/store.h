@@ -39,6 +39,14 @@ struct tl_attestation {
 	char *result;           /* the verdict document (JSON), malloc'd */
 };
 
+struct tl_token {
+	char hash[65];          /* SHA-256 of the bearer token, hex */
+	char name[64];
+	char role[16];          /* reader | operator | admin */
+	char tenant[64];        /* "*" for every tenant */
+	int64_t created;
+};
+
 struct tl_store;
 
 /* url: "sqlite:PATH" or "postgresql://..." (libpq URI). err receives a sentence. */
@@ -50,7 +58,7 @@ int tl_store_schema_version(struct tl_store *s);
 const char *tl_store_error(const struct tl_store *s);
 
 TL_MUST_CHECK int tl_store_vm_put(struct tl_store *s, const struct tl_vm *vm);
-/* A VM of that tenant (a VM of another tenant is not found). */
+/* A VM of that tenant (a VM of another tenant is not found); tenant "*" means any. */
 TL_MUST_CHECK int tl_store_vm_get(struct tl_store *s, const char *tenant, const char *id,
 				  struct tl_vm *out);
 TL_MUST_CHECK int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id);
@@ -65,5 +73,8 @@ TL_MUST_CHECK int tl_store_attestation_add(struct tl_store *s, struct tl_attesta
 TL_MUST_CHECK int tl_store_attestation_list(struct tl_store *s, const char *vm_id, size_t limit,
 					    int (*fn)(const struct tl_attestation *a, void *arg),
 					    void *arg);
+
+TL_MUST_CHECK int tl_store_token_add(struct tl_store *s, const struct tl_token *t);
+TL_MUST_CHECK int tl_store_token_find(struct tl_store *s, const char *hash, struct tl_token *out);
 
 #endif

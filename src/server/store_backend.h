@@ -2,6 +2,8 @@
 #ifndef TL_SERVER_STORE_BACKEND_H
 #define TL_SERVER_STORE_BACKEND_H
 
+#include <pthread.h>
+
 #include "store.h"
 
 /* The schema, one statement a step, in order; the same SQL for both back ends. */
@@ -20,6 +22,7 @@ struct tl_store_ops {
 };
 
 struct tl_store {
+	pthread_mutex_t lock; /* one connection, many request threads */
 	const struct tl_store_ops *ops;
 	void *db;
 	char error[256];

@@ -15,5 +15,8 @@ const char *const tl_store_migrations[] = {
 	"CREATE TABLE attestations (id BIGINT PRIMARY KEY, vm_id TEXT NOT NULL, time BIGINT NOT "
 	"NULL, verdict TEXT NOT NULL, result TEXT NOT NULL)",
 	"CREATE INDEX attestations_vm ON attestations (vm_id, id)",
+	/* 5: API tokens, by hash */
+	"CREATE TABLE tokens (hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, "
+	"tenant TEXT NOT NULL, created BIGINT NOT NULL)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

@@ -1,0 +1,65 @@
+/* API v1 routing, authentication, and the health endpoint. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "http.h"
+#include "trustlaunch/hash.h"
+
+static int role_rank(const char *role)
+{
+	return strcmp(role, "admin") == 0 ? 3 : strcmp(role, "operator") == 0 ? 2
+					   : strcmp(role, "reader") == 0   ? 1
+									   : 0;
+}
+
+int tl_http_auth(struct tl_req *r, const char *min_role, struct tl_resp *resp)
+{
+	uint8_t h[TL_MAX_DIGEST];
+	const char *a = r->authorization;
+	int err;
+	if (!a || strncmp(a, "Bearer ", 7) != 0 || strlen(a + 7) < 16 || strlen(a + 7) > 256) {
+		*resp = tl_http_error(401, "auth.required", "a bearer token is needed", NULL);
+		return TL_E_ARG;
+	}
+	if (tl_hash(TL_ALG_SHA256, a + 7, strlen(a + 7), h) != TL_OK) {
+		*resp = tl_http_error(500, "server.internal", "hashing failed", NULL);
+		return TL_E_CRYPTO;
+	}
+	char hex[65];
+	tl_hex(h, TL_SHA256_LEN, hex);
+	err = tl_store_token_find(r->srv->store, hex, &r->token);
+	if (err == TL_E_STORE_NOT_FOUND) {
+		*resp = tl_http_error(401, "auth.invalid", "the bearer token is not known", NULL);
+		return err;
+	}
+	if (err != TL_OK) {
+		*resp = tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
+		return err;
+	}
+	if (role_rank(r->token.role) < role_rank(min_role)) {
+		*resp = tl_http_error(403, "auth.role", "the token's role does not allow this", NULL);
+		return TL_E_ARG;
+	}
+	return TL_OK;
+}
+
+static struct tl_resp healthz(struct tl_req *r)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "status", json_string("ok"));
+	json_object_set_new(o, "schema", json_integer(tl_store_schema_version(r->srv->store)));
+	return tl_http_json(200, o);
+}
+
+struct tl_resp tl_api_handle(struct tl_req *r)
+{
+	const char *p = r->path;
+	if (strcmp(p, "/healthz") == 0)
+		return strcmp(r->method, "GET") == 0
+			       ? healthz(r)
+			       : tl_http_error(405, "request.method", "use GET", NULL);
+	if (strcmp(p, "/v1/vms") == 0 || strncmp(p, "/v1/vms/", 8) == 0)
+		return tl_api_vms(r, p[7] == '/' ? p + 8 : NULL);
+	return tl_http_error(404, "request.not_found", "no such endpoint", NULL);
+}
