@@ -124,7 +124,13 @@ int tl_pe_parse(struct tl_bytes file, struct tl_pe *out)
 		return err;
 	if (out->cert_size) {
 		struct tl_bytes c;
+		size_t hashed = out->headers_size;
 		if (range(file, out->cert_off, out->cert_size, &c) != TL_OK)
+			return TL_E_PE_SECDIR;
+		/* EDK2 refuses an image whose certificate table overlaps what must be hashed */
+		for (size_t i = 0; i < out->nsections; i++)
+			hashed += out->sec[i].raw_size;
+		if (file.len > hashed && file.len < hashed + out->cert_size)
 			return TL_E_PE_SECDIR;
 	}
 	return TL_OK;
@@ -174,9 +180,7 @@ int tl_pe_authenticode(const struct tl_pe *pe, uint16_t alg, uint8_t out[static 
 		err = add_range(h, pe->file, s->raw_off, (size_t)s->raw_off + s->raw_size);
 		hashed += s->raw_size;
 	}
-	/* EDK2 refuses an image whose certificate table overlaps what must be hashed */
-	if (err == TL_OK && pe->file.len > hashed && pe->file.len < hashed + pe->cert_size)
-		err = TL_E_PE_SECDIR;
+	/* (tl_pe_parse refused a certificate table overlapping the hashed bytes) */
 	if (err == TL_OK && pe->file.len > hashed + pe->cert_size)
 		err = add_range(h, pe->file, hashed, pe->file.len - pe->cert_size);
 	if (err != TL_OK) {
