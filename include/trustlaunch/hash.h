@@ -33,6 +33,10 @@ TL_MUST_CHECK int tl_hash(uint16_t alg, const void *data, size_t len,
 TL_MUST_CHECK int tl_extend(uint16_t alg, uint8_t pcr[static TL_MAX_DIGEST],
 			    const uint8_t *digest);
 
+/* HMAC of data under key with a hash algorithm; out receives tl_alg_size(alg) bytes. */
+TL_MUST_CHECK int tl_hmac(uint16_t alg, const void *key, size_t key_len, const void *data,
+			  size_t len, uint8_t out[static TL_MAX_DIGEST]);
+
 /* Cryptographically random bytes (OpenSSL's DRBG). */
 TL_MUST_CHECK int tl_random(uint8_t *out, size_t n);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "crypto_internal.h"
@@ -172,4 +173,14 @@ int tl_extend(uint16_t alg, uint8_t pcr[static TL_MAX_DIGEST], const uint8_t *di
 int tl_random(uint8_t *out, size_t n)
 {
 	return n <= (size_t)INT32_MAX && RAND_bytes(out, (int)n) == 1 ? TL_OK : TL_E_CRYPTO;
+}
+
+int tl_hmac(uint16_t alg, const void *key, size_t key_len, const void *data, size_t len,
+	    uint8_t out[static TL_MAX_DIGEST])
+{
+	const EVP_MD *md = tl_crypto_md(alg);
+	unsigned n;
+	if (!md || key_len > (size_t)INT32_MAX)
+		return TL_E_UNSUPPORTED;
+	return HMAC(md, key, (int)key_len, data, len, out, &n) ? TL_OK : TL_E_CRYPTO;
 }

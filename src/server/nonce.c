@@ -1,0 +1,75 @@
+/* HMAC-sealed challenge nonces. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nonce.h"
+#include "trustlaunch/hash.h"
+#include "trustlaunch/rd.h"
+
+static int seal(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id, const uint8_t head[16],
+		uint8_t mac[TL_MAX_DIGEST])
+{
+	uint8_t msg[128 + 16];
+	size_t n = strlen(vm_id);
+	if (n > 128)
+		return TL_E_ARG;
+	memcpy(msg, vm_id, n);
+	memcpy(&msg[n], head, 16);
+	return tl_hmac(TL_ALG_SHA256, key, TL_NONCE_KEY_LEN, msg, n + 16, mac);
+}
+
+int tl_nonce_make(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id, int64_t now,
+		  uint8_t out[TL_NONCE_LEN])
+{
+	uint8_t mac[TL_MAX_DIGEST];
+	int err;
+	for (int i = 0; i < 8; i++)
+		out[i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
+	if ((err = tl_random(&out[8], 8)) != TL_OK || (err = seal(key, vm_id, out, mac)) != TL_OK)
+		return err;
+	memcpy(&out[16], mac, 16);
+	return TL_OK;
+}
+
+int tl_nonce_check(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id,
+		   const uint8_t nonce[TL_NONCE_LEN], int64_t now, int64_t ttl)
+{
+	uint8_t mac[TL_MAX_DIGEST], diff = 0;
+	struct tl_rd rd;
+	uint64_t t;
+	if (seal(key, vm_id, nonce, mac) != TL_OK)
+		return TL_E_NONCE_FORGED;
+	for (int i = 0; i < 16; i++) /* constant time */
+		diff |= (uint8_t)(mac[i] ^ nonce[16 + i]);
+	if (diff)
+		return TL_E_NONCE_FORGED;
+	tl_rd_init(&rd, nonce, TL_NONCE_LEN);
+	if (tl_rd_be64(&rd, &t) != TL_OK)
+		return TL_E_NONCE_FORGED;
+	if ((int64_t)t > now + 5 || now - (int64_t)t > ttl)
+		return TL_E_NONCE_EXPIRED;
+	return TL_OK;
+}
+
+int tl_nonce_key_load(const char *state_dir, uint8_t key[TL_NONCE_KEY_LEN])
+{
+	char path[4096];
+	int fd;
+	ssize_t n;
+	snprintf(path, sizeof(path), "%s/nonce.key", state_dir);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, key, TL_NONCE_KEY_LEN);
+		close(fd);
+		return n == (ssize_t)TL_NONCE_KEY_LEN ? TL_OK : TL_E_IO;
+	}
+	if (tl_random(key, TL_NONCE_KEY_LEN) != TL_OK)
+		return TL_E_CRYPTO;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return TL_E_IO;
+	n = write(fd, key, TL_NONCE_KEY_LEN);
+	return close(fd) == 0 && n == (ssize_t)TL_NONCE_KEY_LEN ? TL_OK : TL_E_IO;
+}

@@ -1,0 +1,29 @@
+/* Challenge nonces any service node can check: 32 bytes = issue time (8, big-endian) ||
+ * randomness (8) || HMAC-SHA256(key, VM id || time || randomness) truncated to 16. They expire,
+ * and the store accepts each once. */
+#ifndef TL_SERVER_NONCE_H
+#define TL_SERVER_NONCE_H
+
+#include <stdint.h>
+
+#include "trustlaunch/err.h"
+
+#define TL_NONCE_LEN 32u
+#define TL_NONCE_KEY_LEN 32u
+#define TL_NONCE_TTL 300 /* seconds */
+
+enum {
+	TL_E_NONCE_FORGED = -610,  /* not sealed by this service for this VM */
+	TL_E_NONCE_EXPIRED = -611,
+};
+
+TL_MUST_CHECK int tl_nonce_make(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id,
+				int64_t now, uint8_t out[TL_NONCE_LEN]);
+/* TL_OK when the nonce was made with key for vm_id and issued at most ttl seconds before now
+ * (and not in the future); single use is the store's part. */
+TL_MUST_CHECK int tl_nonce_check(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id,
+				 const uint8_t nonce[TL_NONCE_LEN], int64_t now, int64_t ttl);
+/* STATE/nonce.key, created (0600) when missing: nodes sharing it check each other's nonces. */
+TL_MUST_CHECK int tl_nonce_key_load(const char *state_dir, uint8_t key[TL_NONCE_KEY_LEN]);
+
+#endif

@@ -1,0 +1,48 @@
+/* Challenge nonces: sealed per VM, expiring, not forgeable. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "nonce.h"
+
+static const uint8_t key[TL_NONCE_KEY_LEN] = { 1, 2, 3 };
+
+static void nonce_check_accepts_its_own_nonce_in_time(void **state)
+{
+	uint8_t n[TL_NONCE_LEN];
+	(void)state;
+	assert_int_equal(tl_nonce_make(key, "vm-1", 1000, n), TL_OK);
+	assert_int_equal(tl_nonce_check(key, "vm-1", n, 1000, 300), TL_OK);
+	assert_int_equal(tl_nonce_check(key, "vm-1", n, 1300, 300), TL_OK);
+	assert_int_equal(tl_nonce_check(key, "vm-1", n, 1301, 300), TL_E_NONCE_EXPIRED);
+	assert_int_equal(tl_nonce_check(key, "vm-1", n, 900, 300), TL_E_NONCE_EXPIRED);
+}
+
+static void nonce_check_refuses_other_vm_key_and_bits(void **state)
+{
+	uint8_t n[TL_NONCE_LEN], other[TL_NONCE_KEY_LEN] = { 9 };
+	(void)state;
+	assert_int_equal(tl_nonce_make(key, "vm-1", 1000, n), TL_OK);
+	assert_int_equal(tl_nonce_check(key, "vm-2", n, 1000, 300), TL_E_NONCE_FORGED);
+	assert_int_equal(tl_nonce_check(other, "vm-1", n, 1000, 300), TL_E_NONCE_FORGED);
+	for (size_t i = 0; i < TL_NONCE_LEN; i++) {
+		n[i] ^= 0x10;
+		assert_int_equal(tl_nonce_check(key, "vm-1", n, 1000, 300), TL_E_NONCE_FORGED);
+		n[i] ^= 0x10;
+	}
+	/* moving the issue time (to extend its life) breaks the seal */
+	n[7] ^= 1;
+	assert_int_equal(tl_nonce_check(key, "vm-1", n, 1000, 300), TL_E_NONCE_FORGED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(nonce_check_accepts_its_own_nonce_in_time),
+		cmocka_unit_test(nonce_check_refuses_other_vm_key_and_bits),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
