@@ -3,7 +3,6 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
@@ -56,18 +55,17 @@ static int context(uint8_t *p, size_t cap, const char *label, struct tl_bytes u,
 int tl_crypto_kdfa(uint16_t alg, struct tl_bytes key, const char *label, struct tl_bytes u,
 		   struct tl_bytes v, uint32_t bits, uint8_t *out)
 {
-	const EVP_MD *md = tl_crypto_md(alg);
-	uint8_t in[4 + MAX_KDF_INPUT + 4], h[EVP_MAX_MD_SIZE];
+	uint8_t in[4 + MAX_KDF_INPUT + 4], h[TL_MAX_DIGEST];
 	size_t n, hlen = tl_alg_size(alg), done = 0, want = bits / 8;
-	unsigned len;
-	if (!md || context(in + 4, MAX_KDF_INPUT, label, u, v, &n) != TL_OK)
+	int err;
+	if (!hlen || context(in + 4, MAX_KDF_INPUT, label, u, v, &n) != TL_OK)
 		return TL_E_ARG;
 	n += 4;
 	n += put32(in + n, bits);
 	for (uint32_t i = 1; done < want; i++) {
 		put32(in, i);
-		if (!HMAC(md, key.ptr, (int)key.len, in, n, h, &len) || len != hlen)
-			return TL_E_CRYPTO;
+		if ((err = tl_hmac(alg, key.ptr, key.len, in, n, h)) != TL_OK)
+			return err;
 		memcpy(out + done, h, want - done < hlen ? want - done : hlen);
 		done += hlen;
 	}
@@ -98,16 +96,14 @@ int tl_crypto_kdfe(uint16_t alg, struct tl_bytes z, const char *label, struct tl
 int tl_crypto_hmac(uint16_t alg, struct tl_bytes key, struct tl_bytes a, struct tl_bytes b,
 		   uint8_t *out)
 {
-	const EVP_MD *md = tl_crypto_md(alg);
 	uint8_t in[2 * MAX_KDF_INPUT];
-	unsigned len;
-	if (!md || a.len + b.len > sizeof(in))
+	if (a.len + b.len > sizeof(in))
 		return TL_E_ARG;
 	if (a.len)
 		memcpy(in, a.ptr, a.len);
 	if (b.len)
-		memcpy(in + a.len, b.ptr, b.len);
-	return HMAC(md, key.ptr, (int)key.len, in, a.len + b.len, out, &len) ? TL_OK : TL_E_CRYPTO;
+		memcpy(&in[a.len], b.ptr, b.len);
+	return tl_hmac(alg, key.ptr, key.len, in, a.len + b.len, out);
 }
 
 int tl_crypto_aes_cfb(const uint8_t *key, size_t key_len, uint8_t *buf, size_t len)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "der.h"
@@ -209,4 +210,37 @@ const ASN1_STRING *tl_x509_spc_content(const PKCS7 *p7)
 	if (!c->d.other || c->d.other->type != V_ASN1_SEQUENCE)
 		return NULL;
 	return c->d.other->value.sequence;
+}
+
+void tl_x509_name_into(char *out, size_t n, const X509_NAME *name)
+{
+	char *s = X509_NAME_oneline(name, NULL, 0);
+	size_t k = 0;
+	for (const char *p = s; p && *p && k + 1 < n; p++)
+		out[k++] = (*p >= 0x20 && *p < 0x7F) ? *p : '?';
+	if (n)
+		out[k] = '\0';
+	OPENSSL_free(s);
+}
+
+X509 *tl_x509_load(struct tl_bytes b)
+{
+	const unsigned char *p = b.ptr;
+	X509 *x = NULL;
+	BIO *bio;
+	if (b.len == 0 || b.len > 65536)
+		return NULL;
+	if (tl_bytes_has_prefix(b, "-----BEGIN")) {
+		if ((bio = BIO_new_mem_buf(b.ptr, (int)b.len))) {
+			x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+			BIO_free(bio);
+		}
+		return x;
+	}
+	x = d2i_X509(NULL, &p, (long)b.len);
+	if (x && (size_t)(p - b.ptr) != b.len) { /* trailing bytes */
+		X509_free(x);
+		x = NULL;
+	}
+	return x;
 }

@@ -15,29 +15,6 @@
 
 #define MAX_CERT (64u * 1024u)
 
-/* A DER certificate, or the first PEM one. */
-static X509 *load_one(struct tl_bytes b)
-{
-	const unsigned char *p = b.ptr;
-	X509 *x = NULL;
-	BIO *bio;
-	if (b.len == 0 || b.len > MAX_CERT)
-		return NULL;
-	if (tl_bytes_has_prefix(b, "-----BEGIN")) {
-		if ((bio = BIO_new_mem_buf(b.ptr, (int)b.len))) {
-			x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-			BIO_free(bio);
-		}
-		return x;
-	}
-	x = d2i_X509(NULL, &p, (long)b.len);
-	if (x && (size_t)(p - b.ptr) != b.len) { /* trailing bytes */
-		X509_free(x);
-		x = NULL;
-	}
-	return x;
-}
-
 /* Every certificate of a CA file into the store; TL_E_EK_CA when there is none. */
 static int add_cas(X509_STORE *store, struct tl_bytes b)
 {
@@ -52,7 +29,7 @@ static int add_cas(X509_STORE *store, struct tl_bytes b)
 		BIO_free(bio);
 		ERR_clear_error(); /* the end of the PEM stream reads as an error */
 	} else {
-		X509 *x = load_one(b);
+		X509 *x = tl_x509_load(b);
 		if (x)
 			n += X509_STORE_add_cert(store, x) == 1;
 		X509_free(x);
@@ -115,7 +92,7 @@ static void tpm_fields(X509 *x, struct tl_ek_info *info)
 int tl_ek_verify(struct tl_bytes cert, const struct tl_bytes *cas, size_t ncas,
 		 const struct tl_tpm2_public *ek, struct tl_ek_info *info)
 {
-	X509 *x = load_one(cert);
+	X509 *x = tl_x509_load(cert);
 	X509_STORE *store = NULL;
 	X509_STORE_CTX *ctx = NULL;
 	int err = TL_OK;

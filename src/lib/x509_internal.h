@@ -4,8 +4,14 @@
 
 #include <openssl/x509.h>
 
+#include "trustlaunch/rd.h"
+
 /* "/C=../CN=.." of a name as safe UTF-8 (tl_text_bytes), malloc'd; NULL when out of memory. */
 char *tl_x509_oneline(const X509_NAME *name);
+/* The same into a fixed buffer, non-printable bytes as '?'. */
+void tl_x509_name_into(char *out, size_t n, const X509_NAME *name);
+/* A DER certificate (nothing after it) or the first PEM one; NULL otherwise. */
+X509 *tl_x509_load(struct tl_bytes b);
 
 #include <openssl/pkcs7.h>
 /* The SpcIndirectDataContent of an Authenticode SignedData (its full DER), or NULL when p7

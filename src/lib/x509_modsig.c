@@ -9,34 +9,17 @@
 #include <openssl/x509.h>
 
 #include "trustlaunch/modsig.h"
-
-static X509 *load(struct tl_bytes b)
-{
-	const unsigned char *p = b.ptr;
-	X509 *x = NULL;
-	if (tl_bytes_has_prefix(b, "-----BEGIN")) {
-		BIO *bio = BIO_new_mem_buf(b.ptr, (int)b.len);
-		if (bio)
-			x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-		BIO_free(bio);
-	} else if (b.len && b.len < (1u << 20)) {
-		x = d2i_X509(NULL, &p, (long)b.len);
-	}
-	return x;
-}
+#include "x509_internal.h"
 
 static void oneline(char *out, size_t n, const X509_NAME *name, const ASN1_INTEGER *serial)
 {
-	char *s = X509_NAME_oneline(name, NULL, 0);
 	BIGNUM *bn = serial ? ASN1_INTEGER_to_BN(serial, NULL) : NULL;
 	char *hex = bn ? BN_bn2hex(bn) : NULL;
-	size_t k = 0;
-	char tmp[512];
-	snprintf(tmp, sizeof(tmp), "%s%s%s", s ? s : "?", hex ? " serial " : "", hex ? hex : "");
-	for (const char *p = tmp; *p && k + 1 < n; p++)
-		out[k++] = (*p >= 0x20 && *p < 0x7F) ? *p : '?';
-	out[k] = '\0';
-	OPENSSL_free(s);
+	size_t k;
+	tl_x509_name_into(out, n, name);
+	k = strlen(out);
+	if (hex)
+		snprintf(&out[k], n - k, " serial %s", hex);
 	OPENSSL_free(hex);
 	BN_free(bn);
 }
@@ -60,7 +43,7 @@ int tl_modsig_verify(const struct tl_modsig *sig, const struct tl_bytes *certs, 
 	ias = sk_PKCS7_SIGNER_INFO_value(infos, 0)->issuer_and_serial;
 	oneline(out->signer, sizeof(out->signer), ias->issuer, ias->serial);
 	for (size_t i = 0; i < ncerts; i++) {
-		X509 *x = load(certs[i]);
+		X509 *x = tl_x509_load(certs[i]);
 		if (x && X509_NAME_cmp(X509_get_issuer_name(x), ias->issuer) == 0 &&
 		    ASN1_INTEGER_cmp(X509_get0_serialNumber(x), ias->serial) == 0 &&
 		    sk_X509_push(match, x)) {

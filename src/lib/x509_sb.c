@@ -120,19 +120,9 @@ static int dbx_signature(uint16_t type, struct tl_bytes der, void *arg)
 	return found ? TL_E_SB_SIGNER_IN_DBX : TL_OK;
 }
 
-static void name_into(char *out, size_t n, X509 *x)
-{
-	char *s = X509_NAME_oneline(X509_get_subject_name(x), NULL, 0);
-	size_t k = 0;
-	for (const char *p = s; p && *p && k + 1 < n; p++)
-		out[k++] = (*p >= 0x20 && *p < 0x7F) ? *p : '?';
-	out[k] = '\0';
-	OPENSSL_free(s);
-}
-
 /* One Authenticode signature: its content digest covers the image, its signature verifies,
  * and its signer chains to db. TL_OK and the anchor when allowed. */
-static int one_signature(const struct tl_pe *pe, struct tl_bytes der, struct lists *l,
+static int one_signature(struct tl_bytes der, struct lists *l,
 			 struct tl_sb_result *out)
 {
 	const unsigned char *p = der.ptr;
@@ -186,10 +176,9 @@ static int one_signature(const struct tl_pe *pe, struct tl_bytes der, struct lis
 		}
 	}
 	OPENSSL_free(ader);
-	name_into(out->subject, sizeof(out->subject), anchor);
+	tl_x509_name_into(out->subject, sizeof(out->subject), X509_get_subject_name(anchor));
 	err = TL_OK;
 out:
-	(void)pe;
 	sk_X509_free(signers);
 	BIO_free(content);
 	X509_STORE_CTX_free(ctx);
@@ -224,7 +213,7 @@ int tl_sb_check(const struct tl_pe *pe, const struct tl_sb_policy *pol, struct t
 	if ((err = tl_pe_signers(pe, &s)) != TL_OK)
 		goto out;
 	for (size_t i = 0; i < s.count && best != TL_OK; i++) {
-		int e = s.sig[i].covers_image ? one_signature(pe, s.sig[i].pkcs7, &l, out)
+		int e = s.sig[i].covers_image ? one_signature(s.sig[i].pkcs7, &l, out)
 					      : TL_E_SB_SIGNATURE;
 		/* a forbidden signer refuses the image whatever other signatures say */
 		if (e == TL_E_SB_SIGNER_IN_DBX) {

@@ -56,9 +56,8 @@ static int esl_entry(const struct tl_esl_entry *e, void *arg)
 json_t *tl_dec_esl(struct tl_bytes store, size_t *count, int *err)
 {
 	struct esl_ctx c = { json_array() };
-	*err = tl_esl_count(store, count);
-	if (*err == TL_OK)
-		*err = tl_esl_walk(store, esl_entry, &c);
+	*err = tl_esl_walk(store, esl_entry, &c);
+	*count = json_array_size(c.arr);
 	return c.arr;
 }
 
