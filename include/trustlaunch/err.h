@@ -118,6 +118,22 @@ enum tl_err {
 	TL_E_MODSIG_UNKNOWN = -542,
 	TL_E_MODSIG_INVALID = -543,
 
+	/* base64 and base64url text */
+	TL_E_B64 = -560,
+	TL_E_B64_SIZE = -561,
+
+	/* JSON Web Tokens (ES256) and key sets */
+	TL_E_JWT_MALFORMED = -570,
+	TL_E_JWT_TOO_LARGE = -571,
+	TL_E_JWT_ALG = -572,
+	TL_E_JWT_KID = -573,
+	TL_E_JWT_JWKS = -574,
+	TL_E_JWT_SIGNATURE = -575,
+	TL_E_JWT_CLAIMS = -576,
+	TL_E_JWT_EXPIRED = -577,
+	TL_E_JWT_NOT_YET_VALID = -578,
+	TL_E_JWT_KEYSTORE = -579,
+
 	/* replay compared with expected values */
 	TL_E_PCR_MISMATCH = -300,
 };

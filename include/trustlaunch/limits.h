@@ -15,4 +15,8 @@
 #define TL_MAX_DEVPATH_NODES 64u   /* nodes rendered from one UEFI device path */
 #define TL_MAX_TEXT 8192u          /* bytes of one decoded string kept in facts */
 
+/* Tokens */
+#define TL_MAX_JWT (16u * 1024u)   /* characters of one compact JWS */
+#define TL_MAX_JWKS_KEYS 16u       /* keys looked at in one key set */
+
 #endif

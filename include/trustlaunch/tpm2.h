@@ -41,6 +41,11 @@ enum {
 	TL_OBJ_SIGN = 1u << 18,
 };
 
+/* What an attestation key must be: created in this TPM, restricted, signing only. */
+#define TL_AK_REQUIRED                                                                          \
+	(TL_OBJ_FIXED_TPM | TL_OBJ_FIXED_PARENT | TL_OBJ_SENSITIVE_DATA_ORIGIN |                \
+	 TL_OBJ_RESTRICTED | TL_OBJ_SIGN)
+
 #define TL_TPM2_MAX_RSA_BYTES 512u  /* RSA 4096 */
 #define TL_TPM2_MAX_ECC_BYTES 66u   /* P-521 */
 #define TL_TPM2_MAX_DIGEST 64u

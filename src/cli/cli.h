@@ -1,10 +1,14 @@
-/* Shared pieces of the `tl` command line: file input, exit codes, PCR lists. */
+/* Shared pieces of the `tl` command line: file input, exit codes, PCR lists, the client of
+ * trustlaunchd and tables. */
 #ifndef TL_CLI_H
 #define TL_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
 
 #include "trustlaunch/err.h"
 
@@ -24,6 +28,56 @@ int tl_cli_fail(const char *what, int err);
 int tl_cli_dispatch(const char *group, const struct tl_cmd *cmds, int argc, char **argv);
 /* Parses "0-9,14" into a bit mask of PCRs; false on a bad list. */
 bool tl_cli_pcr_list(const char *s, uint32_t *mask);
+/* Prints JSON (takes the reference); nonzero when it could not. */
+int tl_cli_print_json(json_t *root);
+/* True for -h, --help. */
+bool tl_cli_is_help(const char *arg);
+
+/* The server groups (vm, attestations, baseline, tokens) and their HTTP client, client.c.
+ * The global options before the group fill tl_client_opts; only these groups read it. */
+struct tl_client_opts {
+	const char *server;     /* http(s)://host[:port][/prefix] of trustlaunchd */
+	const char *token;      /* bearer token (--token, TL_TOKEN), or NULL */
+	const char *token_file; /* --token-file: read the token from here instead */
+	const char *cacert;     /* PEM CA bundle for https; NULL: the system's */
+	bool json;              /* print the server's JSON answers instead of tables */
+};
+extern struct tl_client_opts tl_client_opts;
+
+enum tl_http_method { TL_HTTP_GET, TL_HTTP_POST, TL_HTTP_PUT, TL_HTTP_DELETE };
+
+/* One request to trustlaunchd: METHOD server PATH[/ID][REST], ID percent-encoded, BODY (the
+ * reference is taken; NULL: none) as JSON. On a 2xx answer that is a JSON object sets
+ * *answer and returns TL_EXIT_OK. Otherwise prints one line on stderr and returns
+ * TL_EXIT_CHECK (the server refused: "tl: MESSAGE (CODE[, field F])", or could not be
+ * reached) or TL_EXIT_USAGE (unusable options: URL, token). */
+int tl_client_call(enum tl_http_method method, const char *path, const char *id,
+		   const char *rest, json_t *body, json_t **answer);
+/* Handles what every server command shares: -h/--help prints HELP (returns TL_EXIT_OK),
+ * --json sets tl_client_opts.json, and exactly n positional arguments go to pos[]; anything
+ * else prints HELP on stderr and returns TL_EXIT_USAGE. Returns -1 to go on. */
+int tl_client_args(int argc, char **argv, const char *help, size_t n, const char **pos);
+/* Prints an answer (the reference is taken): as JSON with --json, else through show. */
+int tl_client_output(json_t *answer, int (*show)(json_t *answer));
+
+/* Text for people, table.c: server strings are shown with control characters replaced. */
+struct tl_table;
+/* A table of ncols columns; headers NULL: no header row. NULL on out of memory. */
+struct tl_table *tl_table_new(size_t ncols, const char *const *headers);
+/* Appends a row of ncols cells (NULL cells print as "-"). */
+TL_MUST_CHECK int tl_table_add(struct tl_table *t, const char *const *cells);
+/* Prints the rows with aligned columns, two spaces apart. */
+void tl_table_print(const struct tl_table *t, FILE *f);
+void tl_table_free(struct tl_table *t);
+/* A JSON value as a table cell: strings as they are, integers, yes/no, "-" for absent or
+ * null, anything else compact JSON cut to fit. The result lives in buf or in v. */
+const char *tl_cli_cell(json_t *v, char *buf, size_t cap);
+/* A Unix time (integer) as "YYYY-MM-DD HH:MM:SSZ"; other values as tl_cli_cell. */
+const char *tl_cli_time_cell(json_t *v, char *buf, size_t cap);
+/* Prints "KEY  VALUE" lines of the keys of obj, aligned; "created" and "time" as times. */
+int tl_cli_show_fields(json_t *obj, const char *const *keys, size_t nkeys);
+/* Prints s with control characters replaced by '?'. */
+void tl_cli_put_safe(FILE *f, const char *s);
 
 int tl_cmd_eventlog(int argc, char **argv);
 int tl_cmd_quote(int argc, char **argv);
@@ -33,5 +87,9 @@ int tl_cmd_pe(int argc, char **argv);
 int tl_cmd_sb(int argc, char **argv);
 int tl_cmd_modsig(int argc, char **argv);
 int tl_cmd_predict(int argc, char **argv);
+int tl_cmd_vm(int argc, char **argv);
+int tl_cmd_attestations(int argc, char **argv);
+int tl_cmd_baseline(int argc, char **argv);
+int tl_cmd_tokens(int argc, char **argv);
 
 #endif

@@ -69,10 +69,15 @@ int tl_cli_fail(const char *what, int err)
 	return TL_EXIT_USAGE;
 }
 
+bool tl_cli_is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
 int tl_cli_dispatch(const char *group, const struct tl_cmd *cmds, int argc, char **argv)
 {
-	bool help = argc < 1 || strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0 ||
-		    strcmp(argv[0], "help") == 0;
+	bool help = argc < 1 || tl_cli_is_help(argv[0]) || strcmp(argv[0], "help") == 0;
+	int width = 10;
 	if (!help) {
 		for (const struct tl_cmd *c = cmds; c->name; c++)
 			if (strcmp(argv[0], c->name) == 0)
@@ -81,7 +86,10 @@ int tl_cli_dispatch(const char *group, const struct tl_cmd *cmds, int argc, char
 	}
 	fprintf(help ? stdout : stderr, "usage: %s COMMAND [ARGS]\n\ncommands:\n", group);
 	for (const struct tl_cmd *c = cmds; c->name; c++)
-		fprintf(help ? stdout : stderr, "  %-10s %s\n", c->name, c->help);
+		if (strlen(c->name) > (size_t)width && strlen(c->name) < 32)
+			width = (int)strlen(c->name);
+	for (const struct tl_cmd *c = cmds; c->name; c++)
+		fprintf(help ? stdout : stderr, "  %-*s %s\n", width, c->name, c->help);
 	fprintf(help ? stdout : stderr, "\n'%s COMMAND --help' explains a command.\n", group);
 	return help ? TL_EXIT_OK : TL_EXIT_USAGE;
 }

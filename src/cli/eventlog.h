@@ -9,8 +9,6 @@
 /* Reads and parses FILE; on failure prints "tl: FILE: reason (code) at offset N, event M"
  * and returns TL_EXIT_USAGE. */
 int tl_cli_load_log(const char *path, uint8_t **buf, struct tl_log **log);
-/* Prints JSON (takes the reference); nonzero when it could not. */
-int tl_cli_print_json(json_t *root);
 
 /* PCRs of the log that replay to the values of the file EXPECT. */
 int tl_cli_trusted_pcrs(const struct tl_log *log, const char *expect, uint32_t *trusted);

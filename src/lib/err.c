@@ -175,6 +175,32 @@ static const struct {
 	{ TL_E_MODSIG_INVALID, "modsig.invalid",
 	  "the module's signature does not verify: the module or its signature was changed" },
 
+	{ TL_E_B64, "b64.malformed",
+	  "the base64 text has a character outside its alphabet, wrong padding or stray bits" },
+	{ TL_E_B64_SIZE, "b64.too_large", "the base64 text decodes to more bytes than allowed" },
+
+	{ TL_E_JWT_MALFORMED, "jwt.malformed",
+	  "the token is not three base64url parts whose header and claims are JSON objects "
+	  "without duplicate names" },
+	{ TL_E_JWT_TOO_LARGE, "jwt.too_large", "the token is larger than the 16 KiB limit" },
+	{ TL_E_JWT_ALG, "jwt.alg_not_allowed",
+	  "the token's header names another algorithm than ES256, another type than JWT, or "
+	  "critical extensions" },
+	{ TL_E_JWT_KID, "jwt.unknown_kid",
+	  "the token's header names no key (kid) of the trusted key set" },
+	{ TL_E_JWT_JWKS, "jwt.jwks_malformed",
+	  "the key set is not {\"keys\":[...]} or the token's key is not a valid EC P-256 "
+	  "public key" },
+	{ TL_E_JWT_SIGNATURE, "jwt.signature_invalid",
+	  "the token's signature does not verify with its key: the token was changed or forged" },
+	{ TL_E_JWT_CLAIMS, "jwt.claims_malformed",
+	  "a time claim of the token (exp, nbf, iat) is not an integer number of seconds" },
+	{ TL_E_JWT_EXPIRED, "jwt.expired", "the token has expired" },
+	{ TL_E_JWT_NOT_YET_VALID, "jwt.not_yet_valid",
+	  "the token is not valid yet (nbf or iat more than 60 seconds in the future)" },
+	{ TL_E_JWT_KEYSTORE, "jwt.keystore",
+	  "a token signing key file is missing, not private (mode 0600) or not an EC P-256 key" },
+
 	{ TL_E_PCR_MISMATCH, "pcr.mismatch",
 	  "a replayed PCR value differs from the expected value" },
 };

@@ -60,6 +60,18 @@ struct tl_resp tl_api_handle(struct tl_req *r)
 			       ? healthz(r)
 			       : tl_http_error(405, "request.method", "use GET", NULL);
 	if (strcmp(p, "/v1/vms") == 0 || strncmp(p, "/v1/vms/", 8) == 0)
-		return tl_api_vms(r, p[7] == '/' ? p + 8 : NULL);
+		return tl_api_vms(r, p + 7);
+	if (strcmp(p, "/v1/tokens") == 0)
+		return tl_api_tokens(r, NULL);
+	if (strncmp(p, "/v1/tokens/", 11) == 0)
+		return tl_api_tokens(r, p + 11);
+	if (strcmp(p, "/.well-known/jwks.json") == 0)
+		return strcmp(r->method, "GET") == 0
+			       ? tl_api_jwks(r)
+			       : tl_http_error(405, "request.method", "use GET", NULL);
+	if (strcmp(p, "/.well-known/openid-configuration") == 0)
+		return strcmp(r->method, "GET") == 0
+			       ? tl_api_openid(r)
+			       : tl_http_error(405, "request.method", "use GET", NULL);
 	return tl_http_error(404, "request.not_found", "no such endpoint", NULL);
 }

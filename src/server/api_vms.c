@@ -21,82 +21,29 @@ static json_t *vm_json(const struct tl_vm *vm)
 	if (vm->scale_set[0])
 		json_object_set_new(o, "scale_set", json_string(vm->scale_set));
 	json_object_set_new(o, "created", json_integer(vm->created));
+	json_object_set_new(o, "enrolled", json_boolean(vm->enrolled));
 	return o;
-}
-
-/* A string field: present (or optional), a string of 1..max-1 printable characters. */
-static bool text_field(json_t *body, const char *key, bool required, char *out, size_t max,
-		       struct tl_resp *resp)
-{
-	json_t *v = json_object_get(body, key);
-	const char *s;
-	if (!v && !required)
-		return true;
-	if (!json_is_string(v) || !(s = json_string_value(v)) || !*s || strlen(s) >= max) {
-		char msg[128];
-		snprintf(msg, sizeof(msg), "%s must be a string of 1 to %zu characters", key, max - 1);
-		*resp = tl_http_error(400, "request.field", msg, key);
-		return false;
-	}
-	for (const char *p = s; *p; p++) {
-		if ((unsigned char)*p < 0x20) {
-			*resp = tl_http_error(400, "request.field", "control characters are not allowed",
-					      key);
-			return false;
-		}
-	}
-	snprintf(out, max, "%s", s);
-	return true;
-}
-
-static bool bool_field(json_t *body, const char *key, bool *out, struct tl_resp *resp)
-{
-	json_t *v = json_object_get(body, key);
-	if (!v)
-		return true;
-	if (!json_is_boolean(v)) {
-		*resp = tl_http_error(400, "request.field", "must be true or false", key);
-		return false;
-	}
-	*out = json_is_true(v);
-	return true;
-}
-
-static void uuid4(char out[TL_ID_LEN])
-{
-	uint8_t b[16];
-	char hex[33];
-	if (tl_random(b, sizeof(b)) != TL_OK)
-		memset(b, 0, sizeof(b));
-	b[6] = (uint8_t)((b[6] & 0x0F) | 0x40);
-	b[8] = (uint8_t)((b[8] & 0x3F) | 0x80);
-	tl_hex(b, 16, hex);
-	snprintf(out, TL_ID_LEN, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
-		 hex + 20);
 }
 
 static struct tl_resp create(struct tl_req *r)
 {
-	json_error_t jerr;
-	json_t *body = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	struct tl_vm vm;
 	struct tl_resp resp = { 0, NULL };
-	char type[16] = "trustedlaunch";
+	char type[16] = "trustedlaunch", enroll[65];
+	json_t *body = tl_api_body(r, &resp), *o;
 	int err;
 
 	memset(&vm, 0, sizeof(vm));
 	vm.secure_boot = vm.vtpm = true;
-	if (!json_is_object(body)) {
-		json_decref(body);
-		return tl_http_error(400, "request.json", "the body is not a JSON object", NULL);
-	}
-	if (!text_field(body, "name", true, vm.name, sizeof(vm.name), &resp) ||
-	    !text_field(body, "size", true, vm.size, sizeof(vm.size), &resp) ||
-	    !text_field(body, "os", true, vm.os, sizeof(vm.os), &resp) ||
-	    !text_field(body, "security_type", false, type, sizeof(type), &resp) ||
-	    !text_field(body, "scale_set", false, vm.scale_set, sizeof(vm.scale_set), &resp) ||
-	    !bool_field(body, "secure_boot", &vm.secure_boot, &resp) ||
-	    !bool_field(body, "vtpm", &vm.vtpm, &resp))
+	if (!body)
+		return resp;
+	if (!tl_api_text(body, "name", true, vm.name, sizeof(vm.name), &resp) ||
+	    !tl_api_text(body, "size", true, vm.size, sizeof(vm.size), &resp) ||
+	    !tl_api_text(body, "os", true, vm.os, sizeof(vm.os), &resp) ||
+	    !tl_api_text(body, "security_type", false, type, sizeof(type), &resp) ||
+	    !tl_api_text(body, "scale_set", false, vm.scale_set, sizeof(vm.scale_set), &resp) ||
+	    !tl_api_bool(body, "secure_boot", &vm.secure_boot, &resp) ||
+	    !tl_api_bool(body, "vtpm", &vm.vtpm, &resp))
 		goto out;
 	if (strcmp(type, "standard") && strcmp(type, "trustedlaunch") && strcmp(type, "confidential")) {
 		resp = tl_http_error(400, "request.field",
@@ -108,18 +55,20 @@ static struct tl_resp create(struct tl_req *r)
 	/* a token bound to a tenant creates in it; an all-tenant token names one */
 	if (strcmp(r->token.tenant, "*") == 0) {
 		snprintf(vm.tenant, sizeof(vm.tenant), "default");
-		if (!text_field(body, "tenant", false, vm.tenant, sizeof(vm.tenant), &resp))
+		if (!tl_api_text(body, "tenant", false, vm.tenant, sizeof(vm.tenant), &resp))
 			goto out;
 	} else {
 		snprintf(vm.tenant, sizeof(vm.tenant), "%s", r->token.tenant);
 	}
-	uuid4(vm.id);
 	vm.created = (int64_t)time(NULL);
-	if ((err = tl_store_vm_put(r->srv->store, &vm)) != TL_OK) {
+	if ((err = tl_api_uuid(vm.id)) != TL_OK || (err = tl_store_vm_put(r->srv->store, &vm)) != TL_OK ||
+	    (err = tl_api_make_enroll_token(r->srv, vm.id, enroll)) != TL_OK) {
 		resp = tl_http_error(503, "store.unavailable", "the database did not store the VM", NULL);
 		goto out;
 	}
-	resp = tl_http_json(201, vm_json(&vm));
+	o = vm_json(&vm);
+	json_object_set_new(o, "enrollment_token", json_string(enroll));
+	resp = tl_http_json(201, o);
 out:
 	json_decref(body);
 	return resp;
@@ -131,7 +80,8 @@ static int add(const struct tl_vm *vm, void *arg)
 	return TL_OK;
 }
 
-struct tl_resp tl_api_vms(struct tl_req *r, const char *id)
+/* /v1/vms/{id}: the VM itself */
+static struct tl_resp one(struct tl_req *r, const char *id)
 {
 	struct tl_resp resp;
 	struct tl_vm vm;
@@ -140,38 +90,93 @@ struct tl_resp tl_api_vms(struct tl_req *r, const char *id)
 
 	if (tl_http_auth(r, get ? "reader" : "operator", &resp) != TL_OK)
 		return resp;
-	if (!id) {
-		if (strcmp(r->method, "POST") == 0)
-			return create(r);
-		if (!get)
-			return tl_http_error(405, "request.method", "use GET or POST", NULL);
-		json_t *list = json_array();
-		if (tl_store_vm_list(r->srv->store, r->token.tenant, add, list) != TL_OK) {
-			json_decref(list);
-			return tl_http_error(503, "store.unavailable", "the database did not answer",
-					     NULL);
-		}
-		json_t *o = json_object();
-		json_object_set_new(o, "vms", list);
-		return tl_http_json(200, o);
-	}
-	if (strlen(id) != TL_ID_LEN - 1 || strchr(id, '/'))
-		return tl_http_error(404, "vm.not_found", "no such VM", NULL);
 	if (get) {
 		err = tl_store_vm_get(r->srv->store, r->token.tenant, id, &vm);
-		return err == TL_OK ? tl_http_json(200, vm_json(&vm))
-		       : err == TL_E_STORE_NOT_FOUND
-			       ? tl_http_error(404, "vm.not_found", "no such VM", NULL)
-			       : tl_http_error(503, "store.unavailable", "the database did not answer",
-					       NULL);
+		return err == TL_OK ? tl_http_json(200, vm_json(&vm)) : tl_api_store_error(err, "VM");
 	}
 	if (strcmp(r->method, "DELETE") == 0) {
 		err = tl_store_vm_delete(r->srv->store, r->token.tenant, id);
 		return err == TL_OK ? tl_http_json(200, json_pack("{s:s}", "deleted", id))
-		       : err == TL_E_STORE_NOT_FOUND
-			       ? tl_http_error(404, "vm.not_found", "no such VM", NULL)
-			       : tl_http_error(503, "store.unavailable", "the database did not answer",
-					       NULL);
+				    : tl_api_store_error(err, "VM");
 	}
 	return tl_http_error(405, "request.method", "use GET or DELETE", NULL);
+}
+
+static struct tl_resp collection(struct tl_req *r)
+{
+	struct tl_resp resp;
+	bool get = strcmp(r->method, "GET") == 0;
+
+	if (tl_http_auth(r, get ? "reader" : "operator", &resp) != TL_OK)
+		return resp;
+	if (strcmp(r->method, "POST") == 0)
+		return create(r);
+	if (!get)
+		return tl_http_error(405, "request.method", "use GET or POST", NULL);
+	json_t *list = json_array();
+	if (tl_store_vm_list(r->srv->store, r->token.tenant, add, list) != TL_OK) {
+		json_decref(list);
+		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
+	}
+	return tl_http_json(200, json_pack("{s:o}", "vms", list));
+}
+
+static bool is(const char *sub, const char *name, const char *method, const struct tl_req *r,
+	       struct tl_resp *resp)
+{
+	if (strcmp(sub, name) != 0)
+		return false;
+	if (strcmp(r->method, method) != 0) {
+		char msg[32];
+		snprintf(msg, sizeof(msg), "use %s", method);
+		*resp = tl_http_error(405, "request.method", msg, NULL);
+	}
+	return true;
+}
+
+/* rest: "" or "/{id}[/sub-resource]" */
+struct tl_resp tl_api_vms(struct tl_req *r, const char *rest)
+{
+	char id[TL_ID_LEN];
+	const char *sub;
+	struct tl_resp resp = { 0, NULL };
+
+	if (!*rest)
+		return collection(r);
+	if (rest[0] != '/' || strlen(rest + 1) < TL_ID_LEN - 1)
+		return tl_http_error(404, "vm.not_found", "no such VM", NULL);
+	snprintf(id, sizeof(id), "%.*s", TL_ID_LEN - 1, rest + 1);
+	sub = rest + TL_ID_LEN;
+	if (!tl_api_vm_id(id) || (*sub && *sub != '/'))
+		return tl_http_error(404, "vm.not_found", "no such VM", NULL);
+	if (!*sub)
+		return one(r, id);
+	sub++;
+	if (is(sub, "challenge", "POST", r, &resp))
+		return resp.status ? resp : tl_api_challenge(r, id);
+	if (is(sub, "attest", "POST", r, &resp))
+		return resp.status ? resp : tl_api_attest(r, id);
+	if (is(sub, "enroll", "POST", r, &resp))
+		return resp.status ? resp : tl_api_enroll(r, id, NULL);
+	if (strncmp(sub, "enroll/", 7) == 0) {
+		const char *eid = sub + 7, *act = strchr(eid, '/');
+		char e[TL_ID_LEN];
+		if (!act || (size_t)(act - eid) != TL_ID_LEN - 1 || strcmp(act, "/activate") != 0)
+			return tl_http_error(404, "request.not_found", "no such endpoint", NULL);
+		snprintf(e, sizeof(e), "%.*s", TL_ID_LEN - 1, eid);
+		if (!tl_api_vm_id(e))
+			return tl_http_error(404, "enroll.not_found", "no such enrolment", NULL);
+		if (strcmp(r->method, "POST") != 0)
+			return tl_http_error(405, "request.method", "use POST", NULL);
+		return tl_api_enroll(r, id, e);
+	}
+	if (is(sub, "enrollment-token", "POST", r, &resp))
+		return resp.status ? resp : tl_api_enroll_token(r, id);
+	if (is(sub, "attestations", "GET", r, &resp))
+		return resp.status ? resp : tl_api_attestations(r, id);
+	if (strcmp(sub, "baseline") == 0)
+		return tl_api_baseline(r, id, false);
+	if (is(sub, "baseline/relearn", "POST", r, &resp))
+		return resp.status ? resp : tl_api_baseline(r, id, true);
+	return tl_http_error(404, "request.not_found", "no such endpoint", NULL);
 }

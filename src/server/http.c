@@ -118,6 +118,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
 	req.body = c->body ? c->body : "";
 	req.body_len = c->len;
 	req.authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");
+	req.conn = mc;
 	if (c->too_large)
 		resp = tl_http_error(413, "request.too_large", "the request body is over 4 MiB", NULL);
 	else
@@ -127,6 +128,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
 		       (double)(end.tv_sec - c->start.tv_sec) * 1e3 +
 			       (double)(end.tv_nsec - c->start.tv_nsec) / 1e6);
 	return send_json(mc, resp);
+}
+
+const char *tl_http_arg(const struct tl_req *r, const char *name)
+{
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
 }
 
 static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
@@ -144,8 +150,10 @@ static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 }
 
 int tl_http_start(struct tl_server *srv, const char *addr, unsigned port, unsigned threads,
-		  struct tl_http **out)
+		  const char *tls_cert, const char *tls_key, struct tl_http **out)
 {
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
 	struct sockaddr_in sa;
 	struct tl_http *h = calloc(1, sizeof(*h));
 	*out = NULL;
@@ -159,12 +167,20 @@ int tl_http_start(struct tl_server *srv, const char *addr, unsigned port, unsign
 		return TL_E_ARG;
 	}
 	h->srv = srv;
-	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-					MHD_USE_ERROR_LOG,
-				0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR, &sa,
+	if (tls_cert) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			free(h);
+			return TL_E_UNSUPPORTED;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	/* the TLS options come last: without a certificate they end the list early */
+	h->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR, &sa,
 				MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED,
 				completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-				MHD_OPTION_END);
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+				tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert,
+				MHD_OPTION_HTTPS_MEM_KEY, tls_key, MHD_OPTION_END);
 	if (!h->d) {
 		free(h);
 		return TL_E_IO;

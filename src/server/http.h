@@ -6,12 +6,23 @@
 #include <jansson.h>
 
 #include "store.h"
+#include "trustlaunch/rd.h"
+
+struct MHD_Connection;
 
 #define TL_HTTP_MAX_BODY (4u * 1024u * 1024u)
+
+struct tl_jwtkeys;
 
 struct tl_server {
 	struct tl_store *store;
 	const char *state_dir;
+	const char *issuer;             /* the service's URL, the tokens' "iss" */
+	uint8_t nonce_key[32];          /* STATE/nonce.key */
+	struct tl_jwtkeys *keys;        /* token signing keys, STATE/jwt/ */
+	struct tl_bytes *ek_cas;        /* trusted vTPM CAs (--ek-ca), may be none */
+	size_t n_ek_cas;
+	int64_t token_ttl;              /* seconds an attestation token is valid */
 };
 
 struct tl_req {
@@ -21,6 +32,7 @@ struct tl_req {
 	size_t body_len;
 	const char *authorization;
 	struct tl_token token;   /* the caller, once authenticated */
+	struct MHD_Connection *conn;
 };
 
 struct tl_resp {
@@ -36,13 +48,17 @@ struct tl_resp tl_http_json(unsigned status, json_t *body);
  * holds the 401/403. */
 int tl_http_auth(struct tl_req *r, const char *min_role, struct tl_resp *resp);
 
+/* A query argument (?name=value), or NULL. */
+const char *tl_http_arg(const struct tl_req *r, const char *name);
+
 /* Dispatch (api.c). */
 struct tl_resp tl_api_handle(struct tl_req *r);
 
 struct tl_http;
-/* Listens on addr:port (127.0.0.1 by default) with a thread pool. */
+/* Listens on addr:port (127.0.0.1 by default) with a thread pool; HTTPS when tls_cert and
+ * tls_key (PEM text) are given. */
 int tl_http_start(struct tl_server *srv, const char *addr, unsigned port, unsigned threads,
-		  struct tl_http **out);
+		  const char *tls_cert, const char *tls_key, struct tl_http **out);
 /* Stops accepting, lets requests in flight finish (up to timeout_s), then stops. */
 void tl_http_stop(struct tl_http *h, unsigned timeout_s);
 

@@ -21,8 +21,7 @@ static int get_int(const char *const *cols, int ncols, void *arg)
 	return TL_OK;
 }
 
-/* A statement under the store's lock (request threads share one connection). */
-static int run(struct tl_store *s, const char *sql, const char *const *params, int nparams,
+int tl_store_run(struct tl_store *s, const char *sql, const char *const *params, int nparams,
 	       int (*fn)(const char *const *cols, int ncols, void *arg), void *arg)
 {
 	int err;
@@ -71,16 +70,16 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 	if (!s)
 		return set_error(err, errlen, "out of memory");
 	pthread_mutex_init(&s->lock, NULL);
-	if (strncmp(url, "sqlite:", 7) == 0)
-		e = tl_store_sqlite_open(url + 7, s);
-	else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-		e = tl_store_pg_open(url, s);
-	else {
+	if (strncmp(url, "sqlite:", 7) != 0 && strncmp(url, "postgresql://", 13) != 0 &&
+	    strncmp(url, "postgres://", 11) != 0) {
 		free(s);
 		return set_error(err, errlen, "the database URL is neither sqlite:PATH nor postgresql://...");
 	}
+	e = tl_store_connect(url, s);
 	if (e == TL_OK)
 		e = migrate(s);
+	if (e == TL_OK)
+		e = tl_store_batch_start(s, url);
 	if (e != TL_OK) {
 		snprintf(err, errlen, "%s", s->error[0] ? s->error : "the database could not be opened");
 		if (s->ops)
@@ -92,10 +91,18 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 	return TL_OK;
 }
 
+int tl_store_connect(const char *url, struct tl_store *s)
+{
+	if (strncmp(url, "sqlite:", 7) == 0)
+		return tl_store_sqlite_open(url + 7, s);
+	return tl_store_pg_open(url, s);
+}
+
 void tl_store_close(struct tl_store *s)
 {
 	if (!s)
 		return;
+	tl_store_batch_stop(s);
 	s->ops->close(s);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -115,9 +122,10 @@ const char *tl_store_error(const struct tl_store *s)
 
 static int vm_row(const char *const *c, int n, struct tl_vm *vm)
 {
-	if (n != 10)
+	if (n != 11)
 		return TL_E_STORE;
 	memset(vm, 0, sizeof(*vm));
+	vm->enrolled = c[10] && atoi(c[10]) > 0;
 	snprintf(vm->id, sizeof(vm->id), "%s", c[0] ? c[0] : "");
 	snprintf(vm->tenant, sizeof(vm->tenant), "%s", c[1] ? c[1] : "");
 	snprintf(vm->name, sizeof(vm->name), "%s", c[2] ? c[2] : "");
@@ -132,6 +140,9 @@ static int vm_row(const char *const *c, int n, struct tl_vm *vm)
 }
 
 #define VM_COLS "id, tenant, name, size, os, security_type, secure_boot, vtpm, scale_set, created"
+/* ... and whether a TPM is bound */
+#define VM_SELECT                                                                               \
+	"SELECT " VM_COLS ", (SELECT count(*) FROM vm_tpm t WHERE t.vm_id = vms.id) FROM vms"
 
 int tl_store_vm_put(struct tl_store *s, const struct tl_vm *vm)
 {
@@ -140,7 +151,7 @@ int tl_store_vm_put(struct tl_store *s, const struct tl_vm *vm)
 			      vm->secure_boot ? "1" : "0", vm->vtpm ? "1" : "0", vm->scale_set,
 			      created };
 	snprintf(created, sizeof(created), "%" PRId64, vm->created);
-	return run(s,
+	return tl_store_run(s,
 			    "INSERT INTO vms (" VM_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
 			    "$10) ON CONFLICT (id) DO UPDATE SET name = excluded.name, size = "
 			    "excluded.size, os = excluded.os, security_type = excluded.security_type, "
@@ -166,8 +177,8 @@ int tl_store_vm_get(struct tl_store *s, const char *tenant, const char *id, stru
 	struct one_vm o = { out, false };
 	const char *p[2] = { id, tenant };
 	int err = strcmp(tenant, "*") == 0
-			  ? run(s, "SELECT " VM_COLS " FROM vms WHERE id = $1", p, 1, one_vm, &o)
-			  : run(s, "SELECT " VM_COLS " FROM vms WHERE id = $1 AND tenant = $2", p, 2,
+			  ? tl_store_run(s, VM_SELECT " WHERE id = $1", p, 1, one_vm, &o)
+			  : tl_store_run(s, VM_SELECT " WHERE id = $1 AND tenant = $2", p, 2,
 				one_vm, &o);
 	if (err == TL_OK && !o.found)
 		err = TL_E_STORE_NOT_FOUND;
@@ -182,16 +193,35 @@ static int count_row(const char *const *c, int n, void *arg)
 	return TL_OK;
 }
 
+/* The VM and everything bound to it, in one transaction. */
 int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id)
 {
+	static const char *const cascade[] = {
+		"DELETE FROM vm_tpm WHERE vm_id = $1",
+		"DELETE FROM enrollments WHERE vm_id = $1",
+		"DELETE FROM enroll_tokens WHERE vm_id = $1",
+		"DELETE FROM baselines WHERE vm_id = $1",
+		"DELETE FROM attestations WHERE vm_id = $1",
+	};
 	const char *p[2] = { id, tenant };
-	int n = 0;
-	int err = strcmp(tenant, "*") == 0
-			  ? run(s, "DELETE FROM vms WHERE id = $1 RETURNING id", p, 1, count_row, &n)
-			  : run(s, "DELETE FROM vms WHERE id = $1 AND tenant = $2 RETURNING id", p, 2,
-				count_row, &n);
+	int n = 0, err;
+	pthread_mutex_lock(&s->lock);
+	if ((err = s->ops->begin(s)) != TL_OK)
+		goto out;
+	err = strcmp(tenant, "*") == 0
+		      ? s->ops->exec(s, "DELETE FROM vms WHERE id = $1 RETURNING id", p, 1, count_row, &n)
+		      : s->ops->exec(s, "DELETE FROM vms WHERE id = $1 AND tenant = $2 RETURNING id", p,
+				     2, count_row, &n);
+	for (size_t i = 0; err == TL_OK && n > 0 && i < sizeof(cascade) / sizeof(cascade[0]); i++)
+		err = s->ops->exec(s, cascade[i], p, 1, NULL, NULL);
+	if (err == TL_OK && n > 0)
+		err = s->ops->commit(s);
+	else
+		s->ops->rollback(s);
 	if (err == TL_OK && n == 0)
 		err = TL_E_STORE_NOT_FOUND;
+out:
+	pthread_mutex_unlock(&s->lock);
 	return err;
 }
 
@@ -214,8 +244,8 @@ int tl_store_vm_list(struct tl_store *s, const char *tenant,
 	struct each_vm e = { fn, arg };
 	const char *p[1] = { tenant };
 	if (strcmp(tenant, "*") == 0) /* an administrator of every tenant */
-		return run(s, "SELECT " VM_COLS " FROM vms ORDER BY created, id", NULL, 0, each_vm, &e);
-	return run(s, "SELECT " VM_COLS " FROM vms WHERE tenant = $1 ORDER BY created, id",
+		return tl_store_run(s, VM_SELECT " ORDER BY created, id", NULL, 0, each_vm, &e);
+	return tl_store_run(s, VM_SELECT " WHERE tenant = $1 ORDER BY created, id",
 			    p, 1, each_vm, &e);
 }
 
@@ -227,12 +257,12 @@ int tl_store_nonce_use(struct tl_store *s, const uint8_t nonce[32], int64_t expi
 	const char *p[2] = { hex, exp };
 	tl_hex(nonce, 32, hex);
 	snprintf(exp, sizeof(exp), "%" PRId64, expires);
-	return run(s, "INSERT INTO nonces (nonce, expires) VALUES ($1, $2)", p, 2, NULL,
+	return tl_store_run(s, "INSERT INTO nonces (nonce, expires) VALUES ($1, $2)", p, 2, NULL,
 			    NULL);
 }
 
 /* Ids that grow with time on every node: microseconds, then 10 bits of a counter. */
-static int64_t next_id(void)
+int64_t tl_store_next_id(void)
 {
 	static _Atomic unsigned counter;
 	struct timespec ts;
@@ -247,9 +277,9 @@ int tl_store_attestation_add(struct tl_store *s, struct tl_attestation *a)
 	int err = TL_E_STORE_CONFLICT;
 	snprintf(t, sizeof(t), "%" PRId64, a->time);
 	for (int attempt = 0; attempt < 3 && err == TL_E_STORE_CONFLICT; attempt++) {
-		a->id = next_id();
+		a->id = tl_store_next_id();
 		snprintf(id, sizeof(id), "%" PRId64, a->id);
-		err = run(s,
+		err = tl_store_run(s,
 				   "INSERT INTO attestations (id, vm_id, time, verdict, result) "
 				   "VALUES ($1, $2, $3, $4, $5)",
 				   p, 5, NULL, NULL);
@@ -284,7 +314,7 @@ int tl_store_attestation_list(struct tl_store *s, const char *vm_id, size_t limi
 	char lim[24];
 	const char *p[2] = { vm_id, lim };
 	snprintf(lim, sizeof(lim), "%zu", limit);
-	return run(s,
+	return tl_store_run(s,
 			    "SELECT id, vm_id, time, verdict, result FROM attestations WHERE vm_id = "
 			    "$1 ORDER BY id DESC LIMIT $2",
 			    p, 2, each_att, &e);
@@ -297,7 +327,7 @@ int tl_store_token_add(struct tl_store *s, const struct tl_token *t)
 	char created[24];
 	const char *p[5] = { t->hash, t->name, t->role, t->tenant, created };
 	snprintf(created, sizeof(created), "%" PRId64, t->created);
-	return run(s, "INSERT INTO tokens (hash, name, role, tenant, created) VALUES ($1, $2, $3, $4, $5)",
+	return tl_store_run(s, "INSERT INTO tokens (hash, name, role, tenant, created) VALUES ($1, $2, $3, $4, $5)",
 		   p, 5, NULL, NULL);
 }
 
@@ -326,7 +356,53 @@ int tl_store_token_find(struct tl_store *s, const char *hash, struct tl_token *o
 	int err;
 	memset(out, 0, sizeof(*out));
 	snprintf(out->hash, sizeof(out->hash), "%s", hash);
-	err = run(s, "SELECT name, role, tenant, created FROM tokens WHERE hash = $1", p, 1,
+	err = tl_store_run(s, "SELECT name, role, tenant, created FROM tokens WHERE hash = $1", p, 1,
 		  one_token, &o);
 	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
+}
+
+struct each_token {
+	int (*fn)(const struct tl_token *t, void *arg);
+	void *arg;
+};
+
+static int each_token(const char *const *c, int n, void *arg)
+{
+	struct each_token *e = arg;
+	struct tl_token t;
+	if (n != 5)
+		return TL_E_STORE;
+	memset(&t, 0, sizeof(t));
+	snprintf(t.hash, sizeof(t.hash), "%s", c[0] ? c[0] : "");
+	snprintf(t.name, sizeof(t.name), "%s", c[1] ? c[1] : "");
+	snprintf(t.role, sizeof(t.role), "%s", c[2] ? c[2] : "");
+	snprintf(t.tenant, sizeof(t.tenant), "%s", c[3] ? c[3] : "");
+	t.created = c[4] ? strtoll(c[4], NULL, 10) : 0;
+	return e->fn(&t, e->arg);
+}
+
+int tl_store_token_list(struct tl_store *s, const char *tenant,
+			int (*fn)(const struct tl_token *t, void *arg), void *arg)
+{
+	struct each_token e = { fn, arg };
+	const char *p[1] = { tenant };
+	if (strcmp(tenant, "*") == 0)
+		return tl_store_run(s, "SELECT hash, name, role, tenant, created FROM tokens ORDER BY "
+				    "created, hash", NULL, 0, each_token, &e);
+	return tl_store_run(s, "SELECT hash, name, role, tenant, created FROM tokens WHERE tenant = "
+			    "$1 ORDER BY created, hash", p, 1, each_token, &e);
+}
+
+int tl_store_token_revoke(struct tl_store *s, const char *tenant, const char *prefix)
+{
+	char like[80];
+	const char *p[2] = { like, tenant };
+	int n = 0, err;
+	snprintf(like, sizeof(like), "%s%%", prefix);
+	err = strcmp(tenant, "*") == 0
+		      ? tl_store_run(s, "DELETE FROM tokens WHERE hash LIKE $1 RETURNING hash", p, 1,
+				     count_row, &n)
+		      : tl_store_run(s, "DELETE FROM tokens WHERE hash LIKE $1 AND tenant = $2 "
+				     "RETURNING hash", p, 2, count_row, &n);
+	return err == TL_OK && n == 0 ? TL_E_STORE_NOT_FOUND : err;
 }

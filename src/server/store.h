@@ -29,6 +29,7 @@ struct tl_vm {
 	bool secure_boot, vtpm;
 	char scale_set[64];
 	int64_t created;        /* unix seconds */
+	bool enrolled;          /* a TPM is bound (read only) */
 };
 
 struct tl_attestation {
@@ -45,6 +46,38 @@ struct tl_token {
 	char role[16];          /* reader | operator | admin */
 	char tenant[64];        /* "*" for every tenant */
 	int64_t created;
+};
+
+/* The TPM a VM is bound to, after a successful credential activation. Blobs are hex. */
+#define TL_HEX_PUBLIC (2 * 1024 + 1)
+struct tl_vm_tpm {
+	char vm_id[TL_ID_LEN];
+	char ek_public[TL_HEX_PUBLIC], ak_public[TL_HEX_PUBLIC];
+	char ak_name[2 * 66 + 1];
+	int64_t enrolled;
+	/* the last accepted quote: a later one may not go backwards */
+	uint64_t clock;
+	uint32_t reset_count, restart_count;
+};
+
+/* An enrolment waiting for its one activation attempt. */
+struct tl_enrollment {
+	char id[TL_ID_LEN];
+	char vm_id[TL_ID_LEN];
+	char ek_public[TL_HEX_PUBLIC], ak_public[TL_HEX_PUBLIC];
+	char ak_name[2 * 66 + 1];
+	char secret_hash[65];   /* SHA-256 of the credential's secret, hex */
+	int64_t expires;
+	bool by_token;          /* authorised by the VM's enrollment token (else: EK certificate) */
+};
+
+/* A VM's trusted baseline: boot facts by component (JSON, docs/facts.md). */
+struct tl_baseline {
+	char vm_id[TL_ID_LEN];
+	char source[16];        /* learned | manifest */
+	int64_t attestation_id; /* learned from; 0 for a manifest */
+	int64_t created;
+	char *components;       /* JSON, malloc'd */
 };
 
 struct tl_store;
@@ -76,5 +109,60 @@ TL_MUST_CHECK int tl_store_attestation_list(struct tl_store *s, const char *vm_i
 
 TL_MUST_CHECK int tl_store_token_add(struct tl_store *s, const struct tl_token *t);
 TL_MUST_CHECK int tl_store_token_find(struct tl_store *s, const char *hash, struct tl_token *out);
+/* Tokens of a tenant ("*": all), oldest first. */
+TL_MUST_CHECK int tl_store_token_list(struct tl_store *s, const char *tenant,
+				      int (*fn)(const struct tl_token *t, void *arg), void *arg);
+/* Deletes the token(s) whose hash starts with prefix (hex, the caller checks its length). */
+TL_MUST_CHECK int tl_store_token_revoke(struct tl_store *s, const char *tenant,
+					const char *prefix);
+
+/* ---- enrolment (store_tpm.c) */
+
+/* Replaces the VM's one-time enrollment token (its SHA-256, hex). */
+TL_MUST_CHECK int tl_store_enroll_token_set(struct tl_store *s, const char *vm_id,
+					    const char *hash);
+/* TL_OK when hash is the VM's current enrollment token; TL_E_STORE_NOT_FOUND otherwise. */
+TL_MUST_CHECK int tl_store_enroll_token_check(struct tl_store *s, const char *vm_id,
+					      const char *hash);
+TL_MUST_CHECK int tl_store_enrollment_add(struct tl_store *s, const struct tl_enrollment *e);
+/* The one activation attempt: returns the pending enrolment and marks it used, atomically;
+ * TL_E_STORE_NOT_FOUND when there is none (unknown, used before, or another VM's). */
+TL_MUST_CHECK int tl_store_enrollment_take(struct tl_store *s, const char *vm_id, const char *id,
+					   struct tl_enrollment *out);
+/* Binds the VM to the TPM (replacing any binding) and ends its enrollment token, however the
+ * enrolment was authorised: moving the VM later needs a fresh token from an operator. One
+ * transaction. */
+TL_MUST_CHECK int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t);
+TL_MUST_CHECK int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *out);
+
+/* ---- baselines (store_baseline.c) */
+
+/* b->components is malloc'd on TL_OK; free with tl_baseline_clear. */
+TL_MUST_CHECK int tl_store_baseline_get(struct tl_store *s, const char *vm_id,
+					struct tl_baseline *out);
+TL_MUST_CHECK int tl_store_baseline_put(struct tl_store *s, const struct tl_baseline *b);
+void tl_baseline_clear(struct tl_baseline *b);
+/* One attestation of a VM (result malloc'd; free it). */
+TL_MUST_CHECK int tl_store_attestation_get(struct tl_store *s, const char *vm_id, int64_t id,
+					   struct tl_attestation *out);
+
+/* ---- the attestation write (store_batch.c): everything one attestation changes, made
+ * durable together with other attestations' writes in one transaction (group commit). */
+struct tl_attest_write {
+	uint8_t nonce[32];
+	int64_t nonce_expires;
+	struct tl_attestation att;        /* id assigned here */
+	bool update_clock;                /* the quote was the TPM's: remember its clock */
+	struct tl_vm_tpm clock;           /* vm_id, clock, reset_count, restart_count */
+	const char *learn;                /* components to learn when the VM has no baseline */
+	/* out */
+	bool learned;
+	int result;                       /* TL_OK, TL_E_STORE_CONFLICT (nonce used), TL_E_STORE */
+	/* queue */
+	struct tl_attest_write *next;
+	bool done;
+};
+/* Returns when the write is durable (or refused): w->result. */
+TL_MUST_CHECK int tl_store_attest_commit(struct tl_store *s, struct tl_attest_write *w);
 
 #endif

@@ -27,7 +27,24 @@ struct tl_store {
 	void *db;
 	char error[256];
 	int version;
+	/* the group-commit writer (store_batch.c): its own connection and thread */
+	struct tl_store *writer;
+	pthread_t thread;
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond, qdone;
+	struct tl_attest_write *queue;
+	bool started, stopping;
 };
+
+/* A statement under the store's lock (request threads share one connection). */
+int tl_store_run(struct tl_store *s, const char *sql, const char *const *params, int nparams,
+		 int (*fn)(const char *const *cols, int ncols, void *arg), void *arg);
+/* Ids that grow with time on every node. */
+int64_t tl_store_next_id(void);
+/* Opens a connection of the URL's back end, without migrations. */
+int tl_store_connect(const char *url, struct tl_store *s);
+int tl_store_batch_start(struct tl_store *s, const char *url);
+void tl_store_batch_stop(struct tl_store *s);
 
 int tl_store_sqlite_open(const char *path, struct tl_store *s);
 int tl_store_pg_open(const char *url, struct tl_store *s);

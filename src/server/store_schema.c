@@ -18,5 +18,21 @@ const char *const tl_store_migrations[] = {
 	/* 5: API tokens, by hash */
 	"CREATE TABLE tokens (hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, "
 	"tenant TEXT NOT NULL, created BIGINT NOT NULL)",
+	/* 6: the TPM each VM is bound to, with its last accepted clock */
+	"CREATE TABLE vm_tpm (vm_id TEXT PRIMARY KEY, ek_public TEXT NOT NULL, ak_public TEXT NOT "
+	"NULL, ak_name TEXT NOT NULL, enrolled BIGINT NOT NULL, clock BIGINT NOT NULL, reset_count "
+	"BIGINT NOT NULL, restart_count BIGINT NOT NULL)",
+	/* 7: enrolments awaiting their one activation attempt */
+	"CREATE TABLE enrollments (id TEXT PRIMARY KEY, vm_id TEXT NOT NULL, ek_public TEXT NOT "
+	"NULL, ak_public TEXT NOT NULL, ak_name TEXT NOT NULL, secret_hash TEXT NOT NULL, expires "
+	"BIGINT NOT NULL, by_token INTEGER NOT NULL, used INTEGER NOT NULL)",
+	/* 8: one-time enrollment tokens, by hash */
+	"CREATE TABLE enroll_tokens (vm_id TEXT PRIMARY KEY, hash TEXT NOT NULL, created BIGINT "
+	"NOT NULL)",
+	/* 9: baselines by component */
+	"CREATE TABLE baselines (vm_id TEXT PRIMARY KEY, source TEXT NOT NULL, attestation_id "
+	"BIGINT NOT NULL, created BIGINT NOT NULL, components TEXT NOT NULL)",
+	/* 10: expired nonces are purged */
+	"CREATE INDEX nonces_expires ON nonces (expires)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

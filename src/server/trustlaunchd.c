@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,21 +12,139 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "jwtkeys.h"
+#include "nonce.h"
 #include "log.h"
 #include "trustlaunch/hash.h"
 
 static const char help[] =
-	"usage: trustlaunchd [--listen ADDR:PORT] [--state-dir DIR] [--db URL] [--threads N]\n"
+	"usage: trustlaunchd [--config FILE] [--listen ADDR:PORT] [--state-dir DIR] [--db URL]\n"
+	"                    [--threads N] [--tls-cert PEM --tls-key PEM] [--ek-ca PEM]...\n"
+	"                    [--issuer URL] [--token-ttl SECONDS] [--rotate-signing-key]\n"
 	"\n"
 	"The trustlaunch attestation service (API v1, docs/api.md).\n"
 	"\n"
-	"  --listen ADDR:PORT  where to listen (default 127.0.0.1:7443)\n"
-	"  --state-dir DIR     keys, the admin token and the SQLite database (default ./state)\n"
-	"  --db URL            sqlite:PATH (default STATE/trustlaunch.db) or postgresql://...\n"
-	"  --threads N         request threads (default 2)\n"
+	"  --config FILE        'option = value' lines with the names below (no dashes);\n"
+	"                       flags given on the command line win\n"
+	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:7443)\n"
+	"  --state-dir DIR      keys, the admin token and the SQLite database (default ./state)\n"
+	"  --db URL             sqlite:PATH (default STATE/trustlaunch.db) or postgresql://...\n"
+	"  --threads N          request threads (default 8; attestations wait for a shared\n"
+	"                       disk commit, so more threads than cores pays)\n"
+	"  --tls-cert, --tls-key  serve HTTPS with this certificate (chain) and key\n"
+	"  --ek-ca PEM          a vTPM CA whose EK certificates (CN = VM id) may enrol a VM\n"
+	"                       without its enrollment token; repeatable\n"
+	"  --issuer URL         the tokens' issuer (default: the URL this service listens on)\n"
+	"  --token-ttl SECONDS  validity of attestation tokens (default 3600)\n"
+	"  --rotate-signing-key make a new token signing key current, then run\n"
 	"\n"
 	"On first start an admin token is created and written, mode 0600, to STATE/admin.token.\n"
 	"SIGTERM or SIGINT: stop accepting, finish requests in flight, stop.\n";
+
+struct opts {
+	const char *listen, *dir, *db, *tls_cert, *tls_key, *issuer;
+	const char *ek_ca[16];
+	size_t n_ek_ca;
+	unsigned threads;
+	long token_ttl;
+	bool rotate;
+};
+
+static char *keep(const char *s)
+{
+	char *d = strdup(s);
+	if (!d) {
+		fprintf(stderr, "trustlaunchd: out of memory\n");
+		exit(2);
+	}
+	return d;
+}
+
+/* One option by name (without dashes); false when unknown or its value is bad. */
+static bool set_opt(struct opts *o, const char *name, const char *v)
+{
+	char *end;
+	if (strcmp(name, "listen") == 0)
+		o->listen = v;
+	else if (strcmp(name, "state-dir") == 0)
+		o->dir = v;
+	else if (strcmp(name, "db") == 0)
+		o->db = v;
+	else if (strcmp(name, "tls-cert") == 0)
+		o->tls_cert = v;
+	else if (strcmp(name, "tls-key") == 0)
+		o->tls_key = v;
+	else if (strcmp(name, "issuer") == 0)
+		o->issuer = v;
+	else if (strcmp(name, "ek-ca") == 0 && o->n_ek_ca < 16)
+		o->ek_ca[o->n_ek_ca++] = v;
+	else if (strcmp(name, "threads") == 0)
+		return (o->threads = (unsigned)strtoul(v, &end, 10)) >= 1 && o->threads <= 256 && !*end;
+	else if (strcmp(name, "token-ttl") == 0)
+		return (o->token_ttl = strtol(v, &end, 10)) >= 60 && o->token_ttl <= 86400 && !*end;
+	else
+		return false;
+	return true;
+}
+
+/* 'name = value' lines; '#' starts a comment. */
+static bool read_config(struct opts *o, const char *path)
+{
+	char line[4096];
+	unsigned n = 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "trustlaunchd: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *eq, *name = line, *v, *e;
+		n++;
+		line[strcspn(line, "#\r\n")] = '\0';
+		name += strspn(name, " \t");
+		if (!*name)
+			continue;
+		if (!(eq = strchr(name, '='))) {
+			fprintf(stderr, "trustlaunchd: %s:%u: expected 'option = value'\n", path, n);
+			fclose(f);
+			return false;
+		}
+		*eq = '\0';
+		for (e = eq; e > name && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			e[-1] = '\0';
+		v = eq + 1 + strspn(eq + 1, " \t");
+		for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			e[-1] = '\0';
+		if (!set_opt(o, name, keep(v))) {
+			fprintf(stderr, "trustlaunchd: %s:%u: unknown option or bad value for '%s'\n",
+				path, n, name);
+			fclose(f);
+			return false;
+		}
+	}
+	fclose(f);
+	return true;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n < (1 << 20) &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
+	    fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
 
 /* The admin token: made once, stored only as its hash, handed over in a 0600 file. */
 static int admin_token(struct tl_store *store, const char *dir)
@@ -62,57 +181,113 @@ static int admin_token(struct tl_store *store, const char *dir)
 
 int main(int argc, char **argv)
 {
-	const char *listen = "127.0.0.1:7443", *dir = "./state", *db = NULL;
-	unsigned threads = 2, port;
-	char addr[64], url[4200], err[256];
+	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0, 8, 3600,
+			  false };
+	struct opts cli;
+	unsigned port;
+	char addr[64], url[4200], issuer[300], err[256];
+	char *cert = NULL, *key = NULL;
+	struct tl_bytes cas[16];
 	struct tl_server srv;
 	struct tl_http *http;
 	sigset_t sigs;
-	int sig;
+	int sig, rc = 2;
 
+	/* the config file first, then the flags over it */
+	memset(&cli, 0, sizeof(cli));
 	for (int i = 1; i < argc; i++) {
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(help, stdout);
 			return 0;
-		} else if (v && strcmp(argv[i], "--listen") == 0) {
-			listen = argv[++i];
-		} else if (v && strcmp(argv[i], "--state-dir") == 0) {
-			dir = argv[++i];
-		} else if (v && strcmp(argv[i], "--db") == 0) {
-			db = argv[++i];
-		} else if (v && strcmp(argv[i], "--threads") == 0) {
-			threads = (unsigned)strtoul(argv[++i], NULL, 10);
+		}
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc && !read_config(&o, argv[i + 1]))
+			return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(argv[i], "--rotate-signing-key") == 0) {
+			o.rotate = true;
+		} else if (strcmp(argv[i], "--config") == 0 && v) {
+			i++;
+		} else if (strncmp(argv[i], "--", 2) == 0 && v) {
+			if (strcmp(argv[i], "--ek-ca") == 0 && !cli.n_ek_ca++)
+				o.n_ek_ca = 0; /* CAs on the command line replace the file's */
+			if (!set_opt(&o, argv[i] + 2, v)) {
+				fprintf(stderr, "trustlaunchd: unknown option or bad value: %s %s\n\n%s",
+					argv[i], v, help);
+				return 2;
+			}
+			i++;
 		} else {
 			fprintf(stderr, "trustlaunchd: unexpected '%s'\n\n%s", argv[i], help);
 			return 2;
 		}
 	}
-	const char *colon = strrchr(listen, ':');
-	if (!colon || (size_t)(colon - listen) >= sizeof(addr) || !(port = (unsigned)atoi(colon + 1)) ||
-	    port > 65535 || threads == 0 || threads > 64) {
-		fprintf(stderr, "trustlaunchd: --listen takes ADDR:PORT, --threads 1 to 64\n");
+	const char *colon = strrchr(o.listen, ':');
+	if (!colon || (size_t)(colon - o.listen) >= sizeof(addr) ||
+	    !(port = (unsigned)atoi(colon + 1)) || port > 65535) {
+		fprintf(stderr, "trustlaunchd: --listen takes ADDR:PORT\n");
 		return 2;
 	}
-	snprintf(addr, sizeof(addr), "%.*s", (int)(colon - listen), listen);
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "trustlaunchd: %s: %s\n", dir, strerror(errno));
+	if (!o.tls_cert != !o.tls_key) {
+		fprintf(stderr, "trustlaunchd: --tls-cert and --tls-key go together\n");
 		return 2;
 	}
-	if (!db) {
-		snprintf(url, sizeof(url), "sqlite:%s/trustlaunch.db", dir);
-		db = url;
+	snprintf(addr, sizeof(addr), "%.*s", (int)(colon - o.listen), o.listen);
+	if (mkdir(o.dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "trustlaunchd: %s: %s\n", o.dir, strerror(errno));
+		return 2;
 	}
 	memset(&srv, 0, sizeof(srv));
-	srv.state_dir = dir;
-	if (tl_store_open(db, &srv.store, err, sizeof(err)) != TL_OK) {
-		fprintf(stderr, "trustlaunchd: %s\n", err);
+	srv.state_dir = o.dir;
+	srv.token_ttl = o.token_ttl;
+	snprintf(issuer, sizeof(issuer), "%s://%s", o.tls_cert ? "https" : "http", o.listen);
+	srv.issuer = o.issuer ? o.issuer : issuer;
+	for (size_t i = 0; i < o.n_ek_ca; i++) {
+		char *pem = slurp(o.ek_ca[i], &cas[i].len);
+		if (!pem) {
+			fprintf(stderr, "trustlaunchd: --ek-ca %s: cannot read it\n", o.ek_ca[i]);
+			return 2;
+		}
+		cas[i].ptr = (const uint8_t *)pem;
+	}
+	srv.ek_cas = cas;
+	srv.n_ek_cas = o.n_ek_ca;
+	size_t len;
+	if (o.tls_cert && (!(cert = slurp(o.tls_cert, &len)) || !(key = slurp(o.tls_key, &len)))) {
+		fprintf(stderr, "trustlaunchd: cannot read %s or %s\n", o.tls_cert, o.tls_key);
 		return 2;
 	}
-	if (admin_token(srv.store, dir) != TL_OK) {
-		fprintf(stderr, "trustlaunchd: cannot create %s/admin.token\n", dir);
-		tl_store_close(srv.store);
+	if (tl_nonce_key_load(o.dir, srv.nonce_key) != TL_OK) {
+		fprintf(stderr, "trustlaunchd: cannot read or create %s/nonce.key\n", o.dir);
 		return 2;
+	}
+	if ((rc = tl_jwtkeys_load(o.dir, &srv.keys)) != TL_OK) {
+		fprintf(stderr, "trustlaunchd: token signing keys in %s/jwt: %s\n", o.dir,
+			tl_err_msg(rc));
+		return 2;
+	}
+	rc = 2;
+	if (o.rotate) {
+		char kid[TL_JWK_KID_LEN + 1];
+		if (tl_jwtkeys_rotate(srv.keys) != TL_OK) {
+			fprintf(stderr, "trustlaunchd: cannot rotate the signing key\n");
+			goto out_keys;
+		}
+		tl_jwtkeys_current(srv.keys, kid);
+		tl_log("info", "signing key rotated", "kid", kid);
+	}
+	if (!o.db) {
+		snprintf(url, sizeof(url), "sqlite:%s/trustlaunch.db", o.dir);
+		o.db = url;
+	}
+	if (tl_store_open(o.db, &srv.store, err, sizeof(err)) != TL_OK) {
+		fprintf(stderr, "trustlaunchd: %s\n", err);
+		goto out_keys;
+	}
+	if (admin_token(srv.store, o.dir) != TL_OK) {
+		fprintf(stderr, "trustlaunchd: cannot create %s/admin.token\n", o.dir);
+		goto out_store;
 	}
 	/* every thread inherits these blocked; only sigwait below receives them */
 	sigemptyset(&sigs);
@@ -120,16 +295,25 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (tl_http_start(&srv, addr, port, threads, &http) != TL_OK) {
-		fprintf(stderr, "trustlaunchd: cannot listen on %s\n", listen);
-		tl_store_close(srv.store);
-		return 2;
+	if (tl_http_start(&srv, addr, port, o.threads, cert, key, &http) != TL_OK) {
+		fprintf(stderr, "trustlaunchd: cannot listen on %s%s\n", o.listen,
+			cert ? " with TLS (is the key the certificate's?)" : "");
+		goto out_store;
 	}
-	tl_log("info", "listening", "url", listen);
+	tl_log("info", "listening", "url", srv.issuer);
 	sigwait(&sigs, &sig);
 	tl_log("info", "stopping", "signal", sig == SIGTERM ? "TERM" : "INT");
 	tl_http_stop(http, 10);
+	rc = 0;
+out_store:
 	tl_store_close(srv.store);
-	tl_log("info", "stopped", NULL, NULL);
-	return 0;
+out_keys:
+	tl_jwtkeys_free(srv.keys);
+	for (size_t i = 0; i < o.n_ek_ca; i++)
+		free((void *)cas[i].ptr);
+	free(cert);
+	free(key);
+	if (rc == 0)
+		tl_log("info", "stopped", NULL, NULL);
+	return rc;
 }

@@ -41,6 +41,12 @@ CONF
   swtpm_setup --tpm2 --tpmstate "$work/state" --config "$work/setup.conf" \
     --create-ek-cert --create-platform-cert --overwrite ${SWTPM_VMID:+--vmid "$SWTPM_VMID"} >"$work/setup.log" 2>&1 \
     || { cat "$work/setup.log" >&2; exit 2; }
+  run_swtpm
+}
+
+# run_swtpm: (re)start the swtpm process on the state in $work/state: a power cycle, with
+# PCRs reset and resetCount grown; persistent objects stay
+run_swtpm() {
   local port ctrl
   for attempt in 1 2 3 4 5; do
     # the swtpm TCTI of tpm2-tools finds the control channel at port + 1
@@ -62,6 +68,13 @@ CONF
   done
   echo "swtpm did not start: $(cat "$work/swtpm.log")" >&2
   exit 2
+}
+
+# restart_swtpm: power-cycle the TPM, keeping its state
+restart_swtpm() {
+  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
+  swtpm_pid=
+  run_swtpm
 }
 
 # stop_swtpm: the TPM goes away with its state (a later start_swtpm manufactures a new one)

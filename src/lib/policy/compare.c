@@ -211,13 +211,15 @@ static const struct {
 	{ "exit_boot_services", "ExitBootServices measurement", SCALAR },
 };
 
-json_t *tl_facts_compare(json_t *expected, json_t *actual)
+static json_t *compare(json_t *expected, json_t *actual, bool scoped)
 {
 	json_t *out = json_array();
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
 		json_t *e = at(expected, components[i].path), *a = at(actual, components[i].path);
+		if (scoped && !e)
+			continue; /* the reference says nothing about this component */
 		/* absent and null mean the same: not measured */
 		if ((!e || json_is_null(e)) && (!a || json_is_null(a)))
 			continue;
@@ -238,4 +240,69 @@ json_t *tl_facts_compare(json_t *expected, json_t *actual)
 		}
 	}
 	return out;
+}
+
+json_t *tl_facts_compare(json_t *expected, json_t *actual)
+{
+	return compare(expected, actual, false);
+}
+
+json_t *tl_baseline_compare(json_t *baseline, json_t *actual)
+{
+	return compare(baseline, actual, true);
+}
+
+/* Sets the value at a dotted path of at most two levels, making the object on the way. */
+static int put(json_t *doc, const char *path, json_t *v)
+{
+	char key[64];
+	const char *dot = strchr(path, '.');
+	json_t *sub;
+	if (!dot)
+		return json_object_set(doc, path, v ? v : json_null());
+	if ((size_t)(dot - path) >= sizeof(key))
+		return -1;
+	memcpy(key, path, (size_t)(dot - path));
+	key[dot - path] = '\0';
+	if (!(sub = json_object_get(doc, key))) {
+		if (json_object_set_new(doc, key, sub = json_object()) != 0)
+			return -1;
+	}
+	return put(sub, dot + 1, v);
+}
+
+json_t *tl_baseline_from_facts(json_t *facts)
+{
+	json_t *out = json_object();
+	for (size_t i = 0; out && i < sizeof(components) / sizeof(components[0]); i++) {
+		if (put(out, components[i].path, at(facts, components[i].path)) != 0) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+bool tl_baseline_is_components(json_t *doc, const char **bad)
+{
+	const char *key;
+	json_t *v;
+	if (!json_is_object(doc) || json_object_size(doc) == 0) {
+		*bad = "components";
+		return false;
+	}
+	json_object_foreach(doc, key, v) {
+		bool known = false;
+		for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++) {
+			size_t n = strlen(key);
+			const char *p = components[i].path;
+			if (strncmp(p, key, n) == 0 && (p[n] == '\0' || p[n] == '.'))
+				known = true;
+		}
+		if (!known) {
+			*bad = key;
+			return false;
+		}
+	}
+	return true;
 }

@@ -4,8 +4,7 @@
 #include "trustlaunch/hash.h"
 #include "trustlaunch/quote.h"
 
-#define AK_REQUIRED (TL_OBJ_FIXED_TPM | TL_OBJ_FIXED_PARENT | TL_OBJ_SENSITIVE_DATA_ORIGIN | \
-		     TL_OBJ_RESTRICTED | TL_OBJ_SIGN)
+#define AK_REQUIRED TL_AK_REQUIRED
 
 static int bank_of(const struct tl_pcr_values *v, uint16_t alg)
 {

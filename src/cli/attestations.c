@@ -1,0 +1,128 @@
+/* tl attestations: a VM's attestation history, each verdict with its reasons. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_LIMIT 100000ul
+
+static const char attestations_help[] =
+	"usage: tl [GLOBAL OPTIONS] attestations VM [--limit N] [--json]\n"
+	"\n"
+	"Lists the attestations of VM, newest first: when, the verdict, and each reason of a\n"
+	"verdict that is not a pass (its code, a sentence, the component, and expected against\n"
+	"actual values, cut to fit; --json has them whole).\n"
+	"\n"
+	"  --limit N   at most N attestations (the server's default when absent)\n"
+	"  --json      {\"attestations\":[{\"id\",\"time\",\"verdict\",\"reasons\":[...]}...]}\n"
+	"\n"
+	"exit: 0 listed, 1 unknown VM, refused or unreachable, 2 usage\n";
+
+/* "code: message [component] expected X, actual Y" */
+static const char *reason_text(json_t *r, char *out, size_t cap)
+{
+	char exp[96], act[96], buf[16];
+	json_t *component = json_object_get(r, "component");
+	json_t *expected = json_object_get(r, "expected"), *actual = json_object_get(r, "actual");
+	int n = snprintf(out, cap, "%s: %s", tl_cli_cell(json_object_get(r, "code"), buf, sizeof(buf)),
+			 json_string_value(json_object_get(r, "message"))
+				 ? json_string_value(json_object_get(r, "message"))
+				 : "");
+
+	if (n >= 0 && (size_t)n < cap && json_is_string(component))
+		n += snprintf(out + n, cap - (size_t)n, " [%s]", json_string_value(component));
+	if (n >= 0 && (size_t)n < cap && (expected || actual))
+		snprintf(out + n, cap - (size_t)n, " expected %s, actual %s",
+			 tl_cli_cell(expected, exp, sizeof(exp)), tl_cli_cell(actual, act, sizeof(act)));
+	return out;
+}
+
+static int add_attestation(struct tl_table *t, json_t *a)
+{
+	char id[64], when[64], verdict[64], reason[512];
+	json_t *reasons = json_object_get(a, "reasons"), *r;
+	const char *cells[4] = { tl_cli_cell(json_object_get(a, "id"), id, sizeof(id)),
+				 tl_cli_time_cell(json_object_get(a, "time"), when, sizeof(when)),
+				 tl_cli_cell(json_object_get(a, "verdict"), verdict, sizeof(verdict)),
+				 "" };
+	size_t i;
+
+	if (json_array_size(reasons) == 0)
+		return tl_table_add(t, cells);
+	/* the first reason on the attestation's row, the others below it */
+	json_array_foreach(reasons, i, r) {
+		cells[3] = reason_text(r, reason, sizeof(reason));
+		if (tl_table_add(t, cells) != TL_OK)
+			return TL_E_NOMEM;
+		cells[0] = cells[1] = cells[2] = "";
+	}
+	return TL_OK;
+}
+
+static int show_attestations(json_t *answer)
+{
+	static const char *const head[] = { "ID", "TIME", "VERDICT", "REASONS" };
+	json_t *list = json_object_get(answer, "attestations"), *a;
+	struct tl_table *t;
+	size_t i;
+
+	if (!json_is_array(list)) {
+		fprintf(stderr, "tl: the answer holds no list of attestations\n");
+		return TL_EXIT_CHECK;
+	}
+	if (json_array_size(list) == 0) {
+		printf("no attestations\n");
+		return TL_EXIT_OK;
+	}
+	if (!(t = tl_table_new(4, head)))
+		return TL_EXIT_USAGE;
+	json_array_foreach(list, i, a) {
+		if (add_attestation(t, a) != TL_OK) {
+			fprintf(stderr, "tl: out of memory\n");
+			tl_table_free(t);
+			return TL_EXIT_USAGE;
+		}
+	}
+	tl_table_print(t, stdout);
+	tl_table_free(t);
+	return TL_EXIT_OK;
+}
+
+int tl_cmd_attestations(int argc, char **argv)
+{
+	const char *vm = NULL;
+	char rest[48] = "/attestations";
+	json_t *answer;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (tl_cli_is_help(o)) {
+			fputs(attestations_help, stdout);
+			return TL_EXIT_OK;
+		} else if (strcmp(o, "--json") == 0) {
+			tl_client_opts.json = true;
+		} else if (v && strcmp(o, "--limit") == 0) {
+			char *end;
+			unsigned long n = strtoul(argv[++i], &end, 10);
+			if (v[0] < '0' || v[0] > '9' || *end || n == 0 || n > MAX_LIMIT) {
+				fprintf(stderr, "tl attestations: --limit takes 1 to %lu\n", MAX_LIMIT);
+				return TL_EXIT_USAGE;
+			}
+			snprintf(rest, sizeof(rest), "/attestations?limit=%lu", n);
+		} else if (o[0] != '-' && !vm) {
+			vm = o;
+		} else {
+			fprintf(stderr, "tl attestations: unexpected '%s'\n\n%s", o, attestations_help);
+			return TL_EXIT_USAGE;
+		}
+	}
+	if (!vm) {
+		fputs(attestations_help, stderr);
+		return TL_EXIT_USAGE;
+	}
+	if ((rc = tl_client_call(TL_HTTP_GET, "/v1/vms", vm, rest, NULL, &answer)) != 0)
+		return rc;
+	return tl_client_output(answer, show_attestations);
+}

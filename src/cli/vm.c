@@ -1,0 +1,275 @@
+/* tl vm: the VMs trustlaunchd knows: register, list, show, delete, enrollment tokens. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const vm_fields[] = {
+	"id", "name", "tenant", "size", "os", "security_type", "secure_boot", "vtpm", "scale_set",
+	"enrolled", "created",
+};
+
+static int show_vm(json_t *vm)
+{
+	return tl_cli_show_fields(vm, vm_fields, sizeof(vm_fields) / sizeof(vm_fields[0]));
+}
+
+static const char create_help[] =
+	"usage: tl [GLOBAL OPTIONS] vm create --name N --size S --os O\n"
+	"          [--security-type standard|trustedlaunch|confidential] [--no-secure-boot]\n"
+	"          [--no-vtpm] [--tenant T] [--scale-set X] [--json]\n"
+	"\n"
+	"Registers a VM with trustlaunchd and prints it with its one-time enrollment token: the\n"
+	"agent on the VM enrolls with it once ('tl vm enrollment-token ID' makes a new one).\n"
+	"\n"
+	"  --name N            the VM's name\n"
+	"  --size S            its size (Standard_D2s_v5)\n"
+	"  --os O              its OS image (debian-12)\n"
+	"  --security-type T   standard, trustedlaunch (the default) or confidential\n"
+	"  --no-secure-boot    it boots without Secure Boot (default: with)\n"
+	"  --no-vtpm           it has no vTPM (default: it has one)\n"
+	"  --tenant T          its tenant (only with a token of every tenant; default 'default')\n"
+	"  --scale-set X       the scale set it belongs to\n"
+	"  --json              print the server's answer as JSON\n"
+	"\n"
+	"Needs an operator token. exit: 0 registered, 1 refused or unreachable, 2 usage\n";
+
+static int show_created(json_t *vm)
+{
+	const char *token = json_string_value(json_object_get(vm, "enrollment_token"));
+	int rc = show_vm(vm);
+
+	if (rc != TL_EXIT_OK)
+		return rc;
+	if (!token) {
+		fprintf(stderr, "tl: the answer holds no enrollment token; "
+				"'tl vm enrollment-token ID' asks for one\n");
+		return TL_EXIT_OK;
+	}
+	printf("\nenrollment token (shown once; the VM's agent enrolls with it):\n  ");
+	tl_cli_put_safe(stdout, token);
+	putchar('\n');
+	return TL_EXIT_OK;
+}
+
+static bool security_type_ok(const char *t)
+{
+	return strcmp(t, "standard") == 0 || strcmp(t, "trustedlaunch") == 0 ||
+	       strcmp(t, "confidential") == 0;
+}
+
+static int vm_create(int argc, char **argv)
+{
+	static const struct {
+		const char *option, *key;
+	} text[] = {
+		{ "--name", "name" },	  { "--size", "size" },	    { "--os", "os" },
+		{ "--tenant", "tenant" }, { "--scale-set", "scale_set" },
+		{ "--security-type", "security_type" },
+	};
+	json_t *body = json_object(), *answer;
+	int rc;
+
+	for (int i = 1; body && i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		bool known = false;
+		if (tl_cli_is_help(o)) {
+			fputs(create_help, stdout);
+			json_decref(body);
+			return TL_EXIT_OK;
+		} else if (strcmp(o, "--json") == 0) {
+			tl_client_opts.json = known = true;
+		} else if (strcmp(o, "--no-secure-boot") == 0) {
+			known = json_object_set_new(body, "secure_boot", json_false()) == 0;
+		} else if (strcmp(o, "--no-vtpm") == 0) {
+			known = json_object_set_new(body, "vtpm", json_false()) == 0;
+		}
+		for (size_t k = 0; !known && v && k < sizeof(text) / sizeof(text[0]); k++) {
+			if (strcmp(o, text[k].option) == 0) {
+				known = json_object_set_new(body, text[k].key, json_string(v)) == 0;
+				i++;
+			}
+		}
+		if (!known) {
+			fprintf(stderr, "tl vm create: unexpected '%s'\n\n%s", o, create_help);
+			json_decref(body);
+			return TL_EXIT_USAGE;
+		}
+	}
+	if (!body || !json_object_get(body, "name") || !json_object_get(body, "size") ||
+	    !json_object_get(body, "os")) {
+		fprintf(stderr, "tl vm create: --name, --size and --os are needed\n\n%s",
+			create_help);
+		json_decref(body);
+		return TL_EXIT_USAGE;
+	}
+	if (json_object_get(body, "security_type") &&
+	    !security_type_ok(json_string_value(json_object_get(body, "security_type")))) {
+		fprintf(stderr, "tl vm create: --security-type is standard, trustedlaunch or "
+				"confidential\n");
+		json_decref(body);
+		return TL_EXIT_USAGE;
+	}
+	if ((rc = tl_client_call(TL_HTTP_POST, "/v1/vms", NULL, NULL, body, &answer)) != 0)
+		return rc;
+	return tl_client_output(answer, show_created);
+}
+
+static const char list_help[] =
+	"usage: tl [GLOBAL OPTIONS] vm list [--json]\n"
+	"\n"
+	"Lists the VMs of the token's tenant (of every tenant for an all-tenant token).\n"
+	"--json prints {\"vms\":[VM...]}.\n"
+	"\n"
+	"exit: 0 listed, 1 refused or unreachable, 2 usage\n";
+
+static int show_list(json_t *answer)
+{
+	static const char *const head[] = { "ID", "NAME", "TENANT", "SIZE", "OS", "SECURITY",
+					    "SECURE BOOT", "VTPM", "ENROLLED", "CREATED" };
+	static const char *const keys[] = { "id", "name", "tenant", "size", "os",
+					    "security_type", "secure_boot", "vtpm", "enrolled",
+					    "created" };
+	enum { NCOLS = sizeof(head) / sizeof(head[0]) };
+	json_t *vms = json_object_get(answer, "vms"), *vm;
+	struct tl_table *t;
+	size_t i;
+
+	if (!json_is_array(vms)) {
+		fprintf(stderr, "tl: the answer holds no list of VMs\n");
+		return TL_EXIT_CHECK;
+	}
+	if (json_array_size(vms) == 0) {
+		printf("no VMs\n");
+		return TL_EXIT_OK;
+	}
+	if (!(t = tl_table_new(NCOLS, head)))
+		return TL_EXIT_USAGE;
+	json_array_foreach(vms, i, vm) {
+		char buf[NCOLS][64];
+		const char *cells[NCOLS];
+		for (size_t c = 0; c < NCOLS; c++) {
+			json_t *v = json_object_get(vm, keys[c]);
+			cells[c] = c == NCOLS - 1 ? tl_cli_time_cell(v, buf[c], sizeof(buf[c]))
+						  : tl_cli_cell(v, buf[c], sizeof(buf[c]));
+		}
+		if (tl_table_add(t, cells) != TL_OK) {
+			tl_table_free(t);
+			fprintf(stderr, "tl: out of memory\n");
+			return TL_EXIT_USAGE;
+		}
+	}
+	tl_table_print(t, stdout);
+	tl_table_free(t);
+	return TL_EXIT_OK;
+}
+
+static int vm_list(int argc, char **argv)
+{
+	json_t *answer;
+	int rc = tl_client_args(argc, argv, list_help, 0, NULL);
+
+	if (rc >= 0)
+		return rc;
+	if ((rc = tl_client_call(TL_HTTP_GET, "/v1/vms", NULL, NULL, NULL, &answer)) != 0)
+		return rc;
+	return tl_client_output(answer, show_list);
+}
+
+static const char show_help[] =
+	"usage: tl [GLOBAL OPTIONS] vm show ID [--json]\n"
+	"\n"
+	"Shows one VM: its size, OS, security type, Secure Boot and vTPM, whether its agent has\n"
+	"enrolled. A VM of another tenant is 'no such VM'.\n"
+	"\n"
+	"exit: 0 shown, 1 unknown VM, refused or unreachable, 2 usage\n";
+
+static int vm_show(int argc, char **argv)
+{
+	const char *id;
+	json_t *answer;
+	int rc = tl_client_args(argc, argv, show_help, 1, &id);
+
+	if (rc >= 0)
+		return rc;
+	if ((rc = tl_client_call(TL_HTTP_GET, "/v1/vms", id, NULL, NULL, &answer)) != 0)
+		return rc;
+	return tl_client_output(answer, show_vm);
+}
+
+static const char delete_help[] =
+	"usage: tl [GLOBAL OPTIONS] vm delete ID [--json]\n"
+	"\n"
+	"Deletes a VM from trustlaunchd. Needs an operator token.\n"
+	"\n"
+	"exit: 0 deleted, 1 unknown VM, refused or unreachable, 2 usage\n";
+
+static int show_deleted(json_t *answer)
+{
+	char buf[64];
+	printf("deleted VM ");
+	tl_cli_put_safe(stdout, tl_cli_cell(json_object_get(answer, "deleted"), buf, sizeof(buf)));
+	putchar('\n');
+	return TL_EXIT_OK;
+}
+
+static int vm_delete(int argc, char **argv)
+{
+	const char *id;
+	json_t *answer;
+	int rc = tl_client_args(argc, argv, delete_help, 1, &id);
+
+	if (rc >= 0)
+		return rc;
+	if ((rc = tl_client_call(TL_HTTP_DELETE, "/v1/vms", id, NULL, NULL, &answer)) != 0)
+		return rc;
+	return tl_client_output(answer, show_deleted);
+}
+
+static const char token_help[] =
+	"usage: tl [GLOBAL OPTIONS] vm enrollment-token ID [--json]\n"
+	"\n"
+	"Makes a new one-time enrollment token for the VM's agent and prints it alone on a\n"
+	"line. Needs an operator token.\n"
+	"\n"
+	"exit: 0 made, 1 unknown VM, refused or unreachable, 2 usage\n";
+
+static int show_token(json_t *answer)
+{
+	const char *token = json_string_value(json_object_get(answer, "enrollment_token"));
+	if (!token) {
+		fprintf(stderr, "tl: the answer holds no enrollment token\n");
+		return TL_EXIT_CHECK;
+	}
+	tl_cli_put_safe(stdout, token);
+	putchar('\n');
+	return TL_EXIT_OK;
+}
+
+static int vm_enrollment_token(int argc, char **argv)
+{
+	const char *id;
+	json_t *answer;
+	int rc = tl_client_args(argc, argv, token_help, 1, &id);
+
+	if (rc >= 0)
+		return rc;
+	if ((rc = tl_client_call(TL_HTTP_POST, "/v1/vms", id, "/enrollment-token", json_object(),
+				 &answer)) != 0)
+		return rc;
+	return tl_client_output(answer, show_token);
+}
+
+static const struct tl_cmd vm_cmds[] = {
+	{ "create", vm_create, "register a VM; prints its one-time enrollment token" },
+	{ "list", vm_list, "the VMs of the token's tenant" },
+	{ "show", vm_show, "one VM" },
+	{ "delete", vm_delete, "delete a VM" },
+	{ "enrollment-token", vm_enrollment_token, "a new one-time enrollment token for a VM" },
+	{ NULL, NULL, NULL },
+};
+
+int tl_cmd_vm(int argc, char **argv)
+{
+	return tl_cli_dispatch("tl vm", vm_cmds, argc - 1, argv + 1);
+}

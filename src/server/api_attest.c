@@ -1,0 +1,227 @@
+/* The agent's endpoints: a challenge, and the attestation over it. Neither needs a bearer
+ * token: the VM must be enrolled, and the quote's signature by its enrolled AK is the proof.
+ * Malformed evidence is refused (400) and changes nothing; evidence that is well-formed but
+ * untrue is a verdict ("unhealthy", with reasons), recorded like any other. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "jwtkeys.h"
+#include "trustlaunch/hash.h"
+#include "verdict.h"
+
+/* The VM and its TPM, or the answer that says why there is none. */
+static bool enrolled(struct tl_req *r, const char *vm_id, struct tl_vm *vm, struct tl_vm_tpm *t,
+		     struct tl_resp *resp)
+{
+	int err = tl_store_vm_get(r->srv->store, "*", vm_id, vm);
+	if (err == TL_OK)
+		err = tl_store_tpm_get(r->srv->store, vm_id, t);
+	else {
+		*resp = tl_api_store_error(err, "VM");
+		return false;
+	}
+	if (err == TL_E_STORE_NOT_FOUND)
+		*resp = tl_http_error(409, "vm.not_enrolled",
+				      "this VM has no enrolled TPM: enrol it first", NULL);
+	else if (err != TL_OK)
+		*resp = tl_api_store_error(err, "VM");
+	return err == TL_OK;
+}
+
+struct tl_resp tl_api_challenge(struct tl_req *r, const char *vm_id)
+{
+	struct tl_vm vm;
+	struct tl_vm_tpm t;
+	struct tl_resp resp;
+	uint8_t nonce[TL_NONCE_LEN];
+	char hex[2 * TL_NONCE_LEN + 1];
+	int64_t now = (int64_t)time(NULL);
+
+	if (!enrolled(r, vm_id, &vm, &t, &resp))
+		return resp;
+	if (tl_nonce_make(r->srv->nonce_key, vm_id, now, nonce) != TL_OK)
+		return tl_http_error(500, "server.internal", "no randomness", NULL);
+	tl_hex(nonce, sizeof(nonce), hex);
+	return tl_http_json(200, json_pack("{s:s,s:I}", "nonce", hex, "expires_at",
+					   (json_int_t)(now + TL_NONCE_TTL)));
+}
+
+static json_t *pcr_list(uint32_t mask)
+{
+	json_t *a = json_array();
+	for (unsigned i = 0; i < TL_NUM_PCRS; i++)
+		if (mask & (1u << i))
+			json_array_append_new(a, json_integer(i));
+	return a;
+}
+
+static bool has_reason(json_t *reasons, const char *prefix)
+{
+	json_t *r;
+	size_t i;
+	json_array_foreach(reasons, i, r) {
+		const char *c = json_string_value(json_object_get(r, "code"));
+		if (c && strncmp(c, prefix, strlen(prefix)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The token's claims (docs/tokens.md). */
+static json_t *claims(struct tl_req *r, const char *vm_id, const struct tl_evidence *ev,
+		      const struct tl_verdict *v, int64_t id, int64_t now)
+{
+	char nonce[2 * TL_NONCE_LEN + 1], jti[24], digest[65] = "";
+	json_t *sb = json_object_get(v->facts, "secureboot");
+	const char *cmdline = json_string_value(json_object_get(v->facts, "kernel_cmdline"));
+	bool sb_on = json_is_true(json_object_get(sb, "enabled"));
+	tl_hex(ev->nonce, sizeof(ev->nonce), nonce);
+	snprintf(jti, sizeof(jti), "%lld", (long long)id);
+	if (cmdline) {
+		uint8_t h[TL_MAX_DIGEST];
+		if (tl_hash(TL_ALG_SHA256, cmdline, strlen(cmdline), h) == TL_OK)
+			tl_hex(h, TL_SHA256_LEN, digest);
+	}
+	json_t *c = json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:s,s:b,s:o}", "iss", r->srv->issuer, "sub",
+			      vm_id, "jti", jti, "iat", (json_int_t)now, "exp",
+			      (json_int_t)(now + r->srv->token_ttl), "nonce", nonce, "verdict",
+			      v->healthy ? "healthy" : "unhealthy", "secure_boot", sb_on, "pcrs",
+			      pcr_list(v->quoted_pcrs));
+	/* the key stores were measured, and match the baseline */
+	json_object_set_new(c, "db_validated",
+			    json_boolean(sb && !json_is_null(json_object_get(sb, "db")) &&
+					 !has_reason(v->reasons, "baseline.secureboot.db") &&
+					 !has_reason(v->reasons, "log.")));
+	json_object_set_new(c, "dbx_validated",
+			    json_boolean(sb && !json_is_null(json_object_get(sb, "dbx")) &&
+					 !has_reason(v->reasons, "baseline.secureboot.dbx") &&
+					 !has_reason(v->reasons, "log.")));
+	json_object_set_new(c, "kernel_cmdline_sha256", digest[0] ? json_string(digest) : json_null());
+	if (ev->os)
+		json_object_set(c, "os", ev->os);
+	return c;
+}
+
+/* The record kept: every reason; the facts when there is something to look at (unhealthy, or
+ * learned), else their digest (they equal the baseline's). */
+static char *record(const struct tl_evidence *ev, const struct tl_verdict *v)
+{
+	json_t *o = json_pack("{s:s,s:O,s:b}", "verdict", v->healthy ? "healthy" : "unhealthy",
+			      "reasons", v->reasons, "quote_verified", v->quote_verified);
+	if (v->quote_verified)
+		json_object_set_new(o, "quote",
+				    json_pack("{s:I,s:I,s:I,s:b,s:o}", "clock",
+					      (json_int_t)v->quote.attest.clock, "reset_count",
+					      (json_int_t)v->quote.attest.reset_count, "restart_count",
+					      (json_int_t)v->quote.attest.restart_count, "rebooted",
+					      v->quote.rebooted, "pcrs", pcr_list(v->quoted_pcrs)));
+	if (v->facts && (!v->healthy || v->learn)) {
+		json_object_set(o, "facts", v->facts);
+	} else if (v->facts) {
+		char *text = json_dumps(v->facts, JSON_COMPACT | JSON_SORT_KEYS);
+		uint8_t h[TL_MAX_DIGEST];
+		char hex[65];
+		if (text && tl_hash(TL_ALG_SHA256, text, strlen(text), h) == TL_OK) {
+			tl_hex(h, TL_SHA256_LEN, hex);
+			json_object_set_new(o, "facts_sha256", json_string(hex));
+		}
+		free(text);
+	}
+	if (ev->kernel_events)
+		json_object_set(o, "kernel_events", ev->kernel_events);
+	if (ev->os)
+		json_object_set(o, "os", ev->os);
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+static struct tl_resp nonce_refused(int err)
+{
+	return err == TL_E_NONCE_EXPIRED
+		       ? tl_http_error(409, "nonce.expired",
+				       "the challenge expired; ask for a new one", "nonce")
+		       : tl_http_error(409, "nonce.invalid",
+				       "this nonce was not issued by this service for this VM",
+				       "nonce");
+}
+
+struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
+{
+	struct tl_evidence ev;
+	struct tl_verdict v;
+	struct tl_vm vm;
+	struct tl_vm_tpm t;
+	struct tl_baseline b;
+	struct tl_attest_write w;
+	struct tl_resp resp = { 0, NULL };
+	int64_t now = (int64_t)time(NULL);
+	char *learn = NULL, *token = NULL;
+	int err;
+
+	if (!enrolled(r, vm_id, &vm, &t, &resp))
+		return resp;
+	if (!tl_evidence_parse(r, &ev, &resp))
+		return resp;
+	if ((err = tl_nonce_check(r->srv->nonce_key, vm_id, ev.nonce, now, TL_NONCE_TTL)) != TL_OK) {
+		tl_evidence_free(&ev);
+		return nonce_refused(err);
+	}
+	err = tl_store_baseline_get(r->srv->store, vm_id, &b);
+	if (err != TL_OK && err != TL_E_STORE_NOT_FOUND) {
+		tl_evidence_free(&ev);
+		return tl_api_store_error(err, "baseline");
+	}
+	if (tl_verdict_make(&vm, &t, b.components, &ev, &v, &resp) != TL_OK)
+		goto out;
+
+	memset(&w, 0, sizeof(w));
+	memcpy(w.nonce, ev.nonce, sizeof(w.nonce));
+	w.nonce_expires = now + TL_NONCE_TTL;
+	snprintf(w.att.vm_id, sizeof(w.att.vm_id), "%s", vm_id);
+	w.att.time = now;
+	snprintf(w.att.verdict, sizeof(w.att.verdict), "%s", v.healthy ? "healthy" : "unhealthy");
+	w.att.result = record(&ev, &v);
+	if (v.quote_verified && !has_reason(v.reasons, "quote.clock")) {
+		w.update_clock = true;
+		w.clock.clock = v.quote.attest.clock;
+		w.clock.reset_count = v.quote.attest.reset_count;
+		w.clock.restart_count = v.quote.attest.restart_count;
+	}
+	if (v.learn)
+		w.learn = learn = json_dumps(v.learn, JSON_COMPACT);
+	err = w.att.result ? tl_store_attest_commit(r->srv->store, &w) : TL_E_NOMEM;
+	free(w.att.result);
+	if (err == TL_E_STORE_CONFLICT) {
+		resp = tl_http_error(409, "nonce.used",
+				     "this nonce was used before; ask for a new challenge", "nonce");
+		goto out_v;
+	}
+	if (err != TL_OK) {
+		resp = tl_http_error(503, "store.unavailable", "the attestation was not recorded", NULL);
+		goto out_v;
+	}
+	json_t *o = json_pack("{s:I,s:s,s:O,s:O}", "attestation_id", (json_int_t)w.att.id, "verdict",
+			      v.healthy ? "healthy" : "unhealthy", "reasons", v.reasons, "facts",
+			      v.facts ? v.facts : json_null());
+	if (w.learned)
+		json_object_set_new(o, "baseline", json_string("learned"));
+	/* a token only for what the enrolled TPM said over this challenge */
+	if (v.quote_verified) {
+		json_t *c = claims(r, vm_id, &ev, &v, w.att.id, now);
+		if (tl_jwtkeys_sign(r->srv->keys, c, &token) == TL_OK)
+			json_object_set_new(o, "token", json_string(token));
+		json_decref(c);
+		free(token);
+	}
+	resp = tl_http_json(200, o);
+out_v:
+	free(learn);
+	tl_verdict_free(&v);
+out:
+	tl_baseline_clear(&b);
+	tl_evidence_free(&ev);
+	return resp;
+}

@@ -1,0 +1,149 @@
+/* Evidence from a guest, decoded from its JSON request: every field checked for type, size
+ * and encoding before anything is verified; the first wrong one is named in a 400 answer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence.h"
+#include "trustlaunch/hash.h"
+
+#define MAX_KERNEL_EVENTS 256u
+
+void tl_evidence_free(struct tl_evidence *ev)
+{
+	free(ev->log);
+	json_decref(ev->kernel_events);
+	json_decref(ev->os);
+	memset(ev, 0, sizeof(*ev));
+}
+
+static bool bad(struct tl_resp *resp, const char *field, const char *msg)
+{
+	*resp = tl_http_error(400, "request.field", msg, field);
+	return false;
+}
+
+static bool nonce(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
+{
+	json_t *v = json_object_get(body, "nonce");
+	if (!json_is_string(v) || json_string_length(v) != 2 * TL_NONCE_LEN ||
+	    tl_unhex(json_string_value(v), ev->nonce, TL_NONCE_LEN) != TL_OK)
+		return bad(resp, "nonce", "nonce must be the 64 hex digits of a challenge");
+	return true;
+}
+
+static bool quote(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
+{
+	json_t *q = json_object_get(body, "quote");
+	if (!json_is_object(q))
+		return bad(resp, "quote", "quote must be an object {attest, signature}");
+	if (!tl_api_b64(q, "attest", true, ev->attest, sizeof(ev->attest), &ev->attest_len, resp) ||
+	    !tl_api_b64(q, "signature", true, ev->sig, sizeof(ev->sig), &ev->sig_len, resp))
+		return false;
+	/* structure here; whose they are, and what they say, is the verdict's */
+	struct tl_tpm2_attest a;
+	struct tl_tpm2_signature s;
+	if (tl_tpm2_attest_parse((struct tl_bytes){ ev->attest, ev->attest_len }, &a) != TL_OK)
+		return bad(resp, "quote.attest", "quote.attest is not a TPMS_ATTEST");
+	if (tl_tpm2_signature_parse((struct tl_bytes){ ev->sig, ev->sig_len }, &s) != TL_OK)
+		return bad(resp, "quote.signature", "quote.signature is not a TPMT_SIGNATURE");
+	return true;
+}
+
+/* pcrs: {bank: {index: hex}} */
+static bool pcrs(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
+{
+	json_t *banks = json_object_get(body, "pcrs"), *vals, *v;
+	const char *bank, *idx;
+	if (!json_is_object(banks) || json_object_size(banks) == 0)
+		return bad(resp, "pcrs", "pcrs must be an object {bank: {index: hex}}");
+	json_object_foreach(banks, bank, vals) {
+		uint16_t alg;
+		if (tl_alg_from_name(bank, &alg) != TL_OK || !json_is_object(vals))
+			return bad(resp, "pcrs", "pcrs names an unknown bank, or a bank is not an object");
+		json_object_foreach(vals, idx, v) {
+			uint8_t d[TL_MAX_DIGEST];
+			char *end;
+			unsigned long i = strtoul(idx, &end, 10);
+			size_t n = tl_alg_size(alg);
+			if (!*idx || *end || i >= TL_NUM_PCRS || (idx[0] == '0' && idx[1]))
+				return bad(resp, "pcrs", "a PCR index must be 0 to 23");
+			if (!json_is_string(v) || json_string_length(v) != 2 * n ||
+			    tl_unhex(json_string_value(v), d, n) != TL_OK)
+				return bad(resp, "pcrs", "a PCR value is not hex of its bank's size");
+			if (tl_pcr_values_set(&ev->pcrs, alg, (unsigned)i, d, n) != TL_OK)
+				return bad(resp, "pcrs", "a PCR value was refused (given twice?)");
+		}
+	}
+	return true;
+}
+
+static bool event_log(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
+{
+	json_t *v = json_object_get(body, "event_log");
+	if (!v)
+		return true;
+	if (!json_is_string(v))
+		return bad(resp, "event_log", "event_log must be base64");
+	size_t max = json_string_length(v) / 4 * 3;
+	if (max > TL_MAX_LOG_SIZE)
+		return bad(resp, "event_log", "event_log is larger than 4 MiB");
+	if (!(ev->log = malloc(max ? max : 1))) {
+		*resp = tl_http_error(503, "server.busy", "out of memory", NULL);
+		return false;
+	}
+	return tl_api_b64(body, "event_log", true, ev->log, max, &ev->log_len, resp);
+}
+
+/* kernel_events: [{type, module, reason, time}], kept as given once checked */
+static bool kernel_events(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
+{
+	json_t *a = json_object_get(body, "kernel_events"), *e;
+	size_t i;
+	if (!a)
+		return true;
+	if (!json_is_array(a) || json_array_size(a) > MAX_KERNEL_EVENTS)
+		return bad(resp, "kernel_events", "kernel_events must be an array of at most 256");
+	ev->kernel_events = json_array();
+	json_array_foreach(a, i, e) {
+		char type[32], module[64], reason[256], tm[40];
+		if (!json_is_object(e) || !tl_api_text(e, "type", true, type, sizeof(type), resp) ||
+		    !tl_api_text(e, "module", true, module, sizeof(module), resp) ||
+		    !tl_api_text(e, "reason", false, reason, sizeof(reason), resp) ||
+		    !tl_api_text(e, "time", false, tm, sizeof(tm), resp))
+			return bad(resp, "kernel_events",
+				   "each kernel event is {type, module, reason?, time?} of short "
+				   "printable strings");
+		json_array_append_new(ev->kernel_events, json_deep_copy(e));
+	}
+	return true;
+}
+
+static bool os(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
+{
+	json_t *o = json_object_get(body, "os");
+	char id[64] = "", version[64] = "", kernel[128] = "";
+	if (!o)
+		return true;
+	if (!json_is_object(o) || !tl_api_text(o, "id", false, id, sizeof(id), resp) ||
+	    !tl_api_text(o, "version", false, version, sizeof(version), resp) ||
+	    !tl_api_text(o, "kernel", false, kernel, sizeof(kernel), resp))
+		return bad(resp, "os", "os is {id, version, kernel} of short printable strings");
+	ev->os = json_pack("{s:s,s:s,s:s}", "id", id, "version", version, "kernel", kernel);
+	return true;
+}
+
+bool tl_evidence_parse(struct tl_req *r, struct tl_evidence *ev, struct tl_resp *resp)
+{
+	json_t *body;
+	bool ok;
+	memset(ev, 0, sizeof(*ev));
+	if (!(body = tl_api_body(r, resp)))
+		return false;
+	ok = nonce(body, ev, resp) && quote(body, ev, resp) && pcrs(body, ev, resp) &&
+	     event_log(body, ev, resp) && kernel_events(body, ev, resp) && os(body, ev, resp);
+	json_decref(body);
+	if (!ok)
+		tl_evidence_free(ev);
+	return ok;
+}

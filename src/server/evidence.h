@@ -1,0 +1,26 @@
+/* Internal: the evidence of one attestation request, decoded. */
+#ifndef TL_SERVER_EVIDENCE_H
+#define TL_SERVER_EVIDENCE_H
+
+#include "api.h"
+#include "nonce.h"
+#include "trustlaunch/quote.h"
+
+struct tl_evidence {
+	uint8_t nonce[TL_NONCE_LEN];
+	uint8_t attest[TL_TPM2_MAX_ATTEST];
+	size_t attest_len;
+	uint8_t sig[1024];
+	size_t sig_len;
+	struct tl_pcr_values pcrs;
+	uint8_t *log;           /* the raw TCG event log, or NULL */
+	size_t log_len;
+	json_t *kernel_events;  /* checked copies, or NULL */
+	json_t *os;             /* {id, version, kernel}, or NULL */
+};
+
+/* false with resp holding the 400 that names the first bad field. */
+bool tl_evidence_parse(struct tl_req *r, struct tl_evidence *ev, struct tl_resp *resp);
+void tl_evidence_free(struct tl_evidence *ev);
+
+#endif

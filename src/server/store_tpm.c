@@ -1,0 +1,158 @@
+/* The store's part of enrolment: one-time enrollment tokens, pending enrolments (one
+ * activation attempt each) and the TPM a VM is bound to. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_backend.h"
+
+static void copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+int tl_store_enroll_token_set(struct tl_store *s, const char *vm_id, const char *hash)
+{
+	char now[24];
+	const char *p[3] = { vm_id, hash, now };
+	snprintf(now, sizeof(now), "%" PRId64, (int64_t)time(NULL));
+	return tl_store_run(s,
+			    "INSERT INTO enroll_tokens (vm_id, hash, created) VALUES ($1, $2, $3) "
+			    "ON CONFLICT (vm_id) DO UPDATE SET hash = excluded.hash, created = "
+			    "excluded.created",
+			    p, 3, NULL, NULL);
+}
+
+static int found(const char *const *c, int n, void *arg)
+{
+	(void)c;
+	(void)n;
+	*(bool *)arg = true;
+	return TL_OK;
+}
+
+int tl_store_enroll_token_check(struct tl_store *s, const char *vm_id, const char *hash)
+{
+	const char *p[2] = { vm_id, hash };
+	bool f = false;
+	int err = tl_store_run(s, "SELECT 1 FROM enroll_tokens WHERE vm_id = $1 AND hash = $2", p,
+			       2, found, &f);
+	return err == TL_OK && !f ? TL_E_STORE_NOT_FOUND : err;
+}
+
+int tl_store_enrollment_add(struct tl_store *s, const struct tl_enrollment *e)
+{
+	char exp[24];
+	const char *p[8] = { e->id, e->vm_id, e->ek_public, e->ak_public, e->ak_name,
+			     e->secret_hash, exp, e->by_token ? "1" : "0" };
+	snprintf(exp, sizeof(exp), "%" PRId64, e->expires);
+	return tl_store_run(s,
+			    "INSERT INTO enrollments (id, vm_id, ek_public, ak_public, ak_name, "
+			    "secret_hash, expires, by_token, used) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+			    "$8, 0)",
+			    p, 8, NULL, NULL);
+}
+
+struct one_enrollment {
+	struct tl_enrollment *e;
+	bool found;
+};
+
+static int enrollment_row(const char *const *c, int n, void *arg)
+{
+	struct one_enrollment *o = arg;
+	struct tl_enrollment *e = o->e;
+	if (n != 8)
+		return TL_E_STORE;
+	copy(e->id, sizeof(e->id), c[0]);
+	copy(e->vm_id, sizeof(e->vm_id), c[1]);
+	copy(e->ek_public, sizeof(e->ek_public), c[2]);
+	copy(e->ak_public, sizeof(e->ak_public), c[3]);
+	copy(e->ak_name, sizeof(e->ak_name), c[4]);
+	copy(e->secret_hash, sizeof(e->secret_hash), c[5]);
+	e->expires = c[6] ? strtoll(c[6], NULL, 10) : 0;
+	e->by_token = c[7] && atoi(c[7]);
+	o->found = true;
+	return TL_OK;
+}
+
+int tl_store_enrollment_take(struct tl_store *s, const char *vm_id, const char *id,
+			     struct tl_enrollment *out)
+{
+	struct one_enrollment o = { out, false };
+	const char *p[2] = { id, vm_id };
+	int err;
+	memset(out, 0, sizeof(*out));
+	/* the UPDATE is the attempt: a second one finds no unused row */
+	err = tl_store_run(s,
+			   "UPDATE enrollments SET used = 1 WHERE id = $1 AND vm_id = $2 AND used = 0 "
+			   "RETURNING id, vm_id, ek_public, ak_public, ak_name, secret_hash, expires, "
+			   "by_token",
+			   p, 2, enrollment_row, &o);
+	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
+}
+
+int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t)
+{
+	char when[24];
+	const char *p[5] = { t->vm_id, t->ek_public, t->ak_public, t->ak_name, when };
+	int err;
+	snprintf(when, sizeof(when), "%" PRId64, t->enrolled);
+	pthread_mutex_lock(&s->lock);
+	if ((err = s->ops->begin(s)) != TL_OK)
+		goto out;
+	err = s->ops->exec(s,
+			   "INSERT INTO vm_tpm (vm_id, ek_public, ak_public, ak_name, enrolled, clock, "
+			   "reset_count, restart_count) VALUES ($1, $2, $3, $4, $5, 0, 0, 0) ON "
+			   "CONFLICT (vm_id) DO UPDATE SET ek_public = excluded.ek_public, ak_public = "
+			   "excluded.ak_public, ak_name = excluded.ak_name, enrolled = "
+			   "excluded.enrolled, clock = 0, reset_count = 0, restart_count = 0",
+			   p, 5, NULL, NULL);
+	if (err == TL_OK)
+		err = s->ops->exec(s, "DELETE FROM enroll_tokens WHERE vm_id = $1", p, 1, NULL, NULL);
+	if (err == TL_OK)
+		err = s->ops->commit(s);
+	else
+		s->ops->rollback(s);
+out:
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+struct one_tpm {
+	struct tl_vm_tpm *t;
+	bool found;
+};
+
+static int tpm_row(const char *const *c, int n, void *arg)
+{
+	struct one_tpm *o = arg;
+	struct tl_vm_tpm *t = o->t;
+	if (n != 8)
+		return TL_E_STORE;
+	copy(t->vm_id, sizeof(t->vm_id), c[0]);
+	copy(t->ek_public, sizeof(t->ek_public), c[1]);
+	copy(t->ak_public, sizeof(t->ak_public), c[2]);
+	copy(t->ak_name, sizeof(t->ak_name), c[3]);
+	t->enrolled = c[4] ? strtoll(c[4], NULL, 10) : 0;
+	t->clock = c[5] ? strtoull(c[5], NULL, 10) : 0;
+	t->reset_count = c[6] ? (uint32_t)strtoul(c[6], NULL, 10) : 0;
+	t->restart_count = c[7] ? (uint32_t)strtoul(c[7], NULL, 10) : 0;
+	o->found = true;
+	return TL_OK;
+}
+
+int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *out)
+{
+	struct one_tpm o = { out, false };
+	const char *p[1] = { vm_id };
+	int err;
+	memset(out, 0, sizeof(*out));
+	err = tl_store_run(s,
+			   "SELECT vm_id, ek_public, ak_public, ak_name, enrolled, clock, reset_count, "
+			   "restart_count FROM vm_tpm WHERE vm_id = $1",
+			   p, 1, tpm_row, &o);
+	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
+}

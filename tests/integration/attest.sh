@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# trustlaunchd with a real TPM (swtpm) driven by tpm2-tools: enrolment by EK certificate and
+# by enrollment token, credential activation on the TPM, challenges, attestations of a real
+# boot's measurements (the sb-on event log extended into the PCRs), nonce reuse, a quote
+# from another TPM, a log that does not replay, a changed boot, relearning, tenants.
+#   TL_STORE_URL=postgresql://... runs it on PostgreSQL (store_pg.sh does).
+here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
+d=${TL_DAEMON:?} pid=
+[[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
+cleanup() {
+  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+port=$(free_port) base=http://127.0.0.1:$(free_port)
+base=http://127.0.0.1:$port
+dbargs=(); [[ -n ${TL_STORE_URL:-} ]] && dbargs=(--db "$TL_STORE_URL")
+start() { # start [ARGS...]
+  "$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "${dbargs[@]}" "$@" 2>>"$work/svc.log" & pid=$!
+  for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && return 0; sleep 0.1; done
+  echo "trustlaunchd did not start: $(cat "$work/svc.log")" >&2; exit 2
+}
+stop() { kill -TERM "$pid"; wait "$pid"; pid=; }
+# call METHOD PATH [BODY-FILE]: status in $code, answer in body.json; TOKEN as bearer
+call() {
+  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2")
+  [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
+  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary @"$3")
+  code=$(curl "${args[@]}")
+}
+expect() { [[ $code == "$1" ]] && ok || bad "$2: HTTP $code, wanted $1: $(head -c 400 body.json)"; }
+field() { python3 -c "import json; d=json.load(open('body.json')); print($1)"; }
+json() { python3 -c "import json,sys; print(json.dumps($1))" "${@:2}"; }
+b64() { base64 -w0 "$1"; }
+
+activate() { # AK_CTX EK_CTX BLOB OUT: the EK's policy is PolicySecret(endorsement)
+  tpm2_startauthsession --policy-session -S session.ctx >/dev/null 2>&1 &&
+  tpm2_policysecret -S session.ctx -c e >/dev/null 2>&1 &&
+  tpm2_activatecredential -c "$1" -C "$2" -i "$3" -o "$4" -P"session:session.ctx" >act.log 2>&1
+  local rc=$?; flush; return $rc
+}
+extend_log() { # LOG: every sha256 digest into its PCR, as firmware did
+  "$tl" eventlog json "$1" > events.json || exit 2
+  python3 -c "
+import json
+for e in json.load(open('events.json'))['events']:
+    if e['type_name'] != 'EV_NO_ACTION':
+        print(f\"{e['pcr']}:sha256={e['digests']['sha256']}\")" > extends.txt
+  # one call for all (tpm2_pcrextend takes many, in order); the quote proves the result
+  tpm tpm2_pcrextend $(cat extends.txt)
+}
+SEL=sha256:0,1,2,3,4,5,6,7,8,9,14
+attest() { # VM AK LOG [NONCE]: challenge, quote, attest; answer in body.json
+  local vm=$1 ak=$2 log=$3 n=${4:-}
+  if [[ -z $n ]]; then TOKEN= call POST "/v1/vms/$vm/challenge"; expect 200 challenge; n=$(field "d['nonce']"); fi
+  echo "$n" > last.nonce
+  tpm tpm2_quote -c "$ak" -l $SEL -q "$n" -m q.msg -s q.sig -o q.pcrs -F values -g sha256
+  python3 "$here/evidence.py" "$n" q.msg q.sig q.pcrs $SEL $log > evidence.json || exit 2
+  TOKEN= call POST "/v1/vms/$vm/attest" evidence.json
+}
+on=$v/boot/sb-on/eventlog.bin cmd=$v/boot/cmdline/eventlog.bin
+
+# ---- a VM, then its TPM (the EK certificate names the VM), then the service trusting the CA
+start
+ADMIN=$(cat svc/admin.token) TOKEN=$(cat svc/admin.token)
+json '{"name":"web-1","size":"Standard_D2s_v5","os":"debian-12"}' > vm.json
+call POST /v1/vms vm.json; expect 201 "create VM"
+vm=$(field "d['id']") enroll_token=$(field "d['enrollment_token']")
+[[ $(field "d['enrolled']") == False ]] && ok || bad "a new VM is not enrolled"
+SWTPM_VMID=$vm start_swtpm sha256
+stop; start --ek-ca ca/swtpm-localca-rootca-cert.pem --ek-ca ca/issuercert.pem
+
+tpm tpm2_createek -c ek.ctx -G rsa -u ek.pub
+tpm tpm2_createak -C ek.ctx -c ak.ctx -G ecc -g sha256 -s ecdsa -u ak.pub -n ak.name
+tpm tpm2_evictcontrol -C o -c ak.ctx 0x81010010   # survives power cycles
+AK=0x81010010
+tpm tpm2_nvread 0x1c00002 -o ekcert.der
+extend_log "$on"
+
+# the agent's endpoints want an enrolled VM
+TOKEN= call POST "/v1/vms/$vm/challenge"; expect 409 "challenge before enrolment"
+[[ $(field "d['error']['code']") == vm.not_enrolled ]] && ok || bad "not enrolled named"
+# enrolment with neither token nor certificate is refused
+json "{'ek_public':'$(b64 ek.pub)','ak_public':'$(b64 ak.pub)'}" > enroll-bare.json
+TOKEN= call POST "/v1/vms/$vm/enroll" enroll-bare.json; expect 401 "enrol without proof"
+# an AK that is not a restricted signing key is refused (the EK: a decryption key)
+json "{'ek_public':'$(b64 ek.pub)','ak_public':'$(b64 ek.pub)','ek_cert':'$(b64 ekcert.der)'}" > enroll-ekak.json
+TOKEN= call POST "/v1/vms/$vm/enroll" enroll-ekak.json; expect 400 "EK as AK"
+[[ $(field "d['error']['code']") == enroll.ak_attributes ]] && ok || bad "AK attributes named"
+# hostile bytes in every field: 400 naming it, nothing stored
+for bad_body in '{"ek_public":"!!","ak_public":"AAAA"}' '{"ek_public":"AAAA","ak_public":"AAAA"}' \
+                '{"ek_public":5}' '[]' '{"ek_public":"AAAA","ak_public":"AAAA","ek_public":"AAAA"}'; do
+  echo "$bad_body" > hostile.json
+  TOKEN= call POST "/v1/vms/$vm/enroll" hostile.json; expect 400 "hostile enrol $bad_body"
+done
+# by EK certificate (chains to the vTPM CA, CN = the VM id)
+json "{'ek_public':'$(b64 ek.pub)','ak_public':'$(b64 ak.pub)','ek_cert':'$(b64 ekcert.der)'}" > enroll.json
+TOKEN= call POST "/v1/vms/$vm/enroll" enroll.json; expect 201 "enrol by EK certificate"
+eid=$(field "d['enrollment_id']"); field "d['credential']" | base64 -d > cred.blob
+activate $AK ek.ctx cred.blob secret.bin && ok || bad "credential activates on the TPM: $(cat act.log)"
+json "{'secret':'$(b64 secret.bin)'}" > secret.json
+TOKEN= call POST "/v1/vms/$vm/enroll/$eid/activate" secret.json; expect 200 activate
+TOKEN= call POST "/v1/vms/$vm/enroll/$eid/activate" secret.json; expect 404 "second activation"
+TOKEN=$ADMIN call GET "/v1/vms/$vm"; [[ $(field "d['enrolled']") == True ]] && ok || bad "enrolled"
+
+# ---- attest: healthy, the baseline learned, a token
+TOKEN=$ADMIN call GET "/v1/vms/$vm/baseline"; expect 404 "no baseline before the first attestation"
+attest "$vm" $AK "$on"; expect 200 "attest sb-on"
+[[ $(field "d['verdict']") == healthy ]] && ok || bad "healthy: $(field "d['reasons']")"
+[[ $(field "d.get('baseline')") == learned ]] && ok || bad "baseline learned"
+[[ $(field "d['facts']['kernel_cmdline']") == "/vmlinuz console=ttyS0 panic=-1 rdinit=/init" ]] && ok || bad "facts"
+field "d['token']" > token.jwt
+[[ $(tr -cd . < token.jwt | wc -c) == 2 ]] && ok || bad "a compact JWS"
+python3 - <<'PY' && ok || bad "token claims"
+import base64, json
+t = open('token.jwt').read().strip().split('.')
+pad = lambda s: s + '=' * (-len(s) % 4)
+h = json.loads(base64.urlsafe_b64decode(pad(t[0])))
+c = json.loads(base64.urlsafe_b64decode(pad(t[1])))
+assert h['alg'] == 'ES256' and h['kid']
+assert c['verdict'] == 'healthy' and c['secure_boot'] is True
+assert c['pcrs'] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 14]
+assert c['nonce'] == open('last.nonce').read().strip()
+assert c['db_validated'] and c['dbx_validated'] and len(c['kernel_cmdline_sha256']) == 64
+assert c['os']['id'] == 'debian' and c['exp'] > c['iat']
+PY
+TOKEN= call GET /.well-known/jwks.json; expect 200 jwks
+[[ $(field "d['keys'][0]['kty'], d['keys'][0]['crv']") == "EC P-256" ]] && ok || bad "JWKS key"
+TOKEN= call GET /.well-known/openid-configuration; expect 200 "openid configuration"
+[[ $(field "d['jwks_uri']") == "$base/.well-known/jwks.json" ]] && ok || bad "jwks_uri"
+# the same nonce again: refused, and nothing recorded
+TOKEN= call POST "/v1/vms/$vm/attest" evidence.json; expect 409 "nonce reused"
+[[ $(field "d['error']['code']") == nonce.used ]] && ok || bad "nonce.used named"
+# a nonce of another VM, and a forged one
+TOKEN=$ADMIN call POST /v1/vms vm.json; vm2=$(field "d['id']")
+python3 -c "import json; e=json.load(open('evidence.json')); e['nonce']='00'*32; json.dump(e,open('forged.json','w'))"
+TOKEN= call POST "/v1/vms/$vm/attest" forged.json; expect 409 "forged nonce"
+[[ $(field "d['error']['code']") == nonce.invalid ]] && ok || bad "nonce.invalid named"
+# malformed evidence: 400 with the field, nothing recorded
+for mutate in "e['quote']['attest']='%%%'" "e['pcrs']={'sha999':{}}" "e['pcrs']['sha256']['24']='00'*32" \
+              "import base64; e['event_log']=base64.b64encode(base64.b64decode(e['event_log'])[:-3]).decode()" "del e['quote']" "e['kernel_events']=[{'type':1}]" \
+              "e['quote']['attest']='AAAA'"; do
+  TOKEN= call POST "/v1/vms/$vm/challenge"; n=$(field "d['nonce']")
+  python3 -c "import json; e=json.load(open('evidence.json')); e['nonce']='$n'; $mutate; json.dump(e,open('m.json','w'))"
+  TOKEN= call POST "/v1/vms/$vm/attest" m.json; expect 400 "malformed: $mutate"
+done
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; expect 200 attestations
+[[ $(field "len(d['attestations'])") == 1 ]] && ok || bad "refused evidence recorded nothing"
+
+# ---- a log that is not this boot's: unhealthy, the PCR named
+attest "$vm" $AK "$cmd"; expect 200 "attest with another boot's log"
+[[ $(field "d['verdict']") == unhealthy ]] && ok || bad "mismatched log is unhealthy"
+[[ $(field "d['reasons'][0]['code']") == log.replay ]] && ok || bad "log.replay: $(field "d['reasons']")"
+field "d['reasons'][0]['message']" | grep -q "PCR 8 (sha256)" && ok || bad "PCR 8 named"
+[[ $(field "'token' in d") == True ]] && ok || bad "a token for the TPM's own (unhealthy) word"
+
+# ---- the VM reboots with another kernel command line: a baseline deviation, explained
+restart_swtpm; extend_log "$cmd"
+attest "$vm" $AK "$cmd"; expect 200 "attest changed boot"
+[[ $(field "d['verdict']") == unhealthy ]] && ok || bad "changed boot is unhealthy"
+python3 - <<'PY' && ok || bad "deviation explained: $(field "d['reasons']")"
+import json
+r = json.load(open('body.json'))['reasons']
+k = [x for x in r if x['code'] == 'baseline.kernel_cmdline']
+assert k and "added 'tl.extra=1'" in k[0]['message'], r
+assert k[0]['expected'] == '/vmlinuz console=ttyS0 panic=-1 rdinit=/init'
+assert k[0]['actual'].endswith('tl.extra=1')
+PY
+changed=$(field "d['attestation_id']")
+# relearn (operator): the new boot becomes the baseline; the next attestation is healthy
+TOKEN=$ADMIN call POST "/v1/vms/$vm/baseline/relearn"; expect 200 relearn
+[[ $(field "d['attestation_id']") == "$changed" ]] && ok || bad "relearned from the changed boot"
+attest "$vm" $AK "$cmd"; expect 200 "attest after relearn"
+[[ $(field "d['verdict']") == healthy ]] && ok || bad "healthy after relearn: $(field "d['reasons']")"
+# a reference manifest: PUT, and a deviation from it
+python3 -c "
+import json; json.dump({'components': {'kernel_cmdline': '/vmlinuz console=ttyS0'}}, open('manifest.json','w'))"
+TOKEN=$ADMIN call PUT "/v1/vms/$vm/baseline" manifest.json; expect 200 "set manifest"
+[[ $(field "d['source']") == manifest ]] && ok || bad "manifest source"
+attest "$vm" $AK "$cmd"; expect 200 "attest against manifest"
+[[ $(field "[r['code'] for r in d['reasons']]") == "['baseline.kernel_cmdline']" ]] && ok || bad "only the manifest's component compared: $(field "d['reasons']")"
+echo '{"components":{"no_such_component":1}}' > badmanifest.json
+TOKEN=$ADMIN call PUT "/v1/vms/$vm/baseline" badmanifest.json; expect 400 "unknown component"
+
+# ---- tenants: another tenant's token sees nothing of this VM (404, not 403)
+json '{"name":"t2-reader","role":"reader","tenant":"other"}' > tok.json
+TOKEN=$ADMIN call POST /v1/tokens tok.json; expect 201 "token for tenant other"
+OTHER=$(field "d['token']") other_id=$(field "d['id']")
+TOKEN=$OTHER call GET "/v1/vms/$vm"; expect 404 "other tenant: VM"
+TOKEN=$OTHER call GET "/v1/vms/$vm/attestations"; expect 404 "other tenant: attestations"
+TOKEN=$OTHER call GET "/v1/vms/$vm/baseline"; expect 404 "other tenant: baseline"
+TOKEN=$OTHER call POST "/v1/vms/$vm/baseline/relearn"; expect 403 "reader cannot relearn"
+TOKEN=$ADMIN call DELETE "/v1/tokens/$other_id"; expect 200 "revoke"
+TOKEN=$OTHER call GET /v1/vms; expect 401 "revoked token"
+
+# ---- a restart keeps everything acknowledged
+stop; start --ek-ca ca/swtpm-localca-rootca-cert.pem
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; [[ $(field "len(d['attestations'])") == 5 ]] && ok || bad "5 attestations after restart: $(field "len(d['attestations'])")"
+TOKEN= call POST "/v1/vms/$vm/attest" evidence.json; expect 409 "a used nonce stays used after restart"
+
+# ---- another TPM for the same VM: its quote's origin cannot be verified, and it cannot
+# take the VM over (the old enrollment token was consumed; its CA is not trusted)
+ekcert_old=$(b64 ekcert.der)
+stop_swtpm; SWTPM_VMID=$vm start_swtpm sha256
+tpm tpm2_createek -c ek2.ctx -G rsa -u ek2.pub
+tpm tpm2_createak -C ek2.ctx -c ak2.ctx -G ecc -g sha256 -s ecdsa -u ak2.pub -n ak2.name
+tpm tpm2_nvread 0x1c00002 -o ekcert2.der
+extend_log "$on"
+attest "$vm" ak2.ctx "$on"; expect 200 "quote of another TPM"
+[[ $(field "d['verdict']") == unhealthy ]] && ok || bad "another TPM: unhealthy"
+[[ $(field "d['reasons'][0]['message']") == "quote origin could not be verified" ]] && ok || bad "origin: $(field "d['reasons']")"
+[[ $(field "'token' in d") == False ]] && ok || bad "no token for a quote of unknown origin"
+json "{'ek_public':'$(b64 ek2.pub)','ak_public':'$(b64 ak2.pub)','ek_cert':'$(b64 ekcert2.der)'}" > enroll2.json
+TOKEN=$enroll_token call POST "/v1/vms/$vm/enroll" enroll2.json; expect 401 "the VM's first enrollment token ended with its enrolment; untrusted CA"
+# the old certificate with the new EK: it does not certify this key
+json "{'ek_public':'$(b64 ek2.pub)','ak_public':'$(b64 ak2.pub)','ek_cert':'$ekcert_old'}" > enroll3.json
+TOKEN= call POST "/v1/vms/$vm/enroll" enroll3.json; expect 401 "certificate of another EK"
+
+# ---- enrolment by enrollment token (no CA needed), a wrong secret, and an operator's move
+TOKEN=$ADMIN call POST "/v1/vms/$vm2/enrollment-token"; tok2=$(field "d['enrollment_token']")
+json "{'ek_public':'$(b64 ek2.pub)','ak_public':'$(b64 ak2.pub)'}" > enroll4.json
+TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 201 "enrol by token"
+eid=$(field "d['enrollment_id']")
+head -c 32 /dev/urandom > wrong.bin; json "{'secret':'$(b64 wrong.bin)'}" > wrong.json
+TOKEN= call POST "/v1/vms/$vm2/enroll/$eid/activate" wrong.json; expect 403 "wrong secret"
+TOKEN= call POST "/v1/vms/$vm2/enroll/$eid/activate" wrong.json; expect 404 "no second attempt"
+TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 201 "enrol again by the same token"
+eid=$(field "d['enrollment_id']"); field "d['credential']" | base64 -d > cred2.blob
+activate ak2.ctx ek2.ctx cred2.blob secret2.bin && ok || bad "activate 2: $(cat act.log)"
+json "{'secret':'$(b64 secret2.bin)'}" > secret2.json
+TOKEN= call POST "/v1/vms/$vm2/enroll/$eid/activate" secret2.json; expect 200 "activate by token"
+TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 401 "enrollment token used up"
+attest "$vm2" ak2.ctx "$on"; expect 200 "vm2 attests"
+[[ $(field "d['verdict']") == healthy ]] && ok || bad "vm2 healthy: $(field "d['reasons']")"
+# the first VM moves to the new TPM only with an operator's fresh token
+TOKEN=$ADMIN call POST "/v1/vms/$vm/enrollment-token"; tok1=$(field "d['enrollment_token']")
+TOKEN=$tok1 call POST "/v1/vms/$vm/enroll" enroll4.json; expect 201 "operator-approved move"
+# the daemon never answered 5xx
+grep -qE 'status=5[0-9][0-9]' svc.log && bad "a 5xx: $(grep -E 'status=5' svc.log | head -3)" || ok
+
+finish
