@@ -19,9 +19,10 @@ build: bootstrap
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_VECTORS=$(VECTORS) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
-# Until the service exists, `make run` shows the engine on a real Secure Boot log.
+# trustlaunchd on 127.0.0.1:$(PORT), SQLite in ./state; prints the URL and the admin token.
+PORT ?= 7443
 run: build
-	@scripts/run-demo $(BUILD)/tl $(VECTORS)
+	@scripts/run $(BUILD) $(PORT)
 
 # The whole suite, built with AddressSanitizer + UndefinedBehaviorSanitizer.
 test: bootstrap

@@ -27,7 +27,8 @@ read -r port dead fport < <(python3 -c 'import socket
 ss = [socket.socket() for _ in range(3)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in ss))')
-wait_http() { for _ in $(seq 50); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done
+# wait_http "URL [CURL OPTIONS]" WHAT
+wait_http() { for _ in $(seq 50); do curl -s -o /dev/null $1 && return 0; sleep 0.1; done
   echo "$2 did not start: $(cat "$work/log")" >&2; exit 2; }
 
 base=http://127.0.0.1:$port
@@ -175,6 +176,25 @@ err_has "^tl: cannot connect to trustlaunchd at http://127.0.0.1:$dead "
 kill -TERM "$pid"; wait "$pid"; pid=
 expect_rc 1 "$tl" "${adm[@]}" vm list
 err_has "cannot connect to trustlaunchd at $base"
+
+# --- HTTPS: the same service with a certificate from a throwaway CA, checked with --cacert
+ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+openssl req -x509 "${ec[@]}" -keyout "$work/ca.key" -out "$work/ca.pem" -subj /CN=tl-test-ca \
+  -days 2 2>>"$work/log"
+openssl req "${ec[@]}" -keyout "$work/tls.key" -out "$work/tls.csr" -subj /CN=127.0.0.1 2>>"$work/log"
+printf 'subjectAltName=IP:127.0.0.1\n' > "$work/san"
+openssl x509 -req -in "$work/tls.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial \
+  -days 2 -extfile "$work/san" -out "$work/tls.pem" 2>>"$work/log"
+"$d" --listen 127.0.0.1:$port --state-dir "$work/state" --tls-cert "$work/tls.pem" \
+  --tls-key "$work/tls.key" 2>>"$work/log" & pid=$!
+wait_http "https://127.0.0.1:$port/healthz --cacert $work/ca.pem" "trustlaunchd (TLS)"
+expect_rc 0 "$tl" "${adm[@]}" --server "https://127.0.0.1:$port" --cacert "$work/ca.pem" vm list
+out_has ' web-1 '
+expect_rc 1 "$tl" "${adm[@]}" --server "https://127.0.0.1:$port" vm list
+err_has "^tl: no trusted TLS connection to https://127.0.0.1:$port \(--cacert"
+expect_rc 1 "$tl" "${adm[@]}" --server "https://127.0.0.1:$port" --cacert "$work/nothing.pem" vm list
+err_has 'no trusted TLS connection'
+kill -TERM "$pid"; wait "$pid"; pid=
 
 # --- the fake server: answers trustlaunchd should never give, and the endpoints still to come
 fbase=http://127.0.0.1:$fport

@@ -62,5 +62,31 @@ call DELETE "/v1/vms/$id"; expect 200 delete
 call GET "/v1/vms/$id"; expect 404 "deleted"
 grep -q 'msg=request method="POST" path="/v1/vms" status=201' "$work/log" && ok || bad "logfmt access log"
 grep -q "$TOKEN" "$work/log" && bad "token in the log" || ok
+
+# the configuration file, and flags over it
+kill -TERM "$pid"; wait "$pid"; pid=
+printf '# trustlaunchd.conf\nlisten = 127.0.0.1:1\nstate-dir = %s\nthreads = 3\n' "$work/state" > "$work/tl.conf"
+"$d" --config "$work/tl.conf" --listen 127.0.0.1:$port 2>>"$work/log" & pid=$!
+for _ in $(seq 50); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+call GET /healthz; expect 200 "config file, --listen over it"
+kill -TERM "$pid"; wait "$pid"; pid=
+printf 'listen = 127.0.0.1:%s\nbogus = 1\n' "$port" > "$work/bad.conf"
+"$d" --config "$work/bad.conf" 2>"$work/err"; [[ $? == 2 ]] && grep -q "bad.conf:2: unknown option" "$work/err" && ok || bad "bad config line named: $(cat "$work/err")"
+
+# TLS: HTTPS with the given certificate; a key that is not the certificate's is refused
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/other.key" 2>/dev/null
+"$d" --listen 127.0.0.1:$port --state-dir "$work/state" --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" 2>>"$work/log" & pid=$!
+for _ in $(seq 50); do curl -s --cacert "$work/tls.crt" "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+code=$(curl -s -o "$work/body" -w '%{http_code}' --cacert "$work/tls.crt" "https://127.0.0.1:$port/healthz"); expect 200 "HTTPS"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz"); [[ $code != 200 ]] && ok || bad "plain HTTP on the TLS port"
+code=$(curl -s -o "$work/body" -w '%{http_code}' --cacert "$work/tls.crt" "https://127.0.0.1:$port/.well-known/openid-configuration")
+[[ $(field "d['issuer']") == "https://127.0.0.1:$port" ]] && ok || bad "https issuer"
+kill -TERM "$pid"; wait "$pid"; pid=
+"$d" --listen 127.0.0.1:$port --state-dir "$work/state" --tls-cert "$work/tls.crt" --tls-key "$work/other.key" 2>"$work/err"
+[[ $? == 2 ]] && ok || bad "mismatched TLS key refused"
+"$d" --listen 127.0.0.1:$port --state-dir "$work/state" --tls-cert "$work/tls.crt" 2>"$work/err"
+[[ $? == 2 ]] && grep -q "go together" "$work/err" && ok || bad "--tls-cert without --tls-key"
 echo "$passes passed, $fails failed"
 [[ $fails == 0 ]]
