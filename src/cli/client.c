@@ -262,6 +262,10 @@ static void print_transport_error(CURLcode rc, const char *errbuf, const struct 
 		fprintf(stderr, "tl: no trusted TLS connection to %.*s (--cacert names the CA of "
 				"the server's certificate): ", n, s);
 		break;
+	case CURLE_GOT_NOTHING:
+		fprintf(stderr, "tl: %.*s closed the connection without an answer (an https server "
+				"asked with http://?): ", n, s);
+		break;
 	default:
 		fprintf(stderr, "tl: the request to %.*s failed: ", n, s);
 		break;

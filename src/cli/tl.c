@@ -27,6 +27,7 @@ static const struct tl_cmd server_groups[] = {
 	{ "attestations", tl_cmd_attestations, "a VM's attestations: verdicts and reasons" },
 	{ "baseline", tl_cmd_baseline, "show, relearn or set a VM's baseline" },
 	{ "tokens", tl_cmd_tokens, "create, list and revoke API tokens" },
+	{ "token", tl_cmd_token, "verify an attestation token against the service's keys" },
 	{ NULL, NULL, NULL },
 };
 

@@ -20,9 +20,16 @@ static int exec(struct tl_store *s, const char *sql, const char *const *params, 
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), err = TL_OK;
 	if (rc != SQLITE_OK)
 		return fail(s, rc);
+	/* "$N" is a named parameter to SQLite, numbered in order of first appearance: bind by
+	 * name, so that a statement may use $2 before $1 (as PostgreSQL allows) */
 	for (int i = 0; i < nparams; i++) {
-		rc = params[i] ? sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC)
-			       : sqlite3_bind_null(st, i + 1);
+		char name[16];
+		snprintf(name, sizeof(name), "$%d", i + 1);
+		int at = sqlite3_bind_parameter_index(st, name);
+		if (at == 0)
+			continue;
+		rc = params[i] ? sqlite3_bind_text(st, at, params[i], -1, SQLITE_STATIC)
+			       : sqlite3_bind_null(st, at);
 		if (rc != SQLITE_OK) {
 			err = fail(s, rc);
 			goto out;

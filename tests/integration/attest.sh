@@ -126,6 +126,18 @@ assert c['nonce'] == open('last.nonce').read().strip()
 assert c['db_validated'] and c['dbx_validated'] and len(c['kernel_cmdline_sha256']) == 64
 assert c['os']['id'] == 'debian' and c['exp'] > c['iat']
 PY
+# a relying party checks it with the service's keys (tl token verify, and offline)
+expect_rc 0 "$tl" --server "$base" token verify @token.jwt --vm "$vm" --nonce "$(cat last.nonce)" --require-healthy
+grep -q "verdict *healthy" "$work/out" && ok || bad "claims shown: $(cat "$work/out")"
+curl -s "$base/.well-known/jwks.json" > jwks.json
+expect_rc 0 "$tl" token verify @token.jwt --jwks jwks.json --json
+expect_rc 1 "$tl" token verify @token.jwt --jwks jwks.json --vm not-this-vm
+python3 -c "
+t=open('token.jwt').read().strip().split('.'); import base64,json
+c=json.loads(base64.urlsafe_b64decode(t[1]+'='*(-len(t[1])%4))); c['verdict']='healthy'; c['sub']='other'
+t[1]=base64.urlsafe_b64encode(json.dumps(c).encode()).decode().rstrip('='); open('forged.jwt','w').write('.'.join(t))"
+expect_rc 1 "$tl" token verify @forged.jwt --jwks jwks.json
+grep -q "jwt.signature" "$work/err" && ok || bad "forged claims: $(cat "$work/err")"
 TOKEN= call GET /.well-known/jwks.json; expect 200 jwks
 [[ $(field "d['keys'][0]['kty'], d['keys'][0]['crv']") == "EC P-256" ]] && ok || bad "JWKS key"
 TOKEN= call GET /.well-known/openid-configuration; expect 200 "openid configuration"
@@ -184,6 +196,18 @@ attest "$vm" $AK "$cmd"; expect 200 "attest against manifest"
 echo '{"components":{"no_such_component":1}}' > badmanifest.json
 TOKEN=$ADMIN call PUT "/v1/vms/$vm/baseline" badmanifest.json; expect 400 "unknown component"
 
+# ---- the TPM's state rolled back (an old copy of the swtpm state): the quote says so
+kill "$swtpm_pid"; wait "$swtpm_pid" 2>/dev/null; swtpm_pid=
+cp -a state state.old
+run_swtpm; restart_swtpm; extend_log "$cmd"      # two power cycles later
+attest "$vm" $AK "$cmd"; expect 200 "attest after two reboots"
+[[ $(field "[r['code'] for r in d['reasons']]") == "['baseline.kernel_cmdline']" ]] && ok || bad "reboots are no failure: $(field "d['reasons']")"
+kill "$swtpm_pid"; wait "$swtpm_pid" 2>/dev/null; swtpm_pid=
+rm -rf state; mv state.old state
+run_swtpm; extend_log "$cmd"
+attest "$vm" $AK "$cmd"; expect 200 "attest from a rolled-back TPM"
+[[ $(field "d['reasons'][0]['code']") == quote.clock ]] && ok || bad "rollback named: $(field "d['reasons']")"
+
 # ---- tenants: another tenant's token sees nothing of this VM (404, not 403)
 json '{"name":"t2-reader","role":"reader","tenant":"other"}' > tok.json
 TOKEN=$ADMIN call POST /v1/tokens tok.json; expect 201 "token for tenant other"
@@ -197,7 +221,7 @@ TOKEN=$OTHER call GET /v1/vms; expect 401 "revoked token"
 
 # ---- a restart keeps everything acknowledged
 stop; start --ek-ca ca/swtpm-localca-rootca-cert.pem
-TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; [[ $(field "len(d['attestations'])") == 5 ]] && ok || bad "5 attestations after restart: $(field "len(d['attestations'])")"
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; [[ $(field "len(d['attestations'])") == 7 ]] && ok || bad "7 attestations after restart: $(field "len(d['attestations'])")"
 TOKEN= call POST "/v1/vms/$vm/attest" evidence.json; expect 409 "a used nonce stays used after restart"
 
 # ---- another TPM for the same VM: its quote's origin cannot be verified, and it cannot

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -152,6 +153,154 @@ static void store_attestations_are_listed_newest_first(void **state)
 	tl_store_close(s);
 }
 
+static void store_enrolment_binds_once(void **state)
+{
+	struct tl_store *s = open_store();
+	struct tl_vm v = vm("vm-enrol", "t1", "e");
+	struct tl_enrollment e, got;
+	struct tl_vm_tpm t;
+	(void)state;
+	assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
+	assert_int_equal(tl_store_enroll_token_set(s, "vm-enrol", "aa"), TL_OK);
+	assert_int_equal(tl_store_enroll_token_check(s, "vm-enrol", "aa"), TL_OK);
+	assert_int_equal(tl_store_enroll_token_check(s, "vm-enrol", "bb"), TL_E_STORE_NOT_FOUND);
+	assert_int_equal(tl_store_enroll_token_check(s, "vm-other", "aa"), TL_E_STORE_NOT_FOUND);
+	memset(&e, 0, sizeof(e));
+	snprintf(e.id, sizeof(e.id), "enr-1");
+	snprintf(e.vm_id, sizeof(e.vm_id), "vm-enrol");
+	snprintf(e.ek_public, sizeof(e.ek_public), "00ff");
+	snprintf(e.ak_public, sizeof(e.ak_public), "00ee");
+	snprintf(e.ak_name, sizeof(e.ak_name), "000b12");
+	snprintf(e.secret_hash, sizeof(e.secret_hash), "%064d", 7);
+	e.expires = 1700000600;
+	e.by_token = true;
+	assert_int_equal(tl_store_enrollment_add(s, &e), TL_OK);
+	/* another VM cannot take it; the VM takes it once */
+	assert_int_equal(tl_store_enrollment_take(s, "vm-other", "enr-1", &got), TL_E_STORE_NOT_FOUND);
+	assert_int_equal(tl_store_enrollment_take(s, "vm-enrol", "enr-1", &got), TL_OK);
+	assert_string_equal(got.ak_public, "00ee");
+	assert_true(got.by_token);
+	assert_int_equal(got.expires, 1700000600);
+	assert_int_equal(tl_store_enrollment_take(s, "vm-enrol", "enr-1", &got), TL_E_STORE_NOT_FOUND);
+	/* binding ends the enrollment token */
+	memset(&t, 0, sizeof(t));
+	snprintf(t.vm_id, sizeof(t.vm_id), "vm-enrol");
+	snprintf(t.ek_public, sizeof(t.ek_public), "00ff");
+	snprintf(t.ak_public, sizeof(t.ak_public), "00ee");
+	snprintf(t.ak_name, sizeof(t.ak_name), "000b12");
+	t.enrolled = 1700000100;
+	assert_int_equal(tl_store_tpm_bind(s, &t), TL_OK);
+	assert_int_equal(tl_store_enroll_token_check(s, "vm-enrol", "aa"), TL_E_STORE_NOT_FOUND);
+	tl_store_close(s);
+	s = open_store();
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(tl_store_tpm_get(s, "vm-enrol", &t), TL_OK);
+	assert_string_equal(t.ak_name, "000b12");
+	assert_int_equal(t.enrolled, 1700000100);
+	assert_true(tl_store_vm_get(s, "t1", "vm-enrol", &v) == TL_OK && v.enrolled);
+	tl_store_close(s);
+}
+
+struct writer_arg {
+	struct tl_store *s;
+	int thread, ok, conflicts;
+};
+
+static struct tl_attest_write write_of(const char *vm_id, int n, uint64_t clock)
+{
+	struct tl_attest_write w;
+	memset(&w, 0, sizeof(w));
+	for (int i = 0; i < 32; i++)
+		w.nonce[i] = (uint8_t)(n >> (8 * (i % 4)));
+	w.nonce[31] = (uint8_t)getpid();
+	w.nonce_expires = 1700000300;
+	snprintf(w.att.vm_id, sizeof(w.att.vm_id), "%s", vm_id);
+	w.att.time = 1700000000;
+	snprintf(w.att.verdict, sizeof(w.att.verdict), "healthy");
+	w.att.result = "{\"verdict\":\"healthy\"}";
+	w.update_clock = true;
+	snprintf(w.clock.vm_id, sizeof(w.clock.vm_id), "%s", vm_id);
+	w.clock.clock = clock;
+	return w;
+}
+
+/* Threads commit at once; nonce 1000 + (i % 10) is shared by all: each such nonce wins once. */
+static void *writer(void *p)
+{
+	struct writer_arg *a = p;
+	for (int i = 0; i < 40; i++) {
+		int n = i < 30 ? a->thread * 100 + i : 1000 + (i % 10);
+		struct tl_attest_write w = write_of("vm-batch", n, i < 30 ? (uint64_t)(a->thread * 100 + i) : 1);
+		int err = tl_store_attest_commit(a->s, &w);
+		if (err == TL_OK)
+			a->ok++;
+		else if (err == TL_E_STORE_CONFLICT)
+			a->conflicts++;
+	}
+	return NULL;
+}
+
+static int count_att(const struct tl_attestation *a, void *arg)
+{
+	(void)a;
+	(*(int *)arg)++;
+	return TL_OK;
+}
+
+static void store_attest_commits_in_groups(void **state)
+{
+	struct tl_store *s = open_store();
+	struct tl_vm v = vm("vm-batch", "t1", "b");
+	struct tl_vm_tpm t;
+	struct writer_arg args[8];
+	pthread_t th[8];
+	int ok = 0, conflicts = 0, listed = 0;
+	(void)state;
+	assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
+	memset(&t, 0, sizeof(t));
+	snprintf(t.vm_id, sizeof(t.vm_id), "vm-batch");
+	assert_int_equal(tl_store_tpm_bind(s, &t), TL_OK);
+	for (int i = 0; i < 8; i++) {
+		args[i] = (struct writer_arg){ s, i, 0, 0 };
+		pthread_create(&th[i], NULL, writer, &args[i]);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		ok += args[i].ok;
+		conflicts += args[i].conflicts;
+	}
+	assert_int_equal(ok, 8 * 30 + 10);
+	assert_int_equal(conflicts, 8 * 10 - 10);
+	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 1000, count_att, &listed), TL_OK);
+	assert_int_equal(listed, ok);
+	/* the clock kept is the largest, whatever order the commits came in */
+	assert_int_equal(tl_store_tpm_get(s, "vm-batch", &t), TL_OK);
+	assert_int_equal(t.clock, 7 * 100 + 29);
+	/* a baseline is learned once */
+	struct tl_attest_write w = write_of("vm-batch", 5000, 1);
+	struct tl_baseline b;
+	w.learn = "{\"kernel_cmdline\":\"a\"}";
+	assert_int_equal(tl_store_attest_commit(s, &w), TL_OK);
+	assert_true(w.learned);
+	struct tl_attest_write w2 = write_of("vm-batch", 5001, 1);
+	w2.learn = "{\"kernel_cmdline\":\"b\"}";
+	assert_int_equal(tl_store_attest_commit(s, &w2), TL_OK);
+	assert_false(w2.learned);
+	assert_int_equal(tl_store_baseline_get(s, "vm-batch", &b), TL_OK);
+	assert_string_equal(b.components, "{\"kernel_cmdline\":\"a\"}");
+	assert_string_equal(b.source, "learned");
+	assert_int_equal(b.attestation_id, w.att.id);
+	tl_baseline_clear(&b);
+	/* deleting the VM takes everything bound to it */
+	assert_int_equal(tl_store_vm_delete(s, "t1", "vm-batch"), TL_OK);
+	assert_int_equal(tl_store_tpm_get(s, "vm-batch", &t), TL_E_STORE_NOT_FOUND);
+	assert_int_equal(tl_store_baseline_get(s, "vm-batch", &b), TL_E_STORE_NOT_FOUND);
+	listed = 0;
+	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 1000, count_att, &listed), TL_OK);
+	assert_int_equal(listed, 0);
+	tl_store_close(s);
+}
+
 int main(void)
 {
 	const char *u = getenv("TL_STORE_URL");
@@ -160,6 +309,8 @@ int main(void)
 		cmocka_unit_test(store_vms_are_kept_per_tenant),
 		cmocka_unit_test(store_nonces_are_single_use),
 		cmocka_unit_test(store_attestations_are_listed_newest_first),
+		cmocka_unit_test(store_enrolment_binds_once),
+		cmocka_unit_test(store_attest_commits_in_groups),
 	};
 	if (u && *u) {
 		snprintf(url, sizeof(url), "%s", u);
