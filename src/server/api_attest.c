@@ -105,7 +105,9 @@ static json_t *claims(struct tl_req *r, const char *vm_id, const struct tl_evide
 }
 
 /* The record kept: every reason; the facts when there is something to look at (unhealthy, or
- * learned), else their digest (they equal the baseline's). */
+ * learned), else their digest (they equal the baseline's). Records of quotes the enrolled TPM
+ * did not make are kept too (someone tried to speak for this VM), with nothing else the
+ * sender claimed. */
 static char *record(const struct tl_evidence *ev, const struct tl_verdict *v)
 {
 	json_t *o = json_pack("{s:s,s:O,s:b}", "verdict", v->healthy ? "healthy" : "unhealthy",
@@ -129,9 +131,11 @@ static char *record(const struct tl_evidence *ev, const struct tl_verdict *v)
 		}
 		free(text);
 	}
-	if (ev->kernel_events)
+	/* what the guest says beside the quote counts only when the TPM vouched for the quote:
+	 * nobody else may put module reports or an OS on this VM's record */
+	if (v->quote_verified && ev->kernel_events)
 		json_object_set(o, "kernel_events", ev->kernel_events);
-	if (ev->os)
+	if (v->quote_verified && ev->os)
 		json_object_set(o, "os", ev->os);
 	char *s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);

@@ -236,6 +236,13 @@ attest "$vm" ak2.ctx "$on"; expect 200 "quote of another TPM"
 [[ $(field "d['verdict']") == unhealthy ]] && ok || bad "another TPM: unhealthy"
 [[ $(field "d['reasons'][0]['message']") == "quote origin could not be verified" ]] && ok || bad "origin: $(field "d['reasons']")"
 [[ $(field "'token' in d") == False ]] && ok || bad "no token for a quote of unknown origin"
+TOKEN= call POST "/v1/vms/$vm/challenge"; n=$(field "d['nonce']")
+tpm tpm2_quote -c ak2.ctx -l $SEL -q "$n" -m q.msg -s q.sig -o q.pcrs -F values -g sha256
+python3 "$here/evidence.py" "$n" q.msg q.sig q.pcrs $SEL "$on" > e2.json
+python3 -c "import json; e=json.load(open('e2.json')); e['kernel_events']=[{'type':'module_blocked','module':'evil','reason':'x'}]; json.dump(e,open('ke.json','w'))"
+TOKEN= call POST "/v1/vms/$vm/attest" ke.json; expect 200 "another TPM with module reports"
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?limit=1"
+[[ $(field "'kernel_events' in d['attestations'][0] or 'os' in d['attestations'][0]") == False ]] && ok || bad "claims of an unverified sender kept"
 json "{'ek_public':'$(b64 ek2.pub)','ak_public':'$(b64 ak2.pub)','ek_cert':'$(b64 ekcert2.der)'}" > enroll2.json
 TOKEN=$enroll_token call POST "/v1/vms/$vm/enroll" enroll2.json; expect 401 "the VM's first enrollment token ended with its enrolment; untrusted CA"
 # the old certificate with the new EK: it does not certify this key
