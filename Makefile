@@ -36,6 +36,7 @@ bench: build
 	@$(BUILD)/bench/bench_tcglog $(VECTORS)
 	@$(BUILD)/bench/bench_quote bench/data $(VECTORS)
 	@$(BUILD)/bench/bench_pe
+	@bench/service.sh $(BUILD) $(VECTORS)
 
 fuzz-build: bootstrap
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_FUZZ=ON -DTL_VECTORS=$(VECTORS) >/dev/null

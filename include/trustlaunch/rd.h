@@ -43,6 +43,13 @@ TL_MUST_CHECK int tl_rd_end(const struct tl_rd *rd);
 struct tl_bytes tl_rd_since(const struct tl_rd *rd, size_t start);
 /* How many bytes from pos on are printable ASCII (0x20-0x7E), without consuming them. */
 size_t tl_rd_span_printable(const struct tl_rd *rd);
+/* How many bytes from pos on are base64 characters (A-Z a-z 0-9 + / =), without consuming. */
+size_t tl_rd_span_b64(const struct tl_rd *rd);
+/* Decodes whole groups of four base64 characters (url: the base64url alphabet) into out
+ * while they are plain alphabet characters, at most max bytes, and always leaves the last
+ * group (it may be padded) and anything that is not a plain group unread. Returns the bytes
+ * written; the caller decodes the rest carefully. */
+size_t tl_rd_b64_groups(struct tl_rd *rd, int url, uint8_t *out, size_t max);
 
 /* Byte-level helpers on views, so that no caller indexes untrusted bytes itself. */
 bool tl_bytes_eq(struct tl_bytes a, const void *b, size_t n);

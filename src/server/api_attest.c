@@ -11,36 +11,28 @@
 #include "trustlaunch/hash.h"
 #include "verdict.h"
 
-/* The VM and its TPM, or the answer that says why there is none. */
-static bool enrolled(struct tl_req *r, const char *vm_id, struct tl_vm *vm, struct tl_vm_tpm *t,
-		     struct tl_resp *resp)
+/* The answer for a VM without a bound TPM: unknown (404) or not enrolled (409). */
+static struct tl_resp not_enrolled(struct tl_req *r, const char *vm_id, int err)
 {
-	int err = tl_store_vm_get(r->srv->store, "*", vm_id, vm);
-	if (err == TL_OK)
-		err = tl_store_tpm_get(r->srv->store, vm_id, t);
-	else {
-		*resp = tl_api_store_error(err, "VM");
-		return false;
-	}
+	struct tl_vm vm;
 	if (err == TL_E_STORE_NOT_FOUND)
-		*resp = tl_http_error(409, "vm.not_enrolled",
-				      "this VM has no enrolled TPM: enrol it first", NULL);
-	else if (err != TL_OK)
-		*resp = tl_api_store_error(err, "VM");
-	return err == TL_OK;
+		err = tl_store_vm_get(r->srv->store, "*", vm_id, &vm);
+	if (err == TL_OK)
+		return tl_http_error(409, "vm.not_enrolled",
+				     "this VM has no enrolled TPM: enrol it first", NULL);
+	return tl_api_store_error(err, "VM");
 }
 
 struct tl_resp tl_api_challenge(struct tl_req *r, const char *vm_id)
 {
-	struct tl_vm vm;
 	struct tl_vm_tpm t;
-	struct tl_resp resp;
 	uint8_t nonce[TL_NONCE_LEN];
 	char hex[2 * TL_NONCE_LEN + 1];
 	int64_t now = (int64_t)time(NULL);
+	int err = tl_store_tpm_get(r->srv->store, vm_id, &t);
 
-	if (!enrolled(r, vm_id, &vm, &t, &resp))
-		return resp;
+	if (err != TL_OK)
+		return not_enrolled(r, vm_id, err);
 	if (tl_nonce_make(r->srv->nonce_key, vm_id, now, nonce) != TL_OK)
 		return tl_http_error(500, "server.internal", "no randomness", NULL);
 	tl_hex(nonce, sizeof(nonce), hex);
@@ -121,15 +113,14 @@ static char *record(const struct tl_evidence *ev, const struct tl_verdict *v)
 					      v->quote.rebooted, "pcrs", pcr_list(v->quoted_pcrs)));
 	if (v->facts && (!v->healthy || v->learn)) {
 		json_object_set(o, "facts", v->facts);
-	} else if (v->facts) {
-		char *text = json_dumps(v->facts, JSON_COMPACT | JSON_SORT_KEYS);
+	} else if (v->facts && ev->log) {
+		/* the facts equal the baseline's; the log they came from identifies them */
 		uint8_t h[TL_MAX_DIGEST];
 		char hex[65];
-		if (text && tl_hash(TL_ALG_SHA256, text, strlen(text), h) == TL_OK) {
+		if (tl_hash(TL_ALG_SHA256, ev->log, ev->log_len, h) == TL_OK) {
 			tl_hex(h, TL_SHA256_LEN, hex);
-			json_object_set_new(o, "facts_sha256", json_string(hex));
+			json_object_set_new(o, "event_log_sha256", json_string(hex));
 		}
-		free(text);
 	}
 	/* what the guest says beside the quote counts only when the TPM vouched for the quote:
 	 * nobody else may put module reports or an OS on this VM's record */
@@ -158,27 +149,27 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 	struct tl_verdict v;
 	struct tl_vm vm;
 	struct tl_vm_tpm t;
-	struct tl_baseline b;
 	struct tl_attest_write w;
 	struct tl_resp resp = { 0, NULL };
 	int64_t now = (int64_t)time(NULL);
-	char *learn = NULL, *token = NULL;
+	char *learn = NULL, *token = NULL, *baseline = NULL;
 	int err;
 
-	if (!enrolled(r, vm_id, &vm, &t, &resp))
+	err = tl_store_attest_context(r->srv->store, vm_id, &vm, &t, &baseline);
+	if (err != TL_OK || !vm.enrolled) {
+		free(baseline);
+		return not_enrolled(r, vm_id, err == TL_OK ? TL_E_STORE_NOT_FOUND : err);
+	}
+	if (!tl_evidence_parse(r, &ev, &resp)) {
+		free(baseline);
 		return resp;
-	if (!tl_evidence_parse(r, &ev, &resp))
-		return resp;
+	}
 	if ((err = tl_nonce_check(r->srv->nonce_key, vm_id, ev.nonce, now, TL_NONCE_TTL)) != TL_OK) {
+		free(baseline);
 		tl_evidence_free(&ev);
 		return nonce_refused(err);
 	}
-	err = tl_store_baseline_get(r->srv->store, vm_id, &b);
-	if (err != TL_OK && err != TL_E_STORE_NOT_FOUND) {
-		tl_evidence_free(&ev);
-		return tl_api_store_error(err, "baseline");
-	}
-	if (tl_verdict_make(&vm, &t, b.components, &ev, &v, &resp) != TL_OK)
+	if (tl_verdict_make(&vm, &t, baseline, &ev, &v, &resp) != TL_OK)
 		goto out;
 
 	memset(&w, 0, sizeof(w));
@@ -225,7 +216,7 @@ out_v:
 	free(learn);
 	tl_verdict_free(&v);
 out:
-	tl_baseline_clear(&b);
+	free(baseline);
 	tl_evidence_free(&ev);
 	return resp;
 }

@@ -21,14 +21,59 @@ static int get_int(const char *const *cols, int ncols, void *arg)
 	return TL_OK;
 }
 
-int tl_store_run(struct tl_store *s, const char *sql, const char *const *params, int nparams,
-	       int (*fn)(const char *const *cols, int ncols, void *arg), void *arg)
+/* Each thread keeps to one pool connection (chosen on its first call); the main connection
+ * serves transactions and the thread that opened the store. */
+static struct tl_store *conn_of(struct tl_store *s)
 {
+	static _Thread_local struct {
+		unsigned generation;
+		struct tl_store *conn;
+	} mine;
+	if (s->npool == 0)
+		return s;
+	if (mine.generation != s->generation || !mine.conn)
+		mine.conn = s->pool[s->next_slot++ % s->npool], mine.generation = s->generation;
+	return mine.conn;
+}
+
+int tl_store_run(struct tl_store *s, const char *sql, const char *const *params, int nparams,
+		 int (*fn)(const char *const *cols, int ncols, void *arg), void *arg)
+{
+	struct tl_store *c = conn_of(s);
 	int err;
-	pthread_mutex_lock(&s->lock);
-	err = s->ops->exec(s, sql, params, nparams, fn, arg);
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&c->lock);
+	err = c->ops->exec(c, sql, params, nparams, fn, arg);
+	if (err != TL_OK && c != s)
+		snprintf(s->error, sizeof(s->error), "%s", c->error);
+	pthread_mutex_unlock(&c->lock);
 	return err;
+}
+
+static void close_conn(struct tl_store *c)
+{
+	if (c->ops)
+		c->ops->close(c);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+static int open_pool(struct tl_store *s, const char *url)
+{
+	static _Atomic unsigned generations = 1;
+	s->generation = generations++;
+	for (size_t i = 0; i < TL_STORE_POOL; i++) {
+		struct tl_store *c = calloc(1, sizeof(*c));
+		if (!c)
+			return TL_E_NOMEM;
+		pthread_mutex_init(&c->lock, NULL);
+		if (tl_store_connect(url, c) != TL_OK) {
+			snprintf(s->error, sizeof(s->error), "%s", c->error);
+			close_conn(c);
+			return TL_E_STORE;
+		}
+		s->pool[s->npool++] = c;
+	}
+	return TL_OK;
 }
 
 static int migrate(struct tl_store *s)
@@ -39,6 +84,10 @@ static int migrate(struct tl_store *s)
 
 	if ((err = s->ops->begin(s)) != TL_OK)
 		return err;
+	if (s->ops->migration_lock && (err = s->ops->migration_lock(s)) != TL_OK) {
+		s->ops->rollback(s);
+		return err;
+	}
 	err = s->ops->exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
 			   NULL, 0, NULL, NULL);
 	if (err == TL_OK)
@@ -79,9 +128,14 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 	if (e == TL_OK)
 		e = migrate(s);
 	if (e == TL_OK)
+		e = open_pool(s, url);
+	if (e == TL_OK)
 		e = tl_store_batch_start(s, url);
 	if (e != TL_OK) {
 		snprintf(err, errlen, "%s", s->error[0] ? s->error : "the database could not be opened");
+		tl_store_batch_stop(s);
+		for (size_t i = 0; i < s->npool; i++)
+			close_conn(s->pool[i]);
 		if (s->ops)
 			s->ops->close(s);
 		free(s);
@@ -103,6 +157,8 @@ void tl_store_close(struct tl_store *s)
 	if (!s)
 		return;
 	tl_store_batch_stop(s);
+	for (size_t i = 0; i < s->npool; i++)
+		close_conn(s->pool[i]);
 	s->ops->close(s);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -120,12 +176,11 @@ const char *tl_store_error(const struct tl_store *s)
 
 /* ---- VMs */
 
-static int vm_row(const char *const *c, int n, struct tl_vm *vm)
+int tl_store_vm_row(const char *const *c, int n, struct tl_vm *vm)
 {
-	if (n != 11)
+	if (n != 10)
 		return TL_E_STORE;
 	memset(vm, 0, sizeof(*vm));
-	vm->enrolled = c[10] && atoi(c[10]) > 0;
 	snprintf(vm->id, sizeof(vm->id), "%s", c[0] ? c[0] : "");
 	snprintf(vm->tenant, sizeof(vm->tenant), "%s", c[1] ? c[1] : "");
 	snprintf(vm->name, sizeof(vm->name), "%s", c[2] ? c[2] : "");
@@ -164,6 +219,15 @@ struct one_vm {
 	struct tl_vm *vm;
 	bool found;
 };
+
+/* vm_row plus the enrolled column */
+static int vm_row(const char *const *c, int n, struct tl_vm *vm)
+{
+	int err = n == 11 ? tl_store_vm_row(c, 10, vm) : TL_E_STORE;
+	if (err == TL_OK)
+		vm->enrolled = c[10] && atoi(c[10]) > 0;
+	return err;
+}
 
 static int one_vm(const char *const *c, int n, void *arg)
 {

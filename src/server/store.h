@@ -4,6 +4,7 @@
 #ifndef TL_SERVER_STORE_H
 #define TL_SERVER_STORE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -134,6 +135,10 @@ TL_MUST_CHECK int tl_store_enrollment_take(struct tl_store *s, const char *vm_id
  * transaction. */
 TL_MUST_CHECK int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t);
 TL_MUST_CHECK int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *out);
+/* What an attestation needs, in one query: the VM (any tenant), its TPM (t->vm_id empty and
+ * vm->enrolled false when none is bound) and its baseline components (malloc'd, or NULL). */
+TL_MUST_CHECK int tl_store_attest_context(struct tl_store *s, const char *vm_id,
+					  struct tl_vm *vm, struct tl_vm_tpm *t, char **baseline);
 
 /* ---- baselines (store_baseline.c) */
 
@@ -161,6 +166,7 @@ struct tl_attest_write {
 	/* queue */
 	struct tl_attest_write *next;
 	bool done;
+	pthread_cond_t wake;              /* this request's own: the writer wakes only it */
 };
 /* Returns when the write is durable (or refused): w->result. */
 TL_MUST_CHECK int tl_store_attest_commit(struct tl_store *s, struct tl_attest_write *w);

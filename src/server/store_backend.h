@@ -19,7 +19,12 @@ struct tl_store_ops {
 	int (*commit)(struct tl_store *s);
 	int (*rollback)(struct tl_store *s);
 	void (*close)(struct tl_store *s);
+	/* inside a transaction: wait for other nodes' migrations (NULL: one process only) */
+	int (*migration_lock)(struct tl_store *s);
 };
+
+#define TL_STORE_POOL 8        /* connections for request threads */
+#define TL_STORE_STMT_CACHE 64 /* prepared statements kept per connection */
 
 struct tl_store {
 	pthread_mutex_t lock; /* one connection, many request threads */
@@ -27,11 +32,21 @@ struct tl_store {
 	void *db;
 	char error[256];
 	int version;
+	/* prepared statements of this connection, by the address of their SQL text (every
+	 * statement is a literal; the text is compared too) */
+	const char *stmt_sql[TL_STORE_STMT_CACHE];
+	void *stmt[TL_STORE_STMT_CACHE];
+	size_t nstmt;
+	/* request threads each use one of these connections (WAL readers run side by side) */
+	struct tl_store *pool[TL_STORE_POOL];
+	size_t npool;
+	unsigned generation;
+	_Atomic unsigned next_slot;
 	/* the group-commit writer (store_batch.c): its own connection and thread */
 	struct tl_store *writer;
 	pthread_t thread;
 	pthread_mutex_t qlock;
-	pthread_cond_t qcond, qdone;
+	pthread_cond_t qcond;
 	struct tl_attest_write *queue;
 	bool started, stopping;
 };
@@ -39,6 +54,8 @@ struct tl_store {
 /* A statement under the store's lock (request threads share one connection). */
 int tl_store_run(struct tl_store *s, const char *sql, const char *const *params, int nparams,
 		 int (*fn)(const char *const *cols, int ncols, void *arg), void *arg);
+/* A VM from the ten columns of VM_COLS. */
+int tl_store_vm_row(const char *const *c, int n, struct tl_vm *vm);
 /* Ids that grow with time on every node. */
 int64_t tl_store_next_id(void);
 /* Opens a connection of the URL's back end, without migrations. */

@@ -129,10 +129,10 @@ static void *writer(void *arg)
 		}
 		pthread_mutex_lock(&s->qlock);
 		for (struct tl_attest_write *a = batch, *next; a; a = next) {
-			next = a->next;
+			next = a->next; /* a may be gone once woken */
 			a->done = true;
+			pthread_cond_signal(&a->wake);
 		}
-		pthread_cond_broadcast(&s->qdone);
 	}
 	pthread_mutex_unlock(&s->qlock);
 	return NULL;
@@ -143,9 +143,11 @@ int tl_store_attest_commit(struct tl_store *s, struct tl_attest_write *w)
 	w->done = false;
 	w->learned = false;
 	w->result = TL_E_STORE;
+	pthread_cond_init(&w->wake, NULL);
 	pthread_mutex_lock(&s->qlock);
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->qlock);
+		pthread_cond_destroy(&w->wake);
 		return TL_E_STORE;
 	}
 	/* order does not matter within a transaction; prepend */
@@ -153,8 +155,9 @@ int tl_store_attest_commit(struct tl_store *s, struct tl_attest_write *w)
 	s->queue = w;
 	pthread_cond_signal(&s->qcond);
 	while (!w->done)
-		pthread_cond_wait(&s->qdone, &s->qlock);
+		pthread_cond_wait(&w->wake, &s->qlock);
 	pthread_mutex_unlock(&s->qlock);
+	pthread_cond_destroy(&w->wake);
 	return w->result;
 }
 
@@ -163,7 +166,6 @@ int tl_store_batch_start(struct tl_store *s, const char *url)
 	int err;
 	pthread_mutex_init(&s->qlock, NULL);
 	pthread_cond_init(&s->qcond, NULL);
-	pthread_cond_init(&s->qdone, NULL);
 	if (!(s->writer = calloc(1, sizeof(*s->writer))))
 		return TL_E_NOMEM;
 	pthread_mutex_init(&s->writer->lock, NULL);

@@ -1,5 +1,6 @@
 /* The PostgreSQL back end (libpq), for several service nodes on one database. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
@@ -17,9 +18,37 @@ static int fail(struct tl_store *s, PGresult *r)
 static int exec(struct tl_store *s, const char *sql, const char *const *params, int nparams,
 		int (*fn)(const char *const *cols, int ncols, void *arg), void *arg)
 {
-	PGresult *r = PQexecParams(s->db, sql, nparams, NULL, params, NULL, NULL, 0);
-	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	PGresult *r = NULL;
+	ExecStatusType st;
+	char name[32];
+	size_t slot = s->nstmt;
 	int err = TL_OK;
+
+	/* statements with parameters are prepared once per connection: parsing and planning
+	 * each time cost PostgreSQL more than running them */
+	for (size_t i = 0; nparams && i < s->nstmt; i++)
+		if (s->stmt_sql[i] == sql && strcmp((const char *)s->stmt[i], sql) == 0)
+			slot = i;
+	if (nparams && slot == s->nstmt && s->nstmt < TL_STORE_STMT_CACHE) {
+		snprintf(name, sizeof(name), "tl%zu", slot);
+		r = PQprepare(s->db, name, sql, nparams, NULL);
+		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+			err = fail(s, r);
+			PQclear(r);
+			return err;
+		}
+		PQclear(r);
+		if (!(s->stmt[s->nstmt] = strdup(sql)))
+			return TL_E_NOMEM; /* prepared, unnamed here: the next call prepares again */
+		s->stmt_sql[s->nstmt++] = sql;
+	}
+	if (slot < s->nstmt) {
+		snprintf(name, sizeof(name), "tl%zu", slot);
+		r = PQexecPrepared(s->db, name, nparams, params, NULL, NULL, 0);
+	} else {
+		r = PQexecParams(s->db, sql, nparams, NULL, params, NULL, NULL, 0);
+	}
+	st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		err = fail(s, r);
 		PQclear(r);
@@ -43,11 +72,15 @@ static int simple(struct tl_store *s, const char *sql)
 	return exec(s, sql, NULL, 0, NULL, NULL);
 }
 
-/* Migrations may start on several nodes at once: one runs them, the others wait. */
 static int begin(struct tl_store *s)
 {
-	int err = simple(s, "BEGIN");
-	return err == TL_OK ? simple(s, "SELECT pg_advisory_xact_lock(7463823)") : err;
+	return simple(s, "BEGIN");
+}
+
+/* Migrations may start on several nodes at once: one runs them, the others wait. */
+static int migration_lock(struct tl_store *s)
+{
+	return simple(s, "SELECT pg_advisory_xact_lock(7463823)");
 }
 
 static int commit(struct tl_store *s)
@@ -62,11 +95,15 @@ static int rollback(struct tl_store *s)
 
 static void close_db(struct tl_store *s)
 {
+	for (size_t i = 0; i < s->nstmt; i++)
+		free(s->stmt[i]);
+	s->nstmt = 0;
 	PQfinish(s->db);
 	s->db = NULL;
 }
 
-static const struct tl_store_ops ops = { exec, begin, commit, rollback, close_db };
+static const struct tl_store_ops ops = { exec, begin, commit, rollback, close_db,
+					  migration_lock };
 
 int tl_store_pg_open(const char *url, struct tl_store *s)
 {

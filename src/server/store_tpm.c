@@ -156,3 +156,50 @@ int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *ou
 			   p, 1, tpm_row, &o);
 	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
 }
+
+struct context {
+	struct tl_vm *vm;
+	struct tl_vm_tpm *t;
+	char **baseline;
+	bool found;
+	int err;
+};
+
+static int context_row(const char *const *c, int n, void *arg)
+{
+	struct context *x = arg;
+	struct one_tpm o = { x->t, false };
+	if (n != 10 + 8 + 1 || x->found)
+		return TL_E_STORE;
+	x->found = true;
+	/* the VM's own columns, then the TPM's (NULL when none is bound), then the baseline */
+	int err = tl_store_vm_row(c, 10, x->vm);
+	if (err == TL_OK && c[10])
+		err = tpm_row(&c[10], 8, &o);
+	x->vm->enrolled = o.found;
+	if (err == TL_OK && c[18] && !(*x->baseline = strdup(c[18])))
+		err = TL_E_NOMEM;
+	return err;
+}
+
+int tl_store_attest_context(struct tl_store *s, const char *vm_id, struct tl_vm *vm,
+			    struct tl_vm_tpm *t, char **baseline)
+{
+	struct context x = { vm, t, baseline, false, TL_OK };
+	const char *p[1] = { vm_id };
+	int err;
+	memset(t, 0, sizeof(*t));
+	*baseline = NULL;
+	err = tl_store_run(s,
+			   "SELECT v.id, v.tenant, v.name, v.size, v.os, v.security_type, "
+			   "v.secure_boot, v.vtpm, v.scale_set, v.created, t.vm_id, '', "
+			   "t.ak_public, t.ak_name, t.enrolled, t.clock, t.reset_count, "
+			   "t.restart_count, b.components FROM vms v LEFT JOIN vm_tpm t ON t.vm_id = "
+			   "v.id LEFT JOIN baselines b ON b.vm_id = v.id WHERE v.id = $1",
+			   p, 1, context_row, &x);
+	if (err != TL_OK) {
+		free(*baseline);
+		*baseline = NULL;
+	}
+	return err == TL_OK && !x.found ? TL_E_STORE_NOT_FOUND : err;
+}

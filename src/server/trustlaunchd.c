@@ -1,6 +1,7 @@
 /* trustlaunchd: the attestation service. */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -193,6 +194,12 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int sig, rc = 2;
 
+	/* request buffers (a 20 KB body, its log, JSON trees) come and go by the thousand a
+	 * second: keep freed memory instead of handing it back to the kernel each time
+	 * (madvise and heap growth were 9 % of the service's time) */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
+	mallopt(M_MMAP_THRESHOLD, 8 << 20);
 	/* the config file first, then the flags over it */
 	memset(&cli, 0, sizeof(cli));
 	for (int i = 1; i < argc; i++) {

@@ -138,9 +138,48 @@ static void b64_respects_output_bounds(void **state)
 	assert_int_equal(tl_b64url_encode((const uint8_t *)"", 0, text, 0), TL_E_ARG);
 }
 
+/* The group-at-a-time path and the careful path agree, and a bad character anywhere is
+ * refused, whatever its position relative to the groups. */
+static void b64_long_inputs_round_trip_and_refuse_anywhere(void **state)
+{
+	static uint8_t in[700], out[700];
+	static char text[1000];
+	size_t len;
+	(void)state;
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 131 + 7);
+	for (size_t n = 0; n <= sizeof(in); n += 37) {
+		for (int url = 0; url < 2; url++) {
+			if (url)
+				assert_int_equal(tl_b64url_encode(in, n, text, sizeof(text)), TL_OK);
+			else
+				assert_int_equal(tl_b64_encode(in, n, text, sizeof(text)), TL_OK);
+			size_t tl = strlen(text);
+			int (*decode_fn)(const char *, size_t, uint8_t *, size_t, size_t *) =
+				url ? tl_b64url_decode : tl_b64_decode;
+			assert_int_equal(decode_fn(text, tl, out, sizeof(out), &len), TL_OK);
+			assert_int_equal(len, n);
+			assert_memory_equal(out, in, n);
+			if (n > 0) /* one byte short of room */
+				assert_int_equal(decode_fn(text, tl, out, n - 1, &len), TL_E_B64_SIZE);
+			for (size_t at = 0; at < tl; at += 13) {
+				char keep = text[at];
+				text[at] = url ? '+' : '-';
+				assert_int_equal(decode_fn(text, tl, out, sizeof(out), &len), TL_E_B64);
+				text[at] = '=';
+				if (keep != '=') /* padding where padding already was is no change */
+					assert_int_not_equal(decode_fn(text, tl, out, sizeof(out), &len),
+							     TL_OK);
+				text[at] = keep;
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(b64_long_inputs_round_trip_and_refuse_anywhere),
 		cmocka_unit_test(b64_encode_decode_match_rfc4648_vectors),
 		cmocka_unit_test(b64_round_trips_every_byte_and_length),
 		cmocka_unit_test(b64_decode_rejects_non_canonical_text),
