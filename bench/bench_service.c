@@ -62,7 +62,7 @@
 #define PCR_MASK 0x43FFu /* PCRs 0-9 and 14, as the agent quotes them */
 #define NPCRS 11
 
-static void die(const char *what)
+static __attribute__((noreturn)) void die(const char *what)
 {
 	fprintf(stderr, "bench_service: %s\n", what);
 	exit(2);
