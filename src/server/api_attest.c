@@ -179,8 +179,10 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 	w.att.time = now;
 	snprintf(w.att.verdict, sizeof(w.att.verdict), "%s", v.healthy ? "healthy" : "unhealthy");
 	w.att.result = record(&ev, &v);
+	w.verified = v.quote_verified;
 	if (v.quote_verified && !has_reason(v.reasons, "quote.clock")) {
 		w.update_clock = true;
+		snprintf(w.clock.ak_name, sizeof(w.clock.ak_name), "%s", t.ak_name);
 		w.clock.clock = v.quote.attest.clock;
 		w.clock.reset_count = v.quote.attest.reset_count;
 		w.clock.restart_count = v.quote.attest.restart_count;

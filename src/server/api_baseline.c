@@ -9,7 +9,6 @@
 #include "trustlaunch/compare.h"
 
 #define MAX_LIST 1000
-#define RELEARN_SCAN 100 /* attestations looked at for the latest with facts */
 
 static int add_att(const struct tl_attestation *a, void *arg)
 {
@@ -158,7 +157,13 @@ static struct tl_resp relearn(struct tl_req *r, struct tl_baseline *b)
 			err = with_facts(&a, &l);
 		free(a.result);
 	} else {
-		err = tl_store_attestation_list(r->srv->store, b->vm_id, RELEARN_SCAN, with_facts, &l);
+		/* the newest the TPM vouched for: records of others' quotes cannot crowd it out */
+		err = tl_store_attestation_latest_verified(r->srv->store, b->vm_id, &a);
+		if (err == TL_OK)
+			err = with_facts(&a, &l);
+		else if (err == TL_E_STORE_NOT_FOUND)
+			err = TL_OK;
+		free(a.result);
 	}
 	if (err != TL_OK)
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);

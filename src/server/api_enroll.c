@@ -54,11 +54,11 @@ struct tl_resp tl_api_enroll_token(struct tl_req *r, const char *vm_id)
 	return tl_http_json(200, json_pack("{s:s,s:s}", "vm_id", vm_id, "enrollment_token", tok));
 }
 
-/* The bearer token is this VM's enrollment token. */
-static bool by_token(struct tl_req *r, const char *vm_id)
+/* The bearer token is this VM's enrollment token; hash receives its SHA-256. */
+static bool by_token(struct tl_req *r, const char *vm_id, char hash[65])
 {
 	const char *a = r->authorization;
-	char hash[65];
+	hash[0] = '\0';
 	if (!a || strncmp(a, "Bearer ", 7) != 0 || strlen(a + 7) != 64)
 		return false;
 	return sha256_hex(a + 7, 64, hash) == TL_OK &&
@@ -136,7 +136,10 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 		goto out;
 	}
 	/* who is asking */
-	token = by_token(r, vm_id);
+	memset(&e, 0, sizeof(e));
+	token = by_token(r, vm_id, e.token_hash);
+	if (!token)
+		e.token_hash[0] = '\0';
 	if (!token) {
 		if (!cert_len) {
 			resp = tl_http_error(401, "enroll.unauthorized",
@@ -154,7 +157,6 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 		resp = tl_api_store_error(err, "VM");
 		goto out;
 	}
-	memset(&e, 0, sizeof(e));
 	tl_hex(ek_raw, ek_len, e.ek_public);
 	if (err == TL_OK && !token && strcmp(bound.ek_public, e.ek_public) != 0) {
 		resp = tl_http_error(409, "enroll.other_tpm",
@@ -242,7 +244,16 @@ static struct tl_resp activate(struct tl_req *r, const char *vm_id, const char *
 	memcpy(t.ak_public, e.ak_public, sizeof(t.ak_public));
 	memcpy(t.ak_name, e.ak_name, sizeof(t.ak_name));
 	t.enrolled = (int64_t)time(NULL);
-	if (tl_store_tpm_bind(r->srv->store, &t) != TL_OK) {
+	err = tl_store_tpm_bind(r->srv->store, &t, e.by_token ? e.token_hash : NULL);
+	if (err == TL_E_STORE_CONFLICT) {
+		resp = tl_http_error(409, "enroll.superseded",
+				     "the enrolment's authority ended meanwhile (its enrollment token "
+				     "was replaced or used, or the VM was bound to another TPM); enrol "
+				     "again",
+				     NULL);
+		goto out;
+	}
+	if (err != TL_OK) {
 		resp = tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 		goto out;
 	}

@@ -21,6 +21,7 @@ void tl_evidence_free(struct tl_evidence *ev)
 
 static bool bad(struct tl_resp *resp, const char *field, const char *msg)
 {
+	json_decref(resp->body); /* a more precise answer may already be there: this one wins */
 	*resp = tl_http_error(400, "request.field", msg, field);
 	return false;
 }
@@ -130,7 +131,13 @@ static bool kernel_events(json_t *body, struct tl_evidence *ev, struct tl_resp *
 			return bad(resp, "kernel_events",
 				   "each kernel event is {type, module, reason?, time?} of short "
 				   "printable strings");
-		json_array_append_new(ev->kernel_events, json_deep_copy(e));
+		/* only the four checked keys are kept */
+		json_t *k = json_pack("{s:s,s:s}", "type", type, "module", module);
+		if (json_object_get(e, "reason"))
+			json_object_set_new(k, "reason", json_string(reason));
+		if (json_object_get(e, "time"))
+			json_object_set_new(k, "time", json_string(tm));
+		json_array_append_new(ev->kernel_events, k);
 	}
 	return true;
 }

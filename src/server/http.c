@@ -19,10 +19,15 @@ struct tl_http {
 
 struct conn {
 	char *body;
-	size_t len, cap;
-	bool too_large;
+	size_t len, cap, max;
+	bool too_large, busy;
 	struct timespec start;
 };
+
+/* Bodies buffered by all connections together: past this, new bytes are refused (503)
+ * rather than letting many slow clients exhaust memory. */
+#define TL_HTTP_MAX_BUFFERED (256u * 1024u * 1024u)
+static _Atomic size_t buffered;
 
 struct tl_resp tl_http_json(unsigned status, json_t *body)
 {
@@ -44,8 +49,8 @@ struct tl_resp tl_http_error(unsigned status, const char *code, const char *mess
 
 static int append(struct conn *c, const char *data, size_t n)
 {
-	if (c->too_large || n > TL_HTTP_MAX_BODY - c->len) {
-		c->too_large = true;
+	if (c->too_large || c->busy || n > c->max - c->len) {
+		c->too_large = !c->busy;
 		return TL_OK;
 	}
 	if (c->len + n + 1 > c->cap) {
@@ -53,8 +58,15 @@ static int append(struct conn *c, const char *data, size_t n)
 		char *p;
 		while (cap < c->len + n + 1)
 			cap *= 2;
+		if (cap > c->max + 1)
+			cap = c->max + 1;
+		if (buffered + (cap - c->cap) > TL_HTTP_MAX_BUFFERED) {
+			c->busy = true;
+			return TL_OK;
+		}
 		if (!(p = realloc(c->body, cap)))
 			return TL_E_NOMEM;
+		buffered += cap - c->cap;
 		c->body = p;
 		c->cap = cap;
 	}
@@ -102,6 +114,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
 		if (!(c = calloc(1, sizeof(*c))))
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &c->start);
+		/* only evidence and baselines are large: everything else fits in 64 KiB */
+		size_t n = strlen(url);
+		bool large = (n >= 7 && strcmp(&url[n - 7], "/attest") == 0) ||
+			     (n >= 9 && strcmp(&url[n - 9], "/baseline") == 0);
+		c->max = large ? TL_HTTP_MAX_BODY : TL_HTTP_MAX_SMALL_BODY;
 		*con_cls = c;
 		return MHD_YES;
 	}
@@ -120,7 +137,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
 	req.authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");
 	req.conn = mc;
 	if (c->too_large)
-		resp = tl_http_error(413, "request.too_large", "the request body is over 4 MiB", NULL);
+		resp = tl_http_error(413, "request.too_large",
+				     c->max == TL_HTTP_MAX_BODY ? "the request body is over 4 MiB"
+								: "the request body is over 64 KiB",
+				     NULL);
+	else if (c->busy)
+		resp = tl_http_error(503, "server.busy",
+				     "too many request bodies in flight; try again shortly", NULL);
 	else
 		resp = tl_api_handle(&req);
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -143,6 +166,7 @@ static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	(void)mc;
 	(void)toe;
 	if (c) {
+		buffered -= c->cap;
 		free(c->body);
 		free(c);
 		*con_cls = NULL;

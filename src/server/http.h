@@ -10,7 +10,8 @@
 
 struct MHD_Connection;
 
-#define TL_HTTP_MAX_BODY (4u * 1024u * 1024u)
+#define TL_HTTP_MAX_BODY (4u * 1024u * 1024u)      /* evidence (.../attest), baselines */
+#define TL_HTTP_MAX_SMALL_BODY (64u * 1024u)      /* every other request */
 
 struct tl_jwtkeys;
 

@@ -70,6 +70,7 @@ struct tl_enrollment {
 	char secret_hash[65];   /* SHA-256 of the credential's secret, hex */
 	int64_t expires;
 	bool by_token;          /* authorised by the VM's enrollment token (else: EK certificate) */
+	char token_hash[65];    /* that token's SHA-256, hex ("" for a certificate) */
 };
 
 /* A VM's trusted baseline: boot facts by component (JSON, docs/facts.md). */
@@ -119,7 +120,8 @@ TL_MUST_CHECK int tl_store_token_revoke(struct tl_store *s, const char *tenant,
 
 /* ---- enrolment (store_tpm.c) */
 
-/* Replaces the VM's one-time enrollment token (its SHA-256, hex). */
+/* Replaces the VM's one-time enrollment token (its SHA-256, hex); enrolments pending under
+ * the old one end. */
 TL_MUST_CHECK int tl_store_enroll_token_set(struct tl_store *s, const char *vm_id,
 					    const char *hash);
 /* TL_OK when hash is the VM's current enrollment token; TL_E_STORE_NOT_FOUND otherwise. */
@@ -130,10 +132,14 @@ TL_MUST_CHECK int tl_store_enrollment_add(struct tl_store *s, const struct tl_en
  * TL_E_STORE_NOT_FOUND when there is none (unknown, used before, or another VM's). */
 TL_MUST_CHECK int tl_store_enrollment_take(struct tl_store *s, const char *vm_id, const char *id,
 					   struct tl_enrollment *out);
-/* Binds the VM to the TPM (replacing any binding) and ends its enrollment token, however the
- * enrolment was authorised: moving the VM later needs a fresh token from an operator. One
- * transaction. */
-TL_MUST_CHECK int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t);
+/* Binds the VM to the TPM, in one transaction, when the enrolment's authority still holds:
+ * token_hash (an enrolment by enrollment token) must still be the VM's current token, and
+ * an enrolment by EK certificate (token_hash NULL or "") may not replace another TPM's
+ * binding. Then ends the enrollment token and every other pending enrolment of the VM:
+ * moving the VM later needs a fresh token from an operator. TL_E_STORE_CONFLICT when the
+ * authority no longer holds. */
+TL_MUST_CHECK int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t,
+				    const char *token_hash);
 TL_MUST_CHECK int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *out);
 /* What an attestation needs, in one query: the VM (any tenant), its TPM (t->vm_id empty and
  * vm->enrolled false when none is bound) and its baseline components (malloc'd, or NULL). */
@@ -147,6 +153,9 @@ TL_MUST_CHECK int tl_store_baseline_get(struct tl_store *s, const char *vm_id,
 					struct tl_baseline *out);
 TL_MUST_CHECK int tl_store_baseline_put(struct tl_store *s, const struct tl_baseline *b);
 void tl_baseline_clear(struct tl_baseline *b);
+/* The newest attestation of a VM that its enrolled TPM vouched for (result malloc'd). */
+TL_MUST_CHECK int tl_store_attestation_latest_verified(struct tl_store *s, const char *vm_id,
+						       struct tl_attestation *out);
 /* One attestation of a VM (result malloc'd; free it). */
 TL_MUST_CHECK int tl_store_attestation_get(struct tl_store *s, const char *vm_id, int64_t id,
 					   struct tl_attestation *out);
@@ -157,8 +166,9 @@ struct tl_attest_write {
 	uint8_t nonce[32];
 	int64_t nonce_expires;
 	struct tl_attestation att;        /* id assigned here */
-	bool update_clock;                /* the quote was the TPM's: remember its clock */
-	struct tl_vm_tpm clock;           /* vm_id, clock, reset_count, restart_count */
+	bool verified;                    /* the enrolled TPM made the quote */
+	bool update_clock;                /* remember its clock (for that AK only) */
+	struct tl_vm_tpm clock;           /* vm_id, ak_name, clock, reset_count, restart_count */
 	const char *learn;                /* components to learn when the VM has no baseline */
 	/* out */
 	bool learned;

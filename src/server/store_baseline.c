@@ -100,3 +100,21 @@ int tl_store_attestation_get(struct tl_store *s, const char *vm_id, int64_t id,
 	}
 	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
 }
+
+int tl_store_attestation_latest_verified(struct tl_store *s, const char *vm_id,
+					 struct tl_attestation *out)
+{
+	struct one_att o = { out, false };
+	const char *p[1] = { vm_id };
+	int err;
+	memset(out, 0, sizeof(*out));
+	err = tl_store_run(s,
+			   "SELECT id, vm_id, time, verdict, result FROM attestations WHERE vm_id = $1 "
+			   "AND verified = 1 ORDER BY id DESC LIMIT 1",
+			   p, 1, att_row, &o);
+	if (err != TL_OK) {
+		free(out->result);
+		out->result = NULL;
+	}
+	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
+}

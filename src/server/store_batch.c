@@ -36,29 +36,31 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 			   "DO NOTHING RETURNING nonce",
 			   pn, 2, counted, &n);
 	if (err != TL_OK)
-		return err;
+		return TL_E_STORE; /* a failed statement, whatever kind: the batch is retried */
 	if (n == 0)
-		return TL_E_STORE_CONFLICT;
+		return TL_E_STORE_CONFLICT; /* the one conflict that belongs to this write */
 	a->att.id = tl_store_next_id();
 	snprintf(id, sizeof(id), "%" PRId64, a->att.id);
 	snprintf(t, sizeof(t), "%" PRId64, a->att.time);
-	const char *pa[5] = { id, a->att.vm_id, t, a->att.verdict,
-			      a->att.result ? a->att.result : "{}" };
+	const char *pa[6] = { id, a->att.vm_id, t, a->att.verdict,
+			      a->att.result ? a->att.result : "{}", a->verified ? "1" : "0" };
 	err = w->ops->exec(w,
-			   "INSERT INTO attestations (id, vm_id, time, verdict, result) VALUES ($1, "
-			   "$2, $3, $4, $5)",
-			   pa, 5, NULL, NULL);
+			   "INSERT INTO attestations (id, vm_id, time, verdict, result, verified) "
+			   "VALUES ($1, $2, $3, $4, $5, $6)",
+			   pa, 6, NULL, NULL);
 	if (err == TL_OK && a->update_clock) {
 		snprintf(clk, sizeof(clk), "%" PRIu64, a->clock.clock);
 		snprintf(rc, sizeof(rc), "%" PRIu32, a->clock.reset_count);
 		snprintf(rs, sizeof(rs), "%" PRIu32, a->clock.restart_count);
-		const char *pc[4] = { a->att.vm_id, clk, rc, rs };
-		/* never backwards, even when two quotes of one VM race */
+		const char *pc[5] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name };
+		/* never backwards, even when two quotes of one VM race; and only for the TPM
+		 * that made the quote (the VM may have moved meanwhile) */
 		err = w->ops->exec(w,
 				   "UPDATE vm_tpm SET clock = $2, reset_count = $3, restart_count = $4 "
-				   "WHERE vm_id = $1 AND (reset_count < $3 OR (reset_count = $3 AND "
-				   "(restart_count < $4 OR (restart_count = $4 AND clock <= $2))))",
-				   pc, 4, NULL, NULL);
+				   "WHERE vm_id = $1 AND ak_name = $5 AND (reset_count < $3 OR "
+				   "(reset_count = $3 AND (restart_count < $4 OR (restart_count = $4 AND "
+				   "clock <= $2))))",
+				   pc, 5, NULL, NULL);
 	}
 	if (err == TL_OK && a->learn) {
 		int learned = 0;
@@ -70,7 +72,7 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 				   pb, 4, counted, &learned);
 		a->learned = learned > 0;
 	}
-	return err;
+	return err == TL_OK ? TL_OK : TL_E_STORE;
 }
 
 /* Commits a batch; when it fails as a whole, each write again on its own, so that one bad

@@ -34,5 +34,11 @@ const char *const tl_store_migrations[] = {
 	"BIGINT NOT NULL, created BIGINT NOT NULL, components TEXT NOT NULL)",
 	/* 10: expired nonces are purged */
 	"CREATE INDEX nonces_expires ON nonces (expires)",
+	/* 11: the enrollment token an enrolment was authorised by (its hash; '' for an EK
+	 * certificate): activation needs it still current */
+	"ALTER TABLE enrollments ADD COLUMN token_hash TEXT NOT NULL DEFAULT ''",
+	/* 12: attestations the enrolled TPM vouched for, found without reading the others */
+	"ALTER TABLE attestations ADD COLUMN verified INTEGER NOT NULL DEFAULT 0",
+	"CREATE INDEX attestations_verified ON attestations (vm_id, verified, id)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

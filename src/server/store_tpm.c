@@ -17,12 +17,33 @@ int tl_store_enroll_token_set(struct tl_store *s, const char *vm_id, const char 
 {
 	char now[24];
 	const char *p[3] = { vm_id, hash, now };
+	int err;
 	snprintf(now, sizeof(now), "%" PRId64, (int64_t)time(NULL));
-	return tl_store_run(s,
-			    "INSERT INTO enroll_tokens (vm_id, hash, created) VALUES ($1, $2, $3) "
-			    "ON CONFLICT (vm_id) DO UPDATE SET hash = excluded.hash, created = "
-			    "excluded.created",
-			    p, 3, NULL, NULL);
+	pthread_mutex_lock(&s->lock);
+	if ((err = s->ops->begin(s)) == TL_OK) {
+		err = s->ops->exec(s,
+				   "INSERT INTO enroll_tokens (vm_id, hash, created) VALUES ($1, $2, $3) "
+				   "ON CONFLICT (vm_id) DO UPDATE SET hash = excluded.hash, created = "
+				   "excluded.created",
+				   p, 3, NULL, NULL);
+		if (err == TL_OK)
+			err = s->ops->exec(s, "UPDATE enrollments SET used = 1 WHERE vm_id = $1 AND used = 0",
+					   p, 1, NULL, NULL);
+		if (err == TL_OK)
+			err = s->ops->commit(s);
+		else
+			s->ops->rollback(s);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+static int count_rows(const char *const *c, int n, void *arg)
+{
+	(void)c;
+	(void)n;
+	(*(int *)arg)++;
+	return TL_OK;
 }
 
 static int found(const char *const *c, int n, void *arg)
@@ -45,14 +66,14 @@ int tl_store_enroll_token_check(struct tl_store *s, const char *vm_id, const cha
 int tl_store_enrollment_add(struct tl_store *s, const struct tl_enrollment *e)
 {
 	char exp[24];
-	const char *p[8] = { e->id, e->vm_id, e->ek_public, e->ak_public, e->ak_name,
-			     e->secret_hash, exp, e->by_token ? "1" : "0" };
+	const char *p[9] = { e->id, e->vm_id, e->ek_public, e->ak_public, e->ak_name,
+			     e->secret_hash, exp, e->by_token ? "1" : "0", e->token_hash };
 	snprintf(exp, sizeof(exp), "%" PRId64, e->expires);
 	return tl_store_run(s,
 			    "INSERT INTO enrollments (id, vm_id, ek_public, ak_public, ak_name, "
-			    "secret_hash, expires, by_token, used) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-			    "$8, 0)",
-			    p, 8, NULL, NULL);
+			    "secret_hash, expires, by_token, used, token_hash) VALUES ($1, $2, $3, $4, "
+			    "$5, $6, $7, $8, 0, $9)",
+			    p, 9, NULL, NULL);
 }
 
 struct one_enrollment {
@@ -64,8 +85,9 @@ static int enrollment_row(const char *const *c, int n, void *arg)
 {
 	struct one_enrollment *o = arg;
 	struct tl_enrollment *e = o->e;
-	if (n != 8)
+	if (n != 9)
 		return TL_E_STORE;
+	copy(e->token_hash, sizeof(e->token_hash), c[8]);
 	copy(e->id, sizeof(e->id), c[0]);
 	copy(e->vm_id, sizeof(e->vm_id), c[1]);
 	copy(e->ek_public, sizeof(e->ek_public), c[2]);
@@ -89,29 +111,55 @@ int tl_store_enrollment_take(struct tl_store *s, const char *vm_id, const char *
 	err = tl_store_run(s,
 			   "UPDATE enrollments SET used = 1 WHERE id = $1 AND vm_id = $2 AND used = 0 "
 			   "RETURNING id, vm_id, ek_public, ak_public, ak_name, secret_hash, expires, "
-			   "by_token",
+			   "by_token, token_hash",
 			   p, 2, enrollment_row, &o);
 	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
 }
 
-int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t)
+static int bound_ek(const char *const *c, int n, void *arg)
 {
-	char when[24];
+	if (n == 1 && c[0])
+		snprintf(arg, TL_HEX_PUBLIC, "%s", c[0]);
+	return TL_OK;
+}
+
+int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t, const char *token_hash)
+{
+	char ek[TL_HEX_PUBLIC], when[24];
 	const char *p[5] = { t->vm_id, t->ek_public, t->ak_public, t->ak_name, when };
-	int err;
+	const char *pt[2] = { t->vm_id, token_hash };
+	int n = 0, err;
 	snprintf(when, sizeof(when), "%" PRId64, t->enrolled);
 	pthread_mutex_lock(&s->lock);
 	if ((err = s->ops->begin(s)) != TL_OK)
 		goto out;
-	err = s->ops->exec(s,
-			   "INSERT INTO vm_tpm (vm_id, ek_public, ak_public, ak_name, enrolled, clock, "
-			   "reset_count, restart_count) VALUES ($1, $2, $3, $4, $5, 0, 0, 0) ON "
-			   "CONFLICT (vm_id) DO UPDATE SET ek_public = excluded.ek_public, ak_public = "
-			   "excluded.ak_public, ak_name = excluded.ak_name, enrolled = "
-			   "excluded.enrolled, clock = 0, reset_count = 0, restart_count = 0",
-			   p, 5, NULL, NULL);
+	if (token_hash && *token_hash) {
+		/* the token is spent here: it must still be the current one */
+		err = s->ops->exec(s, "DELETE FROM enroll_tokens WHERE vm_id = $1 AND hash = $2 "
+				   "RETURNING vm_id", pt, 2, count_rows, &n);
+		if (err == TL_OK && n == 0)
+			err = TL_E_STORE_CONFLICT;
+	} else {
+		/* a certificate re-enrols the same TPM only */
+		ek[0] = '\0';
+		err = s->ops->exec(s, "SELECT ek_public FROM vm_tpm WHERE vm_id = $1", p, 1, bound_ek, ek);
+		if (err == TL_OK && ek[0] && strcmp(ek, t->ek_public) != 0)
+			err = TL_E_STORE_CONFLICT;
+		if (err == TL_OK)
+			err = s->ops->exec(s, "DELETE FROM enroll_tokens WHERE vm_id = $1", p, 1, NULL,
+					   NULL);
+	}
 	if (err == TL_OK)
-		err = s->ops->exec(s, "DELETE FROM enroll_tokens WHERE vm_id = $1", p, 1, NULL, NULL);
+		err = s->ops->exec(s,
+				   "INSERT INTO vm_tpm (vm_id, ek_public, ak_public, ak_name, enrolled, "
+				   "clock, reset_count, restart_count) VALUES ($1, $2, $3, $4, $5, 0, 0, 0) "
+				   "ON CONFLICT (vm_id) DO UPDATE SET ek_public = excluded.ek_public, "
+				   "ak_public = excluded.ak_public, ak_name = excluded.ak_name, enrolled = "
+				   "excluded.enrolled, clock = 0, reset_count = 0, restart_count = 0",
+				   p, 5, NULL, NULL);
+	if (err == TL_OK) /* other enrolments started meanwhile end with this one */
+		err = s->ops->exec(s, "UPDATE enrollments SET used = 1 WHERE vm_id = $1 AND used = 0",
+				   p, 1, NULL, NULL);
 	if (err == TL_OK)
 		err = s->ops->commit(s);
 	else

@@ -51,14 +51,26 @@ struct opts {
 	bool rotate;
 };
 
+/* Values read from the configuration file live as long as the process. */
+static char *kept[64];
+static size_t nkept;
+
+static void free_kept(void)
+{
+	while (nkept)
+		free(kept[--nkept]);
+}
+
 static char *keep(const char *s)
 {
-	char *d = strdup(s);
+	char *d = nkept < sizeof(kept) / sizeof(kept[0]) ? strdup(s) : NULL;
 	if (!d) {
-		fprintf(stderr, "trustlaunchd: out of memory\n");
+		fprintf(stderr, "trustlaunchd: out of memory, or over 64 options in the file\n");
 		exit(2);
 	}
-	return d;
+	if (nkept == 0)
+		atexit(free_kept);
+	return kept[nkept++] = d;
 }
 
 /* One option by name (without dashes); false when unknown or its value is bad. */

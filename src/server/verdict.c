@@ -27,6 +27,8 @@ static void reason(struct tl_verdict *v, const char *code, const char *message, 
 }
 
 /* The quote: who signed it, over what, and which PCR values it vouches for. */
+#define TL_BOOT_PCRS 0xFFu
+
 /* What a quote lets us believe about the event log. */
 enum trust { NOTHING, LOG_REPLAYS, LOG_PARTLY };
 
@@ -97,8 +99,11 @@ static void check_facts(const struct tl_vm *vm, const struct tl_log *log, struct
 {
 	json_t *r;
 	size_t i;
-	if (tl_facts_extract(log, v->quote.log_trusted, &v->facts) != TL_OK)
+	if (tl_facts_extract(log, v->quote.log_trusted, &v->facts) != TL_OK) {
+		reason(v, "log.facts", "the event log could not be explained (out of memory?)",
+		       TL_E_NOMEM); /* fail closed: no facts, no healthy verdict */
 		return;
+	}
 	json_array_foreach(json_object_get(v->facts, "reasons"), i, r) {
 		json_t *c = json_deep_copy(r);
 		const char *code = json_string_value(json_object_get(r, "code"));
@@ -106,8 +111,7 @@ static void check_facts(const struct tl_vm *vm, const struct tl_log *log, struct
 		json_array_append_new(v->reasons, c);
 	}
 	json_t *sb = json_object_get(v->facts, "secureboot");
-	if (vm->secure_boot && (v->quote.log_trusted & (1u << 7)) &&
-	    !json_is_true(json_object_get(sb, "enabled")))
+	if (vm->secure_boot && !json_is_true(json_object_get(sb, "enabled")))
 		reason(v, "secureboot.disabled",
 		       "Secure Boot is disabled, but this VM is registered with Secure Boot on",
 		       TL_OK);
@@ -153,6 +157,18 @@ int tl_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm, const c
 	if (!log && out->quote_verified)
 		reason(out, "log.missing",
 		       "no event log was sent: the boot chain cannot be explained or compared", TL_OK);
+	/* a quote vouches for a boot only if it covers the boot's PCRs: firmware, its
+	 * configuration, boot applications and Secure Boot (0-7); a guest can quote PCR 16 or
+	 * 23 of its own making */
+	if (out->quote_verified && (out->quoted_pcrs & TL_BOOT_PCRS) != TL_BOOT_PCRS)
+		reason(out, "quote.pcr_selection",
+		       "the quote does not cover PCRs 0-7 (firmware, boot applications, Secure "
+		       "Boot): it says nothing about how this VM booted",
+		       TL_OK);
+	else if (out->quote_verified && trust == LOG_REPLAYS &&
+		 (out->quote.log_trusted & TL_BOOT_PCRS) != TL_BOOT_PCRS)
+		reason(out, "log.replay", "the event log does not account for all of PCRs 0-7",
+		       TL_OK);
 	/* meaning only from PCRs whose quoted values the log replays to */
 	if (log && trust != NOTHING)
 		check_facts(vm, log, out);

@@ -52,7 +52,7 @@ for e in json.load(open('events.json'))['events']:
   tpm tpm2_pcrextend $(cat extends.txt)
 }
 SEL=sha256:0,1,2,3,4,5,6,7,8,9,14
-attest() { # VM AK LOG [NONCE]: challenge, quote, attest; answer in body.json
+attest() { # VM AK LOG [NONCE]: challenge, quote ($SEL), attest; answer in body.json
   local vm=$1 ak=$2 log=$3 n=${4:-}
   if [[ -z $n ]]; then TOKEN= call POST "/v1/vms/$vm/challenge"; expect 200 challenge; n=$(field "d['nonce']"); fi
   echo "$n" > last.nonce
@@ -104,6 +104,12 @@ json "{'secret':'$(b64 secret.bin)'}" > secret.json
 TOKEN= call POST "/v1/vms/$vm/enroll/$eid/activate" secret.json; expect 200 activate
 TOKEN= call POST "/v1/vms/$vm/enroll/$eid/activate" secret.json; expect 404 "second activation"
 TOKEN=$ADMIN call GET "/v1/vms/$vm"; [[ $(field "d['enrolled']") == True ]] && ok || bad "enrolled"
+
+# ---- a quote that covers none of the boot's PCRs says nothing about the boot: no healthy
+# verdict, nothing learned (a guest can quote PCR 16 of its own making)
+SEL=sha256:16 attest "$vm" $AK "$on"; expect 200 "attest over PCR 16 only"
+[[ $(field "d['verdict']") == unhealthy ]] && ok || bad "PCR 16 alone is not healthy"
+[[ $(field "[r['code'] for r in d['reasons']]") == *quote.pcr_selection* ]] && ok || bad "pcr selection named: $(field "d['reasons']")"
 
 # ---- attest: healthy, the baseline learned, a token
 TOKEN=$ADMIN call GET "/v1/vms/$vm/baseline"; expect 404 "no baseline before the first attestation"
@@ -159,7 +165,7 @@ for mutate in "e['quote']['attest']='%%%'" "e['pcrs']={'sha999':{}}" "e['pcrs'][
   TOKEN= call POST "/v1/vms/$vm/attest" m.json; expect 400 "malformed: $mutate"
 done
 TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; expect 200 attestations
-[[ $(field "len(d['attestations'])") == 1 ]] && ok || bad "refused evidence recorded nothing"
+[[ $(field "len(d['attestations'])") == 2 ]] && ok || bad "refused evidence recorded nothing (2: PCR 16, healthy)"
 
 # ---- a log that is not this boot's: unhealthy, the PCR named
 attest "$vm" $AK "$cmd"; expect 200 "attest with another boot's log"
@@ -221,7 +227,7 @@ TOKEN=$OTHER call GET /v1/vms; expect 401 "revoked token"
 
 # ---- a restart keeps everything acknowledged
 stop; start --ek-ca ca/swtpm-localca-rootca-cert.pem
-TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; [[ $(field "len(d['attestations'])") == 7 ]] && ok || bad "7 attestations after restart: $(field "len(d['attestations'])")"
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; [[ $(field "len(d['attestations'])") == 8 ]] && ok || bad "8 attestations after restart: $(field "len(d['attestations'])")"
 TOKEN= call POST "/v1/vms/$vm/attest" evidence.json; expect 409 "a used nonce stays used after restart"
 
 # ---- another TPM for the same VM: its quote's origin cannot be verified, and it cannot
@@ -252,6 +258,13 @@ TOKEN= call POST "/v1/vms/$vm/enroll" enroll3.json; expect 401 "certificate of a
 # ---- enrolment by enrollment token (no CA needed), a wrong secret, and an operator's move
 TOKEN=$ADMIN call POST "/v1/vms/$vm2/enrollment-token"; tok2=$(field "d['enrollment_token']")
 json "{'ek_public':'$(b64 ek2.pub)','ak_public':'$(b64 ak2.pub)'}" > enroll4.json
+# an enrolment outlives no change of its token: the operator issues a new one meanwhile
+TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 201 "enrol by token (to be superseded)"
+eid_old=$(field "d['enrollment_id']"); field "d['credential']" | base64 -d > cred-old.blob
+activate ak2.ctx ek2.ctx cred-old.blob secret-old.bin && ok || bad "activate old: $(cat act.log)"
+TOKEN=$ADMIN call POST "/v1/vms/$vm2/enrollment-token"; tok2=$(field "d['enrollment_token']")
+json "{'secret':'$(b64 secret-old.bin)'}" > secret-old.json
+TOKEN= call POST "/v1/vms/$vm2/enroll/$eid_old/activate" secret-old.json; expect 404 "an enrolment under a replaced token ends"
 TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 201 "enrol by token"
 eid=$(field "d['enrollment_id']")
 head -c 32 /dev/urandom > wrong.bin; json "{'secret':'$(b64 wrong.bin)'}" > wrong.json

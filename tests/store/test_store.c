@@ -189,8 +189,21 @@ static void store_enrolment_binds_once(void **state)
 	snprintf(t.ak_public, sizeof(t.ak_public), "00ee");
 	snprintf(t.ak_name, sizeof(t.ak_name), "000b12");
 	t.enrolled = 1700000100;
-	assert_int_equal(tl_store_tpm_bind(s, &t), TL_OK);
+	/* a token that is no longer current binds nothing */
+	assert_int_equal(tl_store_tpm_bind(s, &t, "zz"), TL_E_STORE_CONFLICT);
+	assert_int_equal(tl_store_tpm_get(s, "vm-enrol", &t), TL_E_STORE_NOT_FOUND);
+	snprintf(t.vm_id, sizeof(t.vm_id), "vm-enrol");
+	snprintf(t.ek_public, sizeof(t.ek_public), "00ff");
+	snprintf(t.ak_public, sizeof(t.ak_public), "00ee");
+	snprintf(t.ak_name, sizeof(t.ak_name), "000b12");
+	t.enrolled = 1700000100;
+	assert_int_equal(tl_store_tpm_bind(s, &t, "aa"), TL_OK);
 	assert_int_equal(tl_store_enroll_token_check(s, "vm-enrol", "aa"), TL_E_STORE_NOT_FOUND);
+	/* a certificate does not move the VM to another TPM */
+	struct tl_vm_tpm other = t;
+	snprintf(other.ek_public, sizeof(other.ek_public), "0abc");
+	assert_int_equal(tl_store_tpm_bind(s, &other, NULL), TL_E_STORE_CONFLICT);
+	assert_int_equal(tl_store_tpm_bind(s, &t, NULL), TL_OK); /* the same TPM may */
 	tl_store_close(s);
 	s = open_store();
 	memset(&t, 0, sizeof(t));
@@ -259,7 +272,7 @@ static void store_attest_commits_in_groups(void **state)
 	assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
 	memset(&t, 0, sizeof(t));
 	snprintf(t.vm_id, sizeof(t.vm_id), "vm-batch");
-	assert_int_equal(tl_store_tpm_bind(s, &t), TL_OK);
+	assert_int_equal(tl_store_tpm_bind(s, &t, NULL), TL_OK);
 	for (int i = 0; i < 8; i++) {
 		args[i] = (struct writer_arg){ s, i, 0, 0 };
 		pthread_create(&th[i], NULL, writer, &args[i]);
