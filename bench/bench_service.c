@@ -203,7 +203,7 @@ static struct {
 	size_t nclients, nthreads;
 	const char *store, *vectors, *url;
 	bool baselines;
-} o = { 100000, 1000, 20, 3, { 32 }, { 8 }, 1, 1, "sqlite", NULL, NULL, false };
+} o = { 100000, 1000, 20, 3, { 32 }, { 0 }, 1, 1, "sqlite", NULL, NULL, false };
 
 static struct ak *aks;
 static uint8_t *log_buf;
@@ -803,8 +803,9 @@ static size_t list(const char *v, unsigned *out)
 	size_t n = 0;
 	for (char *end; *v && n < 8; v = *end ? end + 1 : end) {
 		unsigned long x = strtoul(v, &end, 10);
-		if (!x || x > 1024 || (*end && *end != ','))
-			die("--clients and --threads take numbers, e.g. 16,32");
+		if (end == v || x > 1024 || (*end && *end != ','))
+			die("--clients and --threads take numbers, e.g. 16,32 (threads 0: one per "
+			    "connection)");
 		out[n++] = (unsigned)x;
 	}
 	return n;

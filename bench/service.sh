@@ -2,7 +2,7 @@
 # trustlaunchd under load (bench_service.c) on SQLite, then on a throwaway PostgreSQL cluster
 # (tests/integration/pg.sh, fsync on), with 100,000 enrolled VMs. JSON lines on stdout.
 #   bench/service.sh BUILD_DIR VECTORS [bench_service flags...]
-#   e.g. bench/service.sh build ../shared/vectors --threads 8,16 --clients 32 --baselines
+#   e.g. bench/service.sh build ../shared/vectors --threads 0,8 --clients 32 --baselines
 # STORES="sqlite" (or "postgresql") runs one store only. Exits non-zero on any error.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

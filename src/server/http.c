@@ -176,8 +176,10 @@ static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 int tl_http_start(struct tl_server *srv, const char *addr, unsigned port, unsigned threads,
 		  const char *tls_cert, const char *tls_key, struct tl_http **out)
 {
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+	/* threads 0: a thread per connection (a request waiting for the group commit holds
+	 * up nobody else); else a pool of epoll threads, each serving its connections in turn */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 (threads ? MHD_USE_EPOLL : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
 	struct sockaddr_in sa;
 	struct tl_http *h = calloc(1, sizeof(*h));
 	*out = NULL;
@@ -200,7 +202,8 @@ int tl_http_start(struct tl_server *srv, const char *addr, unsigned port, unsign
 	}
 	/* the TLS options come last: without a certificate they end the list early */
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR, &sa,
-				MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED,
+				MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
+				MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1u << 20), MHD_OPTION_NOTIFY_COMPLETED,
 				completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 				tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert,

@@ -21,6 +21,8 @@ struct tl_store_ops {
 	void (*close)(struct tl_store *s);
 	/* inside a transaction: wait for other nodes' migrations (NULL: one process only) */
 	int (*migration_lock)(struct tl_store *s);
+	/* housekeeping once a second, off the commit path (SQLite: the WAL checkpoint) */
+	void (*maintain)(struct tl_store *s);
 };
 
 #define TL_STORE_POOL 8        /* connections for request threads */
@@ -46,9 +48,12 @@ struct tl_store {
 	struct tl_store *writer;
 	pthread_t thread;
 	pthread_mutex_t qlock;
-	pthread_cond_t qcond;
+	pthread_cond_t qcond, kcond; /* the writer's, the keeper's */
 	struct tl_attest_write *queue;
 	bool started, stopping;
+	/* housekeeping: its own thread and connection (expired nonces, WAL checkpoints) */
+	struct tl_store *keeper;
+	pthread_t keeper_thread;
 };
 
 /* A statement under the store's lock (request threads share one connection). */

@@ -111,10 +111,35 @@ static void purge_nonces(struct tl_store *w)
 	(void)w->ops->exec(w, "DELETE FROM nonces WHERE expires < $1", p, 1, NULL, NULL);
 }
 
-static void *writer(void *arg)
+/* Housekeeping off the commit path: expired nonces, and the back end's own (checkpoints). */
+static void *keeper(void *arg)
 {
 	struct tl_store *s = arg;
 	time_t purged = 0;
+	pthread_mutex_lock(&s->qlock);
+	while (!s->stopping) {
+		struct timespec at;
+		clock_gettime(CLOCK_REALTIME, &at);
+		at.tv_sec += 1;
+		pthread_cond_timedwait(&s->kcond, &s->qlock, &at); /* not qcond: that is the writer's */
+		if (s->stopping)
+			break;
+		pthread_mutex_unlock(&s->qlock);
+		if (s->keeper->ops->maintain)
+			s->keeper->ops->maintain(s->keeper);
+		if (time(NULL) - purged >= NONCE_PURGE_INTERVAL) {
+			purge_nonces(s->keeper);
+			purged = time(NULL);
+		}
+		pthread_mutex_lock(&s->qlock);
+	}
+	pthread_mutex_unlock(&s->qlock);
+	return NULL;
+}
+
+static void *writer(void *arg)
+{
+	struct tl_store *s = arg;
 	pthread_mutex_lock(&s->qlock);
 	for (;;) {
 		while (!s->queue && !s->stopping)
@@ -125,10 +150,6 @@ static void *writer(void *arg)
 		s->queue = NULL;
 		pthread_mutex_unlock(&s->qlock);
 		commit_batch(s->writer, batch);
-		if (time(NULL) - purged >= NONCE_PURGE_INTERVAL) {
-			purge_nonces(s->writer);
-			purged = time(NULL);
-		}
 		pthread_mutex_lock(&s->qlock);
 		for (struct tl_attest_write *a = batch, *next; a; a = next) {
 			next = a->next; /* a may be gone once woken */
@@ -163,25 +184,49 @@ int tl_store_attest_commit(struct tl_store *s, struct tl_attest_write *w)
 	return w->result;
 }
 
+static struct tl_store *connect_one(struct tl_store *s, const char *url)
+{
+	struct tl_store *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	pthread_mutex_init(&c->lock, NULL);
+	if (tl_store_connect(url, c) != TL_OK) {
+		snprintf(s->error, sizeof(s->error), "%s", c->error);
+		if (c->ops)
+			c->ops->close(c);
+		pthread_mutex_destroy(&c->lock);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void disconnect(struct tl_store *c)
+{
+	if (!c)
+		return;
+	c->ops->close(c);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
 int tl_store_batch_start(struct tl_store *s, const char *url)
 {
-	int err;
 	pthread_mutex_init(&s->qlock, NULL);
 	pthread_cond_init(&s->qcond, NULL);
-	if (!(s->writer = calloc(1, sizeof(*s->writer))))
-		return TL_E_NOMEM;
-	pthread_mutex_init(&s->writer->lock, NULL);
-	if ((err = tl_store_connect(url, s->writer)) != TL_OK) {
-		snprintf(s->error, sizeof(s->error), "%s", s->writer->error);
-		if (s->writer->ops)
-			s->writer->ops->close(s->writer);
-		pthread_mutex_destroy(&s->writer->lock);
-		free(s->writer);
-		s->writer = NULL;
-		return err;
-	}
+	pthread_cond_init(&s->kcond, NULL);
+	if (!(s->writer = connect_one(s, url)) || !(s->keeper = connect_one(s, url)))
+		return TL_E_STORE;
 	if (pthread_create(&s->thread, NULL, writer, s) != 0)
 		return TL_E_NOMEM;
+	if (pthread_create(&s->keeper_thread, NULL, keeper, s) != 0) {
+		pthread_mutex_lock(&s->qlock);
+		s->stopping = true;
+		pthread_cond_broadcast(&s->qcond);
+		pthread_mutex_unlock(&s->qlock);
+		pthread_join(s->thread, NULL);
+		return TL_E_NOMEM;
+	}
 	s->started = true;
 	return TL_OK;
 }
@@ -192,14 +237,13 @@ void tl_store_batch_stop(struct tl_store *s)
 		pthread_mutex_lock(&s->qlock);
 		s->stopping = true;
 		pthread_cond_broadcast(&s->qcond);
+		pthread_cond_broadcast(&s->kcond);
 		pthread_mutex_unlock(&s->qlock);
 		pthread_join(s->thread, NULL);
+		pthread_join(s->keeper_thread, NULL);
 		s->started = false;
 	}
-	if (s->writer) {
-		s->writer->ops->close(s->writer);
-		pthread_mutex_destroy(&s->writer->lock);
-		free(s->writer);
-		s->writer = NULL;
-	}
+	disconnect(s->writer);
+	disconnect(s->keeper);
+	s->writer = s->keeper = NULL;
 }

@@ -109,7 +109,7 @@ static void close_db(struct tl_store *s)
 }
 
 static const struct tl_store_ops ops = { exec, begin, commit, rollback, close_db,
-					  migration_lock };
+					  migration_lock, NULL };
 
 int tl_store_pg_open(const char *url, struct tl_store *s)
 {

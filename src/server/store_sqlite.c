@@ -103,7 +103,15 @@ static void close_db(struct tl_store *s)
 	s->db = NULL;
 }
 
-static const struct tl_store_ops ops = { exec, begin, commit, rollback, close_db, NULL };
+/* Checkpoints run here, not in whichever commit crosses the threshold: the group commit's
+ * writer would otherwise stop for a checkpoint's writes and fsync now and then. PASSIVE
+ * never waits for readers or writers. */
+static void maintain(struct tl_store *s)
+{
+	(void)simple(s, "PRAGMA wal_checkpoint(PASSIVE)");
+}
+
+static const struct tl_store_ops ops = { exec, begin, commit, rollback, close_db, NULL, maintain };
 
 int tl_store_sqlite_open(const char *path, struct tl_store *s)
 {
@@ -123,7 +131,8 @@ int tl_store_sqlite_open(const char *path, struct tl_store *s)
 	    simple(s, "PRAGMA foreign_keys=ON") != TL_OK ||
 	    /* a page read from SQLite's own cache costs no syscall: 8 MiB a connection keeps
 	     * the inventory of 100 000 VMs and its indexes close at hand */
-	    simple(s, "PRAGMA cache_size=-8192") != TL_OK)
+	    simple(s, "PRAGMA cache_size=-8192") != TL_OK ||
+	    simple(s, "PRAGMA wal_autocheckpoint=0") != TL_OK) /* maintain() does it */
 		return TL_E_STORE;
 	return TL_OK;
 }

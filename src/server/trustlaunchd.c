@@ -30,8 +30,9 @@ static const char help[] =
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:7443)\n"
 	"  --state-dir DIR      keys, the admin token and the SQLite database (default ./state)\n"
 	"  --db URL             sqlite:PATH (default STATE/trustlaunch.db) or postgresql://...\n"
-	"  --threads N          request threads (default 8; attestations wait for a shared\n"
-	"                       disk commit, so more threads than cores pays)\n"
+	"  --threads N          0 (default): a thread per connection, so that a request waiting\n"
+	"                       for the shared disk commit holds up no other; N: a pool of N\n"
+	"                       epoll threads, each serving its connections in turn\n"
 	"  --tls-cert, --tls-key  serve HTTPS with this certificate (chain) and key\n"
 	"  --ek-ca PEM          a vTPM CA whose EK certificates (CN = VM id) may enrol a VM\n"
 	"                       without its enrollment token; repeatable\n"
@@ -92,7 +93,7 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 	else if (strcmp(name, "ek-ca") == 0 && o->n_ek_ca < 16)
 		o->ek_ca[o->n_ek_ca++] = v;
 	else if (strcmp(name, "threads") == 0)
-		return (o->threads = (unsigned)strtoul(v, &end, 10)) >= 1 && o->threads <= 256 && !*end;
+		return (o->threads = (unsigned)strtoul(v, &end, 10)) <= 256 && *v && !*end;
 	else if (strcmp(name, "token-ttl") == 0)
 		return (o->token_ttl = strtol(v, &end, 10)) >= 60 && o->token_ttl <= 86400 && !*end;
 	else
@@ -194,7 +195,7 @@ static int admin_token(struct tl_store *store, const char *dir)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0, 8, 3600,
+	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0, 0, 3600,
 			  false };
 	struct opts cli;
 	unsigned port;
