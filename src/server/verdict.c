@@ -119,8 +119,7 @@ static void check_facts(const struct tl_vm *vm, const struct tl_log *log, struct
 
 static void check_baseline(const char *baseline, struct tl_verdict *v)
 {
-	json_error_t jerr;
-	json_t *b = json_loads(baseline, 0, &jerr), *diff, *d;
+	json_t *b = tl_baseline_parsed(baseline), *diff, *d;
 	size_t i;
 	if (!b) {
 		reason(v, "baseline.unreadable", "the stored baseline could not be read", TL_OK);

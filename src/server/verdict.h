@@ -23,4 +23,8 @@ int tl_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm, const c
 		    const struct tl_evidence *ev, struct tl_verdict *out, struct tl_resp *resp);
 void tl_verdict_free(struct tl_verdict *v);
 
+/* A baseline's components parsed (a new reference, shared: read only), from a cache keyed by
+ * the text's SHA-256 (baseline_cache.c); NULL when the text is not JSON. */
+json_t *tl_baseline_parsed(const char *text);
+
 #endif
