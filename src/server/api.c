@@ -15,19 +15,17 @@ static int role_rank(const char *role)
 
 int tl_http_auth(struct tl_req *r, const char *min_role, struct tl_resp *resp)
 {
-	uint8_t h[TL_MAX_DIGEST];
 	const char *a = r->authorization;
+	char hex[65];
 	int err;
 	if (!a || strncmp(a, "Bearer ", 7) != 0 || strlen(a + 7) < 16 || strlen(a + 7) > 256) {
 		*resp = tl_http_error(401, "auth.required", "a bearer token is needed", NULL);
 		return TL_E_ARG;
 	}
-	if (tl_hash(TL_ALG_SHA256, a + 7, strlen(a + 7), h) != TL_OK) {
+	if (tl_api_sha256_hex(a + 7, strlen(a + 7), hex) != TL_OK) {
 		*resp = tl_http_error(500, "server.internal", "hashing failed", NULL);
 		return TL_E_CRYPTO;
 	}
-	char hex[65];
-	tl_hex(h, TL_SHA256_LEN, hex);
 	err = tl_store_token_find(r->srv->store, hex, &r->token);
 	if (err == TL_E_STORE_NOT_FOUND) {
 		*resp = tl_http_error(401, "auth.invalid", "the bearer token is not known", NULL);

@@ -44,6 +44,10 @@ bool tl_api_b64(json_t *obj, const char *key, bool required, uint8_t *out, size_
 		size_t *len, struct tl_resp *resp);
 /* 404 vm.not_found for TL_E_STORE_NOT_FOUND, else 503. */
 struct tl_resp tl_api_store_error(int err, const char *what);
+/* SHA-256 of n bytes as 64 hex digits: how tokens and secrets are stored. */
+TL_MUST_CHECK int tl_api_sha256_hex(const void *p, size_t n, char out[65]);
+/* A new bearer-style secret (32 random bytes as hex) and its stored form (SHA-256, hex). */
+TL_MUST_CHECK int tl_api_new_secret(char token[65], char hash[65]);
 /* A random (version 4) UUID. */
 TL_MUST_CHECK int tl_api_uuid(char out[TL_ID_LEN]);
 /* A VM id as this service makes them (lower-case UUID). */

@@ -17,26 +17,11 @@
 #define ENROLL_TTL 600 /* seconds to activate */
 #define MAX_EK_CERT 8192u
 
-static int sha256_hex(const void *p, size_t n, char out[65])
-{
-	uint8_t h[TL_MAX_DIGEST];
-	int err = tl_hash(TL_ALG_SHA256, p, n, h);
-	if (err == TL_OK)
-		tl_hex(h, TL_SHA256_LEN, out);
-	return err;
-}
-
 int tl_api_make_enroll_token(struct tl_server *srv, const char *vm_id, char out[65])
 {
-	uint8_t raw[32];
 	char hash[65];
-	int err;
-	if ((err = tl_random(raw, sizeof(raw))) != TL_OK)
-		return err;
-	tl_hex(raw, sizeof(raw), out);
-	if ((err = sha256_hex(out, strlen(out), hash)) != TL_OK)
-		return err;
-	return tl_store_enroll_token_set(srv->store, vm_id, hash);
+	int err = tl_api_new_secret(out, hash);
+	return err != TL_OK ? err : tl_store_enroll_token_set(srv->store, vm_id, hash);
 }
 
 struct tl_resp tl_api_enroll_token(struct tl_req *r, const char *vm_id)
@@ -61,7 +46,7 @@ static bool by_token(struct tl_req *r, const char *vm_id, char hash[65])
 	hash[0] = '\0';
 	if (!a || strncmp(a, "Bearer ", 7) != 0 || strlen(a + 7) != 64)
 		return false;
-	return sha256_hex(a + 7, 64, hash) == TL_OK &&
+	return tl_api_sha256_hex(a + 7, 64, hash) == TL_OK &&
 	       tl_store_enroll_token_check(r->srv->store, vm_id, hash) == TL_OK;
 }
 
@@ -183,7 +168,7 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 	snprintf(e.vm_id, sizeof(e.vm_id), "%s", vm_id);
 	e.expires = (int64_t)time(NULL) + ENROLL_TTL;
 	e.by_token = token;
-	if (sha256_hex(secret, sizeof(secret), e.secret_hash) != TL_OK || tl_api_uuid(e.id) != TL_OK ||
+	if (tl_api_sha256_hex(secret, sizeof(secret), e.secret_hash) != TL_OK || tl_api_uuid(e.id) != TL_OK ||
 	    tl_b64_encode(blob, blob_len, b64, sizeof(b64)) != TL_OK) {
 		resp = tl_http_error(500, "server.internal", "could not make the credential", NULL);
 		goto out;
@@ -229,7 +214,7 @@ static struct tl_resp activate(struct tl_req *r, const char *vm_id, const char *
 		resp = tl_http_error(409, "enroll.expired", "the enrolment expired; enrol again", NULL);
 		goto out;
 	}
-	if (sha256_hex(secret, len, hash) != TL_OK ||
+	if (tl_api_sha256_hex(secret, len, hash) != TL_OK ||
 	    tl_credential_check(tl_api_bytes((const uint8_t *)e.secret_hash, 64),
 				tl_api_bytes((const uint8_t *)hash, 64)) != TL_OK) {
 		resp = tl_http_error(403, "enroll.secret",

@@ -26,7 +26,6 @@ static struct tl_resp create(struct tl_req *r)
 {
 	struct tl_resp resp = { 0, NULL };
 	struct tl_token t;
-	uint8_t raw[32], h[TL_MAX_DIGEST];
 	char tok[65];
 	json_t *body = tl_api_body(r, &resp), *o;
 
@@ -52,16 +51,10 @@ static struct tl_resp create(struct tl_req *r)
 				     "tenant");
 		goto out;
 	}
-	if (tl_random(raw, sizeof(raw)) != TL_OK) {
+	if (tl_api_new_secret(tok, t.hash) != TL_OK) {
 		resp = tl_http_error(500, "server.internal", "no randomness", NULL);
 		goto out;
 	}
-	tl_hex(raw, sizeof(raw), tok);
-	if (tl_hash(TL_ALG_SHA256, tok, strlen(tok), h) != TL_OK) {
-		resp = tl_http_error(500, "server.internal", "hashing failed", NULL);
-		goto out;
-	}
-	tl_hex(h, TL_SHA256_LEN, t.hash);
 	t.created = (int64_t)time(NULL);
 	if (tl_store_token_add(r->srv->store, &t) != TL_OK) {
 		resp = tl_http_error(503, "store.unavailable", "the token was not stored", NULL);

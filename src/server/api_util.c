@@ -115,3 +115,22 @@ int tl_api_uuid(char out[TL_ID_LEN])
 	return TL_OK;
 }
 
+
+int tl_api_sha256_hex(const void *p, size_t n, char out[65])
+{
+	uint8_t h[TL_MAX_DIGEST];
+	int err = tl_hash(TL_ALG_SHA256, p, n, h);
+	if (err == TL_OK)
+		tl_hex(h, TL_SHA256_LEN, out);
+	return err;
+}
+
+int tl_api_new_secret(char token[65], char hash[65])
+{
+	uint8_t raw[32];
+	int err = tl_random(raw, sizeof(raw));
+	if (err != TL_OK)
+		return err;
+	tl_hex(raw, sizeof(raw), token);
+	return tl_api_sha256_hex(token, 64, hash);
+}

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "http.h"
 #include "jwtkeys.h"
 #include "nonce.h"
@@ -163,22 +164,16 @@ static char *slurp(const char *path, size_t *len)
 /* The admin token: made once, stored only as its hash, handed over in a 0600 file. */
 static int admin_token(struct tl_store *store, const char *dir)
 {
-	char path[4096], tok[65], hex[65];
-	uint8_t raw[32], h[TL_MAX_DIGEST];
+	char path[4096], tok[65];
 	struct tl_token t;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/admin.token", dir);
 	if (access(path, F_OK) == 0)
 		return TL_OK;
-	if (tl_random(raw, sizeof(raw)) != TL_OK)
-		return TL_E_CRYPTO;
-	tl_hex(raw, sizeof(raw), tok);
-	if (tl_hash(TL_ALG_SHA256, tok, strlen(tok), h) != TL_OK)
-		return TL_E_CRYPTO;
-	tl_hex(h, TL_SHA256_LEN, hex);
 	memset(&t, 0, sizeof(t));
-	snprintf(t.hash, sizeof(t.hash), "%s", hex);
+	if (tl_api_new_secret(tok, t.hash) != TL_OK)
+		return TL_E_CRYPTO;
 	snprintf(t.name, sizeof(t.name), "admin");
 	snprintf(t.role, sizeof(t.role), "admin");
 	snprintf(t.tenant, sizeof(t.tenant), "*");
