@@ -134,6 +134,19 @@ enum tl_err {
 	TL_E_JWT_NOT_YET_VALID = -578,
 	TL_E_JWT_KEYSTORE = -579,
 
+	/* agent transport: HTTP/1.1 over a byte stream (virtio-serial) */
+	TL_E_HTTP_MALFORMED = -610,
+	TL_E_HTTP_TOO_LARGE = -611,
+	TL_E_HTTP_UNSUPPORTED = -612,
+	TL_E_HTTP_TIMEOUT = -613,
+	TL_E_HTTP_CLOSED = -614,
+
+	/* the agent's TPM (tl-agent) */
+	TL_E_TPM = -600,
+	TL_E_TPM_ABSENT = -601,
+	TL_E_TPM_HANDLE = -602,
+	TL_E_TPM_PCR_MOVING = -603,
+
 	/* replay compared with expected values */
 	TL_E_PCR_MISMATCH = -300,
 };

@@ -41,6 +41,8 @@ struct tl_bytes tl_rd_rest(struct tl_rd *rd);
 TL_MUST_CHECK int tl_rd_end(const struct tl_rd *rd);
 /* The bytes read since the reader was at start (start <= pos), as a view. */
 struct tl_bytes tl_rd_since(const struct tl_rd *rd, size_t start);
+/* The next line without its '\n' (the last may lack one); false at the end. */
+bool tl_rd_line(struct tl_rd *rd, struct tl_bytes *line);
 /* How many bytes from pos on are printable ASCII (0x20-0x7E), without consuming them. */
 size_t tl_rd_span_printable(const struct tl_rd *rd);
 /* How many bytes from pos on are base64 characters (A-Z a-z 0-9 + / =), without consuming. */

@@ -3,17 +3,8 @@
 
 bool tl_agent_line(struct tl_rd *rd, size_t max, struct tl_bytes *line)
 {
-	size_t start = rd->pos;
-	uint8_t c = 0;
-
-	*line = (struct tl_bytes){ NULL, 0 };
-	if (tl_rd_left(rd) == 0)
+	if (!tl_rd_line(rd, line))
 		return false;
-	while (tl_rd_u8(rd, &c) == TL_OK && c != '\n')
-		;
-	*line = tl_rd_since(rd, start);
-	if (c == '\n') /* a failed read at the end zeroed c */
-		line->len--;
 	if (line->len > max)
 		line->len = max;
 	return true;

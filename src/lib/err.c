@@ -201,6 +201,27 @@ static const struct {
 	{ TL_E_JWT_KEYSTORE, "jwt.keystore",
 	  "a token signing key file is missing, not private (mode 0600) or not an EC P-256 key" },
 
+	{ TL_E_HTTP_MALFORMED, "http.malformed",
+	  "the service's answer is not well-formed HTTP/1.1: a bad status line or header line, a "
+	  "control byte, a bare CR or LF, a folded header, or a Content-Length that is repeated "
+	  "or not a number" },
+	{ TL_E_HTTP_TOO_LARGE, "http.too_large",
+	  "the service's answer is larger than allowed (16 KiB of headers, 16 MiB of body)" },
+	{ TL_E_HTTP_UNSUPPORTED, "http.unsupported",
+	  "the service's answer uses HTTP the agent does not speak: Transfer-Encoding (chunked), "
+	  "a 1xx interim response, or a body without Content-Length (ended by closing the "
+	  "connection, which a serial line cannot do)" },
+	{ TL_E_HTTP_TIMEOUT, "http.timeout", "the service did not answer in time" },
+	{ TL_E_HTTP_CLOSED, "http.closed",
+	  "the relay closed the stream before the answer was complete" },
+
+	{ TL_E_TPM, "tpm.command", "the TPM refused a command or could not be reached" },
+	{ TL_E_TPM_ABSENT, "tpm.absent", "no TPM: the device node or TCTI is missing" },
+	{ TL_E_TPM_HANDLE, "tpm.handle",
+	  "the persistent handle holds a key that is not an attestation key" },
+	{ TL_E_TPM_PCR_MOVING, "tpm.pcr_moving",
+	  "the PCRs kept changing between reading them and quoting them" },
+
 	{ TL_E_PCR_MISMATCH, "pcr.mismatch",
 	  "a replayed PCR value differs from the expected value" },
 };

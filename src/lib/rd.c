@@ -158,6 +158,21 @@ struct tl_bytes tl_rd_since(const struct tl_rd *rd, size_t start)
 	return b;
 }
 
+bool tl_rd_line(struct tl_rd *rd, struct tl_bytes *line)
+{
+	size_t start = rd->pos, len;
+
+	*line = (struct tl_bytes){ NULL, 0 };
+	if (rd->pos >= rd->len)
+		return false;
+	for (len = 0; start + len < rd->len && rd->buf[start + len] != '\n'; len++)
+		;
+	line->ptr = rd->buf + start;
+	line->len = len;
+	rd->pos = start + len < rd->len ? start + len + 1 : rd->len;
+	return true;
+}
+
 size_t tl_rd_span_printable(const struct tl_rd *rd)
 {
 	size_t n = 0;

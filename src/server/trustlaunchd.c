@@ -17,6 +17,7 @@
 #include "jwtkeys.h"
 #include "nonce.h"
 #include "log.h"
+#include "trustlaunch/conf.h"
 #include "trustlaunch/hash.h"
 
 static const char help[] =
@@ -102,45 +103,6 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 	return true;
 }
 
-/* 'name = value' lines; '#' starts a comment. */
-static bool read_config(struct opts *o, const char *path)
-{
-	char line[4096];
-	unsigned n = 0;
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "trustlaunchd: %s: %s\n", path, strerror(errno));
-		return false;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *eq, *name = line, *v, *e;
-		n++;
-		line[strcspn(line, "#\r\n")] = '\0';
-		name += strspn(name, " \t");
-		if (!*name)
-			continue;
-		if (!(eq = strchr(name, '='))) {
-			fprintf(stderr, "trustlaunchd: %s:%u: expected 'option = value'\n", path, n);
-			fclose(f);
-			return false;
-		}
-		*eq = '\0';
-		for (e = eq; e > name && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			e[-1] = '\0';
-		v = eq + 1 + strspn(eq + 1, " \t");
-		for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			e[-1] = '\0';
-		if (!set_opt(o, name, keep(v))) {
-			fprintf(stderr, "trustlaunchd: %s:%u: unknown option or bad value for '%s'\n",
-				path, n, name);
-			fclose(f);
-			return false;
-		}
-	}
-	fclose(f);
-	return true;
-}
-
 static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -159,6 +121,33 @@ static char *slurp(const char *path, size_t *len)
 	}
 	fclose(f);
 	return buf;
+}
+
+static bool set_from_file(void *ctx, const char *name, const char *value)
+{
+	return set_opt(ctx, name, keep(value));
+}
+
+/* 'name = value' lines; '#' starts a comment (trustlaunch/conf.h). */
+static bool read_config(struct opts *o, const char *path)
+{
+	size_t len = 0;
+	unsigned line;
+	errno = 0;
+	char *text = slurp(path, &len);
+
+	if (!text) {
+		fprintf(stderr, "trustlaunchd: %s: %s\n", path,
+			errno ? strerror(errno) : "unreadable or over 1 MiB");
+		return false;
+	}
+	int err = tl_conf_parse((struct tl_bytes){ (const uint8_t *)text, len }, set_from_file, o,
+				&line);
+	free(text);
+	if (err != TL_OK)
+		fprintf(stderr, "trustlaunchd: %s:%u: unknown option or bad value, or not "
+			"'option = value'\n", path, line);
+	return err == TL_OK;
 }
 
 /* The admin token: made once, stored only as its hash, handed over in a 0600 file. */
