@@ -19,10 +19,11 @@ build: bootstrap
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_VECTORS=$(VECTORS) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
-# trustlaunchd on 127.0.0.1:$(PORT), SQLite in ./state; prints the URL and the admin token.
+# trustlaunchd on 127.0.0.1:$(PORT), SQLite in ./state; prints the URL and the admin token;
+# a demo VM (swtpm + tl-agent attesting every minute) when the vectors are there.
 PORT ?= 7443
 run: build
-	@scripts/run $(BUILD) $(PORT)
+	@scripts/run $(BUILD) $(PORT) $(VECTORS)
 
 # The whole suite, built with AddressSanitizer + UndefinedBehaviorSanitizer.
 test: bootstrap

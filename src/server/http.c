@@ -202,7 +202,10 @@ int tl_http_start(struct tl_server *srv, const char *addr, unsigned port, unsign
 	}
 	/* the TLS options come last: without a certificate they end the list early */
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR, &sa,
-				MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
+				/* a pool size of 0 makes libmicrohttpd print a warning: then the
+				 * slot repeats the connection limit instead */
+				threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_CONNECTION_LIMIT,
+				threads > 1 ? threads : 4096u,
 				MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1u << 20), MHD_OPTION_NOTIFY_COMPLETED,
 				completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
