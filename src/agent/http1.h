@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "trustlaunch/err.h"
 #include "trustlaunch/rd.h"
@@ -66,6 +67,14 @@ TL_MUST_CHECK int tl_stream_exchange(int fd, const char *method, const char *pat
 				     const char *host, const char *bearer, const char *body,
 				     size_t body_len, int timeout_ms, int *status, char **answer,
 				     size_t *answer_len);
+
+/* Reads at most n (> 0) bytes into buf: TL_OK with *got >= 1, TL_E_HTTP_CLOSED at the end of
+ * the stream, or another error (a timeout, TL_E_IO). */
+typedef int (*tl_http1_read_fn)(void *ctx, uint8_t *buf, size_t n, size_t *got);
+/* Reads one answer with rd, never a byte past it, and hands out its body as
+ * tl_stream_exchange does. Shared by the stream and the network transports. */
+TL_MUST_CHECK int tl_http1_receive(tl_http1_read_fn rd, void *ctx, int *status, char **answer,
+				   size_t *answer_len);
 
 /* Opens path: a unix stream socket (connected) or a character device (opened
  * O_RDWR|O_NOCTTY|O_CLOEXEC). TL_E_ARG for anything else or a socket path too long for

@@ -149,32 +149,46 @@ static int check(const struct inbuf *in, struct tl_http1_response *res, bool *co
 	return TL_OK;
 }
 
-static int read_answer(const struct conn *c, struct inbuf *in, struct tl_http1_response *res)
+/* One read from the non-blocking fd, waiting for it within the deadline. */
+static int fd_read(void *ctx, uint8_t *buf, size_t n, size_t *got)
 {
-	bool complete = false;
+	const struct conn *c = ctx;
 	int err;
 
 	for (;;) {
-		/* once the head is known, read no byte past the answer */
-		size_t goal = res->head_len ? res->head_len + res->body_len : ANSWER_MAX;
-		ssize_t n;
-
-		if (in->len == in->cap && (err = grow(in, goal)) != TL_OK)
-			return err;
-		n = read(c->fd, &in->buf[in->len], (in->cap < goal ? in->cap : goal) - in->len);
-		if (n > 0) {
-			in->len += (size_t)n;
-			if ((err = check(in, res, &complete)) != TL_OK || complete)
-				return err;
-			continue;
+		ssize_t r = read(c->fd, buf, n);
+		if (r > 0) {
+			*got = (size_t)r;
+			return TL_OK;
 		}
-		if (n == 0)
+		if (r == 0)
 			return TL_E_HTTP_CLOSED;
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return sys_err(errno);
 		if ((err = wait_fd(c, POLLIN)) != TL_OK)
+			return err;
+	}
+}
+
+static int read_answer(tl_http1_read_fn rd, void *ctx, struct inbuf *in,
+		       struct tl_http1_response *res)
+{
+	bool complete = false;
+	int err;
+
+	for (;;) {
+		/* once the head is known, read no byte past the answer */
+		size_t goal = res->head_len ? res->head_len + res->body_len : ANSWER_MAX, n = 0;
+
+		if (in->len == in->cap && (err = grow(in, goal)) != TL_OK)
+			return err;
+		if ((err = rd(ctx, &in->buf[in->len], (in->cap < goal ? in->cap : goal) - in->len,
+			      &n)) != TL_OK)
+			return err;
+		in->len += n;
+		if ((err = check(in, res, &complete)) != TL_OK || complete)
 			return err;
 	}
 }
@@ -198,16 +212,33 @@ static int take_body(const struct inbuf *in, const struct tl_http1_response *res
 	return TL_OK;
 }
 
+int tl_http1_receive(tl_http1_read_fn rd, void *ctx, int *status, char **answer,
+		     size_t *answer_len)
+{
+	struct inbuf in = { NULL, 0, 0 };
+	struct tl_http1_response res = { 0, 0, 0 };
+	char *got = NULL;
+	int err = read_answer(rd, ctx, &in, &res);
+
+	if (err == TL_OK && (err = take_body(&in, &res, &got)) == TL_OK) {
+		*status = res.status;
+		*answer = got;
+		*answer_len = res.body_len;
+	}
+	free(in.buf);
+	return err;
+}
+
 /* Drain, request, answer: the exchange proper, on a non-blocking fd. */
 static int run(const struct conn *c, const char *head, size_t head_len, const char *body,
-	       size_t body_len, struct inbuf *in, struct tl_http1_response *res)
+	       size_t body_len, int *status, char **answer, size_t *answer_len)
 {
 	int err;
 
 	if ((err = drain(c)) != TL_OK || (err = write_all(c, head, head_len)) != TL_OK ||
 	    (err = write_all(c, body, body_len)) != TL_OK)
 		return err;
-	return read_answer(c, in, res);
+	return tl_http1_receive(fd_read, (void *)c, status, answer, answer_len);
 }
 
 int tl_stream_exchange(int fd, const char *method, const char *path, const char *host,
@@ -216,11 +247,8 @@ int tl_stream_exchange(int fd, const char *method, const char *path, const char 
 {
 	char head[TL_HTTP1_MAX_REQUEST_HEAD];
 	struct conn c = { fd, false, 0 };
-	struct inbuf in = { NULL, 0, 0 };
-	struct tl_http1_response res = { 0, 0, 0 };
 	struct stat st;
 	size_t head_len;
-	char *got = NULL;
 	int flags, err;
 
 	if (fd < 0 || timeout_ms <= 0 || (body_len > 0 && !body) || !status || !answer ||
@@ -236,20 +264,12 @@ int tl_stream_exchange(int fd, const char *method, const char *path, const char 
 	c.sock = S_ISSOCK(st.st_mode);
 	c.end = now_ms();
 	c.end = c.end > INT64_MAX - timeout_ms ? INT64_MAX : c.end + timeout_ms;
-	err = run(&c, head, head_len, body, body_len, &in, &res);
-	if (err == TL_OK)
-		err = take_body(&in, &res, &got);
-	if (fcntl(fd, F_SETFL, flags) != 0 && err == TL_OK)
+	err = run(&c, head, head_len, body, body_len, status, answer, answer_len);
+	if (fcntl(fd, F_SETFL, flags) != 0 && err == TL_OK) {
+		free(*answer);
+		*answer = NULL;
 		err = TL_E_IO;
-	if (err != TL_OK)
-		goto out;
-	*status = res.status;
-	*answer = got;
-	*answer_len = res.body_len;
-	got = NULL;
-out:
-	free(got);
-	free(in.buf);
+	}
 	return err;
 }
 

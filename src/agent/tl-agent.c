@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "agent.h"
 #include "cmd.h"
 #include "trustlaunch/conf.h"
@@ -236,8 +234,5 @@ int main(int argc, char **argv)
 		fputs(help, stderr);
 		return TL_AGENT_ERROR;
 	}
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	rc = tl_agent_command(&o, cmd, arg);
-	curl_global_cleanup();
-	return rc;
+	return tl_agent_command(&o, cmd, arg);
 }

@@ -156,7 +156,7 @@ static int nv_sizes(struct tl_tpm *t, ESYS_TR nv, uint16_t *size, uint16_t *chun
 static int read_cert(struct tl_tpm *t, uint32_t index, struct tl_tpm_ek *out)
 {
 	ESYS_TR nv;
-	uint16_t size, chunk;
+	uint16_t size = 0, chunk = NV_CHUNK_DEFAULT;
 	TSS2_RC rc;
 	int err;
 

@@ -110,11 +110,32 @@ expect_rc 0 A enroll --enrollment-token "$token2"
 expect_rc 0 A attest --eventlog "$on"
 grep -q "^healthy" out && ok || bad "healthy after re-enrolment: $(cat out)"
 
+# ---- HTTPS: the service's certificate checked against --cacert, and its address
+mkcert() { openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" \
+  -out "$1.crt" -days 2 -subj "/CN=$2" -addext "subjectAltName=$3" >/dev/null 2>&1; }
+mkcert tls 127.0.0.1 IP:127.0.0.1; mkcert other 127.0.0.1 IP:127.0.0.1; mkcert named tl.invalid DNS:tl.invalid
+kill -TERM $pid; wait $pid
+"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" --tls-cert tls.crt --tls-key tls.key 2>>svc.log & pid=$!
+for _ in $(seq 100); do curl -s --cacert tls.crt "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+S=("$agent" --server "https://127.0.0.1:$port" --tcti "$TPM2TOOLS_TCTI" --state-dir "$work/agent" --eventlog "$on")
+expect_rc 0 "${S[@]}" --cacert tls.crt attest
+grep -q "^healthy" out && ok || bad "healthy over https: $(cat out) $(cat err)"
+expect_rc 2 "${S[@]}" --cacert other.crt attest
+grep -q "certificate is not trusted" err && ok || bad "another CA refused: $(cat err)"
+kill -TERM $pid; wait $pid
+"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" --tls-cert named.crt --tls-key named.key 2>>svc.log & pid=$!
+for _ in $(seq 100); do curl -s -k "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+expect_rc 2 "${S[@]}" --cacert named.crt attest   # trusted CA, but not this address's certificate
+grep -q "certificate is not trusted" err && ok || bad "a certificate for another name refused: $(cat err)"
+kill -TERM $pid; wait $pid
+"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>svc.log & pid=$!
+for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+
 # ---- what a user meets when something is wrong
 expect_rc 2 "$agent" --server "$base" --tcti "device:/nonexistent/tpm" --state-dir agent attest
 grep -q "no TPM at /nonexistent/tpm" err && ok || bad "absent TPM explained: $(cat err)"
 expect_rc 2 "$agent" --server "http://127.0.0.1:1" --tcti "$TPM2TOOLS_TCTI" --state-dir agent attest --eventlog "$on"
-grep -q "127.0.0.1:1" err && ok || bad "unreachable service named: $(cat err)"
+grep -q "cannot connect to 127.0.0.1 port 1" err && ok || bad "unreachable service named: $(cat err)"
 expect_rc 2 A attest --pcrs sha256:0-99
 grep -q -- "--pcrs" err && ok || bad "bad selection named: $(cat err)"
 expect_rc 2 A --interval 0 run

@@ -1,0 +1,269 @@
+/* HTTP/1.1 to the service over TCP, with TLS (OpenSSL) for https: the same request writer and
+ * bounded answer reader as the virtio-serial transport (http1.c, stream.c), so that one HTTP
+ * code path, fuzzed once, serves both. Why not libcurl: Debian's libcurl pulls in some thirty
+ * shared libraries (GnuTLS, Kerberos, LDAP, SSH, RTMP...) that cost the agent 4.3 MiB of
+ * resident memory before its first request (docs/agent.md, "Memory"). The certificate is
+ * checked against --cacert (or the system's CAs) and the URL's host name or address. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "http1.h"
+#include "net.h"
+
+struct link {
+	int fd;
+	SSL *ssl;
+	struct timespec end;
+};
+
+static int left_ms(const struct link *l)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ms = (long long)(l->end.tv_sec - now.tv_sec) * 1000 +
+		       (l->end.tv_nsec - now.tv_nsec) / 1000000;
+	return ms <= 0 ? 0 : ms > 600000 ? 600000 : (int)ms;
+}
+
+/* Splits http(s)://HOST[:PORT][/] (HOST may be [v6]). */
+static int parse_url(const char *url, struct tl_net_url *u)
+{
+	const char *p, *end;
+
+	memset(u, 0, sizeof *u);
+	if (strncmp(url, "https://", 8) == 0) {
+		u->tls = true;
+		p = url + 8;
+	} else if (strncmp(url, "http://", 7) == 0) {
+		p = url + 7;
+	} else {
+		return TL_E_ARG;
+	}
+	if (*p == '[') {
+		if (!(end = strchr(p, ']')))
+			return TL_E_ARG;
+		snprintf(u->host, sizeof u->host, "%.*s", (int)(end - p - 1), p + 1);
+		end++;
+	} else {
+		end = p + strcspn(p, ":/");
+		snprintf(u->host, sizeof u->host, "%.*s", (int)(end - p), p);
+	}
+	snprintf(u->port, sizeof u->port, "%s", u->tls ? "443" : "80");
+	if (*end == ':') {
+		size_t n = strspn(end + 1, "0123456789");
+		if (n == 0 || n > 5)
+			return TL_E_ARG;
+		snprintf(u->port, sizeof u->port, "%.*s", (int)n, end + 1);
+		end += 1 + n;
+	}
+	if (!u->host[0] || (*end && strcmp(end, "/") != 0) || (size_t)(end - url) >= 400)
+		return TL_E_ARG;
+	snprintf(u->authority, sizeof u->authority, "%.*s", (int)(end - p), p);
+	return TL_OK;
+}
+
+/* A TCP connection within the deadline (non-blocking connect), then blocking with
+ * send/receive timeouts. */
+static int dial(const struct tl_net_url *u, struct link *l, char why[static TL_NET_WHY])
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int rc = getaddrinfo(u->host, u->port, &hints, &res), e = 0;
+
+	if (rc != 0) {
+		snprintf(why, TL_NET_WHY, "%s: %s", u->host, gai_strerror(rc));
+		return TL_E_IO;
+	}
+	for (struct addrinfo *a = res; a && l->fd < 0; a = a->ai_next) {
+		int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) != 0 && errno == EINPROGRESS) {
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+			socklen_t len = sizeof e;
+			if (poll(&p, 1, left_ms(l)) != 1 ||
+			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0 || e)
+				errno = e ? e : ETIMEDOUT;
+			else
+				errno = 0;
+		}
+		e = errno;
+		if (e == 0)
+			l->fd = fd;
+		else
+			close(fd);
+	}
+	freeaddrinfo(res);
+	if (l->fd < 0) {
+		snprintf(why, TL_NET_WHY, "cannot connect to %s port %s: %s", u->host, u->port,
+			 strerror(e ? e : ECONNREFUSED));
+		return TL_E_IO;
+	}
+	int ms = left_ms(l);
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	int flags = fcntl(l->fd, F_GETFL);
+	if (flags < 0 || fcntl(l->fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
+	    setsockopt(l->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+	    setsockopt(l->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0) {
+		snprintf(why, TL_NET_WHY, "socket options: %s", strerror(errno));
+		return TL_E_IO;
+	}
+	return TL_OK;
+}
+
+static int tls_fail(char why[static TL_NET_WHY], const char *what, const SSL *ssl)
+{
+	unsigned long e = ERR_get_error();
+	long v = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+
+	if (v != X509_V_OK)
+		snprintf(why, TL_NET_WHY, "%s: the service's certificate is not trusted: %s", what,
+			 X509_verify_cert_error_string(v));
+	else
+		snprintf(why, TL_NET_WHY, "%s: %s", what,
+			 e ? ERR_reason_error_string(e) : "the connection ended");
+	ERR_clear_error();
+	return TL_E_IO;
+}
+
+/* TLS 1.2+ with the certificate checked against cacert (or the system's CAs) and the host. */
+static int handshake(const struct tl_net_url *u, const char *cacert, struct link *l,
+		     SSL_CTX **ctxp, char why[static TL_NET_WHY])
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	unsigned char ip[16];
+	bool literal = inet_pton(AF_INET, u->host, ip) == 1 || inet_pton(AF_INET6, u->host, ip) == 1;
+
+	*ctxp = ctx;
+	if (!ctx || !SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION))
+		return tls_fail(why, "TLS", NULL);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	if (cacert ? SSL_CTX_load_verify_locations(ctx, cacert, NULL) != 1
+		   : SSL_CTX_set_default_verify_paths(ctx) != 1) {
+		snprintf(why, TL_NET_WHY, "%s: no CA certificates could be read from it",
+			 cacert ? cacert : "the system's CA store");
+		ERR_clear_error();
+		return TL_E_IO;
+	}
+	if (!(l->ssl = SSL_new(ctx)) || SSL_set_fd(l->ssl, l->fd) != 1)
+		return tls_fail(why, "TLS", NULL);
+	if (literal) {
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(l->ssl), u->host);
+	} else {
+		SSL_set_tlsext_host_name(l->ssl, u->host);
+		SSL_set1_host(l->ssl, u->host);
+	}
+	if (SSL_connect(l->ssl) != 1)
+		return tls_fail(why, u->authority, l->ssl);
+	return TL_OK;
+}
+
+static int send_all(struct link *l, const char *buf, size_t len)
+{
+	while (len > 0) {
+		size_t n = 0;
+		if (l->ssl) {
+			if (SSL_write_ex(l->ssl, buf, len, &n) != 1)
+				return TL_E_HTTP_CLOSED;
+		} else {
+			ssize_t r = send(l->fd, buf, len, MSG_NOSIGNAL);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				return errno == EAGAIN ? TL_E_HTTP_TIMEOUT : TL_E_HTTP_CLOSED;
+			n = (size_t)r;
+		}
+		buf += n;
+		len -= n;
+	}
+	return TL_OK;
+}
+
+static int link_read(void *ctx, uint8_t *buf, size_t n, size_t *got)
+{
+	struct link *l = ctx;
+
+	for (;;) {
+		if (left_ms(l) == 0)
+			return TL_E_HTTP_TIMEOUT;
+		if (l->ssl) {
+			if (SSL_read_ex(l->ssl, buf, n, got) == 1)
+				return TL_OK;
+			int e = SSL_get_error(l->ssl, 0);
+			ERR_clear_error();
+			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+				continue;
+			return e == SSL_ERROR_SYSCALL && errno == EAGAIN ? TL_E_HTTP_TIMEOUT
+									: TL_E_HTTP_CLOSED;
+		}
+		ssize_t r = recv(l->fd, buf, n, 0);
+		if (r > 0) {
+			*got = (size_t)r;
+			return TL_OK;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		return r < 0 && errno == EAGAIN ? TL_E_HTTP_TIMEOUT : TL_E_HTTP_CLOSED;
+	}
+}
+
+int tl_net_exchange(const char *url, const char *cacert, const char *method, const char *path,
+		    const char *bearer, const char *body, size_t body_len, int timeout_ms,
+		    int *status, char **answer, size_t *answer_len, char why[static TL_NET_WHY])
+{
+	char head[TL_HTTP1_MAX_REQUEST_HEAD];
+	struct tl_net_url u;
+	struct link l = { .fd = -1 };
+	SSL_CTX *ctx = NULL;
+	size_t head_len;
+	int err;
+
+	*answer = NULL;
+	if (parse_url(url, &u) != TL_OK) {
+		snprintf(why, TL_NET_WHY, "the service URL must be http(s)://HOST[:PORT]");
+		return TL_E_ARG;
+	}
+	if ((err = tl_http1_request(head, sizeof head, &head_len, method, path, u.authority, bearer,
+				    body_len)) != TL_OK) {
+		snprintf(why, TL_NET_WHY, "%s %s: not a request that can be written", method, path);
+		return err;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &l.end);
+	l.end.tv_sec += timeout_ms / 1000;
+	l.end.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (l.end.tv_nsec >= 1000000000L) {
+		l.end.tv_sec++;
+		l.end.tv_nsec -= 1000000000L;
+	}
+	if ((err = dial(&u, &l, why)) == TL_OK && (!u.tls || (err = handshake(&u, cacert, &l, &ctx,
+								       why)) == TL_OK)) {
+		if ((err = send_all(&l, head, head_len)) == TL_OK &&
+		    (err = send_all(&l, body ? body : "", body_len)) == TL_OK)
+			err = tl_http1_receive(link_read, &l, status, answer, answer_len);
+		if (err != TL_OK)
+			snprintf(why, TL_NET_WHY, "%s %s%s: %s", method, u.authority, path,
+				 tl_err_msg(err));
+	}
+	if (l.ssl) {
+		SSL_shutdown(l.ssl);
+		SSL_free(l.ssl);
+	}
+	SSL_CTX_free(ctx);
+	if (l.fd >= 0)
+		close(l.fd);
+	return err;
+}
