@@ -38,6 +38,7 @@ bench: build
 	@$(BUILD)/bench/bench_quote bench/data $(VECTORS)
 	@$(BUILD)/bench/bench_pe
 	@bench/service.sh $(BUILD) $(VECTORS)
+	@bench/agent.sh $(BUILD) $(VECTORS)
 
 fuzz-build: bootstrap
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_FUZZ=ON -DTL_VECTORS=$(VECTORS) >/dev/null

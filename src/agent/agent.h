@@ -64,6 +64,7 @@ struct tl_agent_state {
 	char vm_id[TL_AGENT_VM_ID];
 	char server[512];
 	char ak_name[2 * TL_TPM2_MAX_NAME + 1]; /* hex: the AK the service bound */
+	char ak_public[4 * (2 + TL_TPM2_MAX_PUBLIC) / 3 + 8]; /* its TPM2B_PUBLIC, base64 */
 	uint32_t ak_handle;
 	int64_t enrolled_at;
 	/* the kernel log read so far, in this boot */

@@ -158,6 +158,8 @@ int tl_agent_enroll(const struct tl_agent_opts *o, struct tl_tpm *tpm, const str
 	snprintf(st->vm_id, sizeof st->vm_id, "%s", vm);
 	snprintf(st->server, sizeof st->server, "%s", o->server);
 	snprintf(st->ak_name, sizeof st->ak_name, "%s", ak_hex);
+	if (tl_b64_encode(ak->pub, ak->pub_len, st->ak_public, sizeof st->ak_public) != TL_OK)
+		st->ak_public[0] = '\0';
 	st->ak_handle = ak->handle;
 	st->enrolled_at = (int64_t)time(NULL);
 	return tl_agent_state_save(o->state_dir, st, why);

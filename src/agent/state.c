@@ -125,6 +125,7 @@ void tl_agent_state_load(const char *dir, struct tl_agent_state *st)
 	get_str(doc, "vm_id", st->vm_id, sizeof st->vm_id);
 	get_str(doc, "server", st->server, sizeof st->server);
 	get_str(doc, "ak_name", st->ak_name, sizeof st->ak_name);
+	get_str(doc, "ak_public", st->ak_public, sizeof st->ak_public);
 	st->ak_handle = (uint32_t)json_integer_value(json_object_get(doc, "ak_handle"));
 	st->enrolled_at = json_integer_value(json_object_get(doc, "enrolled_at"));
 	get_str(doc, "boot_id", st->boot_id, sizeof st->boot_id);
@@ -138,8 +139,9 @@ void tl_agent_state_load(const char *dir, struct tl_agent_state *st)
 
 static json_t *state_json(const struct tl_agent_state *st)
 {
-	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:I,s:I,s:s,s:I,s:s}", "vm_id", st->vm_id,
-			 "server", st->server, "ak_name", st->ak_name, "ak_handle",
+	return json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:s,s:I,s:I,s:s,s:I,s:s}", "vm_id", st->vm_id,
+			 "server", st->server, "ak_name", st->ak_name, "ak_public", st->ak_public,
+			 "ak_handle",
 			 (json_int_t)st->ak_handle, "enrolled_at", (json_int_t)st->enrolled_at,
 			 "boot_id", st->boot_id, "kmsg_seq", (json_int_t)st->kmsg_seq, "last_time",
 			 (json_int_t)st->last_time, "last_verdict", st->last_verdict,

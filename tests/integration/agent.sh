@@ -73,6 +73,18 @@ api GET "/v1/vms/$vm/attestations"
 expect_rc 0 A status
 grep -q "ak in tpm *0x81000003 $ak1" out && grep -q "last verdict *healthy" out && ok || bad "status: $(cat out)"
 
+# ---- a second VM on its own TPM state handle with an ECC P-256 AK (ECDSA quotes)
+api POST /v1/vms '{"name":"web-2","size":"Standard_D2s_v5","os":"debian-12"}'
+vm2=$(field "d['id']") token2=$(field "d['enrollment_token']")
+E() { "$agent" --server "$base" --tcti "$TPM2TOOLS_TCTI" --state-dir "$work/agent-ecc" --ak-alg ecc --ak-handle 0x81000004 "$@"; }
+expect_rc 0 E --vm-id "$vm2" --enrollment-token "$token2" enroll
+grep -q "^enrolled $vm2 .*0x81000004" out && ok || bad "ECC AK enrolled: $(cat out)"
+expect_rc 0 E attest --eventlog "$on"
+grep -q "^healthy" out && ok || bad "healthy with an ECC AK: $(cat out) $(cat err)"
+expect_rc 2 "$agent" --server "$base" --tcti "$TPM2TOOLS_TCTI" --state-dir "$work/agent-ecc" --ak-handle 0x81000004 attest --eventlog "$on"
+grep -q "holds an ECC AK, not the RSA one" err && ok || bad "AK type mismatch explained: $(cat err)"
+python3 -c "import json,base64; d=json.load(open('$work/agent/state.json')); assert len(base64.b64decode(d['ak_public'])) > 200" && ok || bad "AK public kept in the state"
+
 # ---- the VM reboots with another kernel command line: PCR 8 differs, the service says why
 restart_swtpm
 expect_rc 0 A replay-log "$cmd"
@@ -105,8 +117,8 @@ expect_rc 1 A attest --eventlog "$on"
 grep -q "identity.quote_origin" out && ok || bad "a new TPM's quote refused: $(cat out)"
 grep -q "does not know this TPM's AK" err && ok || bad "the user is told to enrol: $(cat err)"
 expect_rc 2 A enroll --enrollment-token "$token"     # the token was spent
-api POST "/v1/vms/$vm/enrollment-token"; token2=$(field "d['enrollment_token']")
-expect_rc 0 A enroll --enrollment-token "$token2"
+api POST "/v1/vms/$vm/enrollment-token"; token3=$(field "d['enrollment_token']")
+expect_rc 0 A enroll --enrollment-token "$token3"
 expect_rc 0 A attest --eventlog "$on"
 grep -q "^healthy" out && ok || bad "healthy after re-enrolment: $(cat out)"
 
