@@ -13,7 +13,6 @@
 #include "tpm.h"
 
 #define TL_AGENT_WHY 512u
-#define TL_AGENT_MAX_ANSWER (4u * 1024u * 1024u)  /* a verdict with its facts */
 #define TL_AGENT_MAX_LOG (16u * 1024u * 1024u)    /* an event log or IMA log sent */
 #define TL_AGENT_MAX_KMSG (4u * 1024u * 1024u)    /* kernel log read in one attestation */
 #define TL_AGENT_MAX_KEVENTS 64u                  /* kernel events sent in one attestation */
@@ -52,6 +51,9 @@ struct tl_agent_opts {
 TL_MUST_CHECK int tl_agent_call(const struct tl_agent_opts *o, const char *method,
 				const char *path, json_t *body, const char *bearer, long *status,
 				json_t **answer, char why[static TL_AGENT_WHY]);
+/* src (text of the service, which may be hostile) as printable ASCII into dst[cap]: no
+ * terminal escapes, no forged log lines. NULL reads as "". */
+void tl_agent_clean(char *dst, size_t cap, const char *src);
 /* "code: message" of an error answer ({"error":{"code","message"}}), or "HTTP N". */
 void tl_agent_error_text(long status, json_t *answer, char *out, size_t cap);
 /* A JSON string of the base64 of n bytes; NULL when out of memory. */

@@ -42,18 +42,19 @@ static int challenge(const struct tl_agent_opts *o, const char *vm, char nonce[s
 	return TL_E_ARG;
 }
 
+/* One reason, each field made printable (the service's text is not trusted here). */
 static void print_reason(json_t *r)
 {
-	const char *code = json_string_value(json_object_get(r, "code"));
-	const char *msg = json_string_value(json_object_get(r, "message"));
-	const char *exp = json_string_value(json_object_get(r, "expected"));
-	const char *act = json_string_value(json_object_get(r, "actual"));
+	static const char *const keys[] = { "code", "message", "expected", "actual" };
+	char v[4][1024];
 
-	printf("  %s: %s\n", code ? code : "?", msg ? msg : "");
-	if (exp)
-		printf("    expected: %s\n", exp);
-	if (act)
-		printf("    actual:   %s\n", act);
+	for (int i = 0; i < 4; i++)
+		tl_agent_clean(v[i], sizeof v[i], json_string_value(json_object_get(r, keys[i])));
+	printf("  %s: %s\n", v[0][0] ? v[0] : "?", v[1]);
+	if (json_object_get(r, "expected"))
+		printf("    expected: %s\n", v[2]);
+	if (json_object_get(r, "actual"))
+		printf("    actual:   %s\n", v[3]);
 }
 
 /* Prints the verdict and keeps a summary in the state. */
@@ -71,17 +72,20 @@ static enum tl_agent_outcome verdict(const struct tl_agent_opts *o, json_t *answ
 			puts(text);
 		free(text);
 	} else {
-		printf("%s (attestation %lld)\n", v, (long long)id);
+		printf("%s (attestation %lld)\n", strcmp(v, "healthy") == 0 ? "healthy" : "unhealthy",
+		       (long long)id);
 		json_array_foreach(reasons, i, r)
 			print_reason(r);
 	}
-	snprintf(st->last_verdict, sizeof st->last_verdict, "%s", v);
+	snprintf(st->last_verdict, sizeof st->last_verdict, "%s",
+		 strcmp(v, "healthy") == 0 ? "healthy" : "unhealthy");
 	st->last_id = id;
 	st->last_reasons[0] = '\0';
 	json_array_foreach(reasons, i, r) {
-		const char *code = json_string_value(json_object_get(r, "code"));
+		char code[64];
+		tl_agent_clean(code, sizeof code, json_string_value(json_object_get(r, "code")));
 		int n = snprintf(st->last_reasons + used, sizeof st->last_reasons - used, "%s%s",
-				 used ? " " : "", code ? code : "?");
+				 used ? " " : "", code[0] ? code : "?");
 		if (n < 0 || (size_t)n >= sizeof st->last_reasons - used)
 			break;
 		used += (size_t)n;

@@ -9,11 +9,12 @@
 #include "trustlaunch/b64.h"
 #include "trustlaunch/hash.h"
 
+/* An id that goes into a URL path: 1-63 of [A-Za-z0-9._-], and not "." or "..". */
 static bool vm_id_ok(const char *id)
 {
 	size_t n = strlen(id);
 
-	if (n == 0 || n >= TL_AGENT_VM_ID)
+	if (n == 0 || n >= TL_AGENT_VM_ID || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = id[i];
@@ -87,7 +88,7 @@ static int request_credential(const struct tl_agent_opts *o, const char *vm,
 				 ? " (no enrollment token given and no EK certificate in NV)"
 				 : "");
 		err = TL_E_ARG;
-	} else if (strlen(id) >= eid_cap ||
+	} else if (strlen(id) >= eid_cap || !vm_id_ok(id) ||
 		   tl_b64_decode(cred, strlen(cred), blob, TL_CREDENTIAL_MAX_BLOB, blob_len)) {
 		snprintf(why, TL_AGENT_WHY, "the service's enrolment answer is malformed");
 		err = TL_E_ARG;
@@ -143,6 +144,8 @@ int tl_agent_enroll(const struct tl_agent_opts *o, struct tl_tpm *tpm, const str
 		snprintf(why, TL_AGENT_WHY, "endorsement key: %s", tl_tpm_why(tpm));
 		return err;
 	}
+	if (ek.cert_why[0])
+		tl_agent_log(o, "warning", "EK certificate not sent: %s", ek.cert_why);
 	tl_hex(ak->name, ak->name_len, ak_hex);
 	if ((err = request_credential(o, vm, &ek, ak, eid, sizeof eid, blob, &blob_len, why)))
 		return err;
@@ -151,6 +154,7 @@ int tl_agent_enroll(const struct tl_agent_opts *o, struct tl_tpm *tpm, const str
 		snprintf(why, TL_AGENT_WHY, "%s", tl_tpm_why(tpm));
 		return err;
 	}
+	tl_tpm_ek_release(tpm); /* the EK is not needed again: free its slot in the TPM */
 	err = activate(o, vm, eid, secret, secret_len, ak_hex, why);
 	memset(secret, 0, sizeof secret);
 	if (err != TL_OK)

@@ -12,7 +12,7 @@
 #include "trustlaunch/rd.h"
 
 #define TL_HTTP1_MAX_HEAD 16384u              /* status line and headers, with the blank line */
-#define TL_HTTP1_MAX_BODY (16u * 1024u * 1024u) /* body of an answer */
+#define TL_HTTP1_MAX_BODY (4u * 1024u * 1024u) /* body of an answer: a verdict with facts */
 #define TL_HTTP1_MAX_REQUEST_HEAD 8192u        /* head written by tl_http1_request */
 #define TL_HTTP1_MAX_METHOD 16u                /* letters of a request method */
 

@@ -55,12 +55,14 @@ static int parse_url(const char *url, struct tl_net_url *u)
 		return TL_E_ARG;
 	}
 	if (*p == '[') {
-		if (!(end = strchr(p, ']')))
+		if (!(end = strchr(p, ']')) || (size_t)(end - p - 1) >= sizeof u->host)
 			return TL_E_ARG;
 		snprintf(u->host, sizeof u->host, "%.*s", (int)(end - p - 1), p + 1);
 		end++;
 	} else {
 		end = p + strcspn(p, ":/");
+		if ((size_t)(end - p) >= sizeof u->host)
+			return TL_E_ARG;
 		snprintf(u->host, sizeof u->host, "%.*s", (int)(end - p), p);
 	}
 	snprintf(u->port, sizeof u->port, "%s", u->tls ? "443" : "80");
@@ -75,6 +77,14 @@ static int parse_url(const char *url, struct tl_net_url *u)
 		return TL_E_ARG;
 	snprintf(u->authority, sizeof u->authority, "%.*s", (int)(end - p), p);
 	return TL_OK;
+}
+
+/* Plain http only to this machine: over a network the enrollment token and the activated
+ * secret would travel in clear text. */
+static bool loopback(const char *host)
+{
+	return strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
+	       strncmp(host, "127.", 4) == 0;
 }
 
 /* A TCP connection within the deadline (non-blocking connect), then blocking with
@@ -92,16 +102,17 @@ static int dial(const struct tl_net_url *u, struct link *l, char why[static TL_N
 		int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			continue;
-		if (connect(fd, a->ai_addr, a->ai_addrlen) != 0 && errno == EINPROGRESS) {
+		e = 0;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
 			struct pollfd p = { .fd = fd, .events = POLLOUT };
 			socklen_t len = sizeof e;
-			if (poll(&p, 1, left_ms(l)) != 1 ||
-			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0 || e)
-				errno = e ? e : ETIMEDOUT;
-			else
-				errno = 0;
+			e = errno;
+			if (e == EINPROGRESS && (poll(&p, 1, left_ms(l)) != 1 ||
+						 getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0))
+				e = ETIMEDOUT;
+			else if (e == EINPROGRESS && len != sizeof e)
+				e = EIO;
 		}
-		e = errno;
 		if (e == 0)
 			l->fd = fd;
 		else
@@ -113,16 +124,36 @@ static int dial(const struct tl_net_url *u, struct link *l, char why[static TL_N
 			 strerror(e ? e : ECONNREFUSED));
 		return TL_E_IO;
 	}
-	int ms = left_ms(l);
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-	int flags = fcntl(l->fd, F_GETFL);
-	if (flags < 0 || fcntl(l->fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
-	    setsockopt(l->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
-	    setsockopt(l->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0) {
-		snprintf(why, TL_NET_WHY, "socket options: %s", strerror(errno));
-		return TL_E_IO;
+	return TL_OK; /* non-blocking: every wait is a poll() against the one deadline */
+}
+
+/* Waits until the socket can be read (or written), within the deadline. */
+static int wait_io(const struct link *l, bool out)
+{
+	struct pollfd p = { .fd = l->fd, .events = out ? POLLOUT : POLLIN };
+
+	for (;;) {
+		int ms = left_ms(l);
+		if (ms == 0)
+			return TL_E_HTTP_TIMEOUT;
+		int r = poll(&p, 1, ms);
+		if (r > 0)
+			return TL_OK;
+		if (r == 0)
+			return TL_E_HTTP_TIMEOUT;
+		if (errno != EINTR)
+			return TL_E_IO;
 	}
-	return TL_OK;
+}
+
+/* After an SSL call returned r: wait as OpenSSL asks (TL_OK: call again), or the error. */
+static int ssl_wait(const struct link *l, int r)
+{
+	int e = SSL_get_error(l->ssl, r);
+
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+		return wait_io(l, e == SSL_ERROR_WANT_WRITE);
+	return TL_E_HTTP_CLOSED; /* closed, reset, or a TLS alert: the connection is gone */
 }
 
 static int tls_fail(char why[static TL_NET_WHY], const char *what, const SSL *ssl)
@@ -161,30 +192,48 @@ static int handshake(const struct tl_net_url *u, const char *cacert, struct link
 	}
 	if (!(l->ssl = SSL_new(ctx)) || SSL_set_fd(l->ssl, l->fd) != 1)
 		return tls_fail(why, "TLS", NULL);
-	if (literal) {
-		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(l->ssl), u->host);
-	} else {
-		SSL_set_tlsext_host_name(l->ssl, u->host);
-		SSL_set1_host(l->ssl, u->host);
+	/* the name (with SNI) or the address must be the certificate's; fail closed */
+	if (literal ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(l->ssl), u->host) != 1
+		    : SSL_set_tlsext_host_name(l->ssl, u->host) != 1 ||
+			      SSL_set1_host(l->ssl, u->host) != 1)
+		return tls_fail(why, "TLS host check", NULL);
+	for (;;) {
+		int r = SSL_connect(l->ssl), err;
+		if (r == 1)
+			return TL_OK;
+		if ((err = ssl_wait(l, r)) == TL_E_HTTP_TIMEOUT) {
+			snprintf(why, TL_NET_WHY, "%s: the TLS handshake timed out", u->authority);
+			return err;
+		}
+		if (err != TL_OK)
+			return tls_fail(why, u->authority, l->ssl);
 	}
-	if (SSL_connect(l->ssl) != 1)
-		return tls_fail(why, u->authority, l->ssl);
-	return TL_OK;
 }
 
 static int send_all(struct link *l, const char *buf, size_t len)
 {
+	int err;
+
 	while (len > 0) {
 		size_t n = 0;
 		if (l->ssl) {
-			if (SSL_write_ex(l->ssl, buf, len, &n) != 1)
-				return TL_E_HTTP_CLOSED;
+			int r = SSL_write_ex(l->ssl, buf, len, &n);
+			if (r != 1) {
+				if ((err = ssl_wait(l, r)) != TL_OK)
+					return err;
+				continue;
+			}
 		} else {
 			ssize_t r = send(l->fd, buf, len, MSG_NOSIGNAL);
 			if (r < 0 && errno == EINTR)
 				continue;
+			if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				if ((err = wait_io(l, true)) != TL_OK)
+					return err;
+				continue;
+			}
 			if (r <= 0)
-				return errno == EAGAIN ? TL_E_HTTP_TIMEOUT : TL_E_HTTP_CLOSED;
+				return TL_E_HTTP_CLOSED;
 			n = (size_t)r;
 		}
 		buf += n;
@@ -196,28 +245,30 @@ static int send_all(struct link *l, const char *buf, size_t len)
 static int link_read(void *ctx, uint8_t *buf, size_t n, size_t *got)
 {
 	struct link *l = ctx;
+	int err;
 
 	for (;;) {
-		if (left_ms(l) == 0)
-			return TL_E_HTTP_TIMEOUT;
 		if (l->ssl) {
-			if (SSL_read_ex(l->ssl, buf, n, got) == 1)
+			int r = SSL_read_ex(l->ssl, buf, n, got);
+			if (r == 1)
 				return TL_OK;
-			int e = SSL_get_error(l->ssl, 0);
-			ERR_clear_error();
-			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-				continue;
-			return e == SSL_ERROR_SYSCALL && errno == EAGAIN ? TL_E_HTTP_TIMEOUT
-									: TL_E_HTTP_CLOSED;
+			if ((err = ssl_wait(l, r)) != TL_OK)
+				return err;
+			continue;
 		}
 		ssize_t r = recv(l->fd, buf, n, 0);
 		if (r > 0) {
 			*got = (size_t)r;
 			return TL_OK;
 		}
-		if (r < 0 && errno == EINTR)
+		if (r == 0)
+			return TL_E_HTTP_CLOSED;
+		if (errno == EINTR)
 			continue;
-		return r < 0 && errno == EAGAIN ? TL_E_HTTP_TIMEOUT : TL_E_HTTP_CLOSED;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return TL_E_HTTP_CLOSED;
+		if ((err = wait_io(l, false)) != TL_OK)
+			return err;
 	}
 }
 
@@ -235,6 +286,12 @@ int tl_net_exchange(const char *url, const char *cacert, const char *method, con
 	*answer = NULL;
 	if (parse_url(url, &u) != TL_OK) {
 		snprintf(why, TL_NET_WHY, "the service URL must be http(s)://HOST[:PORT]");
+		return TL_E_ARG;
+	}
+	if (!u.tls && !loopback(u.host)) {
+		snprintf(why, TL_NET_WHY, "http:// is only for this machine (loopback): the "
+			 "enrollment token and credentials must not cross a network in clear text; "
+			 "use https:// with --cacert");
 		return TL_E_ARG;
 	}
 	if ((err = tl_http1_request(head, sizeof head, &head_len, method, path, u.authority, bearer,
@@ -259,9 +316,11 @@ int tl_net_exchange(const char *url, const char *cacert, const char *method, con
 				 tl_err_msg(err));
 	}
 	if (l.ssl) {
-		SSL_shutdown(l.ssl);
+		if (err == TL_OK)
+			(void)SSL_shutdown(l.ssl); /* not after a reset: it would write to it */
 		SSL_free(l.ssl);
 	}
+	ERR_clear_error();
 	SSL_CTX_free(ctx);
 	if (l.fd >= 0)
 		close(l.fd);

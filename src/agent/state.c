@@ -22,8 +22,15 @@ int tl_agent_state_dir(const char *dir, char why[static TL_AGENT_WHY])
 		snprintf(why, TL_AGENT_WHY, "state directory %s: %s", dir, strerror(errno));
 		return TL_E_IO;
 	}
-	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		snprintf(why, TL_AGENT_WHY, "state directory %s is not a directory", dir);
+	if (lstat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(why, TL_AGENT_WHY, "state directory %.300s is not a directory (or is a "
+			 "symbolic link)", dir);
+		return TL_E_IO;
+	}
+	/* others must not plant files (or links) where the agent writes as root */
+	if (sb.st_uid != geteuid() || (sb.st_mode & 022)) {
+		snprintf(why, TL_AGENT_WHY, "state directory %.300s must belong to this user and not "
+			 "be writable by group or others (chmod 700)", dir);
 		return TL_E_IO;
 	}
 	return TL_OK;
@@ -163,12 +170,19 @@ int tl_agent_state_save(const char *dir, const struct tl_agent_state *st,
 	snprintf(path, sizeof path, "%s/%s", dir, STATE_FILE);
 	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
 	size_t n = strlen(text);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	unlink(tmp); /* a leftover of a crash with this pid */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd >= 0 && write(fd, text, n) == (ssize_t)n && write(fd, "\n", 1) == 1 &&
 	    fsync(fd) == 0 && close(fd) == 0) {
 		fd = -1;
-		if (rename(tmp, path) == 0)
-			err = TL_OK;
+		if (rename(tmp, path) == 0) {
+			int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			err = TL_OK; /* the rename itself lasts once the directory is synced */
+			if (d >= 0) {
+				(void)fsync(d);
+				close(d);
+			}
+		}
 	}
 	if (err != TL_OK) {
 		snprintf(why, TL_AGENT_WHY, "cannot write %.300s: %s", path, strerror(errno));

@@ -1,6 +1,7 @@
 /* tl-agent: the guest attestation agent. Options from a config file, then flags over it;
  * one command (a table below); logs to stderr. */
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,6 +227,9 @@ int main(int argc, char **argv)
 	const char *cmd = NULL, *arg = NULL;
 	int rc;
 
+	/* a peer that resets the connection must not kill the agent halfway through (OpenSSL
+	 * writes without MSG_NOSIGNAL); writes report EPIPE instead */
+	signal(SIGPIPE, SIG_IGN);
 	/* tpm2-tss logs every failed command to stderr; the agent explains its own failures */
 	setenv("TSS2_LOG", "all+none", 0);
 	if ((rc = parse_args(argc, argv, &o, &cmd, &arg)) != 0)

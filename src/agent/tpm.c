@@ -61,7 +61,9 @@ static int default_tcti(char *out, size_t cap, char why[static TL_TPM_WHY])
 		snprintf(out, cap, "%s", TL_TPM_DEFAULT_TCTI);
 		return TL_OK;
 	}
-	if (access("/dev/tpm0", R_OK | W_OK) == 0) {
+	/* the raw device only when the kernel has no resource manager at all (not when it is
+	 * merely closed to us: the raw device would bypass the sharing it provides) */
+	if (access("/dev/tpmrm0", F_OK) != 0 && access("/dev/tpm0", R_OK | W_OK) == 0) {
 		snprintf(out, cap, "device:/dev/tpm0");
 		return TL_OK;
 	}
@@ -147,14 +149,26 @@ int tl_tpm_open(const char *tcti, struct tl_tpm **out, char why[static TL_TPM_WH
 	return TL_OK;
 }
 
+void tl_tpm_ek_release(struct tl_tpm *tpm)
+{
+	for (int i = 0; i < 2; i++) {
+		if (tpm->ek[i] == ESYS_TR_NONE)
+			continue;
+		if (tpm->ek_transient[i])
+			(void)Esys_FlushContext(tpm->esys, tpm->ek[i]);
+		else
+			(void)Esys_TR_Close(tpm->esys, &tpm->ek[i]);
+		tpm->ek[i] = ESYS_TR_NONE;
+		tpm->ek_transient[i] = false;
+	}
+}
+
 void tl_tpm_close(struct tl_tpm *tpm)
 {
 	if (!tpm)
 		return;
 	if (tpm->esys) {
-		for (int i = 0; i < 2; i++)
-			if (tpm->ek_transient[i] && tpm->ek[i] != ESYS_TR_NONE)
-				(void)Esys_FlushContext(tpm->esys, tpm->ek[i]);
+		tl_tpm_ek_release(tpm);
 		Esys_Finalize(&tpm->esys);
 	}
 	if (tpm->tcti)

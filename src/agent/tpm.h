@@ -46,8 +46,12 @@ struct tl_tpm_ek {
 	size_t pub_len;
 	uint8_t cert[TL_TPM_MAX_EK_CERT];
 	size_t cert_len;
+	char cert_why[TL_TPM_WHY]; /* why an EK certificate in NV could not be read, or "" */
 };
 TL_MUST_CHECK int tl_tpm_ek(struct tl_tpm *tpm, enum tl_tpm_alg alg, struct tl_tpm_ek *out);
+/* Flushes an EK this agent created (a persistent one stays): without a resource manager a
+ * TPM holds only a few transient objects. */
+void tl_tpm_ek_release(struct tl_tpm *tpm);
 
 /* The attestation key at a persistent handle. */
 struct tl_tpm_ak {

@@ -134,7 +134,9 @@ int tl_tpm_ak(struct tl_tpm *t, uint32_t handle, enum tl_tpm_alg alg, enum tl_tp
 	if (rc != TSS2_RC_SUCCESS && !create)
 		return tl_tpm_say(t, TL_E_TPM_ABSENT, "no key at persistent handle 0x%08x", handle);
 	if (rc != TSS2_RC_SUCCESS) {
-		if ((err = make_ak(t, alg, ek_alg, handle, &h)) != TL_OK)
+		err = make_ak(t, alg, ek_alg, handle, &h);
+		tl_tpm_ek_release(t);
+		if (err != TL_OK)
 			return err;
 		out->created = true;
 	}

@@ -1,6 +1,7 @@
 /* The endorsement key: its certificate from NV and the key itself, from the persistent handle
  * when present or from the TCG default template (TCG EK Credential Profile 2.0, templates L-1
  * and L-2: the key a manufacturer's certificate certifies). */
+#include <stdio.h>
 #include <string.h>
 
 #include <tss2/tss2_mu.h>
@@ -58,11 +59,17 @@ static bool persistent_ek(struct tl_tpm *t, enum tl_tpm_alg alg, ESYS_TR *out)
 	if (Esys_TR_FromTPMPublic(t->esys, TL_TPM_EK_HANDLE, ESYS_TR_NONE, ESYS_TR_NONE,
 				  ESYS_TR_NONE, &h) != TSS2_RC_SUCCESS)
 		return false;
+	TPM2B_PUBLIC tmpl;
+	ek_template(alg, &tmpl);
+	/* the default EK persisted: same type, attributes and policy (else, e.g. an SRK or a
+	 * high-range EK, the template makes the right one) */
 	bool ok = Esys_ReadPublic(t->esys, h, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &pub,
 				  NULL, NULL) == TSS2_RC_SUCCESS &&
-		  pub->publicArea.type == TPM2_ALG_RSA &&
-		  (pub->publicArea.objectAttributes & TPMA_OBJECT_RESTRICTED) &&
-		  (pub->publicArea.objectAttributes & TPMA_OBJECT_DECRYPT);
+		  pub->publicArea.type == tmpl.publicArea.type &&
+		  pub->publicArea.nameAlg == tmpl.publicArea.nameAlg &&
+		  pub->publicArea.objectAttributes == tmpl.publicArea.objectAttributes &&
+		  pub->publicArea.authPolicy.size == sizeof ek_policy &&
+		  memcmp(pub->publicArea.authPolicy.buffer, ek_policy, sizeof ek_policy) == 0;
 	Esys_Free(pub);
 	if (!ok) {
 		(void)Esys_TR_Close(t->esys, &h);
@@ -178,7 +185,10 @@ static int read_cert(struct tl_tpm *t, uint32_t index, struct tl_tpm_ek *out)
 				  off, &data);
 		if (rc != TSS2_RC_SUCCESS || data->size != n) {
 			Esys_Free(data);
-			err = tl_tpm_fail(t, "TPM2_NV_Read (EK certificate)", rc);
+			err = rc != TSS2_RC_SUCCESS
+				      ? tl_tpm_fail(t, "TPM2_NV_Read (EK certificate)", rc)
+				      : tl_tpm_say(t, TL_E_TPM, "TPM2_NV_Read of the EK certificate "
+						   "returned a short read");
 			goto out;
 		}
 		memcpy(out->cert + off, data->buffer, n); /* n <= size - off, checked above */
@@ -200,9 +210,12 @@ int tl_tpm_ek(struct tl_tpm *t, enum tl_tpm_alg alg, struct tl_tpm_ek *out)
 	int err;
 
 	memset(out, 0, sizeof *out);
-	if ((err = read_cert(t, alg == TL_TPM_RSA ? TL_TPM_EK_CERT_RSA : TL_TPM_EK_CERT_ECC,
-			     out)) != TL_OK)
-		return err;
+	/* a certificate that cannot be read is not sent: a token can still enrol the TPM */
+	if (read_cert(t, alg == TL_TPM_RSA ? TL_TPM_EK_CERT_RSA : TL_TPM_EK_CERT_ECC, out) !=
+	    TL_OK) {
+		snprintf(out->cert_why, sizeof out->cert_why, "%s", t->why);
+		out->cert_len = 0;
+	}
 	if ((err = tl_tpm_ek_handle(t, alg, &ek)) != TL_OK)
 		return err;
 	TSS2_RC rc = Esys_ReadPublic(t->esys, ek, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &pub,

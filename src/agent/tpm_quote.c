@@ -111,8 +111,10 @@ static int pcr_digest(const struct tl_pcr_selection *sel, const struct tl_pcr_va
 		while (b < v->nbanks && v->bank[b].alg != sel->bank[i].alg)
 			b++;
 		size_t size = tl_alg_size(sel->bank[i].alg);
+		if (b == v->nbanks || (v->bank[b].mask & sel->bank[i].mask) != sel->bank[i].mask)
+			err = TL_E_ARG; /* not every selected value was read */
 		for (unsigned pcr = 0; err == TL_OK && pcr < TL_NUM_PCRS; pcr++)
-			if ((sel->bank[i].mask & (1u << pcr)) && b < v->nbanks)
+			if (sel->bank[i].mask & (1u << pcr))
 				err = tl_hash_add(h, v->bank[b].v[pcr], size);
 	}
 	if (err != TL_OK) {
@@ -120,6 +122,18 @@ static int pcr_digest(const struct tl_pcr_selection *sel, const struct tl_pcr_va
 		return err;
 	}
 	return tl_hash_end(h, out);
+}
+
+static bool same_selection(const struct tl_pcr_selection *sel, const struct tl_tpm2_attest *att)
+{
+	const struct tl_pcr_selection *q = &att->pcr_select;
+
+	if (q->count != sel->count)
+		return false;
+	for (size_t i = 0; i < sel->count; i++)
+		if (q->bank[i].alg != sel->bank[i].alg || q->bank[i].mask != sel->bank[i].mask)
+			return false;
+	return true;
 }
 
 static int quote_once(struct tl_tpm *t, const struct tl_pcr_selection *sel,
@@ -181,8 +195,13 @@ int tl_tpm_quote(struct tl_tpm *t, const struct tl_tpm_ak *ak, const struct tl_p
 						&att)) != TL_OK)
 			return tl_tpm_say(t, err, "the TPM's quote does not parse: %s",
 					  tl_err_msg(err));
+		/* the TPM answered what was asked: this nonce, this selection */
+		if (att.type != TL_ST_ATTEST_QUOTE || att.extra_data.len != nonce.len ||
+		    !tl_bytes_eq(att.extra_data, nonce.ptr, nonce.len) || !same_selection(sel, &att))
+			return tl_tpm_say(t, TL_E_TPM, "the TPM's quote is not over the nonce and "
+					  "PCR selection asked for");
 		if ((err = pcr_digest(sel, &out->pcrs, want)) != TL_OK)
-			return err;
+			return tl_tpm_say(t, err, "the PCR values read do not cover the selection");
 		/* equal unless a PCR was extended between the read and the quote: again */
 		if (att.pcr_digest.len == tl_alg_size(TL_ALG_SHA256) &&
 		    tl_bytes_eq(att.pcr_digest, want, att.pcr_digest.len))

@@ -88,14 +88,22 @@ const char *tl_agent_error_code(json_t *answer)
 	return code ? code : "";
 }
 
+void tl_agent_clean(char *dst, size_t cap, const char *src)
+{
+	src = src ? src : "";
+	tl_agent_printable(dst, cap, (struct tl_bytes){ (const uint8_t *)src, strlen(src) });
+}
+
 void tl_agent_error_text(long status, json_t *answer, char *out, size_t cap)
 {
 	json_t *e = json_object_get(answer, "error");
 	const char *code = json_string_value(json_object_get(e, "code"));
-	const char *msg = json_string_value(json_object_get(e, "message"));
+	char c[64], m[256];
 
+	tl_agent_clean(c, sizeof c, code);
+	tl_agent_clean(m, sizeof m, json_string_value(json_object_get(e, "message")));
 	if (code)
-		snprintf(out, cap, "%s: %s (HTTP %ld)", code, msg ? msg : "", status);
+		snprintf(out, cap, "%s: %s (HTTP %ld)", c, m, status);
 	else
 		snprintf(out, cap, "HTTP %ld without an error document", status);
 }

@@ -213,7 +213,7 @@ static const struct {
 	  "connection, which a serial line cannot do)" },
 	{ TL_E_HTTP_TIMEOUT, "http.timeout", "the service did not answer in time" },
 	{ TL_E_HTTP_CLOSED, "http.closed",
-	  "the relay closed the stream before the answer was complete" },
+	  "the connection (or the relay's stream) closed before the answer was complete" },
 
 	{ TL_E_TPM, "tpm.command", "the TPM refused a command or could not be reached" },
 	{ TL_E_TPM_ABSENT, "tpm.absent", "no TPM: the device node or TCTI is missing" },

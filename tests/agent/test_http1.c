@@ -188,7 +188,7 @@ static const struct hostile hostile[] = {
 	{ "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999999x\r\n\r\n",
 	  TL_E_HTTP_MALFORMED },
 	{ "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551617\r\n\r\nhi", TL_E_HTTP_TOO_LARGE },
-	{ "HTTP/1.1 200 OK\r\nContent-Length: 16777217\r\n\r\nhi", TL_E_HTTP_TOO_LARGE },
+	{ "HTTP/1.1 200 OK\r\nContent-Length: 4194305\r\n\r\nhi", TL_E_HTTP_TOO_LARGE },
 };
 
 static void http1_parse_refuses_hostile_answers(void **state)
@@ -248,7 +248,7 @@ static void http1_parse_bounds_the_head(void **state)
 
 static void http1_parse_takes_the_largest_body(void **state)
 {
-	static const char big[] = "HTTP/1.1 200 OK\r\nContent-Length: 16777216\r\n\r\n{";
+	static const char big[] = "HTTP/1.1 200 OK\r\nContent-Length: 4194304\r\n\r\n{";
 	struct tl_http1_response r;
 	bool complete = true;
 	(void)state;
@@ -516,7 +516,7 @@ static void stream_exchange_times_out_on_a_silent_relay(void **state)
 
 static void stream_exchange_refuses_hostile_answers(void **state)
 {
-	static const char big[] = "HTTP/1.1 200 OK\r\nContent-Length: 16777217\r\n\r\n";
+	static const char big[] = "HTTP/1.1 200 OK\r\nContent-Length: 4194305\r\n\r\n";
 	static const char chunked[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
 	struct run x = { .relay = { .answer = big, .answer_len = sizeof(big) - 1, .chunk = 9 } };
 	struct run y = { .relay = { .answer = chunked, .answer_len = sizeof(chunked) - 1,

@@ -47,11 +47,15 @@ grep -q "vm.not_enrolled" err && ok || bad "not enrolled named: $(cat err)"
 expect_rc 2 A enroll --vm-id "$vm" --enrollment-token wrong-token
 grep -q "enroll.unauthorized" err && ok || bad "a wrong token refused: $(cat err)"
 expect_rc 0 A enroll --vm-id "$vm" --enrollment-token "$token"
+# no transient object or session left behind (swtpm has no resource manager)
+transient() { tpm2_getcap handles-transient 2>/dev/null; tpm2_getcap handles-loaded-session 2>/dev/null; }
+[[ -z $(transient) ]] && ok || bad "enrol left objects in the TPM: $(transient)"
 grep -q "^enrolled $vm .*0x81000003" out && ok || bad "enrolled: $(cat out)"
 ak1=$(python3 -c "import json; print(json.load(open('agent/state.json'))['ak_name'])")
 api GET "/v1/vms/$vm"; [[ $(field "d['enrolled']") == True ]] && ok || bad "service: enrolled"
 expect_rc 0 A attest --eventlog "$on" --kmsg kmsg.txt
 grep -q "^healthy (attestation" out && ok || bad "healthy: $(cat out) $(cat err)"
+[[ -z $(transient) ]] && ok || bad "attest left objects in the TPM: $(transient)"
 api GET "/v1/vms/$vm/attestations"
 python3 - <<'PY' && ok || bad "refused module reached the service: $(cat body.json | head -c 600)"
 import json
@@ -142,6 +146,31 @@ grep -q "certificate is not trusted" err && ok || bad "a certificate for another
 kill -TERM $pid; wait $pid
 "$d" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>svc.log & pid=$!
 for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+
+# ---- a hostile or broken service: the agent neither dies, nor hangs, nor is steered
+hostile() { # MODE [ARGS]: starts tests/integration/hostile_server.py, its port in $hport
+  python3 "$here/hostile_server.py" "$@" > hport.txt & hpid=$!
+  for _ in $(seq 50); do [[ -s hport.txt ]] && break; sleep 0.1; done; hport=$(cat hport.txt)
+}
+H() { "$agent" --tcti "$TPM2TOOLS_TCTI" --state-dir "$work/agent-h" --vm-id "$vm" --timeout 3 "$@"; }
+hostile reset tls.crt tls.key
+expect_rc 2 H --server "https://127.0.0.1:$hport" --cacert tls.crt attest --eventlog "$on"
+grep -q "closed" err && ok || bad "a reset connection is an error, not SIGPIPE: $(cat err)"
+kill $hpid; wait $hpid 2>/dev/null
+hostile slow
+start=$SECONDS
+expect_rc 2 H --server "https://127.0.0.1:$hport" --cacert tls.crt attest --eventlog "$on"
+(( SECONDS - start <= 6 )) && grep -q "timed out" err && ok || bad "a stalling TLS handshake ends at --timeout: $((SECONDS - start)) s, $(cat err)"
+kill $hpid; wait $hpid 2>/dev/null
+hostile evil
+expect_rc 2 H --server "http://127.0.0.1:$hport" --enrollment-token x enroll
+grep -q "enrolment answer is malformed" err && ok || bad "an enrollment id that walks paths refused: $(cat err)"
+H --server "http://127.0.0.1:$hport" attest --eventlog "$on" >out 2>err
+! grep -q $'\x1b' out err && ! grep -q "^tl-agent: info: FORGED" out err && ok || bad "service text printed raw: $(cat -v out err)"
+[[ -z $(transient) ]] && ok || bad "hostile services left objects in the TPM: $(transient)"
+kill $hpid; wait $hpid 2>/dev/null
+expect_rc 2 "$agent" --server "http://192.0.2.1:7443" --tcti "$TPM2TOOLS_TCTI" --state-dir "$work/agent-h" --vm-id "$vm" attest --eventlog "$on"
+grep -q "only for this machine" err && ok || bad "clear-text http off loopback refused: $(cat err)"
 
 # ---- what a user meets when something is wrong
 expect_rc 2 "$agent" --server "$base" --tcti "device:/nonexistent/tpm" --state-dir agent attest
