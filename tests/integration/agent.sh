@@ -89,6 +89,17 @@ expect_rc 2 "$agent" --server "$base" --tcti "$TPM2TOOLS_TCTI" --state-dir "$wor
 grep -q "holds an ECC AK, not the RSA one" err && ok || bad "AK type mismatch explained: $(cat err)"
 python3 -c "import json,base64; d=json.load(open('$work/agent/state.json')); assert len(base64.b64decode(d['ak_public'])) > 200" && ok || bad "AK public kept in the state"
 
+# ---- with IMA active (its log present) PCR 10 joins the quote
+head -c 600 /dev/urandom > ima.bin
+expect_rc 0 A --ima-log ima.bin --eventlog "$on" --json attest
+python3 -c "import json; d=json.load(open('out')); assert d['verdict']=='healthy', d" && ok || bad "healthy with IMA: $(head -c 300 out) $(cat err)"
+python3 - <<'PY' && ok || bad "PCR 10 quoted when IMA is active: $(head -c 300 out)"
+import json, base64
+tok = json.load(open('out'))['token'].split('.')[1]     # the token's claims name the PCRs
+claims = json.loads(base64.urlsafe_b64decode(tok + '=' * (-len(tok) % 4)))
+assert claims['pcrs'] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14], claims['pcrs']
+PY
+
 # ---- the VM reboots with another kernel command line: PCR 8 differs, the service says why
 restart_swtpm
 expect_rc 0 A replay-log "$cmd"
