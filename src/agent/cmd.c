@@ -16,6 +16,24 @@ static bool need_server(const struct tl_agent_opts *o)
 	return false;
 }
 
+/* What enroll and attest start with: a service, the state, the TPM with its AK. */
+static bool begin(struct tl_agent_opts *o, struct tl_agent_state *st, struct tl_tpm **tpm,
+		  struct tl_tpm_ak *ak)
+{
+	char why[TL_AGENT_WHY];
+
+	if (!need_server(o))
+		return false;
+	int err = tl_agent_state_dir(o->state_dir, why);
+	if (err == TL_OK) {
+		tl_agent_state_load(o->state_dir, st);
+		err = tl_agent_open(o, tpm, ak, why);
+	}
+	if (err != TL_OK)
+		tl_agent_log(o, "error", "%s", why);
+	return err == TL_OK;
+}
+
 static int cmd_enroll(struct tl_agent_opts *o, const char *arg)
 {
 	struct tl_agent_state st;
@@ -24,11 +42,10 @@ static int cmd_enroll(struct tl_agent_opts *o, const char *arg)
 	char why[TL_AGENT_WHY];
 
 	(void)arg;
-	if (!need_server(o) || tl_agent_state_dir(o->state_dir, why) != TL_OK)
-		return TL_AGENT_ERROR;
-	tl_agent_state_load(o->state_dir, &st);
 	tl_agent_token(o);
-	if (tl_agent_open(o, &tpm, &ak, why) != TL_OK || tl_agent_enroll(o, tpm, &ak, &st, why)) {
+	if (!begin(o, &st, &tpm, &ak))
+		return TL_AGENT_ERROR;
+	if (tl_agent_enroll(o, tpm, &ak, &st, why) != TL_OK) {
 		tl_agent_log(o, "error", "%s", why);
 		tl_tpm_close(tpm);
 		return TL_AGENT_ERROR;
@@ -47,13 +64,8 @@ static int cmd_attest(struct tl_agent_opts *o, const char *arg)
 	char why[TL_AGENT_WHY];
 
 	(void)arg;
-	if (!need_server(o) || tl_agent_state_dir(o->state_dir, why) != TL_OK)
+	if (!begin(o, &st, &tpm, &ak))
 		return TL_AGENT_ERROR;
-	tl_agent_state_load(o->state_dir, &st);
-	if (tl_agent_open(o, &tpm, &ak, why) != TL_OK) {
-		tl_agent_log(o, "error", "%s", why);
-		return TL_AGENT_ERROR;
-	}
 	if (st.ak_name[0] && ak.created)
 		tl_agent_log(o, "warning", "the enrolled AK is gone from the TPM (was the TPM "
 			     "reset?); a new one was made: the service will not know it");

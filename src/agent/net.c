@@ -210,31 +210,18 @@ static int handshake(const struct tl_net_url *u, const char *cacert, struct link
 	}
 }
 
+/* TLS only: plain TCP goes through the stream transport's exchange (stream.c). */
 static int send_all(struct link *l, const char *buf, size_t len)
 {
 	int err;
 
 	while (len > 0) {
 		size_t n = 0;
-		if (l->ssl) {
-			int r = SSL_write_ex(l->ssl, buf, len, &n);
-			if (r != 1) {
-				if ((err = ssl_wait(l, r)) != TL_OK)
-					return err;
-				continue;
-			}
-		} else {
-			ssize_t r = send(l->fd, buf, len, MSG_NOSIGNAL);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-				if ((err = wait_io(l, true)) != TL_OK)
-					return err;
-				continue;
-			}
-			if (r <= 0)
-				return TL_E_HTTP_CLOSED;
-			n = (size_t)r;
+		int r = SSL_write_ex(l->ssl, buf, len, &n);
+		if (r != 1) {
+			if ((err = ssl_wait(l, r)) != TL_OK)
+				return err;
+			continue;
 		}
 		buf += n;
 		len -= n;
@@ -248,28 +235,23 @@ static int link_read(void *ctx, uint8_t *buf, size_t n, size_t *got)
 	int err;
 
 	for (;;) {
-		if (l->ssl) {
-			int r = SSL_read_ex(l->ssl, buf, n, got);
-			if (r == 1)
-				return TL_OK;
-			if ((err = ssl_wait(l, r)) != TL_OK)
-				return err;
-			continue;
-		}
-		ssize_t r = recv(l->fd, buf, n, 0);
-		if (r > 0) {
-			*got = (size_t)r;
+		int r = SSL_read_ex(l->ssl, buf, n, got);
+		if (r == 1)
 			return TL_OK;
-		}
-		if (r == 0)
-			return TL_E_HTTP_CLOSED;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return TL_E_HTTP_CLOSED;
-		if ((err = wait_io(l, false)) != TL_OK)
+		if ((err = ssl_wait(l, r)) != TL_OK)
 			return err;
 	}
+}
+
+/* Over TLS: the request written, the answer read through the shared bounded reader. */
+static int tls_exchange(struct link *l, const char *head, size_t head_len, const char *body,
+			size_t body_len, int *status, char **answer, size_t *answer_len)
+{
+	int err = send_all(l, head, head_len);
+
+	if (err == TL_OK)
+		err = send_all(l, body ? body : "", body_len);
+	return err == TL_OK ? tl_http1_receive(link_read, l, status, answer, answer_len) : err;
 }
 
 int tl_net_exchange(const char *url, const char *cacert, const char *method, const char *path,
@@ -308,9 +290,11 @@ int tl_net_exchange(const char *url, const char *cacert, const char *method, con
 	}
 	if ((err = dial(&u, &l, why)) == TL_OK && (!u.tls || (err = handshake(&u, cacert, &l, &ctx,
 								       why)) == TL_OK)) {
-		if ((err = send_all(&l, head, head_len)) == TL_OK &&
-		    (err = send_all(&l, body ? body : "", body_len)) == TL_OK)
-			err = tl_http1_receive(link_read, &l, status, answer, answer_len);
+		int ms = left_ms(&l);
+		err = u.tls ? tls_exchange(&l, head, head_len, body, body_len, status, answer,
+					   answer_len)
+			    : tl_stream_exchange(l.fd, method, path, u.authority, bearer, body,
+						 body_len, ms ? ms : 1, status, answer, answer_len);
 		if (err != TL_OK)
 			snprintf(why, TL_NET_WHY, "%s %s%s: %s", method, u.authority, path,
 				 tl_err_msg(err));
