@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 	struct tl_agent_opts o = { .tcti = argc > 1 ? argv[1] : NULL, .pcrs = TL_AGENT_PCRS,
 				   .eventlog = argc > 2 ? argv[2] : NULL, .quiet = true,
 				   .ak_handle = TL_TPM_AK_HANDLE };
-	int n = argc > 3 ? atoi(argv[3]) : 200;
+	int n = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 200;
 	struct tl_agent_state st;
 	struct tl_tpm *tpm = NULL;
 	struct tl_tpm_ak ak;
