@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	memset(&st, 0, sizeof st);
-	if (tl_agent_open(&o, &tpm, &ak, why) != TL_OK) {
+	if (tl_agent_open(&o, false, &tpm, &ak, why) != TL_OK) {
 		fprintf(stderr, "bench_agent: %s\n", why);
 		return 1;
 	}

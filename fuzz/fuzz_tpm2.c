@@ -1,10 +1,11 @@
-/* libFuzzer target: every TPM 2.0 unmarshaller on the same input, and the quote verifier
+/* libFuzzer target: every TPM 2.0 unmarshaller (and the MakeCredential blob reader) on the same input, and the quote verifier
  * with the input as attestation (key and signature fixed), so its checks run on hostile
  * structures. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "trustlaunch/credential.h"
 #include "trustlaunch/quote.h"
 #include "trustlaunch/tpm2.h"
 
@@ -35,6 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	}
 	if (tl_tpm2_signature_parse(in, &sig) == TL_OK && sig.rsa.len > TL_TPM2_MAX_RSA_BYTES)
+		__builtin_trap();
+	struct tl_bytes id, enc;
+	if (tl_credential_parse(in, &id, &enc) == TL_OK &&
+	    (id.len > TL_CREDENTIAL_MAX_ID || enc.len > TL_CREDENTIAL_MAX_ENC_SECRET ||
+	     12 + id.len + enc.len != size))
 		__builtin_trap();
 	tl_rd_from(&rd, in);
 	if (tl_tpm2_pcr_selection(&rd, &sel) == TL_OK && (sel.count == 0 || rd.pos > size))

@@ -15,6 +15,15 @@
 TL_MUST_CHECK int tl_credential_make(const struct tl_tpm2_public *ek, struct tl_bytes ak_name,
 				     struct tl_bytes secret,
 				     uint8_t out[static TL_CREDENTIAL_MAX_BLOB], size_t *len);
+#define TL_CREDENTIAL_MAX_ID 132u          /* TPMS_ID_OBJECT: two TPM2B_DIGESTs */
+#define TL_CREDENTIAL_MAX_ENC_SECRET 512u  /* TPMU_ENCRYPTED_SECRET: an RSA-4096 block */
+
+/* Splits such a blob (the agent receives it from the service) into the contents of its
+ * TPM2B_ID_OBJECT and TPM2B_ENCRYPTED_SECRET, views into blob. TL_E_TPM2_MALFORMED for
+ * another magic or version, TL_E_TPM2_SIZE for a size over its type's maximum,
+ * TL_E_TRUNCATED / TL_E_TRAILING for a blob that ends early or goes on. */
+TL_MUST_CHECK int tl_credential_parse(struct tl_bytes blob, struct tl_bytes *id_object,
+				      struct tl_bytes *enc_secret);
 /* TL_OK when the secret a TPM returned is the expected one (compared in constant time);
  * credential.secret_mismatch otherwise. Neither value appears in any error. */
 TL_MUST_CHECK int tl_credential_check(struct tl_bytes expected, struct tl_bytes returned);

@@ -94,9 +94,11 @@ void tl_agent_boot_id(char out[static 40]);
 /* The VM id to use: --vm-id, else the enrolled one; NULL with why when neither. */
 const char *tl_agent_vm_id(const struct tl_agent_opts *o, const struct tl_agent_state *st,
 			   char why[static TL_AGENT_WHY]);
-/* Opens the TPM and finds or makes the AK. */
-TL_MUST_CHECK int tl_agent_open(const struct tl_agent_opts *o, struct tl_tpm **tpm,
-				struct tl_tpm_ak *ak, char why[static TL_AGENT_WHY]);
+/* Opens the TPM and finds or makes the AK. An EK made for a new AK stays loaded only when
+ * enrolling (which needs it next: a second TPM2_CreatePrimary can take seconds on hardware). */
+TL_MUST_CHECK int tl_agent_open(const struct tl_agent_opts *o, bool enrolling,
+				struct tl_tpm **tpm, struct tl_tpm_ak *ak,
+				char why[static TL_AGENT_WHY]);
 /* Enrols the AK with the service (enrollment token or EK certificate), activates the
  * credential, records the binding. */
 TL_MUST_CHECK int tl_agent_enroll(const struct tl_agent_opts *o, struct tl_tpm *tpm,

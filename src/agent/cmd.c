@@ -17,8 +17,8 @@ static bool need_server(const struct tl_agent_opts *o)
 }
 
 /* What enroll and attest start with: a service, the state, the TPM with its AK. */
-static bool begin(struct tl_agent_opts *o, struct tl_agent_state *st, struct tl_tpm **tpm,
-		  struct tl_tpm_ak *ak)
+static bool begin(struct tl_agent_opts *o, bool enrolling, struct tl_agent_state *st,
+		  struct tl_tpm **tpm, struct tl_tpm_ak *ak)
 {
 	char why[TL_AGENT_WHY];
 
@@ -27,7 +27,7 @@ static bool begin(struct tl_agent_opts *o, struct tl_agent_state *st, struct tl_
 	int err = tl_agent_state_dir(o->state_dir, why);
 	if (err == TL_OK) {
 		tl_agent_state_load(o->state_dir, st);
-		err = tl_agent_open(o, tpm, ak, why);
+		err = tl_agent_open(o, enrolling, tpm, ak, why);
 	}
 	if (err != TL_OK)
 		tl_agent_log(o, "error", "%s", why);
@@ -43,7 +43,7 @@ static int cmd_enroll(struct tl_agent_opts *o, const char *arg)
 
 	(void)arg;
 	tl_agent_token(o);
-	if (!begin(o, &st, &tpm, &ak))
+	if (!begin(o, true, &st, &tpm, &ak))
 		return TL_AGENT_ERROR;
 	if (tl_agent_enroll(o, tpm, &ak, &st, why) != TL_OK) {
 		tl_agent_log(o, "error", "%s", why);
@@ -64,7 +64,7 @@ static int cmd_attest(struct tl_agent_opts *o, const char *arg)
 	char why[TL_AGENT_WHY];
 
 	(void)arg;
-	if (!begin(o, &st, &tpm, &ak))
+	if (!begin(o, false, &st, &tpm, &ak))
 		return TL_AGENT_ERROR;
 	if (st.ak_name[0] && ak.created)
 		tl_agent_log(o, "warning", "the enrolled AK is gone from the TPM (was the TPM "

@@ -64,7 +64,7 @@ static bool round_once(struct tl_agent_opts *o, struct tl_tpm **tpm, struct tl_t
 {
 	char why[TL_AGENT_WHY];
 
-	if (!*tpm && tl_agent_open(o, tpm, ak, why) != TL_OK) {
+	if (!*tpm && tl_agent_open(o, false, tpm, ak, why) != TL_OK) {
 		tl_agent_log(o, "error", "%s", why);
 		return false;
 	}

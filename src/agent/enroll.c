@@ -41,8 +41,8 @@ const char *tl_agent_vm_id(const struct tl_agent_opts *o, const struct tl_agent_
 	return id;
 }
 
-int tl_agent_open(const struct tl_agent_opts *o, struct tl_tpm **tpm, struct tl_tpm_ak *ak,
-		  char why[static TL_AGENT_WHY])
+int tl_agent_open(const struct tl_agent_opts *o, bool enrolling, struct tl_tpm **tpm,
+		  struct tl_tpm_ak *ak, char why[static TL_AGENT_WHY])
 {
 	char twhy[TL_TPM_WHY];
 	int err = tl_tpm_open(o->tcti, tpm, twhy);
@@ -55,6 +55,8 @@ int tl_agent_open(const struct tl_agent_opts *o, struct tl_tpm **tpm, struct tl_
 		snprintf(why, TL_AGENT_WHY, "attestation key: %s", tl_tpm_why(*tpm));
 		tl_tpm_close(*tpm);
 		*tpm = NULL;
+	} else if (!enrolling) {
+		tl_tpm_ek_release(*tpm);
 	}
 	return err;
 }

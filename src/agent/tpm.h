@@ -65,7 +65,8 @@ struct tl_tpm_ak {
 /* Finds the AK at handle, or (create) makes one under the EK (alg: RSA-2048 RSASSA-SHA256 or
  * ECC P-256 ECDSA-SHA256) and makes it persistent; without create, an empty handle is
  * TL_E_TPM_ABSENT. A key at the handle that is not a restricted signing key made in this TPM
- * is left alone: TL_E_TPM_HANDLE. ek_alg: the parent. */
+ * is left alone: TL_E_TPM_HANDLE. ek_alg: the parent, left loaded for the caller to use or
+ * tl_tpm_ek_release. */
 TL_MUST_CHECK int tl_tpm_ak(struct tl_tpm *tpm, uint32_t handle, enum tl_tpm_alg alg,
 			    enum tl_tpm_alg ek_alg, bool create, struct tl_tpm_ak *out);
 

@@ -6,8 +6,6 @@
 
 #include "tpm_internal.h"
 
-#define CRED_MAGIC 0xbadcc0deu
-#define CRED_VERSION 1u
 
 static void ak_template(enum tl_tpm_alg alg, TPM2B_PUBLIC *t)
 {
@@ -134,9 +132,7 @@ int tl_tpm_ak(struct tl_tpm *t, uint32_t handle, enum tl_tpm_alg alg, enum tl_tp
 	if (rc != TSS2_RC_SUCCESS && !create)
 		return tl_tpm_say(t, TL_E_TPM_ABSENT, "no key at persistent handle 0x%08x", handle);
 	if (rc != TSS2_RC_SUCCESS) {
-		err = make_ak(t, alg, ek_alg, handle, &h);
-		tl_tpm_ek_release(t);
-		if (err != TL_OK)
+		if ((err = make_ak(t, alg, ek_alg, handle, &h)) != TL_OK)
 			return err;
 		out->created = true;
 	}
@@ -151,24 +147,20 @@ int tl_tpm_ak(struct tl_tpm *t, uint32_t handle, enum tl_tpm_alg alg, enum tl_tp
 	return TL_OK;
 }
 
-/* The blob's two parts, read through the bounded reader into the TSS's structures. */
+/* The blob's two parts (tl_credential_parse) into the TSS's structures. */
 static int parse_blob(struct tl_tpm *t, struct tl_bytes blob, TPM2B_ID_OBJECT *id,
 		      TPM2B_ENCRYPTED_SECRET *secret)
 {
-	struct tl_rd rd;
-	uint32_t magic, version;
+	struct tl_bytes i, e;
+	int err = tl_credential_parse(blob, &i, &e);
 
-	tl_rd_from(&rd, blob);
-	if (tl_rd_be32(&rd, &magic) || tl_rd_be32(&rd, &version) || magic != CRED_MAGIC ||
-	    version != CRED_VERSION)
+	if (err != TL_OK || i.len > sizeof id->credential || e.len > sizeof secret->secret)
 		return tl_tpm_say(t, TL_E_TPM2_MALFORMED, "the credential is not a MakeCredential "
-				  "blob (magic 0xBADCC0DE, version 1)");
-	if (tl_rd_be16(&rd, &id->size) || id->size > sizeof id->credential ||
-	    tl_rd_copy(&rd, id->credential, id->size) ||
-	    tl_rd_be16(&rd, &secret->size) || secret->size > sizeof secret->secret ||
-	    tl_rd_copy(&rd, secret->secret, secret->size) || tl_rd_end(&rd))
-		return tl_tpm_say(t, TL_E_TPM2_MALFORMED, "the credential blob is malformed at byte "
-				  "%zu", rd.pos);
+				  "blob: %s", tl_err_msg(err ? err : TL_E_TPM2_SIZE));
+	id->size = (uint16_t)i.len;
+	memcpy(id->credential, i.ptr, i.len);
+	secret->size = (uint16_t)e.len;
+	memcpy(secret->secret, e.ptr, e.len);
 	return TL_OK;
 }
 

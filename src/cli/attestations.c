@@ -66,6 +66,7 @@ static int show_attestations(json_t *answer)
 	json_t *list = json_object_get(answer, "attestations"), *a;
 	struct tl_table *t;
 	size_t i;
+	int err = TL_OK;
 
 	if (!json_is_array(list)) {
 		fprintf(stderr, "tl: the answer holds no list of attestations\n");
@@ -75,18 +76,12 @@ static int show_attestations(json_t *answer)
 		printf("no attestations\n");
 		return TL_EXIT_OK;
 	}
-	if (!(t = tl_table_new(4, head)))
-		return TL_EXIT_USAGE;
+	t = tl_table_new(4, head);
 	json_array_foreach(list, i, a) {
-		if (add_attestation(t, a) != TL_OK) {
-			fprintf(stderr, "tl: out of memory\n");
-			tl_table_free(t);
-			return TL_EXIT_USAGE;
-		}
+		if (!t || (err = add_attestation(t, a)) != TL_OK)
+			break;
 	}
-	tl_table_print(t, stdout);
-	tl_table_free(t);
-	return TL_EXIT_OK;
+	return tl_table_show(t, err);
 }
 
 int tl_cmd_attestations(int argc, char **argv)

@@ -17,6 +17,7 @@ static int show_baseline(json_t *b)
 	json_t *components = json_object_get(b, "components"), *v;
 	struct tl_table *t;
 	const char *name;
+	int err = TL_OK;
 	int rc = tl_cli_show_fields(b, fields, sizeof(fields) / sizeof(fields[0]));
 
 	if (rc != TL_EXIT_OK)
@@ -26,20 +27,14 @@ static int show_baseline(json_t *b)
 		return TL_EXIT_CHECK;
 	}
 	putchar('\n');
-	if (!(t = tl_table_new(2, head)))
-		return TL_EXIT_USAGE;
+	t = tl_table_new(2, head);
 	json_object_foreach(components, name, v) {
 		char buf[160];
 		const char *cells[2] = { name, tl_cli_cell(v, buf, sizeof(buf)) };
-		if (tl_table_add(t, cells) != TL_OK) {
-			fprintf(stderr, "tl: out of memory\n");
-			tl_table_free(t);
-			return TL_EXIT_USAGE;
-		}
+		if (!t || (err = tl_table_add(t, cells)) != TL_OK)
+			break;
 	}
-	tl_table_print(t, stdout);
-	tl_table_free(t);
-	return TL_EXIT_OK;
+	return tl_table_show(t, err);
 }
 
 static const char show_help[] =

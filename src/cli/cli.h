@@ -69,6 +69,13 @@ TL_MUST_CHECK int tl_table_add(struct tl_table *t, const char *const *cells);
 /* Prints the rows with aligned columns, two spaces apart. */
 void tl_table_print(const struct tl_table *t, FILE *f);
 void tl_table_free(struct tl_table *t);
+/* Prints t to stdout and frees it; when it could not be made (NULL) or filled (err), says
+ * "out of memory" instead. Returns the exit code. */
+int tl_table_show(struct tl_table *t, int err);
+/* A table of JSON objects: one row per element of list, column c the member keys[c]
+ * (the last column a time), under head. */
+int tl_cli_show_rows(json_t *list, const char *const *head, const char *const *keys,
+		     size_t ncols);
 /* A JSON value as a table cell: strings as they are, integers, yes/no, "-" for absent or
  * null, anything else compact JSON cut to fit. The result lives in buf or in v. */
 const char *tl_cli_cell(json_t *v, char *buf, size_t cap);

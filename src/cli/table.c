@@ -166,22 +166,9 @@ const char *tl_cli_time_cell(json_t *v, char *buf, size_t cap)
 	return buf;
 }
 
-int tl_cli_show_fields(json_t *obj, const char *const *keys, size_t nkeys)
+int tl_table_show(struct tl_table *t, int err)
 {
-	struct tl_table *t = tl_table_new(2, NULL);
-	int rc = TL_EXIT_OK;
-
-	for (size_t i = 0; t && i < nkeys && rc == TL_EXIT_OK; i++) {
-		char buf[256];
-		json_t *v = json_object_get(obj, keys[i]);
-		const char *cells[2] = { keys[i], NULL };
-		bool is_time = strcmp(keys[i], "created") == 0 || strcmp(keys[i], "time") == 0;
-		cells[1] = is_time ? tl_cli_time_cell(v, buf, sizeof(buf))
-				   : tl_cli_cell(v, buf, sizeof(buf));
-		if (tl_table_add(t, cells) != TL_OK)
-			rc = TL_EXIT_USAGE;
-	}
-	if (!t || rc != TL_EXIT_OK) {
+	if (!t || err != TL_OK) {
 		fprintf(stderr, "tl: out of memory\n");
 		tl_table_free(t);
 		return TL_EXIT_USAGE;
@@ -189,4 +176,44 @@ int tl_cli_show_fields(json_t *obj, const char *const *keys, size_t nkeys)
 	tl_table_print(t, stdout);
 	tl_table_free(t);
 	return TL_EXIT_OK;
+}
+
+int tl_cli_show_fields(json_t *obj, const char *const *keys, size_t nkeys)
+{
+	struct tl_table *t = tl_table_new(2, NULL);
+	int err = TL_OK;
+
+	for (size_t i = 0; t && i < nkeys && err == TL_OK; i++) {
+		char buf[256];
+		json_t *v = json_object_get(obj, keys[i]);
+		const char *cells[2] = { keys[i], NULL };
+		bool is_time = strcmp(keys[i], "created") == 0 || strcmp(keys[i], "time") == 0;
+		cells[1] = is_time ? tl_cli_time_cell(v, buf, sizeof(buf))
+				   : tl_cli_cell(v, buf, sizeof(buf));
+		err = tl_table_add(t, cells);
+	}
+	return tl_table_show(t, err);
+}
+
+int tl_cli_show_rows(json_t *list, const char *const *head, const char *const *keys,
+		     size_t ncols)
+{
+	struct tl_table *t = tl_table_new(ncols, head);
+	int err = TL_OK;
+	json_t *row;
+	size_t i;
+
+	json_array_foreach(list, i, row) {
+		char buf[TL_TABLE_MAX_COLS][64];
+		const char *cells[TL_TABLE_MAX_COLS];
+		if (!t || err != TL_OK || ncols > TL_TABLE_MAX_COLS)
+			break;
+		for (size_t c = 0; c < ncols; c++) {
+			json_t *v = json_object_get(row, keys[c]);
+			cells[c] = c == ncols - 1 ? tl_cli_time_cell(v, buf[c], sizeof(buf[c]))
+						  : tl_cli_cell(v, buf[c], sizeof(buf[c]));
+		}
+		err = tl_table_add(t, cells);
+	}
+	return tl_table_show(t, err);
 }

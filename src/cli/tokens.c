@@ -100,32 +100,13 @@ static int show_list(json_t *answer)
 	static const char *const head[] = { "ID", "NAME", "ROLE", "TENANT", "CREATED" };
 	static const char *const keys[] = { "id", "name", "role", "tenant", "created" };
 	enum { NCOLS = sizeof(head) / sizeof(head[0]) };
-	json_t *tokens = json_object_get(answer, "tokens"), *tok;
-	struct tl_table *t;
-	size_t i;
+	json_t *tokens = json_object_get(answer, "tokens");
 
 	if (!json_is_array(tokens)) {
 		fprintf(stderr, "tl: the answer holds no list of tokens\n");
 		return TL_EXIT_CHECK;
 	}
-	if (!(t = tl_table_new(NCOLS, head)))
-		return TL_EXIT_USAGE;
-	json_array_foreach(tokens, i, tok) {
-		char buf[NCOLS][64];
-		const char *cells[NCOLS];
-		for (size_t c = 0; c < NCOLS; c++)
-			cells[c] = c == NCOLS - 1
-					   ? tl_cli_time_cell(json_object_get(tok, keys[c]), buf[c], 64)
-					   : tl_cli_cell(json_object_get(tok, keys[c]), buf[c], 64);
-		if (tl_table_add(t, cells) != TL_OK) {
-			fprintf(stderr, "tl: out of memory\n");
-			tl_table_free(t);
-			return TL_EXIT_USAGE;
-		}
-	}
-	tl_table_print(t, stdout);
-	tl_table_free(t);
-	return TL_EXIT_OK;
+	return tl_cli_show_rows(tokens, head, keys, NCOLS);
 }
 
 static int tokens_list(int argc, char **argv)

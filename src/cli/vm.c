@@ -131,9 +131,7 @@ static int show_list(json_t *answer)
 					    "security_type", "secure_boot", "vtpm", "enrolled",
 					    "created" };
 	enum { NCOLS = sizeof(head) / sizeof(head[0]) };
-	json_t *vms = json_object_get(answer, "vms"), *vm;
-	struct tl_table *t;
-	size_t i;
+	json_t *vms = json_object_get(answer, "vms");
 
 	if (!json_is_array(vms)) {
 		fprintf(stderr, "tl: the answer holds no list of VMs\n");
@@ -143,25 +141,7 @@ static int show_list(json_t *answer)
 		printf("no VMs\n");
 		return TL_EXIT_OK;
 	}
-	if (!(t = tl_table_new(NCOLS, head)))
-		return TL_EXIT_USAGE;
-	json_array_foreach(vms, i, vm) {
-		char buf[NCOLS][64];
-		const char *cells[NCOLS];
-		for (size_t c = 0; c < NCOLS; c++) {
-			json_t *v = json_object_get(vm, keys[c]);
-			cells[c] = c == NCOLS - 1 ? tl_cli_time_cell(v, buf[c], sizeof(buf[c]))
-						  : tl_cli_cell(v, buf[c], sizeof(buf[c]));
-		}
-		if (tl_table_add(t, cells) != TL_OK) {
-			tl_table_free(t);
-			fprintf(stderr, "tl: out of memory\n");
-			return TL_EXIT_USAGE;
-		}
-	}
-	tl_table_print(t, stdout);
-	tl_table_free(t);
-	return TL_EXIT_OK;
+	return tl_cli_show_rows(vms, head, keys, NCOLS);
 }
 
 static int vm_list(int argc, char **argv)

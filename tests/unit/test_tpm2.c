@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "logbuild.h"
+#include "trustlaunch/credential.h"
 #include "trustlaunch/hash.h"
 #include "trustlaunch/quote.h"
 #include "trustlaunch/tpm2.h"
@@ -168,6 +169,61 @@ static void pcr_values_refuse_duplicates_and_raw_leftovers(void **state)
 	assert_int_equal(tl_pcr_values_from_raw(&v, &sel, (struct tl_bytes){ raw, 63 }), TL_E_ARG);
 }
 
+/* The blob tpm2_activatecredential reads: magic, version, TPM2B_ID_OBJECT,
+ * TPM2B_ENCRYPTED_SECRET; every truncation, a trailing byte, sizes over the maximum. */
+static void credential_blob(struct lb *b, uint32_t magic, uint32_t version, uint16_t id_len,
+			    uint16_t enc_len)
+{
+	be32(b, magic);
+	be32(b, version);
+	be16(b, id_len);
+	for (uint16_t i = 0; i < id_len; i++)
+		lb_u8(b, (uint8_t)i);
+	be16(b, enc_len);
+	for (uint16_t i = 0; i < enc_len; i++)
+		lb_u8(b, 0xA5);
+}
+
+static void credential_parse_rejects_truncated_and_hostile_blobs(void **state)
+{
+	struct lb b = { 0 };
+	struct tl_bytes id, enc;
+	(void)state;
+
+	credential_blob(&b, 0xBADCC0DE, 1, 68, 256);
+	assert_int_equal(tl_credential_parse((struct tl_bytes){ b.buf, b.len }, &id, &enc), TL_OK);
+	assert_int_equal(id.len, 68);
+	assert_int_equal(enc.len, 256);
+	assert_ptr_equal(id.ptr, b.buf + 10);
+	for (size_t n = 0; n < b.len; n++) {
+		int err = tl_credential_parse((struct tl_bytes){ b.buf, n }, &id, &enc);
+		assert_int_equal(err, TL_E_TRUNCATED);
+		assert_null(id.ptr);
+		assert_null(enc.ptr);
+	}
+	lb_u8(&b, 0);
+	assert_int_equal(tl_credential_parse((struct tl_bytes){ b.buf, b.len }, &id, &enc),
+			 TL_E_TRAILING);
+	lb_free(&b);
+	credential_blob(&b, 0xBADCC0DF, 1, 4, 4);
+	assert_int_equal(tl_credential_parse((struct tl_bytes){ b.buf, b.len }, &id, &enc),
+			 TL_E_TPM2_MALFORMED);
+	lb_free(&b);
+	credential_blob(&b, 0xBADCC0DE, 2, 4, 4);
+	assert_int_equal(tl_credential_parse((struct tl_bytes){ b.buf, b.len }, &id, &enc),
+			 TL_E_TPM2_MALFORMED);
+	lb_free(&b);
+	credential_blob(&b, 0xBADCC0DE, 1, TL_CREDENTIAL_MAX_ID + 1, 4);
+	assert_int_equal(tl_credential_parse((struct tl_bytes){ b.buf, b.len }, &id, &enc),
+			 TL_E_TPM2_SIZE);
+	lb_free(&b);
+	credential_blob(&b, 0xBADCC0DE, 1, 4, TL_CREDENTIAL_MAX_ENC_SECRET + 1);
+	assert_int_equal(tl_credential_parse((struct tl_bytes){ b.buf, b.len }, &id, &enc),
+			 TL_E_TPM2_SIZE);
+	assert_null(enc.ptr);
+	lb_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +231,7 @@ int main(void)
 		cmocka_unit_test(tpm2_public_rejects_bad_shapes),
 		cmocka_unit_test(tpm2_signature_rejects_unknown_schemes),
 		cmocka_unit_test(pcr_values_refuse_duplicates_and_raw_leftovers),
+		cmocka_unit_test(credential_parse_rejects_truncated_and_hostile_blobs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

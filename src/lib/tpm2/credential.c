@@ -126,6 +126,29 @@ out:
 	return err;
 }
 
+int tl_credential_parse(struct tl_bytes blob, struct tl_bytes *id_object,
+			struct tl_bytes *enc_secret)
+{
+	struct tl_rd rd;
+	uint32_t magic, version;
+	int err;
+
+	*id_object = *enc_secret = (struct tl_bytes){ NULL, 0 };
+	tl_rd_from(&rd, blob);
+	if ((err = tl_rd_be32(&rd, &magic)) != TL_OK || (err = tl_rd_be32(&rd, &version)) != TL_OK)
+		return err;
+	if (magic != CRED_MAGIC || version != 1)
+		return TL_E_TPM2_MALFORMED;
+	struct tl_bytes id, enc;
+	if ((err = tl_rd_tpm2b(&rd, TL_CREDENTIAL_MAX_ID, &id)) != TL_OK ||
+	    (err = tl_rd_tpm2b(&rd, TL_CREDENTIAL_MAX_ENC_SECRET, &enc)) != TL_OK ||
+	    (err = tl_rd_end(&rd)) != TL_OK)
+		return err == TL_E_ARG ? TL_E_TPM2_SIZE : err;
+	*id_object = id;
+	*enc_secret = enc;
+	return TL_OK;
+}
+
 int tl_credential_check(struct tl_bytes expected, struct tl_bytes returned)
 {
 	if (expected.len == 0 || expected.len != returned.len)
