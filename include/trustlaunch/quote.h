@@ -33,6 +33,7 @@ struct tl_quote_opts {
 	bool allow_sha1;               /* accept SHA-1 signatures */
 	bool bare_key;                 /* the key's attributes are unknown (PEM): skip them */
 	const struct tl_clock_info *previous; /* the last accepted quote of this TPM, or NULL */
+	const struct tl_pcrs *replayed; /* tl_log_replay(log) done before, or NULL */
 };
 
 struct tl_quote_result {

@@ -2,6 +2,7 @@
  * token: the VM must be enrolled, and the quote's signature by its enrolled AK is the proof.
  * Malformed evidence is refused (400) and changes nothing; evidence that is well-formed but
  * untrue is a verdict ("unhealthy", with reasons), recorded like any other. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +26,15 @@ static struct tl_resp not_enrolled(struct tl_req *r, const char *vm_id, int err)
 
 struct tl_resp tl_api_challenge(struct tl_req *r, const char *vm_id)
 {
+	struct tl_vm vm;
 	struct tl_vm_tpm t;
 	uint8_t nonce[TL_NONCE_LEN];
 	char hex[2 * TL_NONCE_LEN + 1];
 	int64_t now = (int64_t)time(NULL);
-	int err = tl_store_tpm_get(r->srv->store, vm_id, &t);
+	int err = tl_store_attest_context(r->srv->store, vm_id, &vm, &t, NULL);
 
-	if (err != TL_OK)
-		return not_enrolled(r, vm_id, err);
+	if (err != TL_OK || !vm.enrolled)
+		return not_enrolled(r, vm_id, err == TL_OK ? TL_E_STORE_NOT_FOUND : err);
 	if (tl_nonce_make(r->srv->nonce_key, vm_id, now, nonce) != TL_OK)
 		return tl_http_error(500, "server.internal", "no randomness", NULL);
 	tl_hex(nonce, sizeof(nonce), hex);
@@ -62,7 +64,7 @@ static bool has_reason(json_t *reasons, const char *prefix)
 }
 
 /* The token's claims (docs/tokens.md). */
-static json_t *claims(struct tl_req *r, const char *vm_id, const struct tl_evidence *ev,
+static json_t *claims(const struct tl_server *srv, const char *vm_id, const struct tl_evidence *ev,
 		      const struct tl_verdict *v, int64_t id, int64_t now)
 {
 	char nonce[2 * TL_NONCE_LEN + 1], jti[24], digest[65] = "";
@@ -76,9 +78,9 @@ static json_t *claims(struct tl_req *r, const char *vm_id, const struct tl_evide
 		if (tl_hash(TL_ALG_SHA256, cmdline, strlen(cmdline), h) == TL_OK)
 			tl_hex(h, TL_SHA256_LEN, digest);
 	}
-	json_t *c = json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:s,s:b,s:o}", "iss", r->srv->issuer, "sub",
+	json_t *c = json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:s,s:b,s:o}", "iss", srv->issuer, "sub",
 			      vm_id, "jti", jti, "iat", (json_int_t)now, "exp",
-			      (json_int_t)(now + r->srv->token_ttl), "nonce", nonce, "verdict",
+			      (json_int_t)(now + srv->token_ttl), "nonce", nonce, "verdict",
 			      v->healthy ? "healthy" : "unhealthy", "secure_boot", sb_on, "pcrs",
 			      pcr_list(v->quoted_pcrs));
 	/* the key stores were measured, and match the baseline */
@@ -113,14 +115,11 @@ static char *record(const struct tl_evidence *ev, const struct tl_verdict *v)
 					      v->quote.rebooted, "pcrs", pcr_list(v->quoted_pcrs)));
 	if (v->facts && (!v->healthy || v->learn)) {
 		json_object_set(o, "facts", v->facts);
-	} else if (v->facts && ev->log) {
+	} else if (v->facts && v->has_log) {
 		/* the facts equal the baseline's; the log they came from identifies them */
-		uint8_t h[TL_MAX_DIGEST];
 		char hex[65];
-		if (tl_hash(TL_ALG_SHA256, ev->log, ev->log_len, h) == TL_OK) {
-			tl_hex(h, TL_SHA256_LEN, hex);
-			json_object_set_new(o, "event_log_sha256", json_string(hex));
-		}
+		tl_hex(v->log_sha256, sizeof(v->log_sha256), hex);
+		json_object_set_new(o, "event_log_sha256", json_string(hex));
 	}
 	/* what the guest says beside the quote counts only when the TPM vouched for the quote:
 	 * nobody else may put module reports or an OS on this VM's record */
@@ -143,82 +142,142 @@ static struct tl_resp nonce_refused(int err)
 				       "nonce");
 }
 
-struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
-{
+/* One attestation between its verdict and its answer, which waits for the group commit. */
+struct job {
+	struct tl_later later; /* first: the job is its own continuation */
+	struct tl_server *srv;
 	struct tl_evidence ev;
 	struct tl_verdict v;
-	struct tl_vm vm;
-	struct tl_vm_tpm t;
 	struct tl_attest_write w;
-	struct tl_resp resp = { 0, NULL };
-	int64_t now = (int64_t)time(NULL);
-	char *learn = NULL, *token = NULL, *baseline = NULL;
-	int err;
+	char *learn;
+	int64_t now;
+};
 
-	err = tl_store_attest_context(r->srv->store, vm_id, &vm, &t, &baseline);
-	if (err != TL_OK || !vm.enrolled) {
-		free(baseline);
-		return not_enrolled(r, vm_id, err == TL_OK ? TL_E_STORE_NOT_FOUND : err);
-	}
-	if (!tl_evidence_parse(r, &ev, &resp)) {
-		free(baseline);
-		return resp;
-	}
-	if ((err = tl_nonce_check(r->srv->nonce_key, vm_id, ev.nonce, now, TL_NONCE_TTL)) != TL_OK) {
-		free(baseline);
-		tl_evidence_free(&ev);
-		return nonce_refused(err);
-	}
-	if (tl_verdict_make(&vm, &t, baseline, &ev, &v, &resp) != TL_OK)
-		goto out;
+static void job_free(struct job *j)
+{
+	free(j->learn);
+	free(j->w.att.result);
+	tl_verdict_free(&j->v);
+	tl_evidence_free(&j->ev);
+	free(j);
+}
 
-	memset(&w, 0, sizeof(w));
-	memcpy(w.nonce, ev.nonce, sizeof(w.nonce));
-	w.nonce_expires = now + TL_NONCE_TTL;
-	snprintf(w.att.vm_id, sizeof(w.att.vm_id), "%s", vm_id);
-	w.att.time = now;
-	snprintf(w.att.verdict, sizeof(w.att.verdict), "%s", v.healthy ? "healthy" : "unhealthy");
-	w.att.result = record(&ev, &v);
-	w.verified = v.quote_verified;
-	if (v.quote_verified && !has_reason(v.reasons, "quote.clock")) {
-		w.update_clock = true;
-		snprintf(w.clock.ak_name, sizeof(w.clock.ak_name), "%s", t.ak_name);
-		w.clock.clock = v.quote.attest.clock;
-		w.clock.reset_count = v.quote.attest.reset_count;
-		w.clock.restart_count = v.quote.attest.restart_count;
-	}
-	if (v.learn)
-		w.learn = learn = json_dumps(v.learn, JSON_COMPACT);
-	err = w.att.result ? tl_store_attest_commit(r->srv->store, &w) : TL_E_NOMEM;
-	free(w.att.result);
+/* The answer once the write is durable (or refused). */
+static struct tl_resp finish(struct tl_later *l)
+{
+	struct job *j = (struct job *)l;
+	struct tl_resp resp;
+	int err = j->w.result;
+	char *token = NULL;
+
 	if (err == TL_E_STORE_CONFLICT) {
 		resp = tl_http_error(409, "nonce.used",
 				     "this nonce was used before; ask for a new challenge", "nonce");
-		goto out_v;
-	}
-	if (err != TL_OK) {
+	} else if (err == TL_E_STORE_STALE) {
+		resp = tl_http_error(409, "vm.changed",
+				     "the VM's enrolled TPM or its last quote changed while this "
+				     "attestation was verified; ask for a new challenge",
+				     NULL);
+	} else if (err != TL_OK) {
 		resp = tl_http_error(503, "store.unavailable", "the attestation was not recorded", NULL);
-		goto out_v;
+	} else {
+		json_t *o = json_pack("{s:I,s:s,s:O,s:O}", "attestation_id", (json_int_t)j->w.att.id,
+				      "verdict", j->v.healthy ? "healthy" : "unhealthy", "reasons",
+				      j->v.reasons, "facts", j->v.facts ? j->v.facts : json_null());
+		if (j->w.learned)
+			json_object_set_new(o, "baseline", json_string("learned"));
+		/* a token only for what the enrolled TPM said over this challenge */
+		if (j->v.quote_verified) {
+			json_t *c = claims(j->srv, j->w.att.vm_id, &j->ev, &j->v, j->w.att.id, j->now);
+			if (tl_jwtkeys_sign(j->srv->keys, c, &token) == TL_OK)
+				json_object_set_new(o, "token", json_string(token));
+			json_decref(c);
+			free(token);
+		}
+		resp = tl_http_json(200, o);
 	}
-	json_t *o = json_pack("{s:I,s:s,s:O,s:O}", "attestation_id", (json_int_t)w.att.id, "verdict",
-			      v.healthy ? "healthy" : "unhealthy", "reasons", v.reasons, "facts",
-			      v.facts ? v.facts : json_null());
-	if (w.learned)
-		json_object_set_new(o, "baseline", json_string("learned"));
-	/* a token only for what the enrolled TPM said over this challenge */
-	if (v.quote_verified) {
-		json_t *c = claims(r, vm_id, &ev, &v, w.att.id, now);
-		if (tl_jwtkeys_sign(r->srv->keys, c, &token) == TL_OK)
-			json_object_set_new(o, "token", json_string(token));
-		json_decref(c);
-		free(token);
+	job_free(j);
+	return resp;
+}
+
+static void committed(struct tl_attest_write *w)
+{
+	struct job *j = (struct job *)((char *)w - offsetof(struct job, w));
+	tl_http_resume(&j->later);
+}
+
+/* The write of this attestation: its nonce, its record, the TPM clock, a learned baseline. */
+static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tpm *t)
+{
+	struct tl_attest_write *w = &j->w;
+	const struct tl_verdict *v = &j->v;
+	memcpy(w->nonce, j->ev.nonce, sizeof(w->nonce));
+	w->nonce_expires = j->now + TL_NONCE_TTL;
+	snprintf(w->att.vm_id, sizeof(w->att.vm_id), "%s", vm_id);
+	w->att.time = j->now;
+	snprintf(w->att.verdict, sizeof(w->att.verdict), "%s", v->healthy ? "healthy" : "unhealthy");
+	w->verified = v->quote_verified;
+	if (v->quote_verified && !has_reason(v->reasons, "quote.clock")) {
+		w->update_clock = true;
+		snprintf(w->clock.ak_name, sizeof(w->clock.ak_name), "%s", t->ak_name);
+		w->clock.clock = v->quote.attest.clock;
+		w->clock.reset_count = v->quote.attest.reset_count;
+		w->clock.restart_count = v->quote.attest.restart_count;
 	}
-	resp = tl_http_json(200, o);
-out_v:
-	free(learn);
-	tl_verdict_free(&v);
-out:
+	if (v->learn && !(w->learn = j->learn = json_dumps(v->learn, JSON_COMPACT)))
+		return TL_E_NOMEM;
+	return (w->att.result = record(&j->ev, v)) ? TL_OK : TL_E_NOMEM;
+}
+
+struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
+{
+	struct tl_vm vm;
+	struct tl_vm_tpm t;
+	struct tl_resp resp = { 0, NULL };
+	char *baseline = NULL;
+	struct job *j = calloc(1, sizeof(*j));
+	int err;
+
+	if (!j)
+		return tl_http_error(503, "server.busy", "out of memory", NULL);
+	j->srv = r->srv;
+	j->later.finish = finish;
+	j->now = (int64_t)time(NULL);
+	err = tl_store_attest_context(r->srv->store, vm_id, &vm, &t, &baseline);
+	if (err != TL_OK || !vm.enrolled) {
+		free(baseline);
+		free(j);
+		return not_enrolled(r, vm_id, err == TL_OK ? TL_E_STORE_NOT_FOUND : err);
+	}
+	if (!tl_evidence_parse(r, &j->ev, &resp)) {
+		free(baseline);
+		free(j);
+		return resp;
+	}
+	err = tl_nonce_check(r->srv->nonce_key, vm_id, j->ev.nonce, j->now, TL_NONCE_TTL);
+	if (err == TL_OK)
+		err = tl_verdict_make(&vm, &t, baseline, &j->ev, &j->v, &resp);
+	else
+		resp = nonce_refused(err);
 	free(baseline);
-	tl_evidence_free(&ev);
+	if (err != TL_OK) {
+		tl_evidence_free(&j->ev);
+		free(j);
+		return resp;
+	}
+	if (prepare_write(j, vm_id, &t) != TL_OK) {
+		j->w.result = TL_E_NOMEM;
+		return finish(&j->later);
+	}
+	if (!r->later) { /* no waiting here: this thread waits */
+		j->w.result = tl_store_attest_commit(r->srv->store, &j->w);
+		return finish(&j->later);
+	}
+	/* suspended first, so that the writer's resume cannot come before */
+	resp = tl_http_later(r, &j->later);
+	if (tl_store_attest_submit(r->srv->store, &j->w, committed) != TL_OK) {
+		j->w.result = TL_E_STORE;
+		tl_http_resume(&j->later);
+	}
 	return resp;
 }

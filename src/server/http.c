@@ -15,6 +15,7 @@
 struct tl_http {
 	struct MHD_Daemon *d;
 	struct tl_server *srv;
+	bool can_wait; /* a pool: connections may be suspended */
 };
 
 struct conn {
@@ -22,7 +23,11 @@ struct conn {
 	size_t len, cap, max;
 	bool too_large, busy;
 	struct timespec start;
+	struct tl_later *later; /* an answer being waited for */
 };
+
+/* Suspended connections: stopping waits for them (their work always ends). */
+static _Atomic unsigned waiting;
 
 /* Bodies buffered by all connections together: past this, new bytes are refused (503)
  * rather than letting many slow clients exhaust memory. */
@@ -128,6 +133,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (c->later) { /* resumed: the work is done */
+		struct tl_later *l = c->later;
+		c->later = NULL;
+		resp = l->finish(l);
+		waiting--;
+		goto answer;
+	}
 	memset(&req, 0, sizeof(req));
 	req.srv = h->srv;
 	req.method = method;
@@ -136,6 +148,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
 	req.body_len = c->len;
 	req.authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");
 	req.conn = mc;
+	req.later = h->can_wait ? &c->later : NULL;
 	if (c->too_large)
 		resp = tl_http_error(413, "request.too_large",
 				     c->max == TL_HTTP_MAX_BODY ? "the request body is over 4 MiB"
@@ -146,11 +159,28 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
 				     "too many request bodies in flight; try again shortly", NULL);
 	else
 		resp = tl_api_handle(&req);
+	if (resp.status == TL_HTTP_LATER)
+		return MHD_YES;
+answer:
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	tl_log_request(method, url, resp.status,
 		       (double)(end.tv_sec - c->start.tv_sec) * 1e3 +
 			       (double)(end.tv_nsec - c->start.tv_nsec) / 1e6);
 	return send_json(mc, resp);
+}
+
+struct tl_resp tl_http_later(struct tl_req *r, struct tl_later *l)
+{
+	l->conn = r->conn;
+	*r->later = l;
+	waiting++;
+	MHD_suspend_connection(r->conn);
+	return (struct tl_resp){ TL_HTTP_LATER, NULL };
+}
+
+void tl_http_resume(struct tl_later *l)
+{
+	MHD_resume_connection(l->conn);
 }
 
 const char *tl_http_arg(const struct tl_req *r, const char *name)
@@ -176,10 +206,12 @@ static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 int tl_http_start(struct tl_server *srv, const char *addr, unsigned port, unsigned threads,
 		  const char *tls_cert, const char *tls_key, struct tl_http **out)
 {
-	/* threads 0: a thread per connection (a request waiting for the group commit holds
-	 * up nobody else); else a pool of epoll threads, each serving its connections in turn */
+	/* a pool of epoll threads, each serving its connections in turn; a request that waits
+	 * for the group commit is suspended meanwhile, so it holds up nobody. threads 0: a
+	 * thread per connection, blocked while it waits. */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-			 (threads ? MHD_USE_EPOLL : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
+			 (threads ? MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME
+				  : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
 	struct sockaddr_in sa;
 	struct tl_http *h = calloc(1, sizeof(*h));
 	*out = NULL;
@@ -193,6 +225,7 @@ int tl_http_start(struct tl_server *srv, const char *addr, unsigned port, unsign
 		return TL_E_ARG;
 	}
 	h->srv = srv;
+	h->can_wait = threads > 0;
 	if (tls_cert) {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 			free(h);
@@ -231,6 +264,10 @@ void tl_http_stop(struct tl_http *h, unsigned timeout_s)
 			break;
 		nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
 	}
+	/* libmicrohttpd must not be stopped with a suspended connection; each is resumed when
+	 * its store write ends, which it always does */
+	while (waiting)
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
 	MHD_stop_daemon(h->d);
 	free(h);
 }

@@ -26,6 +26,8 @@ struct tl_server {
 	int64_t token_ttl;              /* seconds an attestation token is valid */
 };
 
+struct tl_later;
+
 struct tl_req {
 	struct tl_server *srv;
 	const char *method, *path;
@@ -34,12 +36,26 @@ struct tl_req {
 	const char *authorization;
 	struct tl_token token;   /* the caller, once authenticated */
 	struct MHD_Connection *conn;
+	struct tl_later **later; /* where an answer that waits is kept; NULL: none may wait */
 };
 
 struct tl_resp {
-	unsigned status;
+	unsigned status;         /* TL_HTTP_LATER: tl_http_later() */
 	json_t *body;            /* owned */
 };
+
+/* An answer that waits for something done in another thread (the group commit) without
+ * holding up a request thread: the handler calls tl_http_later(r, l) and returns what it
+ * returns, then starts the work; the work's end calls tl_http_resume(l) from any thread;
+ * then l->finish(l) makes the answer in a request thread and frees l. */
+struct tl_later {
+	struct tl_resp (*finish)(struct tl_later *l);
+	struct MHD_Connection *conn;
+};
+#define TL_HTTP_LATER 0u
+/* Only when r->later: the connection waits (nothing is read or sent) until resumed. */
+struct tl_resp tl_http_later(struct tl_req *r, struct tl_later *l);
+void tl_http_resume(struct tl_later *l);
 
 /* {"error":{"code":...,"message":...[,"field":...]}} with a status. */
 struct tl_resp tl_http_error(unsigned status, const char *code, const char *message,
@@ -56,8 +72,9 @@ const char *tl_http_arg(const struct tl_req *r, const char *name);
 struct tl_resp tl_api_handle(struct tl_req *r);
 
 struct tl_http;
-/* Listens on addr:port (127.0.0.1 by default) with a thread pool; HTTPS when tls_cert and
- * tls_key (PEM text) are given. */
+/* Listens on addr:port (127.0.0.1 by default) with a pool of epoll threads (threads 0: a
+ * thread per connection, and no answer waits); HTTPS when tls_cert and tls_key (PEM text)
+ * are given. */
 int tl_http_start(struct tl_server *srv, const char *addr, unsigned port, unsigned threads,
 		  const char *tls_cert, const char *tls_key, struct tl_http **out);
 /* Stops accepting, lets requests in flight finish (up to timeout_s), then stops. */

@@ -17,7 +17,7 @@ static int set_error(char *err, size_t n, const char *msg)
 static int get_int(const char *const *cols, int ncols, void *arg)
 {
 	if (ncols >= 1 && cols[0])
-		*(int *)arg = atoi(cols[0]);
+		*(int *)arg = (int)strtol(cols[0], NULL, 10);
 	return TL_OK;
 }
 
@@ -160,8 +160,16 @@ void tl_store_close(struct tl_store *s)
 	for (size_t i = 0; i < s->npool; i++)
 		close_conn(s->pool[i]);
 	s->ops->close(s);
+	tl_store_cache_free(s->cache);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+int tl_store_cache_start(struct tl_store *s, const char *url)
+{
+	if (strncmp(url, "sqlite:", 7) != 0)
+		return TL_E_UNSUPPORTED;
+	return s->cache ? TL_OK : tl_store_cache_enable(s, url + 7);
 }
 
 int tl_store_schema_version(struct tl_store *s)
@@ -187,8 +195,8 @@ int tl_store_vm_row(const char *const *c, int n, struct tl_vm *vm)
 	snprintf(vm->size, sizeof(vm->size), "%s", c[3] ? c[3] : "");
 	snprintf(vm->os, sizeof(vm->os), "%s", c[4] ? c[4] : "");
 	snprintf(vm->security_type, sizeof(vm->security_type), "%s", c[5] ? c[5] : "");
-	vm->secure_boot = c[6] && atoi(c[6]);
-	vm->vtpm = c[7] && atoi(c[7]);
+	vm->secure_boot = c[6] && strcmp(c[6], "0") != 0;
+	vm->vtpm = c[7] && strcmp(c[7], "0") != 0;
 	snprintf(vm->scale_set, sizeof(vm->scale_set), "%s", c[8] ? c[8] : "");
 	vm->created = c[9] ? strtoll(c[9], NULL, 10) : 0;
 	return TL_OK;
@@ -205,14 +213,17 @@ int tl_store_vm_put(struct tl_store *s, const struct tl_vm *vm)
 	const char *p[10] = { vm->id, vm->tenant, vm->name, vm->size, vm->os, vm->security_type,
 			      vm->secure_boot ? "1" : "0", vm->vtpm ? "1" : "0", vm->scale_set,
 			      created };
+	int err;
 	snprintf(created, sizeof(created), "%" PRId64, vm->created);
-	return tl_store_run(s,
+	err = tl_store_run(s,
 			    "INSERT INTO vms (" VM_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
 			    "$10) ON CONFLICT (id) DO UPDATE SET name = excluded.name, size = "
 			    "excluded.size, os = excluded.os, security_type = excluded.security_type, "
 			    "secure_boot = excluded.secure_boot, vtpm = excluded.vtpm, scale_set = "
 			    "excluded.scale_set WHERE vms.tenant = excluded.tenant",
 			    p, 10, NULL, NULL);
+	tl_store_cache_drop(s->cache, vm->id); /* secure_boot may have changed */
+	return err;
 }
 
 struct one_vm {
@@ -225,7 +236,7 @@ static int vm_row(const char *const *c, int n, struct tl_vm *vm)
 {
 	int err = n == 11 ? tl_store_vm_row(c, 10, vm) : TL_E_STORE;
 	if (err == TL_OK)
-		vm->enrolled = c[10] && atoi(c[10]) > 0;
+		vm->enrolled = c[10] && strtol(c[10], NULL, 10) > 0;
 	return err;
 }
 
@@ -286,6 +297,7 @@ int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id)
 		err = TL_E_STORE_NOT_FOUND;
 out:
 	pthread_mutex_unlock(&s->lock);
+	tl_store_cache_drop(s->cache, id);
 	return err;
 }
 

@@ -16,6 +16,8 @@ enum {
 	TL_E_STORE_NOT_FOUND = -601,
 	TL_E_STORE_CONFLICT = -602, /* a unique key: e.g. a nonce used before */
 	TL_E_STORE_URL = -603,
+	TL_E_STORE_BUSY = -604,     /* another process has the database */
+	TL_E_STORE_STALE = -605,    /* what the write was based on changed meanwhile */
 };
 
 #define TL_ID_LEN 37
@@ -91,6 +93,10 @@ void tl_store_close(struct tl_store *s);
 int tl_store_schema_version(struct tl_store *s);
 /* The last database error, for logs. */
 const char *tl_store_error(const struct tl_store *s);
+/* Keeps what attestations need of each VM in memory (store_cache.c), for an SQLite database
+ * this process alone uses from now on: TL_E_STORE_BUSY when another process has it,
+ * TL_E_UNSUPPORTED for PostgreSQL (several nodes may write it). */
+TL_MUST_CHECK int tl_store_cache_start(struct tl_store *s, const char *url);
 
 TL_MUST_CHECK int tl_store_vm_put(struct tl_store *s, const struct tl_vm *vm);
 /* A VM of that tenant (a VM of another tenant is not found); tenant "*" means any. */
@@ -141,8 +147,10 @@ TL_MUST_CHECK int tl_store_enrollment_take(struct tl_store *s, const char *vm_id
 TL_MUST_CHECK int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t,
 				    const char *token_hash);
 TL_MUST_CHECK int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *out);
-/* What an attestation needs, in one query: the VM (any tenant), its TPM (t->vm_id empty and
- * vm->enrolled false when none is bound) and its baseline components (malloc'd, or NULL). */
+/* What an attestation needs, in one query or from the cache: of the VM (any tenant) its id,
+ * secure_boot and enrolled (nothing else); of its TPM vm_id, ak_public, ak_name and the clock
+ * (t->vm_id empty and vm->enrolled false when none is bound); its baseline components
+ * (malloc'd, or NULL; baseline may be NULL when they are not wanted). */
 TL_MUST_CHECK int tl_store_attest_context(struct tl_store *s, const char *vm_id,
 					  struct tl_vm *vm, struct tl_vm_tpm *t, char **baseline);
 
@@ -172,13 +180,22 @@ struct tl_attest_write {
 	const char *learn;                /* components to learn when the VM has no baseline */
 	/* out */
 	bool learned;
-	int result;                       /* TL_OK, TL_E_STORE_CONFLICT (nonce used), TL_E_STORE */
+	/* TL_OK; TL_E_STORE_CONFLICT: the nonce was used; TL_E_STORE_STALE: the VM's AK or its
+	 * stored clock is no longer the one verified against (nothing but the nonce written);
+	 * TL_E_STORE */
+	int result;
 	/* queue */
 	struct tl_attest_write *next;
+	void (*on_done)(struct tl_attest_write *w); /* submit's */
 	bool done;
-	pthread_cond_t wake;              /* this request's own: the writer wakes only it */
+	pthread_cond_t wake;              /* commit's: the writer wakes only this request */
 };
 /* Returns when the write is durable (or refused): w->result. */
 TL_MUST_CHECK int tl_store_attest_commit(struct tl_store *s, struct tl_attest_write *w);
+/* Queues the write and returns at once; the writer thread calls on_done(w) once it is
+ * durable or refused (w->result), and never touches w after. TL_E_STORE (and no call) when
+ * the store is stopping. */
+TL_MUST_CHECK int tl_store_attest_submit(struct tl_store *s, struct tl_attest_write *w,
+					 void (*on_done)(struct tl_attest_write *w));
 
 #endif

@@ -54,7 +54,30 @@ struct tl_store {
 	/* housekeeping: its own thread and connection (expired nonces, WAL checkpoints) */
 	struct tl_store *keeper;
 	pthread_t keeper_thread;
+	/* VMs' attestation contexts (store_cache.c), or NULL */
+	struct tl_store_cache *cache;
+	bool cache_filled;
 };
+
+/* ---- store_cache.c: every write that changes a VM's context calls drop (or clock) after
+ * it commits; a reader that missed offers what it read, with the seq get gave it. */
+struct tl_store_cache;
+int tl_store_cache_enable(struct tl_store *s, const char *sqlite_path);
+void tl_store_cache_free(struct tl_store_cache *c);
+bool tl_store_cache_get(struct tl_store_cache *c, const char *vm_id, struct tl_vm *vm,
+			struct tl_vm_tpm *t, char **baseline, uint64_t *seq);
+void tl_store_cache_offer(struct tl_store_cache *c, uint64_t seq, const struct tl_vm *vm,
+			  const struct tl_vm_tpm *t, const char *baseline);
+void tl_store_cache_drop(struct tl_store_cache *c, const char *vm_id);
+/* For a scan: every stripe's seq before it starts, and a VM's among them. */
+#define TL_STORE_CACHE_STRIPES 1024u
+void tl_store_cache_seqs(struct tl_store_cache *c, uint64_t seqs[TL_STORE_CACHE_STRIPES]);
+uint64_t tl_store_cache_seq(const uint64_t seqs[TL_STORE_CACHE_STRIPES], const char *vm_id);
+/* Loads every VM's context into the cache (the keeper, once, after the cache starts): an
+ * agent's first attestation after a restart need not wait for the database. */
+void tl_store_cache_fill(struct tl_store *s, struct tl_store *conn);
+/* t: vm_id, ak_name and the clock of a quote whose clock was stored */
+void tl_store_cache_clock(struct tl_store_cache *c, const struct tl_vm_tpm *t);
 
 /* A statement under the store's lock (request threads share one connection). */
 int tl_store_run(struct tl_store *s, const char *sql, const char *const *params, int nparams,

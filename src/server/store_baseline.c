@@ -53,12 +53,14 @@ int tl_store_baseline_put(struct tl_store *s, const struct tl_baseline *b)
 	const char *p[5] = { b->vm_id, b->source, aid, created, b->components };
 	snprintf(aid, sizeof(aid), "%" PRId64, b->attestation_id);
 	snprintf(created, sizeof(created), "%" PRId64, b->created);
-	return tl_store_run(s,
-			    "INSERT INTO baselines (vm_id, source, attestation_id, created, components) "
-			    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (vm_id) DO UPDATE SET source = "
-			    "excluded.source, attestation_id = excluded.attestation_id, created = "
-			    "excluded.created, components = excluded.components",
-			    p, 5, NULL, NULL);
+	int err = tl_store_run(s,
+			       "INSERT INTO baselines (vm_id, source, attestation_id, created, "
+			       "components) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (vm_id) DO UPDATE "
+			       "SET source = excluded.source, attestation_id = excluded.attestation_id, "
+			       "created = excluded.created, components = excluded.components",
+			       p, 5, NULL, NULL);
+	tl_store_cache_drop(s->cache, b->vm_id);
+	return err;
 }
 
 struct one_att {

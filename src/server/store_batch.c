@@ -39,6 +39,27 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 		return TL_E_STORE; /* a failed statement, whatever kind: the batch is retried */
 	if (n == 0)
 		return TL_E_STORE_CONFLICT; /* the one conflict that belongs to this write */
+	if (a->update_clock) {
+		snprintf(clk, sizeof(clk), "%" PRIu64, a->clock.clock);
+		snprintf(rc, sizeof(rc), "%" PRIu32, a->clock.reset_count);
+		snprintf(rs, sizeof(rs), "%" PRIu32, a->clock.restart_count);
+		const char *pc[5] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name };
+		snprintf(a->clock.vm_id, sizeof(a->clock.vm_id), "%s", a->att.vm_id);
+		/* never backwards, and only for the TPM that made the quote: when the row says
+		 * otherwise, the verdict was made against an AK or a clock that is not the VM's
+		 * any more (a re-enrolment, or a quote of the same VM committed first) */
+		n = 0;
+		err = w->ops->exec(w,
+				   "UPDATE vm_tpm SET clock = $2, reset_count = $3, restart_count = $4 "
+				   "WHERE vm_id = $1 AND ak_name = $5 AND (reset_count < $3 OR "
+				   "(reset_count = $3 AND (restart_count < $4 OR (restart_count = $4 AND "
+				   "clock <= $2)))) RETURNING vm_id",
+				   pc, 5, counted, &n);
+		if (err != TL_OK)
+			return TL_E_STORE;
+		if (n == 0)
+			return TL_E_STORE_STALE;
+	}
 	a->att.id = tl_store_next_id();
 	snprintf(id, sizeof(id), "%" PRId64, a->att.id);
 	snprintf(t, sizeof(t), "%" PRId64, a->att.time);
@@ -48,20 +69,6 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 			   "INSERT INTO attestations (id, vm_id, time, verdict, result, verified) "
 			   "VALUES ($1, $2, $3, $4, $5, $6)",
 			   pa, 6, NULL, NULL);
-	if (err == TL_OK && a->update_clock) {
-		snprintf(clk, sizeof(clk), "%" PRIu64, a->clock.clock);
-		snprintf(rc, sizeof(rc), "%" PRIu32, a->clock.reset_count);
-		snprintf(rs, sizeof(rs), "%" PRIu32, a->clock.restart_count);
-		const char *pc[5] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name };
-		/* never backwards, even when two quotes of one VM race; and only for the TPM
-		 * that made the quote (the VM may have moved meanwhile) */
-		err = w->ops->exec(w,
-				   "UPDATE vm_tpm SET clock = $2, reset_count = $3, restart_count = $4 "
-				   "WHERE vm_id = $1 AND ak_name = $5 AND (reset_count < $3 OR "
-				   "(reset_count = $3 AND (restart_count < $4 OR (restart_count = $4 AND "
-				   "clock <= $2))))",
-				   pc, 5, NULL, NULL);
-	}
 	if (err == TL_OK && a->learn) {
 		int learned = 0;
 		const char *pb[4] = { a->att.vm_id, id, t, a->learn };
@@ -82,8 +89,9 @@ static void commit_batch(struct tl_store *w, struct tl_attest_write *batch)
 	int err = w->ops->begin(w);
 	for (struct tl_attest_write *a = batch; err == TL_OK && a; a = a->next) {
 		a->result = apply(w, a);
-		if (a->result != TL_OK && a->result != TL_E_STORE_CONFLICT)
-			err = a->result;
+		if (a->result != TL_OK && a->result != TL_E_STORE_CONFLICT &&
+		    a->result != TL_E_STORE_STALE)
+			err = a->result; /* those two are the write's own; the others fail all */
 	}
 	if (err == TL_OK)
 		err = w->ops->commit(w);
@@ -125,6 +133,10 @@ static void *keeper(void *arg)
 		if (s->stopping)
 			break;
 		pthread_mutex_unlock(&s->qlock);
+		if (s->cache && !s->cache_filled) {
+			tl_store_cache_fill(s, s->keeper);
+			s->cache_filled = true;
+		}
 		if (s->keeper->ops->maintain)
 			s->keeper->ops->maintain(s->keeper);
 		if (time(NULL) - purged >= NONCE_PURGE_INTERVAL) {
@@ -150,8 +162,26 @@ static void *writer(void *arg)
 		s->queue = NULL;
 		pthread_mutex_unlock(&s->qlock);
 		commit_batch(s->writer, batch);
-		pthread_mutex_lock(&s->qlock);
+		for (struct tl_attest_write *a = batch; a; a = a->next) {
+			if (a->result == TL_E_STORE_STALE || a->learned)
+				tl_store_cache_drop(s->cache, a->att.vm_id);
+			else if (a->result == TL_OK && a->update_clock)
+				tl_store_cache_clock(s->cache, &a->clock);
+		}
+		/* callbacks outside the lock (they only hand the answer to its thread); the
+		 * waiters set aside, to be woken under it */
+		struct tl_attest_write *waiters = NULL;
 		for (struct tl_attest_write *a = batch, *next; a; a = next) {
+			next = a->next; /* a may be gone once told */
+			if (a->on_done) {
+				a->on_done(a);
+			} else {
+				a->next = waiters;
+				waiters = a;
+			}
+		}
+		pthread_mutex_lock(&s->qlock);
+		for (struct tl_attest_write *a = waiters, *next; a; a = next) {
 			next = a->next; /* a may be gone once woken */
 			a->done = true;
 			pthread_cond_signal(&a->wake);
@@ -161,24 +191,40 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+static bool enqueue(struct tl_store *s, struct tl_attest_write *w)
+{
+	if (s->stopping)
+		return false;
+	/* order does not matter within a transaction; prepend */
+	w->next = s->queue;
+	s->queue = w;
+	pthread_cond_signal(&s->qcond);
+	return true;
+}
+
+int tl_store_attest_submit(struct tl_store *s, struct tl_attest_write *w,
+			   void (*on_done)(struct tl_attest_write *w))
+{
+	w->learned = false;
+	w->result = TL_E_STORE;
+	w->on_done = on_done;
+	pthread_mutex_lock(&s->qlock);
+	bool queued = enqueue(s, w);
+	pthread_mutex_unlock(&s->qlock);
+	return queued ? TL_OK : TL_E_STORE;
+}
+
 int tl_store_attest_commit(struct tl_store *s, struct tl_attest_write *w)
 {
 	w->done = false;
 	w->learned = false;
 	w->result = TL_E_STORE;
+	w->on_done = NULL;
 	pthread_cond_init(&w->wake, NULL);
 	pthread_mutex_lock(&s->qlock);
-	if (s->stopping) {
-		pthread_mutex_unlock(&s->qlock);
-		pthread_cond_destroy(&w->wake);
-		return TL_E_STORE;
-	}
-	/* order does not matter within a transaction; prepend */
-	w->next = s->queue;
-	s->queue = w;
-	pthread_cond_signal(&s->qcond);
-	while (!w->done)
-		pthread_cond_wait(&w->wake, &s->qlock);
+	if (enqueue(s, w))
+		while (!w->done)
+			pthread_cond_wait(&w->wake, &s->qlock);
 	pthread_mutex_unlock(&s->qlock);
 	pthread_cond_destroy(&w->wake);
 	return w->result;
@@ -217,6 +263,10 @@ int tl_store_batch_start(struct tl_store *s, const char *url)
 	pthread_cond_init(&s->kcond, NULL);
 	if (!(s->writer = connect_one(s, url)) || !(s->keeper = connect_one(s, url)))
 		return TL_E_STORE;
+	/* the writer touches a random page of vm_tpm and of the attestations' VM indexes for
+	 * each attestation: with 100 000 VMs those outgrow the default cache */
+	if (strncmp(url, "sqlite:", 7) == 0)
+		(void)s->writer->ops->exec(s->writer, "PRAGMA cache_size=-65536", NULL, 0, NULL, NULL);
 	if (pthread_create(&s->thread, NULL, writer, s) != 0)
 		return TL_E_NOMEM;
 	if (pthread_create(&s->keeper_thread, NULL, keeper, s) != 0) {

@@ -95,7 +95,7 @@ static int enrollment_row(const char *const *c, int n, void *arg)
 	copy(e->ak_name, sizeof(e->ak_name), c[4]);
 	copy(e->secret_hash, sizeof(e->secret_hash), c[5]);
 	e->expires = c[6] ? strtoll(c[6], NULL, 10) : 0;
-	e->by_token = c[7] && atoi(c[7]);
+	e->by_token = c[7] && strcmp(c[7], "0") != 0;
 	o->found = true;
 	return TL_OK;
 }
@@ -166,6 +166,7 @@ int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t, const char 
 		s->ops->rollback(s);
 out:
 	pthread_mutex_unlock(&s->lock);
+	tl_store_cache_drop(s->cache, t->vm_id);
 	return err;
 }
 
@@ -205,49 +206,96 @@ int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *ou
 	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
 }
 
+/* A VM's attestation context: its row, its TPM's (NULLs when none), its baseline's. */
+#define CONTEXT_SELECT                                                                          \
+	"SELECT v.id, v.secure_boot, t.ak_public, t.ak_name, t.clock, t.reset_count, "          \
+	"t.restart_count, b.components FROM vms v LEFT JOIN vm_tpm t ON t.vm_id = v.id LEFT "   \
+	"JOIN baselines b ON b.vm_id = v.id"
+
 struct context {
 	struct tl_vm *vm;
 	struct tl_vm_tpm *t;
 	char **baseline;
 	bool found;
-	int err;
 };
 
 static int context_row(const char *const *c, int n, void *arg)
 {
 	struct context *x = arg;
-	struct one_tpm o = { x->t, false };
-	if (n != 10 + 8 + 1 || x->found)
+	struct tl_vm_tpm *t = x->t;
+	if (n != 8 || x->found || !c[0])
 		return TL_E_STORE;
 	x->found = true;
-	/* the VM's own columns, then the TPM's (NULL when none is bound), then the baseline */
-	int err = tl_store_vm_row(c, 10, x->vm);
-	if (err == TL_OK && c[10])
-		err = tpm_row(&c[10], 8, &o);
-	x->vm->enrolled = o.found;
-	if (err == TL_OK && c[18] && !(*x->baseline = strdup(c[18])))
-		err = TL_E_NOMEM;
-	return err;
+	/* the VM's columns, then the TPM's (NULL when none is bound), then the baseline */
+	copy(x->vm->id, sizeof(x->vm->id), c[0]);
+	x->vm->secure_boot = c[1] && strcmp(c[1], "0") != 0;
+	if ((x->vm->enrolled = c[2] != NULL)) {
+		copy(t->vm_id, sizeof(t->vm_id), c[0]);
+		copy(t->ak_public, sizeof(t->ak_public), c[2]);
+		copy(t->ak_name, sizeof(t->ak_name), c[3]);
+		t->clock = c[4] ? strtoull(c[4], NULL, 10) : 0;
+		t->reset_count = c[5] ? (uint32_t)strtoul(c[5], NULL, 10) : 0;
+		t->restart_count = c[6] ? (uint32_t)strtoul(c[6], NULL, 10) : 0;
+	}
+	if (c[7] && !(*x->baseline = strdup(c[7])))
+		return TL_E_NOMEM;
+	return TL_OK;
 }
 
 int tl_store_attest_context(struct tl_store *s, const char *vm_id, struct tl_vm *vm,
 			    struct tl_vm_tpm *t, char **baseline)
 {
-	struct context x = { vm, t, baseline, false, TL_OK };
+	char *bl = NULL;
+	struct context x = { vm, t, &bl, false };
 	const char *p[1] = { vm_id };
+	uint64_t seq = 0;
 	int err;
+	memset(vm, 0, sizeof(*vm));
 	memset(t, 0, sizeof(*t));
-	*baseline = NULL;
-	err = tl_store_run(s,
-			   "SELECT v.id, v.tenant, v.name, v.size, v.os, v.security_type, "
-			   "v.secure_boot, v.vtpm, v.scale_set, v.created, t.vm_id, '', "
-			   "t.ak_public, t.ak_name, t.enrolled, t.clock, t.reset_count, "
-			   "t.restart_count, b.components FROM vms v LEFT JOIN vm_tpm t ON t.vm_id = "
-			   "v.id LEFT JOIN baselines b ON b.vm_id = v.id WHERE v.id = $1",
-			   p, 1, context_row, &x);
-	if (err != TL_OK) {
-		free(*baseline);
+	if (baseline)
 		*baseline = NULL;
-	}
-	return err == TL_OK && !x.found ? TL_E_STORE_NOT_FOUND : err;
+	if (s->cache && tl_store_cache_get(s->cache, vm_id, vm, t, baseline, &seq))
+		return TL_OK;
+	err = tl_store_run(s, CONTEXT_SELECT " WHERE v.id = $1", p, 1, context_row, &x);
+	if (err == TL_OK && !x.found)
+		err = TL_E_STORE_NOT_FOUND;
+	if (err == TL_OK && s->cache)
+		tl_store_cache_offer(s->cache, seq, vm, t, bl);
+	if (err == TL_OK && baseline)
+		*baseline = bl;
+	else
+		free(bl);
+	return err;
+}
+
+struct fill {
+	struct tl_store_cache *cache;
+	uint64_t *seqs;
+};
+
+static int fill_row(const char *const *c, int n, void *arg)
+{
+	struct fill *f = arg;
+	struct tl_vm vm;
+	struct tl_vm_tpm t;
+	char *bl = NULL;
+	struct context x = { &vm, &t, &bl, false };
+	memset(&vm, 0, sizeof(vm));
+	memset(&t, 0, sizeof(t));
+	if (context_row(c, n, &x) == TL_OK)
+		tl_store_cache_offer(f->cache, tl_store_cache_seq(f->seqs, vm.id), &vm, &t, bl);
+	free(bl);
+	return TL_OK;
+}
+
+void tl_store_cache_fill(struct tl_store *s, struct tl_store *conn)
+{
+	uint64_t *seqs = calloc(TL_STORE_CACHE_STRIPES, sizeof(*seqs));
+	struct fill f = { s->cache, seqs };
+	if (!seqs)
+		return;
+	/* the seqs first: a write that commits after them refuses what the scan read of it */
+	tl_store_cache_seqs(s->cache, seqs);
+	(void)conn->ops->exec(conn, CONTEXT_SELECT, NULL, 0, fill_row, &f);
+	free(seqs);
 }

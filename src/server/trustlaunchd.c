@@ -32,9 +32,9 @@ static const char help[] =
 	"  --listen ADDR:PORT   where to listen (default 127.0.0.1:7443)\n"
 	"  --state-dir DIR      keys, the admin token and the SQLite database (default ./state)\n"
 	"  --db URL             sqlite:PATH (default STATE/trustlaunch.db) or postgresql://...\n"
-	"  --threads N          0 (default): a thread per connection, so that a request waiting\n"
-	"                       for the shared disk commit holds up no other; N: a pool of N\n"
-	"                       epoll threads, each serving its connections in turn\n"
+	"  --threads N          request threads (default: one per CPU, at least 2), each serving\n"
+	"                       its connections in turn; an attestation waiting for the shared\n"
+	"                       disk commit is set aside meanwhile. 0: a thread per connection\n"
 	"  --tls-cert, --tls-key  serve HTTPS with this certificate (chain) and key\n"
 	"  --ek-ca PEM          a vTPM CA whose EK certificates (CN = VM id) may enrol a VM\n"
 	"                       without its enrollment token; repeatable\n"
@@ -179,8 +179,9 @@ static int admin_token(struct tl_store *store, const char *dir)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0, 0, 3600,
-			  false };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0,
+			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false };
 	struct opts cli;
 	unsigned port;
 	char addr[64], url[4200], issuer[300], err[256];
@@ -228,8 +229,11 @@ int main(int argc, char **argv)
 		}
 	}
 	const char *colon = strrchr(o.listen, ':');
-	if (!colon || (size_t)(colon - o.listen) >= sizeof(addr) ||
-	    !(port = (unsigned)atoi(colon + 1)) || port > 65535) {
+	char *port_end = NULL;
+	unsigned long port_v = colon ? strtoul(colon + 1, &port_end, 10) : 0;
+	port = (unsigned)port_v;
+	if (!colon || (size_t)(colon - o.listen) >= sizeof(addr) || !colon[1] || *port_end ||
+	    port_v == 0 || port_v > 65535) {
 		fprintf(stderr, "trustlaunchd: --listen takes ADDR:PORT\n");
 		return 2;
 	}
@@ -288,6 +292,11 @@ int main(int argc, char **argv)
 	if (tl_store_open(o.db, &srv.store, err, sizeof(err)) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: %s\n", err);
 		goto out_keys;
+	}
+	/* SQLite is this daemon's alone: what attestations need of each VM is kept in memory */
+	if (tl_store_cache_start(srv.store, o.db) == TL_E_STORE_BUSY) {
+		fprintf(stderr, "trustlaunchd: %s is in use by another trustlaunchd\n", o.db + 7);
+		goto out_store;
 	}
 	if (admin_token(srv.store, o.dir) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: cannot create %s/admin.token\n", o.dir);

@@ -33,13 +33,15 @@ static void reason(struct tl_verdict *v, const char *code, const char *message, 
 enum trust { NOTHING, LOG_REPLAYS, LOG_PARTLY };
 
 static enum trust check_quote(const struct tl_vm_tpm *tpm, const struct tl_evidence *ev,
-			const struct tl_log *log, struct tl_verdict *v)
+			      const struct tl_log_entry *le, struct tl_verdict *v)
 {
+	const struct tl_log *log = le ? tl_log_entry_log(le) : NULL;
 	uint8_t ak_raw[TL_TPM2_MAX_PUBLIC + 2];
 	size_t ak_len = strlen(tpm->ak_public) / 2;
 	struct tl_tpm2_public ak;
 	struct tl_clock_info prev = { tpm->clock, tpm->reset_count, tpm->restart_count };
-	struct tl_quote_opts opts = { .previous = tpm->clock || tpm->reset_count ? &prev : NULL };
+	struct tl_quote_opts opts = { .previous = tpm->clock || tpm->reset_count ? &prev : NULL,
+				      .replayed = le ? tl_log_entry_replayed(le) : NULL };
 	struct tl_bytes attest = { ev->attest, ev->attest_len }, sig = { ev->sig, ev->sig_len },
 			nonce = { ev->nonce, sizeof(ev->nonce) };
 	char msg[160];
@@ -95,11 +97,11 @@ static enum trust check_quote(const struct tl_vm_tpm *tpm, const struct tl_evide
 }
 
 /* Facts from the PCRs the quote vouches for, and the rules they break. */
-static void check_facts(const struct tl_vm *vm, const struct tl_log *log, struct tl_verdict *v)
+static void check_facts(const struct tl_vm *vm, struct tl_log_entry *le, struct tl_verdict *v)
 {
 	json_t *r;
 	size_t i;
-	if (tl_facts_extract(log, v->quote.log_trusted, &v->facts) != TL_OK) {
+	if (tl_log_entry_facts(le, v->quote.log_trusted, &v->facts) != TL_OK) {
 		reason(v, "log.facts", "the event log could not be explained (out of memory?)",
 		       TL_E_NOMEM); /* fail closed: no facts, no healthy verdict */
 		return;
@@ -139,12 +141,12 @@ static void check_baseline(const char *baseline, struct tl_verdict *v)
 int tl_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm, const char *baseline,
 		    const struct tl_evidence *ev, struct tl_verdict *out, struct tl_resp *resp)
 {
-	struct tl_log *log = NULL;
+	struct tl_log_entry *log = NULL;
 	struct tl_diag diag;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (ev->log && (err = tl_log_parse(ev->log, ev->log_len, &log, &diag)) != TL_OK) {
+	if (ev->log && (err = tl_log_entry_get(ev->log, ev->log_len, &log, &diag)) != TL_OK) {
 		char msg[200];
 		snprintf(msg, sizeof(msg), "event_log does not parse: %s at byte %zu (event %u)",
 			 tl_err_msg(err), diag.offset, diag.event);
@@ -152,6 +154,10 @@ int tl_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm, const c
 		return err;
 	}
 	out->reasons = json_array();
+	if (log) {
+		out->has_log = true;
+		memcpy(out->log_sha256, tl_log_entry_sha256(log), sizeof(out->log_sha256));
+	}
 	enum trust trust = check_quote(tpm, ev, log, out);
 	if (!log && out->quote_verified)
 		reason(out, "log.missing",
@@ -176,6 +182,6 @@ int tl_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm, const c
 	out->healthy = out->quote_verified && json_array_size(out->reasons) == 0;
 	if (out->healthy && !baseline)
 		out->learn = tl_baseline_from_facts(out->facts);
-	tl_log_free(log);
+	tl_log_entry_put(log);
 	return TL_OK;
 }

@@ -14,6 +14,8 @@ struct tl_verdict {
 	json_t *learn;        /* components to learn (no baseline yet, healthy), or NULL */
 	uint32_t quoted_pcrs; /* PCRs of the quote's selection */
 	struct tl_quote_result quote;
+	bool has_log;
+	uint8_t log_sha256[32]; /* of the event log's bytes, when has_log */
 };
 
 /* TL_OK with out filled (release with tl_verdict_free), or, for evidence that is malformed
@@ -22,6 +24,20 @@ struct tl_verdict {
 int tl_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm, const char *baseline,
 		    const struct tl_evidence *ev, struct tl_verdict *out, struct tl_resp *resp);
 void tl_verdict_free(struct tl_verdict *v);
+
+/* ---- log_cache.c: event logs by the SHA-256 of their bytes (parsed, replayed, explained) */
+struct tl_log_entry;
+/* TL_OK with a reference to release with tl_log_entry_put; a log that does not parse: its
+ * error, with diag. */
+int tl_log_entry_get(const uint8_t *buf, size_t len, struct tl_log_entry **out,
+		     struct tl_diag *diag);
+void tl_log_entry_put(struct tl_log_entry *e);
+const struct tl_log *tl_log_entry_log(const struct tl_log_entry *e);
+/* The log replayed, or NULL when it does not replay (tl_quote_verify then says why). */
+const struct tl_pcrs *tl_log_entry_replayed(const struct tl_log_entry *e);
+const uint8_t *tl_log_entry_sha256(const struct tl_log_entry *e);
+/* tl_facts_extract(log, trusted), shared: read only. */
+int tl_log_entry_facts(struct tl_log_entry *e, uint32_t trusted, json_t **out);
 
 /* A baseline's components parsed (a new reference, shared: read only), from a cache keyed by
  * the text's SHA-256 (baseline_cache.c); NULL when the text is not JSON. */

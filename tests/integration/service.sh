@@ -61,6 +61,11 @@ kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 grep -q 'msg="stopped"' "$work/log" && ok || bad "graceful stop logged"
 start
 call GET "/v1/vms/$id"; expect 200 "after restart"
+# the SQLite file is this daemon's alone (it keeps VMs' contexts in memory)
+port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+timeout 10 "$d" --listen 127.0.0.1:$port2 --state-dir "$work/state" 2>"$work/second"; rc=$?
+[[ $rc == 2 ]] && grep -q "in use by another trustlaunchd" "$work/second" && ok || bad "a second daemon on the same database: rc $rc: $(cat "$work/second")"
+call GET "/v1/vms/$id"; expect 200 "the first daemon goes on"
 call DELETE "/v1/vms/$id"; expect 200 delete
 call GET "/v1/vms/$id"; expect 404 "deleted"
 grep -q 'msg=request method="POST" path="/v1/vms" status=201' "$work/log" && ok || bad "logfmt access log"

@@ -216,7 +216,7 @@ static void store_enrolment_binds_once(void **state)
 
 struct writer_arg {
 	struct tl_store *s;
-	int thread, ok, conflicts;
+	int thread, ok, conflicts, stale;
 };
 
 static struct tl_attest_write write_of(const char *vm_id, int n, uint64_t clock)
@@ -237,7 +237,8 @@ static struct tl_attest_write write_of(const char *vm_id, int n, uint64_t clock)
 	return w;
 }
 
-/* Threads commit at once; nonce 1000 + (i % 10) is shared by all: each such nonce wins once. */
+/* Threads commit at once; nonce 1000 + (i % 10) is shared by all: each such nonce is taken
+ * once. A write whose quote's clock is older than the one stored by then is stale. */
 static void *writer(void *p)
 {
 	struct writer_arg *a = p;
@@ -249,6 +250,8 @@ static void *writer(void *p)
 			a->ok++;
 		else if (err == TL_E_STORE_CONFLICT)
 			a->conflicts++;
+		else if (err == TL_E_STORE_STALE)
+			a->stale++;
 	}
 	return NULL;
 }
@@ -267,35 +270,46 @@ static void store_attest_commits_in_groups(void **state)
 	struct tl_vm_tpm t;
 	struct writer_arg args[8];
 	pthread_t th[8];
-	int ok = 0, conflicts = 0, listed = 0;
+	int ok = 0, conflicts = 0, stale = 0, listed = 0;
 	(void)state;
 	assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
 	memset(&t, 0, sizeof(t));
 	snprintf(t.vm_id, sizeof(t.vm_id), "vm-batch");
 	assert_int_equal(tl_store_tpm_bind(s, &t, NULL), TL_OK);
 	for (int i = 0; i < 8; i++) {
-		args[i] = (struct writer_arg){ s, i, 0, 0 };
+		args[i] = (struct writer_arg){ s, i, 0, 0, 0 };
 		pthread_create(&th[i], NULL, writer, &args[i]);
 	}
 	for (int i = 0; i < 8; i++) {
 		pthread_join(th[i], NULL);
 		ok += args[i].ok;
 		conflicts += args[i].conflicts;
+		stale += args[i].stale;
 	}
-	assert_int_equal(ok, 8 * 30 + 10);
+	assert_int_equal(ok + stale, 8 * 30 + 10);
 	assert_int_equal(conflicts, 8 * 10 - 10);
+	assert_true(ok >= 30); /* at least one thread's clocks only grow */
 	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 1000, count_att, &listed), TL_OK);
 	assert_int_equal(listed, ok);
 	/* the clock kept is the largest, whatever order the commits came in */
 	assert_int_equal(tl_store_tpm_get(s, "vm-batch", &t), TL_OK);
 	assert_int_equal(t.clock, 7 * 100 + 29);
+	/* a quote older than the stored clock, or of another AK: stale, nothing recorded */
+	struct tl_attest_write old = write_of("vm-batch", 4000, 7 * 100 + 28);
+	assert_int_equal(tl_store_attest_commit(s, &old), TL_E_STORE_STALE);
+	struct tl_attest_write other = write_of("vm-batch", 4001, 9000);
+	snprintf(other.clock.ak_name, sizeof(other.clock.ak_name), "000bffff");
+	assert_int_equal(tl_store_attest_commit(s, &other), TL_E_STORE_STALE);
+	listed = 0;
+	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 1000, count_att, &listed), TL_OK);
+	assert_int_equal(listed, ok);
 	/* a baseline is learned once */
-	struct tl_attest_write w = write_of("vm-batch", 5000, 1);
+	struct tl_attest_write w = write_of("vm-batch", 5000, 10000);
 	struct tl_baseline b;
 	w.learn = "{\"kernel_cmdline\":\"a\"}";
 	assert_int_equal(tl_store_attest_commit(s, &w), TL_OK);
 	assert_true(w.learned);
-	struct tl_attest_write w2 = write_of("vm-batch", 5001, 1);
+	struct tl_attest_write w2 = write_of("vm-batch", 5001, 10001);
 	w2.learn = "{\"kernel_cmdline\":\"b\"}";
 	assert_int_equal(tl_store_attest_commit(s, &w2), TL_OK);
 	assert_false(w2.learned);

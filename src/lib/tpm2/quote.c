@@ -92,10 +92,12 @@ static int check_pcrs(const struct tl_tpm2_attest *a, const struct tl_pcr_values
 /* Every quoted PCR of every quoted bank must be what the log replays to (a PCR without
  * events: its reset value). */
 static int check_log(const struct tl_tpm2_attest *a, const struct tl_pcr_values *v,
-		     const struct tl_log *log, struct tl_quote_result *out)
+		     const struct tl_log *log, const struct tl_pcrs *given,
+		     struct tl_quote_result *out)
 {
-	struct tl_pcrs replayed;
-	int err = tl_log_replay(log, &replayed);
+	struct tl_pcrs own;
+	int err = given ? TL_OK : tl_log_replay(log, &own);
+	const struct tl_pcrs *replayed = given ? given : &own;
 	uint32_t trusted = 0xFFFFFFFFu;
 	if (err != TL_OK)
 		return err;
@@ -104,9 +106,9 @@ static int check_log(const struct tl_tpm2_attest *a, const struct tl_pcr_values 
 		uint32_t mask = a->pcr_select.bank[b].mask;
 		const struct tl_pcr_bank *rb = NULL;
 		int vb = bank_of(v, alg);
-		for (size_t i = 0; i < replayed.nbanks; i++)
-			if (replayed.bank[i].alg == alg && replayed.bank[i].replayable)
-				rb = &replayed.bank[i];
+		for (size_t i = 0; i < replayed->nbanks; i++)
+			if (replayed->bank[i].alg == alg && replayed->bank[i].replayable)
+				rb = &replayed->bank[i];
 		for (unsigned i = 0; i < TL_NUM_PCRS && mask; i++) {
 			if (!(mask & (1u << i)))
 				continue;
@@ -184,6 +186,6 @@ int tl_quote_verify(const struct tl_tpm2_public *ak, const struct tl_tpm2_key *k
 	if (pcrs && (err = check_pcrs(&out->attest, pcrs, s.hash)) != TL_OK)
 		return err;
 	if (log && pcrs)
-		return check_log(&out->attest, pcrs, log, out);
+		return check_log(&out->attest, pcrs, log, opts->replayed, out);
 	return TL_OK;
 }
