@@ -181,7 +181,7 @@ struct tl_attest_write {
 	/* out */
 	bool learned;
 	/* TL_OK; TL_E_STORE_CONFLICT: the nonce was used; TL_E_STORE_STALE: the VM's AK or its
-	 * stored clock is no longer the one verified against (nothing but the nonce written);
+	 * stored clock is no longer the one verified against (nothing written);
 	 * TL_E_STORE */
 	int result;
 	/* queue */

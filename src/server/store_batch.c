@@ -25,20 +25,32 @@ static int counted(const char *const *c, int n, void *arg)
 /* One attestation's statements, inside the writer's transaction. */
 static int apply(struct tl_store *w, struct tl_attest_write *a)
 {
-	char hex[65], exp[24], id[24], t[24], clk[24], rc[24], rs[24];
+	char hex[65], id[24], t[24], clk[24], rc[24], rs[24];
 	int n = 0, err;
 
 	tl_hex(a->nonce, 32, hex);
-	snprintf(exp, sizeof(exp), "%" PRId64, a->nonce_expires);
-	const char *pn[2] = { hex, exp };
-	err = w->ops->exec(w,
-			   "INSERT INTO nonces (nonce, expires) VALUES ($1, $2) ON CONFLICT (nonce) "
-			   "DO NOTHING RETURNING nonce",
-			   pn, 2, counted, &n);
+	const char *pn[1] = { hex };
+	/* spent before this version kept nonces with attestations (empty after a purge) */
+	err = w->ops->exec(w, "SELECT nonce FROM nonces WHERE nonce = $1", pn, 1, counted, &n);
 	if (err != TL_OK)
 		return TL_E_STORE; /* a failed statement, whatever kind: the batch is retried */
-	if (n == 0)
+	if (n > 0)
 		return TL_E_STORE_CONFLICT; /* the one conflict that belongs to this write */
+	a->att.id = tl_store_next_id();
+	snprintf(id, sizeof(id), "%" PRId64, a->att.id);
+	snprintf(t, sizeof(t), "%" PRId64, a->att.time);
+	const char *pa[7] = { id, a->att.vm_id, t, a->att.verdict,
+			      a->att.result ? a->att.result : "{}", a->verified ? "1" : "0", hex };
+	n = 0;
+	err = w->ops->exec(w,
+			   "INSERT INTO attestations (id, vm_id, time, verdict, result, verified, "
+			   "nonce) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (nonce) DO NOTHING "
+			   "RETURNING id",
+			   pa, 7, counted, &n);
+	if (err != TL_OK)
+		return TL_E_STORE;
+	if (n == 0)
+		return TL_E_STORE_CONFLICT;
 	if (a->update_clock) {
 		snprintf(clk, sizeof(clk), "%" PRIu64, a->clock.clock);
 		snprintf(rc, sizeof(rc), "%" PRIu32, a->clock.reset_count);
@@ -57,18 +69,13 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 				   pc, 5, counted, &n);
 		if (err != TL_OK)
 			return TL_E_STORE;
-		if (n == 0)
-			return TL_E_STORE_STALE;
+		if (n == 0) {
+			const char *pi[1] = { id };
+			err = w->ops->exec(w, "DELETE FROM attestations WHERE id = $1", pi, 1, NULL,
+					   NULL);
+			return err == TL_OK ? TL_E_STORE_STALE : TL_E_STORE;
+		}
 	}
-	a->att.id = tl_store_next_id();
-	snprintf(id, sizeof(id), "%" PRId64, a->att.id);
-	snprintf(t, sizeof(t), "%" PRId64, a->att.time);
-	const char *pa[6] = { id, a->att.vm_id, t, a->att.verdict,
-			      a->att.result ? a->att.result : "{}", a->verified ? "1" : "0" };
-	err = w->ops->exec(w,
-			   "INSERT INTO attestations (id, vm_id, time, verdict, result, verified) "
-			   "VALUES ($1, $2, $3, $4, $5, $6)",
-			   pa, 6, NULL, NULL);
 	if (err == TL_OK && a->learn) {
 		int learned = 0;
 		const char *pb[4] = { a->att.vm_id, id, t, a->learn };

@@ -40,5 +40,9 @@ const char *const tl_store_migrations[] = {
 	/* 12: attestations the enrolled TPM vouched for, found without reading the others */
 	"ALTER TABLE attestations ADD COLUMN verified INTEGER NOT NULL DEFAULT 0",
 	"CREATE INDEX attestations_verified ON attestations (vm_id, verified, id)",
+	/* 14: the nonce an attestation spent, unique: one B-tree insert instead of the nonces
+	 * table's three and their purge (that table stays for nonces spent before) */
+	"ALTER TABLE attestations ADD COLUMN nonce TEXT",
+	"CREATE UNIQUE INDEX attestations_nonce ON attestations (nonce)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

@@ -238,13 +238,15 @@ static struct tl_attest_write write_of(const char *vm_id, int n, uint64_t clock)
 }
 
 /* Threads commit at once; nonce 1000 + (i % 10) is shared by all: each such nonce is taken
- * once. A write whose quote's clock is older than the one stored by then is stale. */
+ * once. A write whose quote's clock is older than the one stored by then is stale, and
+ * spends nothing. */
 static void *writer(void *p)
 {
 	struct writer_arg *a = p;
 	for (int i = 0; i < 40; i++) {
 		int n = i < 30 ? a->thread * 100 + i : 1000 + (i % 10);
 		struct tl_attest_write w = write_of("vm-batch", n, i < 30 ? (uint64_t)(a->thread * 100 + i) : 1);
+		w.update_clock = i < 30; /* the shared nonces' quotes do not count for the clock */
 		int err = tl_store_attest_commit(a->s, &w);
 		if (err == TL_OK)
 			a->ok++;
@@ -303,6 +305,9 @@ static void store_attest_commits_in_groups(void **state)
 	listed = 0;
 	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 1000, count_att, &listed), TL_OK);
 	assert_int_equal(listed, ok);
+	/* the stale write spent nothing: its nonce is still good */
+	struct tl_attest_write again = write_of("vm-batch", 4000, 9000);
+	assert_int_equal(tl_store_attest_commit(s, &again), TL_OK);
 	/* a baseline is learned once */
 	struct tl_attest_write w = write_of("vm-batch", 5000, 10000);
 	struct tl_baseline b;
