@@ -181,9 +181,9 @@ static struct tl_resp finish(struct tl_later *l)
 	} else if (err != TL_OK) {
 		resp = tl_http_error(503, "store.unavailable", "the attestation was not recorded", NULL);
 	} else {
-		json_t *o = json_pack("{s:I,s:s,s:O,s:O}", "attestation_id", (json_int_t)j->w.att.id,
+		json_t *o = json_pack("{s:I,s:s,s:O}", "attestation_id", (json_int_t)j->w.att.id,
 				      "verdict", j->v.healthy ? "healthy" : "unhealthy", "reasons",
-				      j->v.reasons, "facts", j->v.facts ? j->v.facts : json_null());
+				      j->v.reasons);
 		if (j->w.learned)
 			json_object_set_new(o, "baseline", json_string("learned"));
 		/* a token only for what the enrolled TPM said over this challenge */
@@ -195,6 +195,21 @@ static struct tl_resp finish(struct tl_later *l)
 			free(token);
 		}
 		resp = tl_http_json(200, o);
+		/* the facts as the log cache serialized them, not again (the largest part) */
+		if (j->v.facts_text) {
+			char *head = json_dumps(o, JSON_COMPACT);
+			size_t hl = head ? strlen(head) : 0, fl = strlen(j->v.facts_text);
+			/* head ends with "}"; the facts go before it */
+			if (hl > 2 && (resp.text = malloc(hl + fl + 12))) {
+				memcpy(resp.text, head, hl - 1);
+				memcpy(resp.text + hl - 1, ",\"facts\":", 9);
+				memcpy(resp.text + hl + 8, j->v.facts_text, fl);
+				memcpy(resp.text + hl + 8 + fl, "}", 2);
+			}
+			free(head);
+		}
+		if (!resp.text)
+			json_object_set(o, "facts", j->v.facts ? j->v.facts : json_null());
 	}
 	job_free(j);
 	return resp;
@@ -233,7 +248,7 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 {
 	struct tl_vm vm;
 	struct tl_vm_tpm t;
-	struct tl_resp resp = { 0, NULL };
+	struct tl_resp resp = { 0, NULL, NULL };
 	char *baseline = NULL;
 	struct job *j = calloc(1, sizeof(*j));
 	int err;

@@ -89,7 +89,7 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 	struct tl_enrollment e;
 	struct tl_vm_tpm bound;
 	struct tl_vm vm;
-	struct tl_resp resp = { 0, NULL };
+	struct tl_resp resp = { 0, NULL, NULL };
 	char b64[2 * TL_CREDENTIAL_MAX_BLOB], msg[160];
 	json_t *body;
 	bool token;
@@ -190,7 +190,7 @@ static struct tl_resp activate(struct tl_req *r, const char *vm_id, const char *
 	size_t len;
 	struct tl_enrollment e;
 	struct tl_vm_tpm t;
-	struct tl_resp resp = { 0, NULL };
+	struct tl_resp resp = { 0, NULL, NULL };
 	char hash[65];
 	json_t *body;
 	int err;

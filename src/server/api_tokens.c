@@ -24,7 +24,7 @@ static int add(const struct tl_token *t, void *arg)
 
 static struct tl_resp create(struct tl_req *r)
 {
-	struct tl_resp resp = { 0, NULL };
+	struct tl_resp resp = { 0, NULL, NULL };
 	struct tl_token t;
 	char tok[65];
 	json_t *body = tl_api_body(r, &resp), *o;

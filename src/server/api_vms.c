@@ -28,7 +28,7 @@ static json_t *vm_json(const struct tl_vm *vm)
 static struct tl_resp create(struct tl_req *r)
 {
 	struct tl_vm vm;
-	struct tl_resp resp = { 0, NULL };
+	struct tl_resp resp = { 0, NULL, NULL };
 	char type[16] = "trustedlaunch", enroll[65];
 	json_t *body = tl_api_body(r, &resp), *o;
 	int err;
@@ -139,7 +139,7 @@ struct tl_resp tl_api_vms(struct tl_req *r, const char *rest)
 {
 	char id[TL_ID_LEN];
 	const char *sub;
-	struct tl_resp resp = { 0, NULL };
+	struct tl_resp resp = { 0, NULL, NULL };
 
 	if (!*rest)
 		return collection(r);

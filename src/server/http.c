@@ -36,7 +36,7 @@ static _Atomic size_t buffered;
 
 struct tl_resp tl_http_json(unsigned status, json_t *body)
 {
-	struct tl_resp r = { status, body };
+	struct tl_resp r = { status, body, NULL };
 	return r;
 }
 
@@ -83,7 +83,7 @@ static int append(struct conn *c, const char *data, size_t n)
 
 static enum MHD_Result send_json(struct MHD_Connection *mc, struct tl_resp r)
 {
-	char *text = r.body ? json_dumps(r.body, JSON_COMPACT) : NULL;
+	char *text = r.text ? r.text : r.body ? json_dumps(r.body, JSON_COMPACT) : NULL;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	if (!text) {
@@ -175,7 +175,7 @@ struct tl_resp tl_http_later(struct tl_req *r, struct tl_later *l)
 	*r->later = l;
 	waiting++;
 	MHD_suspend_connection(r->conn);
-	return (struct tl_resp){ TL_HTTP_LATER, NULL };
+	return (struct tl_resp){ TL_HTTP_LATER, NULL, NULL };
 }
 
 void tl_http_resume(struct tl_later *l)

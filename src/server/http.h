@@ -42,6 +42,7 @@ struct tl_req {
 struct tl_resp {
 	unsigned status;         /* TL_HTTP_LATER: tl_http_later() */
 	json_t *body;            /* owned */
+	char *text;              /* or the body already serialized (malloc'd, owned) */
 };
 
 /* An answer that waits for something done in another thread (the group commit) without

@@ -25,6 +25,7 @@ struct tl_log_entry {
 	struct {
 		uint32_t mask;
 		json_t *facts;
+		char *text;      /* facts, compact: answers carry them as they are */
 	} facts[MASKS];
 	size_t refs;             /* the cache's own, and each user's */
 	uint64_t used;
@@ -36,8 +37,10 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void entry_free(struct tl_log_entry *e)
 {
-	for (size_t i = 0; i < MASKS; i++)
+	for (size_t i = 0; i < MASKS; i++) {
 		json_decref(e->facts[i].facts);
+		free(e->facts[i].text);
+	}
 	tl_log_free(e->log);
 	free(e->bytes);
 	free(e);
@@ -141,27 +144,40 @@ const uint8_t *tl_log_entry_sha256(const struct tl_log_entry *e)
 	return e->key;
 }
 
-int tl_log_entry_facts(struct tl_log_entry *e, uint32_t trusted, json_t **out)
+int tl_log_entry_facts(struct tl_log_entry *e, uint32_t trusted, json_t **out, char **text)
 {
 	json_t *f = NULL;
+	char *t = NULL;
 	int err;
+	*text = NULL;
 	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < MASKS && !f; i++)
-		if (e->facts[i].facts && e->facts[i].mask == trusted)
+		if (e->facts[i].facts && e->facts[i].mask == trusted) {
 			f = json_incref(e->facts[i].facts);
+			t = e->facts[i].text;
+		}
+	*text = t ? strdup(t) : NULL;
 	pthread_mutex_unlock(&lock);
 	if ((*out = f))
 		return TL_OK;
 	if ((err = tl_facts_extract(e->log, trusted, &f)) != TL_OK)
 		return err;
+	if (!(t = json_dumps(f, JSON_COMPACT))) {
+		json_decref(f);
+		return TL_E_NOMEM;
+	}
+	*text = strdup(t);
 	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < MASKS; i++)
 		if (!e->facts[i].facts) {
 			e->facts[i].mask = trusted;
 			e->facts[i].facts = json_incref(f);
+			e->facts[i].text = t;
+			t = NULL;
 			break;
 		}
 	pthread_mutex_unlock(&lock);
+	free(t);
 	*out = f;
 	return TL_OK;
 }

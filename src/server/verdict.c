@@ -14,6 +14,7 @@ void tl_verdict_free(struct tl_verdict *v)
 	json_decref(v->reasons);
 	json_decref(v->facts);
 	json_decref(v->learn);
+	free(v->facts_text);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -101,7 +102,7 @@ static void check_facts(const struct tl_vm *vm, struct tl_log_entry *le, struct 
 {
 	json_t *r;
 	size_t i;
-	if (tl_log_entry_facts(le, v->quote.log_trusted, &v->facts) != TL_OK) {
+	if (tl_log_entry_facts(le, v->quote.log_trusted, &v->facts, &v->facts_text) != TL_OK) {
 		reason(v, "log.facts", "the event log could not be explained (out of memory?)",
 		       TL_E_NOMEM); /* fail closed: no facts, no healthy verdict */
 		return;

@@ -11,6 +11,7 @@ struct tl_verdict {
 	bool healthy;
 	json_t *reasons;      /* [{code, message, component?, expected?, actual?, detail?}] */
 	json_t *facts;        /* from the event log's trusted PCRs, or NULL */
+	char *facts_text;     /* the same as compact JSON (malloc'd), or NULL */
 	json_t *learn;        /* components to learn (no baseline yet, healthy), or NULL */
 	uint32_t quoted_pcrs; /* PCRs of the quote's selection */
 	struct tl_quote_result quote;
@@ -36,8 +37,9 @@ const struct tl_log *tl_log_entry_log(const struct tl_log_entry *e);
 /* The log replayed, or NULL when it does not replay (tl_quote_verify then says why). */
 const struct tl_pcrs *tl_log_entry_replayed(const struct tl_log_entry *e);
 const uint8_t *tl_log_entry_sha256(const struct tl_log_entry *e);
-/* tl_facts_extract(log, trusted), shared: read only. */
-int tl_log_entry_facts(struct tl_log_entry *e, uint32_t trusted, json_t **out);
+/* tl_facts_extract(log, trusted), shared: read only; *text: their compact JSON text
+ * (malloc'd; NULL when out of memory). */
+int tl_log_entry_facts(struct tl_log_entry *e, uint32_t trusted, json_t **out, char **text);
 
 /* A baseline's components parsed (a new reference, shared: read only), from a cache keyed by
  * the text's SHA-256 (baseline_cache.c); NULL when the text is not JSON. */
