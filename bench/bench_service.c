@@ -19,6 +19,8 @@
  *
  *   bench_service [--vms N] [--keys K] [--clients C[,C..]] [--threads T[,T..]] [--seconds S]
  *                 [--warmup S] [--store sqlite|postgresql] [--baselines] [--vectors DIR]
+ * Defaults: 100 000 VMs, 1 000 keys, 48 clients, 2 request threads (the daemon's default
+ * on 2 CPUs; 0 is a thread per connection), 20 s after 3 s of warm-up.
  * Several --threads/--clients run one after the other on the same database (VMs attested in
  * an earlier run already have their baseline). The daemon's state (and the SQLite database)
  * goes in a new directory under TMPDIR (/tmp); PostgreSQL's tables are emptied first.
@@ -203,7 +205,7 @@ static struct {
 	size_t nclients, nthreads;
 	const char *store, *vectors, *url;
 	bool baselines;
-} o = { 100000, 1000, 20, 3, { 32 }, { 0 }, 1, 1, "sqlite", NULL, NULL, false };
+} o = { 100000, 1000, 20, 3, { 48 }, { 2 }, 1, 1, "sqlite", NULL, NULL, false };
 
 static struct ak *aks;
 static uint8_t *log_buf;
