@@ -196,6 +196,12 @@ static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	(void)mc;
 	(void)toe;
 	if (c) {
+		if (c->later) { /* closed before its answer was made: make it, and drop it */
+			struct tl_resp r = c->later->finish(c->later);
+			json_decref(r.body);
+			free(r.text);
+			waiting--;
+		}
 		buffered -= c->cap;
 		free(c->body);
 		free(c);
