@@ -227,7 +227,6 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 	struct tl_attest_write *w = &j->w;
 	const struct tl_verdict *v = &j->v;
 	memcpy(w->nonce, j->ev.nonce, sizeof(w->nonce));
-	w->nonce_expires = j->now + TL_NONCE_TTL;
 	snprintf(w->att.vm_id, sizeof(w->att.vm_id), "%s", vm_id);
 	w->att.time = j->now;
 	snprintf(w->att.verdict, sizeof(w->att.verdict), "%s", v->healthy ? "healthy" : "unhealthy");

@@ -49,12 +49,28 @@ int tl_store_run(struct tl_store *s, const char *sql, const char *const *params,
 	return err;
 }
 
-static void close_conn(struct tl_store *c)
+void tl_store_conn_close(struct tl_store *c)
 {
+	if (!c)
+		return;
 	if (c->ops)
 		c->ops->close(c);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
+}
+
+struct tl_store *tl_store_conn_open(struct tl_store *s, const char *url)
+{
+	struct tl_store *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	pthread_mutex_init(&c->lock, NULL);
+	if (tl_store_connect(url, c) != TL_OK) {
+		snprintf(s->error, sizeof(s->error), "%s", c->error);
+		tl_store_conn_close(c);
+		return NULL;
+	}
+	return c;
 }
 
 static int open_pool(struct tl_store *s, const char *url)
@@ -62,15 +78,9 @@ static int open_pool(struct tl_store *s, const char *url)
 	static _Atomic unsigned generations = 1;
 	s->generation = generations++;
 	for (size_t i = 0; i < TL_STORE_POOL; i++) {
-		struct tl_store *c = calloc(1, sizeof(*c));
+		struct tl_store *c = tl_store_conn_open(s, url);
 		if (!c)
-			return TL_E_NOMEM;
-		pthread_mutex_init(&c->lock, NULL);
-		if (tl_store_connect(url, c) != TL_OK) {
-			snprintf(s->error, sizeof(s->error), "%s", c->error);
-			close_conn(c);
 			return TL_E_STORE;
-		}
 		s->pool[s->npool++] = c;
 	}
 	return TL_OK;
@@ -135,7 +145,7 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 		snprintf(err, errlen, "%s", s->error[0] ? s->error : "the database could not be opened");
 		tl_store_batch_stop(s);
 		for (size_t i = 0; i < s->npool; i++)
-			close_conn(s->pool[i]);
+			tl_store_conn_close(s->pool[i]);
 		if (s->ops)
 			s->ops->close(s);
 		free(s);
@@ -158,7 +168,7 @@ void tl_store_close(struct tl_store *s)
 		return;
 	tl_store_batch_stop(s);
 	for (size_t i = 0; i < s->npool; i++)
-		close_conn(s->pool[i]);
+		tl_store_conn_close(s->pool[i]);
 	s->ops->close(s);
 	tl_store_cache_free(s->cache);
 	pthread_mutex_destroy(&s->lock);

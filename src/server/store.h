@@ -172,7 +172,6 @@ TL_MUST_CHECK int tl_store_attestation_get(struct tl_store *s, const char *vm_id
  * durable together with other attestations' writes in one transaction (group commit). */
 struct tl_attest_write {
 	uint8_t nonce[32];
-	int64_t nonce_expires;
 	struct tl_attestation att;        /* id assigned here */
 	bool verified;                    /* the enrolled TPM made the quote */
 	bool update_clock;                /* remember its clock (for that AK only) */

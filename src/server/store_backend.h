@@ -88,6 +88,10 @@ int tl_store_vm_row(const char *const *c, int n, struct tl_vm *vm);
 int64_t tl_store_next_id(void);
 /* Opens a connection of the URL's back end, without migrations. */
 int tl_store_connect(const char *url, struct tl_store *s);
+/* Another connection to the store's database (pool, writer, keeper): NULL with s->error set
+ * when it cannot be opened. */
+struct tl_store *tl_store_conn_open(struct tl_store *s, const char *url);
+void tl_store_conn_close(struct tl_store *c);
 int tl_store_batch_start(struct tl_store *s, const char *url);
 void tl_store_batch_stop(struct tl_store *s);
 

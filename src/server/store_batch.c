@@ -237,38 +237,12 @@ int tl_store_attest_commit(struct tl_store *s, struct tl_attest_write *w)
 	return w->result;
 }
 
-static struct tl_store *connect_one(struct tl_store *s, const char *url)
-{
-	struct tl_store *c = calloc(1, sizeof(*c));
-	if (!c)
-		return NULL;
-	pthread_mutex_init(&c->lock, NULL);
-	if (tl_store_connect(url, c) != TL_OK) {
-		snprintf(s->error, sizeof(s->error), "%s", c->error);
-		if (c->ops)
-			c->ops->close(c);
-		pthread_mutex_destroy(&c->lock);
-		free(c);
-		return NULL;
-	}
-	return c;
-}
-
-static void disconnect(struct tl_store *c)
-{
-	if (!c)
-		return;
-	c->ops->close(c);
-	pthread_mutex_destroy(&c->lock);
-	free(c);
-}
-
 int tl_store_batch_start(struct tl_store *s, const char *url)
 {
 	pthread_mutex_init(&s->qlock, NULL);
 	pthread_cond_init(&s->qcond, NULL);
 	pthread_cond_init(&s->kcond, NULL);
-	if (!(s->writer = connect_one(s, url)) || !(s->keeper = connect_one(s, url)))
+	if (!(s->writer = tl_store_conn_open(s, url)) || !(s->keeper = tl_store_conn_open(s, url)))
 		return TL_E_STORE;
 	/* the writer touches a random page of vm_tpm and of the attestations' VM indexes for
 	 * each attestation: with 100 000 VMs those outgrow the default cache */
@@ -300,7 +274,7 @@ void tl_store_batch_stop(struct tl_store *s)
 		pthread_join(s->keeper_thread, NULL);
 		s->started = false;
 	}
-	disconnect(s->writer);
-	disconnect(s->keeper);
+	tl_store_conn_close(s->writer);
+	tl_store_conn_close(s->keeper);
 	s->writer = s->keeper = NULL;
 }
