@@ -231,9 +231,10 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 	w->att.time = j->now;
 	snprintf(w->att.verdict, sizeof(w->att.verdict), "%s", v->healthy ? "healthy" : "unhealthy");
 	w->verified = v->quote_verified;
+	if (v->quote_verified)
+		snprintf(w->clock.ak_name, sizeof(w->clock.ak_name), "%s", t->ak_name);
 	if (v->quote_verified && !has_reason(v->reasons, "quote.clock")) {
 		w->update_clock = true;
-		snprintf(w->clock.ak_name, sizeof(w->clock.ak_name), "%s", t->ak_name);
 		w->clock.clock = v->quote.attest.clock;
 		w->clock.reset_count = v->quote.attest.reset_count;
 		w->clock.restart_count = v->quote.attest.restart_count;

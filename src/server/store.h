@@ -174,7 +174,7 @@ struct tl_attest_write {
 	uint8_t nonce[32];
 	struct tl_attestation att;        /* id assigned here */
 	bool verified;                    /* the enrolled TPM made the quote */
-	bool update_clock;                /* remember its clock (for that AK only) */
+	bool update_clock;                /* remember its clock (for that AK; only if verified) */
 	struct tl_vm_tpm clock;           /* vm_id, ak_name, clock, reset_count, restart_count */
 	const char *learn;                /* components to learn when the VM has no baseline */
 	/* out */

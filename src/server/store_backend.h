@@ -22,7 +22,9 @@ struct tl_store_ops {
 	/* inside a transaction: wait for other nodes' migrations (NULL: one process only) */
 	int (*migration_lock)(struct tl_store *s);
 	/* housekeeping once a second, off the commit path (SQLite: the WAL checkpoint) */
-	void (*maintain)(struct tl_store *s);
+	/* a round of the back end's housekeeping (SQLite: a checkpoint, returning the WAL's
+	 * length in frames; < 0: failed) */
+	long (*maintain)(struct tl_store *s);
 };
 
 #define TL_STORE_POOL 8        /* connections for request threads */
@@ -49,6 +51,7 @@ struct tl_store {
 	pthread_t thread;
 	pthread_mutex_t qlock;
 	pthread_cond_t qcond, kcond; /* the writer's, the keeper's */
+	pthread_mutex_t wbusy;       /* held by the writer while it commits a batch */
 	struct tl_attest_write *queue;
 	bool started, stopping;
 	/* housekeeping: its own thread and connection (expired nonces, WAL checkpoints) */

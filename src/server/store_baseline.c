@@ -111,8 +111,9 @@ int tl_store_attestation_latest_verified(struct tl_store *s, const char *vm_id,
 	int err;
 	memset(out, 0, sizeof(*out));
 	err = tl_store_run(s,
-			   "SELECT id, vm_id, time, verdict, result FROM attestations WHERE vm_id = $1 "
-			   "AND verified = 1 ORDER BY id DESC LIMIT 1",
+			   "SELECT a.id, a.vm_id, a.time, a.verdict, a.result FROM vm_tpm t JOIN "
+			   "attestations a ON a.id = t.last_verified WHERE t.vm_id = $1 AND "
+			   "a.vm_id = $1",
 			   p, 1, att_row, &o);
 	if (err != TL_OK) {
 		free(out->result);

@@ -44,5 +44,12 @@ const char *const tl_store_migrations[] = {
 	 * table's three and their purge (that table stays for nonces spent before) */
 	"ALTER TABLE attestations ADD COLUMN nonce TEXT",
 	"CREATE UNIQUE INDEX attestations_nonce ON attestations (nonce)",
+	/* 16: the VM's latest verified attestation is named on its TPM row, which every verified
+	 * attestation writes anyway (its clock), instead of a second index of attestations by
+	 * VM: each attestation then dirties one random page fewer */
+	"ALTER TABLE vm_tpm ADD COLUMN last_verified BIGINT NOT NULL DEFAULT 0",
+	"UPDATE vm_tpm SET last_verified = COALESCE((SELECT max(a.id) FROM attestations a WHERE "
+	"a.vm_id = vm_tpm.vm_id AND a.verified = 1), 0)",
+	"DROP INDEX attestations_verified",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

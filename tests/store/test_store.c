@@ -230,7 +230,7 @@ static struct tl_attest_write write_of(const char *vm_id, int n, uint64_t clock)
 	w.att.time = 1700000000;
 	snprintf(w.att.verdict, sizeof(w.att.verdict), "healthy");
 	w.att.result = "{\"verdict\":\"healthy\"}";
-	w.update_clock = true;
+	w.verified = w.update_clock = true;
 	snprintf(w.clock.vm_id, sizeof(w.clock.vm_id), "%s", vm_id);
 	w.clock.clock = clock;
 	return w;
@@ -245,7 +245,8 @@ static void *writer(void *p)
 	for (int i = 0; i < 40; i++) {
 		int n = i < 30 ? a->thread * 100 + i : 1000 + (i % 10);
 		struct tl_attest_write w = write_of("vm-batch", n, i < 30 ? (uint64_t)(a->thread * 100 + i) : 1);
-		w.update_clock = i < 30; /* the shared nonces' quotes do not count for the clock */
+		/* the shared nonces' quotes are not the TPM's: no clock */
+		w.verified = w.update_clock = i < 30;
 		int err = tl_store_attest_commit(a->s, &w);
 		if (err == TL_OK)
 			a->ok++;
@@ -262,6 +263,14 @@ static int count_att(const struct tl_attestation *a, void *arg)
 	(void)a;
 	(*(int *)arg)++;
 	return TL_OK;
+}
+
+static int64_t latest_verified(struct tl_store *s, const char *vm_id)
+{
+	struct tl_attestation a;
+	assert_int_equal(tl_store_attestation_latest_verified(s, vm_id, &a), TL_OK);
+	free(a.result);
+	return a.id;
 }
 
 static void store_attest_commits_in_groups(void **state)
@@ -322,6 +331,21 @@ static void store_attest_commits_in_groups(void **state)
 	assert_string_equal(b.source, "learned");
 	assert_int_equal(b.attestation_id, w.att.id);
 	tl_baseline_clear(&b);
+	/* the latest verified attestation: not one the TPM did not make; one whose clock went
+	 * back is (its record says so) */
+	assert_int_equal(latest_verified(s, "vm-batch"), w2.att.id);
+	struct tl_attest_write unverified = write_of("vm-batch", 5002, 20000);
+	unverified.verified = unverified.update_clock = false;
+	assert_int_equal(tl_store_attest_commit(s, &unverified), TL_OK);
+	assert_int_equal(latest_verified(s, "vm-batch"), w2.att.id);
+	struct tl_attest_write back = write_of("vm-batch", 5003, 1);
+	back.update_clock = false;
+	assert_int_equal(tl_store_attest_commit(s, &back), TL_OK);
+	assert_int_equal(latest_verified(s, "vm-batch"), back.att.id);
+	/* a clock without a verified quote is a caller's error */
+	struct tl_attest_write bad = write_of("vm-batch", 5004, 30000);
+	bad.verified = false;
+	assert_int_equal(tl_store_attest_commit(s, &bad), TL_E_ARG);
 	/* deleting the VM takes everything bound to it */
 	assert_int_equal(tl_store_vm_delete(s, "t1", "vm-batch"), TL_OK);
 	assert_int_equal(tl_store_tpm_get(s, "vm-batch", &t), TL_E_STORE_NOT_FOUND);
