@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nonce.h"
@@ -24,10 +25,16 @@ int tl_nonce_make(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id, int64_
 		  uint8_t out[TL_NONCE_LEN])
 {
 	uint8_t mac[TL_MAX_DIGEST];
+	struct timespec ts;
+	uint32_t us;
 	int err;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	us = (uint32_t)(ts.tv_nsec / 1000);
 	for (int i = 0; i < 8; i++)
 		out[i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
-	if ((err = tl_random(&out[8], 8)) != TL_OK || (err = seal(key, vm_id, out, mac)) != TL_OK)
+	for (int i = 0; i < 4; i++)
+		out[8 + i] = (uint8_t)(us >> (24 - 8 * i));
+	if ((err = tl_random(&out[12], 4)) != TL_OK || (err = seal(key, vm_id, out, mac)) != TL_OK)
 		return err;
 	memcpy(&out[16], mac, 16);
 	return TL_OK;

@@ -1,6 +1,10 @@
-/* Challenge nonces any service node can check: 32 bytes = issue time (8, big-endian) ||
- * randomness (8) || HMAC-SHA256(key, VM id || time || randomness) truncated to 16. They expire,
- * and the store accepts each once. */
+/* Challenge nonces any service node can check: 32 bytes = issue time (8, big-endian
+ * seconds) || microseconds within that second (4, big-endian) || randomness (4) ||
+ * HMAC-SHA256(key, VM id || the 16 before) truncated to 16. They expire, and the store
+ * accepts each once. Nonces sort in the order they were issued, so the store's unique index
+ * of spent nonces grows at its end (one page per group commit, not one per attestation);
+ * the seal is what makes them unpredictable. Nonces of earlier versions (8 random bytes
+ * after the time) are checked alike. */
 #ifndef TL_SERVER_NONCE_H
 #define TL_SERVER_NONCE_H
 

@@ -13,6 +13,12 @@
 #include "trustlaunch/hash.h"
 
 #define NONCE_PURGE_INTERVAL 10 /* seconds */
+/* After a batch of at least COMMIT_DELAY_AFTER writes (a load, not a lone agent) the writer
+ * waits COMMIT_DELAY_NS before taking the next: at ~3 000 attestations/s batches of ~6
+ * became ~12, the writer's time per attestation fell from ~95 to ~72 us and p99 did not
+ * grow (bench/service.sh; 1, 3 and 4 ms measured too). */
+#define COMMIT_DELAY_AFTER 4u
+#define COMMIT_DELAY_NS 2000000L
 #define CHECKPOINT_WAL_FRAMES 65536L /* ~270 MB */
 #define CHECKPOINT_ROUNDS 8
 #define CHECKPOINT_SHORT_US 4000
@@ -207,15 +213,28 @@ static void *keeper(void *arg)
 static void *writer(void *arg)
 {
 	struct tl_store *s = arg;
+	size_t last = 0; /* writes in the batch before */
 	pthread_mutex_lock(&s->qlock);
 	for (;;) {
 		while (!s->queue && !s->stopping)
 			pthread_cond_wait(&s->qcond, &s->qlock);
 		if (!s->queue && s->stopping)
 			break;
+		if (last >= COMMIT_DELAY_AFTER && !s->stopping) {
+			/* under load, a moment for more writes to join this commit: fewer
+			 * fsyncs, and the pages every batch writes (the records' ends of their
+			 * tables) shared by more attestations */
+			const struct timespec d = { 0, COMMIT_DELAY_NS };
+			pthread_mutex_unlock(&s->qlock);
+			nanosleep(&d, NULL);
+			pthread_mutex_lock(&s->qlock);
+		}
 		struct tl_attest_write *batch = s->queue;
 		s->queue = NULL;
 		pthread_mutex_unlock(&s->qlock);
+		last = 0;
+		for (struct tl_attest_write *a = batch; a; a = a->next)
+			last++;
 		pthread_mutex_lock(&s->wbusy);
 		commit_batch(s->writer, batch);
 		pthread_mutex_unlock(&s->wbusy);

@@ -38,11 +38,26 @@ static void nonce_check_refuses_other_vm_key_and_bits(void **state)
 	assert_int_equal(tl_nonce_check(key, "vm-1", n, 1000, 300), TL_E_NONCE_FORGED);
 }
 
+/* issued later sorts later (the store's index of spent nonces grows at its end); two of the
+ * same second still differ */
+static void nonce_order_is_issue_order(void **state)
+{
+	uint8_t a[TL_NONCE_LEN], b[TL_NONCE_LEN], c[TL_NONCE_LEN];
+	(void)state;
+	assert_int_equal(tl_nonce_make(key, "vm-1", 1000, a), TL_OK);
+	assert_int_equal(tl_nonce_make(key, "vm-1", 1000, b), TL_OK);
+	assert_int_equal(tl_nonce_make(key, "vm-1", 1001, c), TL_OK);
+	assert_true(memcmp(a, b, TL_NONCE_LEN) != 0);
+	assert_true(memcmp(a, c, TL_NONCE_LEN) < 0);
+	assert_true(memcmp(b, c, TL_NONCE_LEN) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nonce_check_accepts_its_own_nonce_in_time),
 		cmocka_unit_test(nonce_check_refuses_other_vm_key_and_bits),
+		cmocka_unit_test(nonce_order_is_issue_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
