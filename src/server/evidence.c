@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "evidence.h"
+#include "verdict.h"
 #include "json_lift.h"
 #include "trustlaunch/b64.h"
 #include "trustlaunch/hash.h"
@@ -14,6 +15,7 @@
 void tl_evidence_free(struct tl_evidence *ev)
 {
 	free(ev->log);
+	tl_log_entry_put(ev->log_entry);
 	json_decref(ev->kernel_events);
 	json_decref(ev->os);
 	memset(ev, 0, sizeof(*ev));
@@ -94,6 +96,14 @@ static bool event_log(json_t *body, const struct tl_lift *lift, struct tl_eviden
 		int err;
 		if (max > TL_MAX_LOG_SIZE)
 			return bad(resp, "event_log", "event_log is larger than 4 MiB");
+		uint8_t key[TL_MAX_DIGEST];
+		if (tl_hash(TL_ALG_SHA256, lift->text.ptr, lift->text.len, key) == TL_OK) {
+			memcpy(ev->log_text_key, key, sizeof(ev->log_text_key));
+			ev->has_log_text_key = true;
+			/* decoded (and found valid) before: the same text is the same bytes */
+			if ((ev->log_entry = tl_log_entry_find_text(ev->log_text_key)))
+				return true;
+		}
 		if (!(ev->log = malloc(max ? max : 1))) {
 			*resp = tl_http_error(503, "server.busy", "out of memory", NULL);
 			return false;

@@ -6,6 +6,8 @@
 #include "nonce.h"
 #include "trustlaunch/quote.h"
 
+struct tl_log_entry;
+
 struct tl_evidence {
 	uint8_t nonce[TL_NONCE_LEN];
 	uint8_t attest[TL_TPM2_MAX_ATTEST];
@@ -15,6 +17,10 @@ struct tl_evidence {
 	struct tl_pcr_values pcrs;
 	uint8_t *log;           /* the raw TCG event log, or NULL */
 	size_t log_len;
+	/* the log's text seen before: its cached entry (a reference), and log stays NULL */
+	struct tl_log_entry *log_entry;
+	uint8_t log_text_key[32]; /* SHA-256 of the log's base64 text, when has_log_text_key */
+	bool has_log_text_key;
 	json_t *kernel_events;  /* checked copies, or NULL */
 	json_t *os;             /* {id, version, kernel}, or NULL */
 };

@@ -1,5 +1,7 @@
 /* Event logs by the SHA-256 of their bytes: parsed, replayed, and explained (facts) for each
- * set of trusted PCRs asked. All three are functions of the bytes alone, so a log seen before
+ * set of trusted PCRs asked. An entry also answers to the SHA-256 of the base64 text it was
+ * last decoded from, so that the same text is not decoded again (decoding is a function of
+ * the text: the same text is the same bytes). All three are functions of the bytes alone, so a log seen before
  * (the same VM's next attestation, or a fleet booted from one image) is not parsed, replayed
  * or explained again; what a quote says is still checked against the replayed values every
  * time. Entries are shared read-only between request threads and counted; the least recently
@@ -18,6 +20,8 @@
 
 struct tl_log_entry {
 	uint8_t key[TL_SHA256_LEN];
+	uint8_t text_key[TL_SHA256_LEN]; /* of the base64 text, when has_text */
+	bool has_text;
 	uint8_t *bytes;          /* the log points into these */
 	struct tl_log *log;
 	struct tl_pcrs replayed;
@@ -58,17 +62,39 @@ void tl_log_entry_put(struct tl_log_entry *e)
 		entry_free(e);
 }
 
-static struct tl_log_entry *lookup(const uint8_t key[TL_SHA256_LEN])
+/* By the bytes' SHA-256 (text_key NULL), or by the text's; a hit by the bytes learns the
+ * text's key too. */
+static struct tl_log_entry *lookup(const uint8_t key[TL_SHA256_LEN], bool by_text,
+				   const uint8_t *text_key)
 {
 	struct tl_log_entry *e = NULL;
 	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < ENTRIES; i++)
-		if (cache[i] && memcmp(cache[i]->key, key, TL_SHA256_LEN) == 0) {
+		if (cache[i] && (by_text ? cache[i]->has_text &&
+						   memcmp(cache[i]->text_key, key, TL_SHA256_LEN) == 0
+					 : memcmp(cache[i]->key, key, TL_SHA256_LEN) == 0)) {
 			e = cache[i];
 			e->used = ++clock_;
 			e->refs++;
+			if (text_key) {
+				memcpy(e->text_key, text_key, TL_SHA256_LEN);
+				e->has_text = true;
+			}
 			break;
 		}
+	pthread_mutex_unlock(&lock);
+	return e;
+}
+
+struct tl_log_entry *tl_log_entry_find_text(const uint8_t text_key[TL_SHA256_LEN])
+{
+	return lookup(text_key, true, NULL);
+}
+
+struct tl_log_entry *tl_log_entry_ref(struct tl_log_entry *e)
+{
+	pthread_mutex_lock(&lock);
+	e->refs++;
 	pthread_mutex_unlock(&lock);
 	return e;
 }
@@ -99,8 +125,8 @@ static void keep(struct tl_log_entry *e)
 		entry_free(gone);
 }
 
-int tl_log_entry_get(const uint8_t *buf, size_t len, struct tl_log_entry **out,
-		     struct tl_diag *diag)
+int tl_log_entry_get(const uint8_t *buf, size_t len, const uint8_t *text_key,
+		     struct tl_log_entry **out, struct tl_diag *diag)
 {
 	uint8_t key[TL_MAX_DIGEST];
 	struct tl_log_entry *e;
@@ -109,13 +135,17 @@ int tl_log_entry_get(const uint8_t *buf, size_t len, struct tl_log_entry **out,
 	*out = NULL;
 	if ((err = tl_hash(TL_ALG_SHA256, buf, len, key)) != TL_OK)
 		return err;
-	if ((*out = lookup(key)))
+	if ((*out = lookup(key, false, text_key)))
 		return TL_OK;
 	if (!(e = calloc(1, sizeof(*e))) || !(e->bytes = malloc(len ? len : 1))) {
 		free(e);
 		return TL_E_NOMEM;
 	}
 	memcpy(e->key, key, TL_SHA256_LEN);
+	if (text_key) {
+		memcpy(e->text_key, text_key, TL_SHA256_LEN);
+		e->has_text = true;
+	}
 	memcpy(e->bytes, buf, len);
 	e->refs = 1;
 	if ((err = tl_log_parse(e->bytes, len, &e->log, diag)) != TL_OK) {

@@ -147,7 +147,11 @@ int tl_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm, const c
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (ev->log && (err = tl_log_entry_get(ev->log, ev->log_len, &log, &diag)) != TL_OK) {
+	if (ev->log_entry)
+		log = tl_log_entry_ref(ev->log_entry);
+	else if (ev->log && (err = tl_log_entry_get(ev->log, ev->log_len,
+						    ev->has_log_text_key ? ev->log_text_key : NULL,
+						    &log, &diag)) != TL_OK) {
 		char msg[200];
 		snprintf(msg, sizeof(msg), "event_log does not parse: %s at byte %zu (event %u)",
 			 tl_err_msg(err), diag.offset, diag.event);

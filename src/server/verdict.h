@@ -29,9 +29,14 @@ void tl_verdict_free(struct tl_verdict *v);
 /* ---- log_cache.c: event logs by the SHA-256 of their bytes (parsed, replayed, explained) */
 struct tl_log_entry;
 /* TL_OK with a reference to release with tl_log_entry_put; a log that does not parse: its
- * error, with diag. */
-int tl_log_entry_get(const uint8_t *buf, size_t len, struct tl_log_entry **out,
-		     struct tl_diag *diag);
+ * error, with diag. text_key (or NULL): the SHA-256 of the base64 text buf was decoded from,
+ * by which tl_log_entry_find_text finds the entry next time. */
+int tl_log_entry_get(const uint8_t *buf, size_t len, const uint8_t *text_key,
+		     struct tl_log_entry **out, struct tl_diag *diag);
+/* The entry of a log decoded before from the base64 text whose SHA-256 is text_key (a
+ * reference), or NULL. */
+struct tl_log_entry *tl_log_entry_find_text(const uint8_t text_key[32]);
+struct tl_log_entry *tl_log_entry_ref(struct tl_log_entry *e);
 void tl_log_entry_put(struct tl_log_entry *e);
 const struct tl_log *tl_log_entry_log(const struct tl_log_entry *e);
 /* The log replayed, or NULL when it does not replay (tl_quote_verify then says why). */
