@@ -1,11 +1,12 @@
 /* Event logs by the SHA-256 of their bytes: parsed, replayed, and explained (facts) for each
- * set of trusted PCRs asked. An entry also answers to the SHA-256 of the base64 text it was
- * last decoded from, so that the same text is not decoded again (decoding is a function of
- * the text: the same text is the same bytes). All three are functions of the bytes alone, so a log seen before
+ * set of trusted PCRs asked. All three are functions of the bytes alone, so a log seen before
  * (the same VM's next attestation, or a fleet booted from one image) is not parsed, replayed
- * or explained again; what a quote says is still checked against the replayed values every
- * time. Entries are shared read-only between request threads and counted; the least recently
- * used goes when the cache is full. Logs over MAX_LOG bytes are not kept. */
+ * or explained again; an entry also answers to the SHA-256 of the base64 text it was last
+ * decoded from, so that the same text is not even decoded again (decoding is a function of
+ * the text: the same text is the same bytes). What a quote says is still checked against the
+ * replayed values every time. Entries are shared read-only between request threads and
+ * counted; the least recently used goes when the cache is full. Logs over MAX_LOG bytes are
+ * not kept. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
