@@ -48,8 +48,8 @@ static EVP_PKEY *rsa_key(const struct tl_tpm2_public *pub)
 /* A key of each curve with its group and no point: a new key is a copy of it with the point
  * set (~4 us), where building the group from its name every time costs ~17 us; the point is
  * checked to be on the curve either way. */
-static EVP_PKEY *curve_template[2]; /* P-256, P-384 */
-static pthread_once_t templates_once = PTHREAD_ONCE_INIT;
+static EVP_PKEY *curve_template[2]; /* P-256, P-384; made when first needed */
+static pthread_mutex_t templates_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static EVP_PKEY *curve_params(const char *curve)
 {
@@ -65,10 +65,17 @@ static EVP_PKEY *curve_params(const char *curve)
 	return pkey;
 }
 
-static void make_templates(void)
+/* A template that could not be made (out of memory) is tried again next time. */
+static EVP_PKEY *curve_key(bool p256)
 {
-	curve_template[0] = curve_params("P-256");
-	curve_template[1] = curve_params("P-384");
+	EVP_PKEY **t = &curve_template[p256 ? 0 : 1], *k = __atomic_load_n(t, __ATOMIC_ACQUIRE);
+	if (k)
+		return k;
+	pthread_mutex_lock(&templates_lock);
+	if (!(k = *t) && (k = curve_params(p256 ? "P-256" : "P-384")))
+		__atomic_store_n(t, k, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&templates_lock);
+	return k;
 }
 
 static EVP_PKEY *ecc_key(const struct tl_tpm2_public *pub)
@@ -81,8 +88,8 @@ static EVP_PKEY *ecc_key(const struct tl_tpm2_public *pub)
 	if ((!p256 && pub->ecc_curve != TL_ECC_NIST_P384) || pub->ecc_x.len > n ||
 	    pub->ecc_y.len > n)
 		return NULL;
-	pthread_once(&templates_once, make_templates);
-	if (!curve_template[p256 ? 0 : 1] || !(pkey = EVP_PKEY_dup(curve_template[p256 ? 0 : 1])))
+	EVP_PKEY *tmpl = curve_key(p256);
+	if (!tmpl || !(pkey = EVP_PKEY_dup(tmpl)))
 		return NULL;
 	/* uncompressed point, coordinates left-padded to the field size */
 	memset(point, 0, sizeof(point));

@@ -38,18 +38,24 @@ static void ts(char *out, size_t n)
 	snprintf(out, n, "%s", text);
 }
 
-/* One line, one write (whole lines, not interleaved: stderr is unbuffered anyway). */
-static void put_line(const char *line, int len)
+/* One line, one write (whole lines, not interleaved: stderr is unbuffered anyway); len is
+ * snprintf's answer for a buffer of cap bytes: a line cut short still ends with its newline. */
+static void put_line(char *line, int len, size_t cap)
 {
 	if (len <= 0)
 		return;
 	size_t n = (size_t)len, off = 0;
+	if (n >= cap) {
+		n = cap - 1;
+		line[n - 1] = '\n';
+	}
 	while (off < n) {
 		ssize_t w = write(STDERR_FILENO, line + off, n - off);
-		if (w <= 0 && errno != EINTR)
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
 			return; /* a log that cannot be written is not worth failing a request */
-		if (w > 0)
-			off += (size_t)w;
+		off += (size_t)w;
 	}
 }
 
@@ -63,7 +69,7 @@ void tl_log(const char *level, const char *msg, const char *key, const char *val
 	int n = key ? snprintf(line, sizeof(line), "ts=%s level=%s msg=%s %s=%s\n", t, level, m,
 			       key, v)
 		    : snprintf(line, sizeof(line), "ts=%s level=%s msg=%s\n", t, level, m);
-	put_line(line, n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
+	put_line(line, n, sizeof(line));
 }
 
 void tl_log_request(const char *method, const char *path, unsigned status, double ms)
@@ -76,5 +82,5 @@ void tl_log_request(const char *method, const char *path, unsigned status, doubl
 	int n = snprintf(line, sizeof(line),
 			 "ts=%s level=info msg=request method=%s path=%s status=%u dur_ms=%lu.%02lu\n",
 			 t, m, p, status, hundredths / 100, hundredths % 100);
-	put_line(line, n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
+	put_line(line, n, sizeof(line));
 }

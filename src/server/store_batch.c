@@ -66,7 +66,8 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 		/* never backwards, and only for the TPM that made the quote: when the row says
 		 * otherwise, the verdict was made against an AK or a clock that is not the VM's
 		 * any more (a re-enrolment, or a quote of the same VM committed first). The row
-		 * also names this as the VM's latest verified attestation. */
+		 * also names the VM's latest verified attestation: the largest id, as ids of
+		 * several nodes need not commit in their order. */
 		n = 0;
 		if (a->update_clock) {
 			snprintf(clk, sizeof(clk), "%" PRIu64, a->clock.clock);
@@ -76,7 +77,8 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 			snprintf(a->clock.vm_id, sizeof(a->clock.vm_id), "%s", a->att.vm_id);
 			err = w->ops->exec(w,
 					   "UPDATE vm_tpm SET clock = $2, reset_count = $3, "
-					   "restart_count = $4, last_verified = $6 WHERE vm_id = $1 AND "
+					   "restart_count = $4, last_verified = CASE WHEN last_verified < "
+					   "$6 THEN $6 ELSE last_verified END WHERE vm_id = $1 AND "
 					   "ak_name = $5 AND (reset_count < $3 OR (reset_count = $3 AND "
 					   "(restart_count < $4 OR (restart_count = $4 AND clock <= $2)))) "
 					   "RETURNING vm_id",
@@ -84,7 +86,8 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 		} else { /* a clock that went back is kept out of the row, the record still in */
 			const char *pv[3] = { a->att.vm_id, a->clock.ak_name, id };
 			err = w->ops->exec(w,
-					   "UPDATE vm_tpm SET last_verified = $3 WHERE vm_id = $1 AND "
+					   "UPDATE vm_tpm SET last_verified = CASE WHEN last_verified < "
+					   "$3 THEN $3 ELSE last_verified END WHERE vm_id = $1 AND "
 					   "ak_name = $2 RETURNING vm_id",
 					   pv, 3, counted, &n);
 		}
@@ -121,20 +124,15 @@ static void commit_batch(struct tl_store *w, struct tl_attest_write *batch)
 		    a->result != TL_E_STORE_STALE)
 			err = a->result; /* those two are the write's own; the others fail all */
 	}
-	if (err == TL_OK)
-		err = w->ops->commit(w);
-	else
-		w->ops->rollback(w);
-	if (err == TL_OK)
+	if (err == TL_OK && (err = w->ops->commit(w)) == TL_OK)
 		return;
+	w->ops->rollback(w); /* also after a failed COMMIT: SQLite may keep it open */
 	for (struct tl_attest_write *a = batch; a; a = a->next) {
 		a->learned = false;
 		if ((a->result = w->ops->begin(w)) != TL_OK)
 			continue;
 		a->result = apply(w, a);
-		if (a->result == TL_OK)
-			a->result = w->ops->commit(w);
-		else
+		if (a->result != TL_OK || (a->result = w->ops->commit(w)) != TL_OK)
 			w->ops->rollback(w);
 	}
 }

@@ -119,7 +119,7 @@ static long maintain(struct tl_store *s)
 		return -1;
 	if (log > done && sqlite3_file_control(s->db, NULL, SQLITE_FCNTL_FILE_POINTER, &f) ==
 				  SQLITE_OK && f && f->pMethods)
-		(void)f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+		(void)f->pMethods->xSync(f, SQLITE_SYNC_FULL);
 	return log;
 }
 

@@ -342,6 +342,12 @@ static void store_attest_commits_in_groups(void **state)
 	back.update_clock = false;
 	assert_int_equal(tl_store_attest_commit(s, &back), TL_OK);
 	assert_int_equal(latest_verified(s, "vm-batch"), back.att.id);
+	/* nor is a record kept of a quote by an AK that is no longer the VM's, clock or not */
+	struct tl_attest_write foreign = write_of("vm-batch", 5005, 1);
+	foreign.update_clock = false;
+	snprintf(foreign.clock.ak_name, sizeof(foreign.clock.ak_name), "000bffff");
+	assert_int_equal(tl_store_attest_commit(s, &foreign), TL_E_STORE_STALE);
+	assert_int_equal(latest_verified(s, "vm-batch"), back.att.id);
 	/* a clock without a verified quote is a caller's error */
 	struct tl_attest_write bad = write_of("vm-batch", 5004, 30000);
 	bad.verified = false;
