@@ -24,7 +24,7 @@ static void quoted(char *out, size_t n, const char *v)
 
 /* The time, formatted once a second per thread (two lines per attestation made strftime
  * and stdio's locking a visible part of the request threads' time). */
-static void ts(char *out, size_t n)
+static const char *ts(void)
 {
 	static _Thread_local time_t last = -1;
 	static _Thread_local char text[32];
@@ -35,7 +35,7 @@ static void ts(char *out, size_t n)
 		strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		last = now;
 	}
-	snprintf(out, n, "%s", text);
+	return text;
 }
 
 /* One line, one write (whole lines, not interleaved: stderr is unbuffered anyway); len is
@@ -61,8 +61,8 @@ static void put_line(char *line, int len, size_t cap)
 
 void tl_log(const char *level, const char *msg, const char *key, const char *value)
 {
-	char t[32], m[256], v[256];
-	ts(t, sizeof(t));
+	const char *t = ts();
+	char m[256], v[256];
 	quoted(m, sizeof(m), msg);
 	quoted(v, sizeof(v), value);
 	char line[600];
@@ -74,9 +74,9 @@ void tl_log(const char *level, const char *msg, const char *key, const char *val
 
 void tl_log_request(const char *method, const char *path, unsigned status, double ms)
 {
-	char t[32], m[64], p[256], line[512];
+	const char *t = ts();
+	char m[64], p[256], line[512];
 	unsigned long hundredths = ms > 0 && ms < 1e9 ? (unsigned long)(ms * 100 + 0.5) : 0;
-	ts(t, sizeof(t));
 	quoted(m, sizeof(m), method);
 	quoted(p, sizeof(p), path);
 	int n = snprintf(line, sizeof(line),

@@ -31,10 +31,49 @@ static int counted(const char *const *c, int n, void *arg)
 	return TL_OK;
 }
 
+/* A verified attestation's mark on its VM's TPM row: the clock (never backwards) and the
+ * latest verified attestation (the largest id: ids of several nodes need not commit in their
+ * order), only for the TPM that made the quote. When the row says otherwise, the verdict was
+ * made against an AK or a clock that is not the VM's any more (a re-enrolment, or a quote of
+ * the same VM committed first): the record goes again, TL_E_STORE_STALE. */
+static int tpm_row(struct tl_store *w, struct tl_attest_write *a, const char *id)
+{
+	char clk[24], rc[24], rs[24];
+	int n = 0, err;
+	if (a->update_clock) {
+		snprintf(clk, sizeof(clk), "%" PRIu64, a->clock.clock);
+		snprintf(rc, sizeof(rc), "%" PRIu32, a->clock.reset_count);
+		snprintf(rs, sizeof(rs), "%" PRIu32, a->clock.restart_count);
+		const char *pc[6] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name, id };
+		snprintf(a->clock.vm_id, sizeof(a->clock.vm_id), "%s", a->att.vm_id);
+		err = w->ops->exec(w,
+				   "UPDATE vm_tpm SET clock = $2, reset_count = $3, restart_count = $4, "
+				   "last_verified = CASE WHEN last_verified < $6 THEN $6 ELSE "
+				   "last_verified END WHERE vm_id = $1 AND ak_name = $5 AND (reset_count "
+				   "< $3 OR (reset_count = $3 AND (restart_count < $4 OR (restart_count "
+				   "= $4 AND clock <= $2)))) RETURNING vm_id",
+				   pc, 6, counted, &n);
+	} else { /* a clock that went back is kept out of the row, the record still in */
+		const char *pv[3] = { a->att.vm_id, a->clock.ak_name, id };
+		err = w->ops->exec(w,
+				   "UPDATE vm_tpm SET last_verified = CASE WHEN last_verified < $3 THEN "
+				   "$3 ELSE last_verified END WHERE vm_id = $1 AND ak_name = $2 "
+				   "RETURNING vm_id",
+				   pv, 3, counted, &n);
+	}
+	if (err != TL_OK)
+		return TL_E_STORE;
+	if (n > 0)
+		return TL_OK;
+	const char *pi[1] = { id };
+	err = w->ops->exec(w, "DELETE FROM attestations WHERE id = $1", pi, 1, NULL, NULL);
+	return err == TL_OK ? TL_E_STORE_STALE : TL_E_STORE;
+}
+
 /* One attestation's statements, inside the writer's transaction. */
 static int apply(struct tl_store *w, struct tl_attest_write *a)
 {
-	char hex[65], id[24], t[24], clk[24], rc[24], rs[24];
+	char hex[65], id[24], t[24];
 	int n = 0, err;
 
 	if (a->update_clock && !a->verified)
@@ -62,45 +101,9 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 		return TL_E_STORE;
 	if (n == 0)
 		return TL_E_STORE_CONFLICT;
-	if (a->verified) {
-		/* never backwards, and only for the TPM that made the quote: when the row says
-		 * otherwise, the verdict was made against an AK or a clock that is not the VM's
-		 * any more (a re-enrolment, or a quote of the same VM committed first). The row
-		 * also names the VM's latest verified attestation: the largest id, as ids of
-		 * several nodes need not commit in their order. */
-		n = 0;
-		if (a->update_clock) {
-			snprintf(clk, sizeof(clk), "%" PRIu64, a->clock.clock);
-			snprintf(rc, sizeof(rc), "%" PRIu32, a->clock.reset_count);
-			snprintf(rs, sizeof(rs), "%" PRIu32, a->clock.restart_count);
-			const char *pc[6] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name, id };
-			snprintf(a->clock.vm_id, sizeof(a->clock.vm_id), "%s", a->att.vm_id);
-			err = w->ops->exec(w,
-					   "UPDATE vm_tpm SET clock = $2, reset_count = $3, "
-					   "restart_count = $4, last_verified = CASE WHEN last_verified < "
-					   "$6 THEN $6 ELSE last_verified END WHERE vm_id = $1 AND "
-					   "ak_name = $5 AND (reset_count < $3 OR (reset_count = $3 AND "
-					   "(restart_count < $4 OR (restart_count = $4 AND clock <= $2)))) "
-					   "RETURNING vm_id",
-					   pc, 6, counted, &n);
-		} else { /* a clock that went back is kept out of the row, the record still in */
-			const char *pv[3] = { a->att.vm_id, a->clock.ak_name, id };
-			err = w->ops->exec(w,
-					   "UPDATE vm_tpm SET last_verified = CASE WHEN last_verified < "
-					   "$3 THEN $3 ELSE last_verified END WHERE vm_id = $1 AND "
-					   "ak_name = $2 RETURNING vm_id",
-					   pv, 3, counted, &n);
-		}
-		if (err != TL_OK)
-			return TL_E_STORE;
-		if (n == 0) {
-			const char *pi[1] = { id };
-			err = w->ops->exec(w, "DELETE FROM attestations WHERE id = $1", pi, 1, NULL,
-					   NULL);
-			return err == TL_OK ? TL_E_STORE_STALE : TL_E_STORE;
-		}
-	}
-	if (err == TL_OK && a->learn) {
+	if (a->verified && (err = tpm_row(w, a, id)) != TL_OK)
+		return err;
+	if (a->learn) {
 		int learned = 0;
 		const char *pb[4] = { a->att.vm_id, id, t, a->learn };
 		err = w->ops->exec(w,
@@ -230,13 +233,12 @@ static void *writer(void *arg)
 		struct tl_attest_write *batch = s->queue;
 		s->queue = NULL;
 		pthread_mutex_unlock(&s->qlock);
-		last = 0;
-		for (struct tl_attest_write *a = batch; a; a = a->next)
-			last++;
 		pthread_mutex_lock(&s->wbusy);
 		commit_batch(s->writer, batch);
 		pthread_mutex_unlock(&s->wbusy);
+		last = 0;
 		for (struct tl_attest_write *a = batch; a; a = a->next) {
+			last++;
 			if (a->result == TL_E_STORE_STALE || a->learned)
 				tl_store_cache_drop(s->cache, a->att.vm_id);
 			else if (a->result == TL_OK && a->update_clock)
