@@ -1,6 +1,6 @@
 /* The kernel-log collector on what Debian 12 (Linux 6.1) logs when a module without a
  * trusted signature is loaded, and on hostile text. The sentences are the kernel's format
- * strings, quoted with their source files in src/agent/kmsg.c and docs/agent.md:
+ * strings, quoted with their source files in src/agent/collect/kmsg.c and docs/agent.md:
  *   kernel/module/main.c:   "%s: module verification failed: signature and/or required
  *                            key missing - tainting kernel\n"
  *   kernel/module/signing.c: "Loading of %s is rejected\n" (reason "unsigned module",
