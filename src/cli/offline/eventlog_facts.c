@@ -75,12 +75,18 @@ static void print_text(json_t *doc)
 	print_db(sb, "dbx");
 	json_array_foreach(json_object_get(sb, "authorities"), i, v)
 	{
-		const char *s = json_string_value(json_object_get(v, "subject"));
-		printf("%-16s %s: %s\n", i ? "" : "Authorities",
-		       json_string_value(json_object_get(v, "variable")), s ? s : "(hash)");
+		json_t *claimed = json_object_get(v, "claimed");
+		json_t *cert = claimed ? claimed : v;
+		const char *s = json_string_value(json_object_get(cert, "subject"));
+		printf("%-16s %s: %s%s\n", i ? "" : "Authorities",
+		       json_string_value(json_object_get(v, "variable")), s ? s : "(hash)",
+		       claimed ? " (claimed: the digest does not bind it)" : "");
 	}
 	if (json_is_string(json_object_get(sb, "sbat_level")))
 		printf("SbatLevel        %s\n", json_string_value(json_object_get(sb, "sbat_level")));
+	if (json_is_boolean(json_object_get(sb, "mok_list_trusted")))
+		printf("MokListTrusted   %s\n",
+		       json_is_true(json_object_get(sb, "mok_list_trusted")) ? "yes" : "no");
 	printf("Firmware         %s\n", fw ? fw : "(no S-CRTM version)");
 	print_list(doc, "efi_apps", "EFI apps");
 	print_list(doc, "grub_commands", "GRUB commands");
