@@ -1,6 +1,7 @@
 /* Text for people from the server's answers: aligned tables and fields. Strings from the
  * server reach the terminal only through safe_copy, which escapes control and invisible
  * format characters. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +35,25 @@ void tl_cli_put_safe(FILE *f, const char *s)
 	char *t = safe_copy(s);
 	fputs(t ? t : "?", f);
 	free(t);
+}
+
+void tl_cli_line(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (s = malloc((size_t)n + 1)) != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	tl_cli_put_safe(f, s ? s : "?");
+	fputc('\n', f);
+	free(s);
 }
 
 /* Columns on a terminal: one per UTF-8 sequence (wide characters are rare in names). */
