@@ -179,6 +179,7 @@ static void var_value(struct tl_dec *x, const struct tl_uefi_var *v)
 			json_object_set_new(o, "error", json_string("neither one certificate nor "
 								    "one signature entry"));
 			tl_dec_flag(x, "authority_malformed");
+			tl_buf_puts(x->sum, " (malformed authority)");
 		}
 		tl_dec_authority_clear(&a);
 		tl_dec_set(x, "signature", o);
