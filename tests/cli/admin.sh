@@ -86,6 +86,20 @@ out_has '^created +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}Z$'
 expect_rc 0 "$tl" "${adm[@]}" --json vm show "$id"
 json "assert d['id'] == '$id' and d['size'] == 'Standard_E4s_v5'"
 
+# a name with a right-to-left override (U+202E), a zero-width space and a C1 control, made
+# through the API: the tables show them escaped, never the raw characters; --json stays JSON
+rlo=$'evil-\xe2\x80\xaegnp.exe\xe2\x80\x8b\xc2\x85x'   # as UTF-8 whatever the locale
+expect_rc 0 "$tl" "${adm[@]}" --json vm create --name "$rlo" --size S --os debian-12
+rid=$(python3 -c "import json; print(json.load(open('$work/out'))['id'])") && ok || bad "vm create: $(cat "$work/out")"
+for cmd in "vm list" "vm show $rid"; do
+  expect_rc 0 "$tl" "${adm[@]}" $cmd
+  LC_ALL=C grep -q -e $'\xe2\x80\xae' -e $'\xe2\x80\x8b' -e $'\xc2\x85' "$work/out" && bad "$cmd: a raw bidi/invisible character reached the terminal" || ok
+  grep -qF 'evil-\u202egnp.exe\u200b\u0085x' "$work/out" && ok || bad "$cmd: no escaped name: $(cat "$work/out")"
+done
+expect_rc 0 "$tl" "${adm[@]}" --json vm show "$rid"
+python3 -c "import json,sys; d=json.load(open('$work/out')); assert d['name'] == sys.argv[1], d" "$rlo" && ok || bad "--json: the name as it is: $(cat "$work/out")"
+expect_rc 0 "$tl" "${adm[@]}" vm delete "$rid"
+
 # usage errors: exit 2 before any request
 expect_rc 2 "$tl" "${adm[@]}" vm create --name x --size s
 err_has '--name, --size and --os are needed'
@@ -279,7 +293,7 @@ err_has 'larger than 16 MiB'
 
 c=(--token t0k --server "$fbase/canned")
 expect_rc 0 "$tl" "${c[@]}" vm show vm-1
-out_has '^name +evil\?\[31mname$'
+out_has '^name +evil\\x1b\[31mname$'
 grep -q $'\e' "$work/out" && bad "an escape character reached the terminal" || ok
 last "assert r['auth'] == 'Bearer t0k' and r['method'] == 'GET' and r['body'] is None"
 expect_rc 1 "$tl" "${c[@]}" vm show 'a/b c'
