@@ -16,10 +16,7 @@
 #define TL_NONCE_KEY_LEN 32u
 #define TL_NONCE_TTL 300 /* seconds */
 
-enum {
-	TL_E_NONCE_FORGED = -610,  /* not sealed by this service for this VM */
-	TL_E_NONCE_EXPIRED = -611,
-};
+/* Its errors, TL_E_NONCE_*, are in trustlaunch/err.h with every other code. */
 
 TL_MUST_CHECK int tl_nonce_make(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id,
 				int64_t now, uint8_t out[TL_NONCE_LEN]);
