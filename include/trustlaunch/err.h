@@ -187,6 +187,7 @@
 	X(TL_E_FILE_SIZE, -744)                                                                 \
 	X(TL_E_FILE_TOO_LARGE, -745)                                                            \
 	X(TL_E_FILE_MISSING, -746)                                                              \
+	X(TL_E_FILE_EXISTS, -747)                                                              \
                                                                                                 \
 	/* wire limits between agent and service (trustlaunch/wire.h) */                        \
 	X(TL_E_WIRE_TOO_LARGE, -760)

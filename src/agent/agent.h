@@ -84,9 +84,7 @@ TL_MUST_CHECK int tl_agent_state_dir(const char *dir, char why[static TL_AGENT_W
 void tl_agent_state_load(const char *dir, struct tl_agent_state *st);
 TL_MUST_CHECK int tl_agent_state_save(const char *dir, const struct tl_agent_state *st,
 				      char why[static TL_AGENT_WHY]);
-/* A whole file of at most max bytes (malloc'd, NUL after it). TL_E_IO when it cannot be read
- * (errno kept), TL_E_ARG when larger. */
-TL_MUST_CHECK int tl_agent_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
+/* Whole files are read with tl_file_read (src/common/file.h). */
 /* This boot's id (/proc/sys/kernel/random/boot_id), "" when unknown. */
 void tl_agent_boot_id(char out[static 40]);
 

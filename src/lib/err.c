@@ -249,6 +249,7 @@ static const struct {
 	  "the secret file does not have its exact size (cut short by a crash or edited?)" },
 	{ TL_E_FILE_TOO_LARGE, "file.too_large", "the file is larger than its limit" },
 	{ TL_E_FILE_MISSING, "file.missing", "the file does not exist" },
+	{ TL_E_FILE_EXISTS, "file.exists", "the file exists already and is not replaced" },
 
 	{ TL_E_WIRE_TOO_LARGE, "wire.too_large",
 	  "the evidence is larger than the service accepts (trustlaunch/wire.h)" },

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "file.h"
 #include "trustlaunch/hash.h"
 
 #define OS_FIELD 64u /* the service keeps id and version up to 63 bytes */
@@ -95,9 +96,9 @@ static int add_log(json_t *ev, const char *key, const char *path, const struct t
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	int err = tl_agent_read_file(path, TL_AGENT_MAX_LOG, &buf, &len);
+	int err = tl_file_read(path, TL_AGENT_MAX_LOG, &buf, &len);
 
-	if (err == TL_E_IO && errno == ENOENT) {
+	if (err == TL_E_FILE_MISSING) {
 		tl_agent_log(o, "info", "%s: no %s (reported as missing)", path, key);
 		return TL_OK;
 	}
@@ -157,7 +158,7 @@ static int add_kernel_events(json_t *ev, const struct tl_agent_opts *o,
 	tl_agent_boot_id(boot);
 	uint64_t from = strcmp(boot, st->boot_id) == 0 ? st->kmsg_seq : 0; /* a new boot: all */
 	*next = from;
-	err = o->kmsg ? tl_agent_read_file(o->kmsg, TL_KMSG_MAX_TEXT, &text, &len)
+	err = o->kmsg ? tl_file_read(o->kmsg, TL_KMSG_MAX_TEXT, &text, &len)
 		      : read_kmsg_device(&text, &len);
 	if (err != TL_OK) {
 		tl_agent_log(o, "warning", "%s: cannot read the kernel log: %s",
@@ -187,8 +188,8 @@ static void add_os(json_t *ev, const struct tl_agent_opts *o)
 	char id[OS_FIELD], version[OS_FIELD];
 
 	memset(&osr, 0, sizeof osr);
-	if ((tl_agent_read_file("/etc/os-release", TL_OSREL_MAX_TEXT, &text, &len) == TL_OK ||
-	     tl_agent_read_file("/usr/lib/os-release", TL_OSREL_MAX_TEXT, &text, &len) == TL_OK) &&
+	if ((tl_file_read("/etc/os-release", TL_OSREL_MAX_TEXT, &text, &len) == TL_OK ||
+	     tl_file_read("/usr/lib/os-release", TL_OSREL_MAX_TEXT, &text, &len) == TL_OK) &&
 	    tl_osrelease_parse((struct tl_bytes){ text, len }, &osr) != TL_OK)
 		tl_agent_log(o, "warning", "os-release could not be read");
 	free(text);
