@@ -32,7 +32,7 @@ static const char help[] =
 	"                          virtio-serial:/dev/virtio-ports/NAME or unix:PATH (a relay)\n"
 	"  --cacert FILE           the CA certificates (PEM) that https may trust; pins the service\n"
 	"  --vm-id ID              this VM's id in the service (kept once enrolled)\n"
-	"  --enrollment-token T    the one-time token `tl vm create` printed\n"
+	"  --enrollment-token T    the one-time token `tl vm register` printed\n"
 	"  --enrollment-token-file F  read it from a file instead (re-read at each enrolment)\n"
 	"  --tcti TCTI             device:/dev/tpmrm0 (default), swtpm:host=H,port=P, mssim:...\n"
 	"  --state-dir DIR         default /var/lib/tl-agent\n"
