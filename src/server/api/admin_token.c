@@ -62,7 +62,10 @@ static int known(struct tl_store *store, const char *path, const uint8_t text[TO
 		       "exists, so it is not registered again", "path", path);
 		return TL_OK;
 	}
-	if ((err = register_token(store, hash)) == TL_OK)
+	err = register_token(store, hash);
+	if (err == TL_E_STORE_CONFLICT) /* another node sharing the database did it meanwhile */
+		err = TL_OK;
+	else if (err == TL_OK)
 		tl_log("info", "admin token registered again: the database held no admin token "
 		       "(a new database with this state directory?)", "path", path);
 out:
@@ -84,6 +87,8 @@ static int create(struct tl_store *store, const char *path, char *why, size_t wh
 	/* the file first: a token stored but never handed over would lock the operator out */
 	err = tl_file_write_private(path, tok, TOKEN_FILE_LEN, false);
 	memset(tok, 0, sizeof(tok));
+	if (err == TL_E_FILE_EXISTS) /* another process made it meanwhile: that one counts */
+		return err;
 	if (err != TL_OK) {
 		snprintf(why, why_len, "cannot write %s: %s (%s)", path, tl_err_msg(err),
 			 tl_err_name(err));
@@ -109,8 +114,10 @@ int tl_admin_token_ensure(struct tl_store *store, const char *dir, char *why, si
 		return TL_E_ARG;
 	}
 	err = tl_file_read_secret(path, text, sizeof(text));
-	if (err == TL_E_FILE_MISSING)
-		return create(store, path, why, why_len);
+	if (err == TL_E_FILE_MISSING && (err = create(store, path, why, why_len)) != TL_E_FILE_EXISTS)
+		return err;
+	if (err == TL_E_FILE_EXISTS)
+		err = tl_file_read_secret(path, text, sizeof(text));
 	if (err != TL_OK) {
 		snprintf(why, why_len, "%s: %s (%s)", path, tl_err_msg(err), tl_err_name(err));
 		return err;
