@@ -17,7 +17,9 @@
 #include "trustlaunch/err.h"
 
 /* Writes data to path, mode 0600, durably. replace false: TL_E_FILE_EXISTS when path exists
- * (two processes creating it at once: exactly one wins, the other reads the winner's). */
+ * (two processes creating it at once: exactly one wins, the other reads the winner's). The
+ * temporary file is PATH.PID.tmp: one writer of a path per process at a time (callers hold
+ * their own lock, as jwtkeys.c does). */
 TL_MUST_CHECK int tl_file_write_private(const char *path, const void *data, size_t len,
 					bool replace);
 
