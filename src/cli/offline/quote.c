@@ -191,6 +191,48 @@ static int decide(const struct args *a, const struct tl_verdict_in *in)
 	return err;
 }
 
+/* The AK: TPM2B_PUBLIC, or a PEM key with --allow-bare-key (then *key is made from it). */
+static int load_ak(const struct args *a, struct tl_bytes b, struct tl_tpm2_public *ak,
+		   struct tl_tpm2_key **key, struct tl_quote_opts *opts)
+{
+	int err;
+	if (b.len > 10 && memcmp(b.ptr, "-----BEGIN", 10) == 0) {
+		if (!a->bare) {
+			fprintf(stderr, "tl: %s: a PEM key cannot show that it is a restricted TPM "
+					"key; pass --allow-bare-key to accept it anyway\n", a->ak);
+			return TL_EXIT_USAGE;
+		}
+		if ((err = tl_tpm2_key_from_pem(b, key, ak)) != TL_OK)
+			return tl_cli_fail(a->ak, err);
+		fprintf(stderr, "warning: %s is a bare key: its TPM attributes were not checked\n",
+			a->ak);
+		opts->bare_key = true;
+		return TL_EXIT_OK;
+	}
+	if ((err = tl_tpm2_public_parse(b, ak)) != TL_OK)
+		return tl_cli_fail(a->ak, err);
+	return TL_EXIT_OK;
+}
+
+/* The caller accepted that quote before: its clock info is the floor. */
+static int load_previous(const char *path, struct tl_clock_info *out)
+{
+	struct tl_tpm2_attest prev;
+	uint8_t *pb;
+	size_t pl;
+	int err;
+	if (tl_cli_read_file(path, SMALL_FILE, &pb, &pl) != TL_OK)
+		return TL_EXIT_USAGE;
+	err = tl_tpm2_attest_parse((struct tl_bytes){ pb, pl }, &prev);
+	free(pb);
+	if (err != TL_OK)
+		return tl_cli_fail(path, err);
+	out->clock = prev.clock;
+	out->reset_count = prev.reset_count;
+	out->restart_count = prev.restart_count;
+	return TL_EXIT_OK;
+}
+
 static int verify(int argc, char **argv)
 {
 	struct args a;
@@ -203,7 +245,7 @@ static int verify(int argc, char **argv)
 	struct tl_log *log = NULL;
 	struct tl_quote_opts opts = { 0 };
 	struct tl_clock_info previous;
-	int rc = parse_args(argc, argv, &a), err;
+	int rc = parse_args(argc, argv, &a);
 
 	if (rc >= 0)
 		return rc;
@@ -217,23 +259,9 @@ static int verify(int argc, char **argv)
 	    tl_cli_read_file(a.attest, SMALL_FILE, &attb, &attl) != TL_OK ||
 	    tl_cli_read_file(a.sig, SMALL_FILE, &sigb, &sigl) != TL_OK)
 		goto out;
-	if (akl > 10 && memcmp(akb, "-----BEGIN", 10) == 0) {
-		if (!a.bare) {
-			fprintf(stderr, "tl: %s: a PEM key cannot show that it is a restricted TPM "
-					"key; pass --allow-bare-key to accept it anyway\n", a.ak);
-			goto out;
-		}
-		if ((err = tl_tpm2_key_from_pem((struct tl_bytes){ akb, akl }, &key, &ak)) != TL_OK) {
-			rc = tl_cli_fail(a.ak, err);
-			goto out;
-		}
-		fprintf(stderr, "warning: %s is a bare key: its TPM attributes were not checked\n",
-			a.ak);
-		opts.bare_key = true;
-	} else if ((err = tl_tpm2_public_parse((struct tl_bytes){ akb, akl }, &ak)) != TL_OK) {
-		rc = tl_cli_fail(a.ak, err);
+	if ((rc = load_ak(&a, (struct tl_bytes){ akb, akl }, &ak, &key, &opts)) != TL_EXIT_OK)
 		goto out;
-	}
+	rc = TL_EXIT_USAGE;
 	if (a.pcrs) {
 		struct tl_tpm2_attest at;
 		pcrs = calloc(1, sizeof(*pcrs));
@@ -251,21 +279,8 @@ static int verify(int argc, char **argv)
 	if (a.eventlog && tl_cli_load_log(a.eventlog, &logb, &log) != TL_EXIT_OK)
 		goto out;
 	if (a.previous) {
-		/* the caller accepted that quote before: its clock info is the floor */
-		struct tl_tpm2_attest prev;
-		uint8_t *pb;
-		size_t pl;
-		if (tl_cli_read_file(a.previous, SMALL_FILE, &pb, &pl) != TL_OK)
+		if ((rc = load_previous(a.previous, &previous)) != TL_EXIT_OK)
 			goto out;
-		err = tl_tpm2_attest_parse((struct tl_bytes){ pb, pl }, &prev);
-		free(pb);
-		if (err != TL_OK) {
-			rc = tl_cli_fail(a.previous, err);
-			goto out;
-		}
-		previous.clock = prev.clock;
-		previous.reset_count = prev.reset_count;
-		previous.restart_count = prev.restart_count;
 		opts.previous = &previous;
 	}
 	opts.allow_sha1 = a.allow_sha1;
