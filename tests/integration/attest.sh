@@ -192,6 +192,23 @@ TOKEN=$ADMIN call POST "/v1/vms/$vm/baseline/relearn"; expect 200 relearn
 [[ $(field "d['attestation_id']") == "$changed" ]] && ok || bad "relearned from the changed boot"
 attest "$vm" $AK "$cmd"; expect 200 "attest after relearn"
 [[ $(field "d['verdict']") == healthy ]] && ok || bad "healthy after relearn: $(field "d['reasons']")"
+# ---- quotes made in clock order but sent out of order: the late ones are stale (409
+# attestation.stale, nothing recorded), never a rollback (quote.clock)
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; before=$(field "len(d['attestations'])")
+for i in 1 2 3; do
+  TOKEN= call POST "/v1/vms/$vm/challenge"; n=$(field "d['nonce']")
+  tpm tpm2_quote -c $AK -l $SEL -q "$n" -m q$i.msg -s q$i.sig -o q$i.pcrs -F values -g sha256
+  python3 "$here/evidence.py" "$n" q$i.msg q$i.sig q$i.pcrs $SEL "$cmd" > ooo$i.json || exit 2
+done
+TOKEN= call POST "/v1/vms/$vm/attest" ooo3.json; expect 200 "the latest quote first"
+[[ $(field "d['verdict']") == healthy ]] && ok || bad "latest quote healthy: $(field "d['reasons']")"
+for i in 1 2; do
+  TOKEN= call POST "/v1/vms/$vm/attest" ooo$i.json; expect 409 "quote $i of an earlier challenge, sent late"
+  [[ $(field "d['error']['code']") == attestation.stale ]] && ok || bad "stale, not a rollback: $(head -c 300 body.json)"
+done
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"
+[[ $(field "len(d['attestations'])") == $((before + 1)) ]] && ok || bad "stale quotes recorded nothing"
+[[ $(field "[r['code'] for a in d['attestations'] for r in a['reasons'] if r['code']=='quote.clock']") == "[]" ]] && ok || bad "no quote.clock recorded"
 # a reference manifest: PUT, and a deviation from it
 python3 -c "
 import json; json.dump({'components': {'kernel_cmdline': '/vmlinuz console=ttyS0'}}, open('manifest.json','w'))"
@@ -228,7 +245,7 @@ TOKEN=$OTHER call GET /v1/vms; expect 401 "revoked token"
 # ---- a restart keeps everything acknowledged (and from here on a thread per connection
 # serves: the attestation waits in its thread for the commit instead of being suspended)
 stop; start --ek-ca ca/swtpm-localca-rootca-cert.pem --threads 0
-TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; [[ $(field "len(d['attestations'])") == 8 ]] && ok || bad "8 attestations after restart: $(field "len(d['attestations'])")"
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; [[ $(field "len(d['attestations'])") == 9 ]] && ok || bad "9 attestations after restart: $(field "len(d['attestations'])")"
 TOKEN= call POST "/v1/vms/$vm/attest" evidence.json; expect 409 "a used nonce stays used after restart"
 
 # ---- another TPM for the same VM: its quote's origin cannot be verified, and it cannot

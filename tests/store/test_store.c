@@ -307,9 +307,11 @@ static void store_attest_commits_in_groups(void **state)
 	/* a quote older than the stored clock, or of another AK: stale, nothing recorded */
 	struct tl_attest_write old = write_of("vm-batch", 4000, 7 * 100 + 28);
 	assert_int_equal(tl_store_attest_commit(s, &old), TL_E_STORE_STALE);
+	assert_true(old.superseded); /* the same TPM's later quote: stale, not a re-enrolment */
 	struct tl_attest_write other = write_of("vm-batch", 4001, 9000);
 	snprintf(other.clock.ak_name, sizeof(other.clock.ak_name), "000bffff");
 	assert_int_equal(tl_store_attest_commit(s, &other), TL_E_STORE_STALE);
+	assert_false(other.superseded);
 	listed = 0;
 	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 1000, count_att, &listed), TL_OK);
 	assert_int_equal(listed, ok);
@@ -348,6 +350,17 @@ static void store_attest_commits_in_groups(void **state)
 	snprintf(foreign.clock.ak_name, sizeof(foreign.clock.ak_name), "000bffff");
 	assert_int_equal(tl_store_attest_commit(s, &foreign), TL_E_STORE_STALE);
 	assert_int_equal(latest_verified(s, "vm-batch"), back.att.id);
+	/* the issue time of the last verified quote's nonce is kept, and only grows */
+	struct tl_attest_write n1 = write_of("vm-batch", 6001, 20001);
+	n1.clock.nonce_issued = 1700000000123456;
+	assert_int_equal(tl_store_attest_commit(s, &n1), TL_OK);
+	struct tl_attest_write n0 = write_of("vm-batch", 6002, 20002);
+	n0.clock.nonce_issued = 1700000000000001;
+	assert_int_equal(tl_store_attest_commit(s, &n0), TL_OK);
+	struct tl_vm ctx_vm;
+	struct tl_vm_tpm ctx_t;
+	assert_int_equal(tl_store_attest_context(s, "vm-batch", &ctx_vm, &ctx_t, NULL), TL_OK);
+	assert_int_equal(ctx_t.nonce_issued, 1700000000123456);
 	/* a clock without a verified quote is a caller's error */
 	struct tl_attest_write bad = write_of("vm-batch", 5004, 30000);
 	bad.verified = false;

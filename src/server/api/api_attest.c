@@ -142,6 +142,16 @@ static struct tl_resp nonce_refused(int err)
 				       "nonce");
 }
 
+/* A quote over a nonce issued before the one of the VM's last verified attestation came late
+ * (an agent's quotes sent out of order): no verdict on the TPM's clock, nothing recorded. */
+static struct tl_resp stale(void)
+{
+	return tl_http_error(409, "attestation.stale",
+			     "a quote over a later challenge of this VM was recorded first; ask for "
+			     "a new challenge",
+			     "nonce");
+}
+
 /* One attestation between its verdict and its answer, which waits for the group commit. */
 struct job {
 	struct tl_later later; /* first: the job is its own continuation */
@@ -173,6 +183,8 @@ static struct tl_resp finish(struct tl_later *l)
 	if (err == TL_E_STORE_CONFLICT) {
 		resp = tl_http_error(409, "nonce.used",
 				     "this nonce was used before; ask for a new challenge", "nonce");
+	} else if (err == TL_E_STORE_STALE && j->w.superseded) {
+		resp = stale();
 	} else if (err == TL_E_STORE_STALE) {
 		resp = tl_http_error(409, "vm.changed",
 				     "the VM's enrolled TPM or its last quote changed while this "
@@ -233,6 +245,7 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 	w->verified = v->quote_verified;
 	if (v->quote_verified)
 		snprintf(w->clock.ak_name, sizeof(w->clock.ak_name), "%s", t->ak_name);
+	w->clock.nonce_issued = tl_nonce_issued_us(j->ev.nonce);
 	if (v->quote_verified && !has_reason(v->reasons, "quote.clock")) {
 		w->update_clock = true;
 		w->clock.clock = v->quote.attest.clock;
@@ -270,10 +283,12 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 		return resp;
 	}
 	err = tl_nonce_check(r->srv->nonce_key, vm_id, j->ev.nonce, j->now, TL_NONCE_TTL);
-	if (err == TL_OK)
-		err = tl_verdict_make(&vm, &t, baseline, &j->ev, &j->v, &resp);
-	else
+	if (err != TL_OK)
 		resp = nonce_refused(err);
+	else if (tl_nonce_issued_us(j->ev.nonce) < t.nonce_issued)
+		err = TL_E_STORE_STALE, resp = stale();
+	else
+		err = tl_verdict_make(&vm, &t, baseline, &j->ev, &j->v, &resp);
 	free(baseline);
 	if (err != TL_OK) {
 		tl_evidence_free(&j->ev);

@@ -27,6 +27,10 @@ TL_MUST_CHECK int tl_nonce_make(const uint8_t key[TL_NONCE_KEY_LEN], const char 
  * (and not in the future); single use is the store's part. */
 TL_MUST_CHECK int tl_nonce_check(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id,
 				 const uint8_t nonce[TL_NONCE_LEN], int64_t now, int64_t ttl);
+/* When the nonce was issued, in microseconds since the epoch (its first 12 bytes). Meaningful
+ * only for a nonce tl_nonce_check accepted: the seal covers them. Quotes over nonces of one
+ * VM are ordered by it (an older nonce than the last verified one's: stale, not a rollback). */
+int64_t tl_nonce_issued_us(const uint8_t nonce[TL_NONCE_LEN]);
 /* STATE/nonce.key, created (0600) when missing: nodes sharing it check each other's nonces. */
 TL_MUST_CHECK int tl_nonce_key_load(const char *state_dir, uint8_t key[TL_NONCE_KEY_LEN]);
 

@@ -61,6 +61,9 @@ struct tl_vm_tpm {
 	/* the last accepted quote: a later one may not go backwards */
 	uint64_t clock;
 	uint32_t reset_count, restart_count;
+	/* when the nonce of the last verified attestation was issued (microseconds; 0: none):
+	 * a quote over an older nonce is stale, not a rollback */
+	int64_t nonce_issued;
 };
 
 /* An enrolment waiting for its one activation attempt. */
@@ -175,10 +178,13 @@ struct tl_attest_write {
 	struct tl_attestation att;        /* id assigned here */
 	bool verified;                    /* the enrolled TPM made the quote */
 	bool update_clock;                /* remember its clock (for that AK; only if verified) */
-	struct tl_vm_tpm clock;           /* vm_id, ak_name, clock, reset_count, restart_count */
+	/* vm_id, ak_name, clock, reset_count, restart_count, nonce_issued */
+	struct tl_vm_tpm clock;
 	const char *learn;                /* components to learn when the VM has no baseline */
 	/* out */
 	bool learned;
+	bool superseded;                  /* TL_E_STORE_STALE: a later quote of the same TPM
+					   * committed first (not a re-enrolment) */
 	/* TL_OK; TL_E_STORE_CONFLICT: the nonce was used; TL_E_STORE_STALE: the VM's AK or its
 	 * stored clock is no longer the one verified against (nothing written);
 	 * TL_E_STORE */

@@ -38,28 +38,31 @@ static int counted(const char *const *c, int n, void *arg)
  * the same VM committed first): the record goes again, TL_E_STORE_STALE. */
 static int tpm_row(struct tl_store *w, struct tl_attest_write *a, const char *id)
 {
-	char clk[24], rc[24], rs[24];
+	char clk[24], rc[24], rs[24], ni[24];
 	int n = 0, err;
+	snprintf(ni, sizeof(ni), "%" PRId64, a->clock.nonce_issued);
 	if (a->update_clock) {
 		snprintf(clk, sizeof(clk), "%" PRIu64, a->clock.clock);
 		snprintf(rc, sizeof(rc), "%" PRIu32, a->clock.reset_count);
 		snprintf(rs, sizeof(rs), "%" PRIu32, a->clock.restart_count);
-		const char *pc[6] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name, id };
+		const char *pc[7] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name, id, ni };
 		snprintf(a->clock.vm_id, sizeof(a->clock.vm_id), "%s", a->att.vm_id);
 		err = w->ops->exec(w,
 				   "UPDATE vm_tpm SET clock = $2, reset_count = $3, restart_count = $4, "
 				   "last_verified = CASE WHEN last_verified < $6 THEN $6 ELSE "
-				   "last_verified END WHERE vm_id = $1 AND ak_name = $5 AND (reset_count "
-				   "< $3 OR (reset_count = $3 AND (restart_count < $4 OR (restart_count "
-				   "= $4 AND clock <= $2)))) RETURNING vm_id",
-				   pc, 6, counted, &n);
+				   "last_verified END, nonce_issued = CASE WHEN nonce_issued < $7 THEN $7 "
+				   "ELSE nonce_issued END WHERE vm_id = $1 AND ak_name = $5 AND "
+				   "(reset_count < $3 OR (reset_count = $3 AND (restart_count < $4 OR "
+				   "(restart_count = $4 AND clock <= $2)))) RETURNING vm_id",
+				   pc, 7, counted, &n);
 	} else { /* a clock that went back is kept out of the row, the record still in */
-		const char *pv[3] = { a->att.vm_id, a->clock.ak_name, id };
+		const char *pv[4] = { a->att.vm_id, a->clock.ak_name, id, ni };
 		err = w->ops->exec(w,
 				   "UPDATE vm_tpm SET last_verified = CASE WHEN last_verified < $3 THEN "
-				   "$3 ELSE last_verified END WHERE vm_id = $1 AND ak_name = $2 "
+				   "$3 ELSE last_verified END, nonce_issued = CASE WHEN nonce_issued < $4 "
+				   "THEN $4 ELSE nonce_issued END WHERE vm_id = $1 AND ak_name = $2 "
 				   "RETURNING vm_id",
-				   pv, 3, counted, &n);
+				   pv, 4, counted, &n);
 	}
 	if (err != TL_OK)
 		return TL_E_STORE;
@@ -67,7 +70,18 @@ static int tpm_row(struct tl_store *w, struct tl_attest_write *a, const char *id
 		return TL_OK;
 	const char *pi[1] = { id };
 	err = w->ops->exec(w, "DELETE FROM attestations WHERE id = $1", pi, 1, NULL, NULL);
-	return err == TL_OK ? TL_E_STORE_STALE : TL_E_STORE;
+	if (err != TL_OK)
+		return TL_E_STORE;
+	/* the same AK still bound: a later quote of this TPM committed first (stale), not a
+	 * re-enrolment */
+	const char *pk[2] = { a->att.vm_id, a->clock.ak_name };
+	n = 0;
+	err = w->ops->exec(w, "SELECT vm_id FROM vm_tpm WHERE vm_id = $1 AND ak_name = $2", pk, 2,
+			   counted, &n);
+	if (err != TL_OK)
+		return TL_E_STORE;
+	a->superseded = n > 0;
+	return TL_E_STORE_STALE;
 }
 
 /* One attestation's statements, inside the writer's transaction. */
@@ -132,6 +146,7 @@ static void commit_batch(struct tl_store *w, struct tl_attest_write *batch)
 	w->ops->rollback(w); /* also after a failed COMMIT: SQLite may keep it open */
 	for (struct tl_attest_write *a = batch; a; a = a->next) {
 		a->learned = false;
+		a->superseded = false;
 		if ((a->result = w->ops->begin(w)) != TL_OK)
 			continue;
 		a->result = apply(w, a);
@@ -282,6 +297,7 @@ int tl_store_attest_submit(struct tl_store *s, struct tl_attest_write *w,
 			   void (*on_done)(struct tl_attest_write *w))
 {
 	w->learned = false;
+	w->superseded = false;
 	w->result = TL_E_STORE;
 	w->on_done = on_done;
 	pthread_mutex_lock(&s->qlock);
@@ -294,6 +310,7 @@ int tl_store_attest_commit(struct tl_store *s, struct tl_attest_write *w)
 {
 	w->done = false;
 	w->learned = false;
+	w->superseded = false;
 	w->result = TL_E_STORE;
 	w->on_done = NULL;
 	pthread_cond_init(&w->wake, NULL);

@@ -155,7 +155,8 @@ int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t, const char 
 				   "clock, reset_count, restart_count) VALUES ($1, $2, $3, $4, $5, 0, 0, 0) "
 				   "ON CONFLICT (vm_id) DO UPDATE SET ek_public = excluded.ek_public, "
 				   "ak_public = excluded.ak_public, ak_name = excluded.ak_name, enrolled = "
-				   "excluded.enrolled, clock = 0, reset_count = 0, restart_count = 0",
+				   "excluded.enrolled, clock = 0, reset_count = 0, restart_count = 0, "
+				   "nonce_issued = 0",
 				   p, 5, NULL, NULL);
 	if (err == TL_OK) /* other enrolments started meanwhile end with this one */
 		err = s->ops->exec(s, "UPDATE enrollments SET used = 1 WHERE vm_id = $1 AND used = 0",
@@ -209,7 +210,7 @@ int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *ou
 /* A VM's attestation context: its row, its TPM's (NULLs when none), its baseline's. */
 #define CONTEXT_SELECT                                                                          \
 	"SELECT v.id, v.secure_boot, t.ak_public, t.ak_name, t.clock, t.reset_count, "          \
-	"t.restart_count, b.components FROM vms v LEFT JOIN vm_tpm t ON t.vm_id = v.id LEFT "   \
+	"t.restart_count, b.components, t.nonce_issued FROM vms v LEFT JOIN vm_tpm t ON t.vm_id = v.id LEFT "   \
 	"JOIN baselines b ON b.vm_id = v.id"
 
 struct context {
@@ -223,7 +224,7 @@ static int context_row(const char *const *c, int n, void *arg)
 {
 	struct context *x = arg;
 	struct tl_vm_tpm *t = x->t;
-	if (n != 8 || x->found || !c[0])
+	if (n != 9 || x->found || !c[0])
 		return TL_E_STORE;
 	x->found = true;
 	/* the VM's columns, then the TPM's (NULL when none is bound), then the baseline */
@@ -236,6 +237,7 @@ static int context_row(const char *const *c, int n, void *arg)
 		t->clock = c[4] ? strtoull(c[4], NULL, 10) : 0;
 		t->reset_count = c[5] ? (uint32_t)strtoul(c[5], NULL, 10) : 0;
 		t->restart_count = c[6] ? (uint32_t)strtoul(c[6], NULL, 10) : 0;
+		t->nonce_issued = c[8] ? strtoll(c[8], NULL, 10) : 0;
 	}
 	if (c[7] && !(*x->baseline = strdup(c[7])))
 		return TL_E_NOMEM;
