@@ -56,14 +56,16 @@ void tl_store_conn_close(struct tl_store *c)
 	if (c->ops)
 		c->ops->close(c);
 	pthread_mutex_destroy(&c->lock);
+	free(c->url);
 	free(c);
 }
 
-struct tl_store *tl_store_conn_open(struct tl_store *s, const char *url)
+struct tl_store *tl_store_conn_open(struct tl_store *s, const char *url, const char *role)
 {
 	struct tl_store *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
+	c->role = role;
 	pthread_mutex_init(&c->lock, NULL);
 	if (tl_store_connect(url, c) != TL_OK) {
 		snprintf(s->error, sizeof(s->error), "%s", c->error);
@@ -78,7 +80,7 @@ static int open_pool(struct tl_store *s, const char *url)
 	static _Atomic unsigned generations = 1;
 	s->generation = generations++;
 	for (size_t i = 0; i < TL_STORE_POOL; i++) {
-		struct tl_store *c = tl_store_conn_open(s, url);
+		struct tl_store *c = tl_store_conn_open(s, url, "pool");
 		if (!c)
 			return TL_E_STORE;
 		s->pool[s->npool++] = c;
@@ -129,8 +131,11 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 	if (!s)
 		return set_error(err, errlen, "out of memory");
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->ready_lock, NULL);
+	s->role = "main";
 	if (strncmp(url, "sqlite:", 7) != 0 && strncmp(url, "postgresql://", 13) != 0 &&
 	    strncmp(url, "postgres://", 11) != 0) {
+		pthread_mutex_destroy(&s->ready_lock);
 		free(s);
 		return set_error(err, errlen, "the database URL is neither sqlite:PATH nor postgresql://...");
 	}
@@ -148,6 +153,8 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 			tl_store_conn_close(s->pool[i]);
 		if (s->ops)
 			s->ops->close(s);
+		pthread_mutex_destroy(&s->ready_lock);
+		free(s->url);
 		free(s);
 		return e;
 	}
@@ -157,6 +164,9 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 
 int tl_store_connect(const char *url, struct tl_store *s)
 {
+	free(s->url);
+	if (!(s->url = strdup(url)))
+		return TL_E_NOMEM;
 	if (strncmp(url, "sqlite:", 7) == 0)
 		return tl_store_sqlite_open(url + 7, s);
 	return tl_store_pg_open(url, s);
@@ -169,9 +179,12 @@ void tl_store_close(struct tl_store *s)
 	tl_store_batch_stop(s);
 	for (size_t i = 0; i < s->npool; i++)
 		tl_store_conn_close(s->pool[i]);
+	tl_store_conn_close(s->health);
 	s->ops->close(s);
 	tl_store_cache_free(s->cache);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->ready_lock);
+	free(s->url);
 	free(s);
 }
 

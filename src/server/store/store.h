@@ -96,6 +96,13 @@ void tl_store_close(struct tl_store *s);
 int tl_store_schema_version(struct tl_store *s);
 /* The last database error, for logs. */
 const char *tl_store_error(const struct tl_store *s);
+/* Whether this node can serve (readiness, GET /healthz): the writer thread runs, its
+ * connection and a connection of its own answer a cheap query within a short timeout. The
+ * answer is kept for TL_STORE_READY_CACHE_MS, so that asking often does not reach the
+ * database more than once in that time. TL_OK, or TL_E_STORE with why set to a sentence. */
+#define TL_STORE_READY_CACHE_MS 1000
+#define TL_STORE_READY_TIMEOUT_MS 1000
+TL_MUST_CHECK int tl_store_ready(struct tl_store *s, char *why, size_t whylen);
 /* Keeps what attestations need of each VM in memory (store_cache.c), for an SQLite database
  * this process alone uses from now on: TL_E_STORE_BUSY when another process has it,
  * TL_E_UNSUPPORTED for PostgreSQL (several nodes may write it). */

@@ -163,7 +163,7 @@ static void purge_nonces(struct tl_store *w)
 	(void)w->ops->exec(w, "DELETE FROM nonces WHERE expires < $1", p, 1, NULL, NULL);
 }
 
-static int64_t mono_us(void)
+int64_t tl_store_mono_us(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
@@ -184,10 +184,10 @@ static void checkpoint(struct tl_store *s)
 	long frames = s->keeper->ops->maintain(s->keeper);
 	for (int round = 0; frames >= CHECKPOINT_WAL_FRAMES && round < CHECKPOINT_ROUNDS;
 	     round++) {
-		int64_t start = mono_us();
+		int64_t start = tl_store_mono_us();
 		if ((frames = s->keeper->ops->maintain(s->keeper)) < 0)
 			return; /* the next second tries again */
-		if (mono_us() - start < CHECKPOINT_SHORT_US) {
+		if (tl_store_mono_us() - start < CHECKPOINT_SHORT_US) {
 			pthread_mutex_lock(&s->wbusy);
 			(void)s->keeper->ops->maintain(s->keeper);
 			pthread_mutex_unlock(&s->wbusy);
@@ -230,6 +230,7 @@ static void *writer(void *arg)
 {
 	struct tl_store *s = arg;
 	size_t last = 0; /* writes in the batch before */
+	s->writer_alive = true;
 	pthread_mutex_lock(&s->qlock);
 	for (;;) {
 		while (!s->queue && !s->stopping)
@@ -279,6 +280,7 @@ static void *writer(void *arg)
 		}
 	}
 	pthread_mutex_unlock(&s->qlock);
+	s->writer_alive = false;
 	return NULL;
 }
 
@@ -329,7 +331,8 @@ int tl_store_batch_start(struct tl_store *s, const char *url)
 	pthread_mutex_init(&s->wbusy, NULL);
 	pthread_cond_init(&s->qcond, NULL);
 	pthread_cond_init(&s->kcond, NULL);
-	if (!(s->writer = tl_store_conn_open(s, url)) || !(s->keeper = tl_store_conn_open(s, url)))
+	if (!(s->writer = tl_store_conn_open(s, url, "writer")) ||
+	    !(s->keeper = tl_store_conn_open(s, url, "keeper")))
 		return TL_E_STORE;
 	/* the writer touches a random page of vm_tpm and of the attestations' VM indexes for
 	 * each attestation: with 100 000 VMs those outgrow the default cache */

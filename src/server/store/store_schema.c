@@ -51,7 +51,7 @@ const char *const tl_store_migrations[] = {
 	"UPDATE vm_tpm SET last_verified = COALESCE((SELECT max(a.id) FROM attestations a WHERE "
 	"a.vm_id = vm_tpm.vm_id AND a.verified = 1), 0)",
 	"DROP INDEX attestations_verified",
-	/* 17: when the nonce of the VM's last verified attestation was issued (microseconds): a
+	/* 19: when the nonce of the VM's last verified attestation was issued (microseconds): a
 	 * quote over an older nonce arrived late (stale), it is no rollback of the TPM */
 	"ALTER TABLE vm_tpm ADD COLUMN nonce_issued BIGINT NOT NULL DEFAULT 0",
 };
