@@ -104,6 +104,7 @@ json "{'secret':'$(b64 secret.bin)'}" > secret.json
 TOKEN= call POST "/v1/vms/$vm/enroll/$eid/activate" secret.json; expect 200 activate
 TOKEN= call POST "/v1/vms/$vm/enroll/$eid/activate" secret.json; expect 404 "second activation"
 TOKEN=$ADMIN call GET "/v1/vms/$vm"; [[ $(field "d['enrolled']") == True ]] && ok || bad "enrolled"
+[[ $(field "d['enrolled_by'], d['enrollment']") == "ek_certificate any" ]] && ok || bad "enrolled by EK certificate: $(cat body.json)"
 
 # ---- a quote that covers none of the boot's PCRs says nothing about the boot: no healthy
 # verdict, nothing learned (a guest can quote PCR 16 of its own making)
@@ -131,6 +132,7 @@ assert c['pcrs'] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 14]
 assert c['nonce'] == open('last.nonce').read().strip()
 assert c['db_validated'] and c['dbx_validated'] and len(c['kernel_cmdline_sha256']) == 64
 assert c['os']['id'] == 'debian' and c['exp'] > c['iat']
+assert c['enrollment'] == 'ek_certificate', c
 PY
 # a relying party checks it with the service's keys (tl token verify, and offline)
 expect_rc 0 "$tl" --server "$base" token verify @token.jwt --vm "$vm" --nonce "$(cat last.nonce)" --require-healthy
@@ -276,6 +278,31 @@ TOKEN= call POST "/v1/vms/$vm/enroll" enroll3.json; expect 401 "certificate of a
 # ---- enrolment by enrollment token (no CA needed), a wrong secret, and an operator's move
 TOKEN=$ADMIN call POST "/v1/vms/$vm2/enrollment-token"; tok2=$(field "d['enrollment_token']")
 json "{'ek_public':'$(b64 ek2.pub)','ak_public':'$(b64 ak2.pub)'}" > enroll4.json
+# the policy "ek-certificate-required": the enrollment token is not enough (403, said only to
+# its holder), and an enrolment begun by token before the policy cannot be activated
+echo '{"enrollment":"tpm-please"}' > pol-bad.json
+TOKEN=$ADMIN call PATCH "/v1/vms/$vm2" pol-bad.json; expect 400 "unknown enrolment policy"
+[[ $(field "d['error']['field']") == enrollment ]] && ok || bad "policy field named"
+TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 201 "enrol by token (policy set later)"
+eid_pol=$(field "d['enrollment_id']"); field "d['credential']" | base64 -d > cred-pol.blob
+echo '{"enrollment":"ek-certificate-required"}' > pol.json
+TOKEN=$ADMIN call PATCH "/v1/vms/$vm2" pol.json; expect 200 "require EK certificates"
+[[ $(field "d['enrollment']") == ek-certificate-required ]] && ok || bad "policy shown: $(cat body.json)"
+activate ak2.ctx ek2.ctx cred-pol.blob secret-pol.bin && ok || bad "activate under policy: $(cat act.log)"
+json "{'secret':'$(b64 secret-pol.bin)'}" > secret-pol.json
+TOKEN= call POST "/v1/vms/$vm2/enroll/$eid_pol/activate" secret-pol.json; expect 403 "token enrolment activated after the policy"
+[[ $(field "d['error']['code']") == enroll.ek_certificate_required ]] && ok || bad "policy named at activation: $(cat body.json)"
+TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 403 "enrol by token under the policy"
+[[ $(field "d['error']['code']") == enroll.ek_certificate_required ]] && ok || bad "policy named: $(cat body.json)"
+TOKEN= call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 401 "no proof at all: not told the policy"
+TOKEN=$ADMIN call GET "/v1/vms/$vm2"; [[ $(field "d['enrolled']") == False ]] && ok || bad "not enrolled under the policy"
+echo '{"enrollment":"any"}' > pol-any.json
+TOKEN=$ADMIN call PATCH "/v1/vms/$vm2" pol-any.json; expect 200 "allow the token again"
+# a VM created with the policy says so
+json '{"name":"strict","size":"s","os":"o","enrollment":"ek-certificate-required"}' > vm-strict.json
+TOKEN=$ADMIN call POST /v1/vms vm-strict.json; expect 201 "create with the policy"
+[[ $(field "d['enrollment']") == ek-certificate-required ]] && ok || bad "created with the policy"
+TOKEN=$(field "d['enrollment_token']") call POST "/v1/vms/$(field "d['id']")/enroll" enroll4.json; expect 403 "a new VM's token refused under its policy"
 # an enrolment outlives no change of its token: the operator issues a new one meanwhile
 TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 201 "enrol by token (to be superseded)"
 eid_old=$(field "d['enrollment_id']"); field "d['credential']" | base64 -d > cred-old.blob
@@ -296,6 +323,13 @@ TOKEN= call POST "/v1/vms/$vm2/enroll/$eid/activate" secret2.json; expect 200 "a
 TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 401 "enrollment token used up"
 attest "$vm2" ak2.ctx "$on"; expect 200 "vm2 attests"
 [[ $(field "d['verdict']") == healthy ]] && ok || bad "vm2 healthy: $(field "d['reasons']")"
+python3 - <<'PY' && ok || bad "token claim enrollment=token"
+import base64, json
+t = json.load(open('body.json'))['token'].split('.')
+c = json.loads(base64.urlsafe_b64decode(t[1] + '=' * (-len(t[1]) % 4)))
+assert c['enrollment'] == 'token', c
+PY
+TOKEN=$ADMIN call GET "/v1/vms/$vm2"; [[ $(field "d['enrolled_by']") == token ]] && ok || bad "enrolled by token: $(cat body.json)"
 # the first VM moves to the new TPM only with an operator's fresh token
 TOKEN=$ADMIN call POST "/v1/vms/$vm/enrollment-token"; tok1=$(field "d['enrollment_token']")
 TOKEN=$tok1 call POST "/v1/vms/$vm/enroll" enroll4.json; expect 201 "operator-approved move"

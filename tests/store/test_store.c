@@ -211,6 +211,17 @@ static void store_enrolment_binds_once(void **state)
 	assert_string_equal(t.ak_name, "000b12");
 	assert_int_equal(t.enrolled, 1700000100);
 	assert_true(tl_store_vm_get(s, "t1", "vm-enrol", &v) == TL_OK && v.enrolled);
+	/* bound by a certificate last (the re-enrolment above), and the VM says so */
+	assert_string_equal(t.enrolled_by, TL_BY_EK_CERT);
+	assert_string_equal(v.enrolled_by, TL_BY_EK_CERT);
+	assert_string_equal(v.enrollment, TL_ENROLL_ANY);
+	/* the enrolment policy: set, refused when unknown, per tenant */
+	assert_int_equal(tl_store_vm_set_enrollment(s, "t1", "vm-enrol", "maybe"), TL_E_ARG);
+	assert_int_equal(tl_store_vm_set_enrollment(s, "t2", "vm-enrol", TL_ENROLL_EK_CERT),
+			 TL_E_STORE_NOT_FOUND);
+	assert_int_equal(tl_store_vm_set_enrollment(s, "t1", "vm-enrol", TL_ENROLL_EK_CERT), TL_OK);
+	assert_true(tl_store_vm_get(s, "*", "vm-enrol", &v) == TL_OK);
+	assert_string_equal(v.enrollment, TL_ENROLL_EK_CERT);
 	tl_store_close(s);
 }
 

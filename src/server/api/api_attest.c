@@ -161,6 +161,7 @@ struct job {
 	struct tl_attest_write w;
 	char *learn;
 	int64_t now;
+	char enrolled_by[16]; /* how the VM's TPM was bound: the token's "enrollment" claim */
 };
 
 static void job_free(struct job *j)
@@ -201,6 +202,7 @@ static struct tl_resp finish(struct tl_later *l)
 		/* a token only for what the enrolled TPM said over this challenge */
 		if (j->v.quote_verified) {
 			json_t *c = claims(j->srv, j->w.att.vm_id, &j->ev, &j->v, j->w.att.id, j->now);
+			json_object_set_new(c, "enrollment", json_string(j->enrolled_by));
 			if (tl_jwtkeys_sign(j->srv->keys, c, &token) == TL_OK)
 				json_object_set_new(o, "token", json_string(token));
 			json_decref(c);
@@ -295,6 +297,7 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 		free(j);
 		return resp;
 	}
+	snprintf(j->enrolled_by, sizeof(j->enrolled_by), "%s", t.enrolled_by);
 	if (prepare_write(j, vm_id, &t) != TL_OK) {
 		j->w.result = TL_E_NOMEM;
 		return finish(&j->later);

@@ -32,8 +32,18 @@ struct tl_vm {
 	bool secure_boot, vtpm;
 	char scale_set[64];
 	int64_t created;        /* unix seconds */
+	/* who may enrol it: TL_ENROLL_ANY (its enrollment token or an EK certificate naming it)
+	 * or TL_ENROLL_EK_CERT (an EK certificate only) */
+	char enrollment[24];
 	bool enrolled;          /* a TPM is bound (read only) */
+	char enrolled_by[16];   /* how: TL_BY_TOKEN, TL_BY_EK_CERT, "unknown" (read only) */
 };
+
+#define TL_ENROLL_ANY "any"
+#define TL_ENROLL_EK_CERT "ek-certificate-required"
+#define TL_BY_TOKEN "token"
+#define TL_BY_EK_CERT "ek_certificate"
+bool tl_vm_enrollment_valid(const char *policy);
 
 struct tl_attestation {
 	int64_t id;
@@ -58,6 +68,8 @@ struct tl_vm_tpm {
 	char ek_public[TL_HEX_PUBLIC], ak_public[TL_HEX_PUBLIC];
 	char ak_name[2 * 66 + 1];
 	int64_t enrolled;
+	char enrolled_by[16];   /* TL_BY_TOKEN | TL_BY_EK_CERT ("unknown": bound before this was
+				 * kept); tl_store_tpm_bind sets it */
 	/* the last accepted quote: a later one may not go backwards */
 	uint64_t clock;
 	uint32_t reset_count, restart_count;
@@ -112,6 +124,9 @@ TL_MUST_CHECK int tl_store_vm_put(struct tl_store *s, const struct tl_vm *vm);
 /* A VM of that tenant (a VM of another tenant is not found); tenant "*" means any. */
 TL_MUST_CHECK int tl_store_vm_get(struct tl_store *s, const char *tenant, const char *id,
 				  struct tl_vm *out);
+/* policy: TL_ENROLL_ANY or TL_ENROLL_EK_CERT (TL_E_ARG otherwise) */
+TL_MUST_CHECK int tl_store_vm_set_enrollment(struct tl_store *s, const char *tenant,
+					     const char *id, const char *policy);
 TL_MUST_CHECK int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id);
 TL_MUST_CHECK int tl_store_vm_list(struct tl_store *s, const char *tenant,
 				   int (*fn)(const struct tl_vm *vm, void *arg), void *arg);

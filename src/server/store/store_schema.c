@@ -54,5 +54,10 @@ const char *const tl_store_migrations[] = {
 	/* 19: when the nonce of the VM's last verified attestation was issued (microseconds): a
 	 * quote over an older nonce arrived late (stale), it is no rollback of the TPM */
 	"ALTER TABLE vm_tpm ADD COLUMN nonce_issued BIGINT NOT NULL DEFAULT 0",
+	/* 20: who may enrol a VM: 'any' (its enrollment token or an EK certificate naming it)
+	 * or 'ek-certificate-required' */
+	"ALTER TABLE vms ADD COLUMN enrollment TEXT NOT NULL DEFAULT 'any'",
+	/* 21: how the VM's TPM was bound: 'token' or 'ek_certificate' ('unknown' before) */
+	"ALTER TABLE vm_tpm ADD COLUMN enrolled_by TEXT NOT NULL DEFAULT 'unknown'",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);
