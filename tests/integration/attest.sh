@@ -267,8 +267,62 @@ tpm tpm2_quote -c ak2.ctx -l $SEL -q "$n" -m q.msg -s q.sig -o q.pcrs -F values 
 python3 "$here/evidence.py" "$n" q.msg q.sig q.pcrs $SEL "$on" > e2.json
 python3 -c "import json; e=json.load(open('e2.json')); e['kernel_events']=[{'type':'module_blocked','module':'evil','reason':'x'}]; json.dump(e,open('ke.json','w'))"
 TOKEN= call POST "/v1/vms/$vm/attest" ke.json; expect 200 "another TPM with module reports"
-TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?limit=1"
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?origin=unverified&limit=1"
+[[ $(field "d['attestations'][0]['quote_verified']") == False ]] && ok || bad "the unverified quote kept apart: $(head -c 300 body.json)"
 [[ $(field "'kernel_events' in d['attestations'][0] or 'os' in d['attestations'][0]") == False ]] && ok || bad "claims of an unverified sender kept"
+# ---- forgeries flood: anyone can send quotes for this VM; they stay out of its history,
+# at most 100 are kept (the newest), all are counted, and every list pages by cursor
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?limit=1000"; own=$(field "len(d['attestations'])")
+python3 - "$base" "$vm" <<'PY' || bad "forgeries sent"
+import json, sys, urllib.request
+base, vm = sys.argv[1], sys.argv[2]
+e = json.load(open('e2.json'))
+for i in range(130):
+    r = urllib.request.urlopen(urllib.request.Request(f"{base}/v1/vms/{vm}/challenge", method='POST', data=b''))
+    e['nonce'] = json.load(r)['nonce']
+    req = urllib.request.Request(f"{base}/v1/vms/{vm}/attest", data=json.dumps(e).encode(),
+                                 headers={'Content-Type': 'application/json'}, method='POST')
+    assert urllib.request.urlopen(req).status == 200
+PY
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?limit=1000"
+[[ $(field "len(d['attestations'])") == "$own" ]] && ok || bad "forgeries pushed into the VM's history: $(field "len(d['attestations'])") != $own"
+[[ $(field "all(a['quote_verified'] for a in d['attestations'])") == True ]] && ok || bad "only the VM's own quotes listed"
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?origin=unverified&limit=1000"; expect 200 "forgeries listed"
+[[ $(field "len(d['attestations']), d['total'] >= 131, d['kept_at_most'], d['next_cursor']") == "100 True 100 None" ]] && ok || bad "forgeries bounded and counted: $(field "len(d['attestations']), d['total'], d['next_cursor']")"
+# pages: a cursor, each record once, the same records as one large page
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?limit=1000"; field "[a['id'] for a in d['attestations']]" > all.ids
+python3 - "$base" "$vm" "$ADMIN" <<'PY' && ok || bad "attestations paged by cursor"
+import json, sys, urllib.request
+base, vm, tok = sys.argv[1:4]
+ids, cur = [], None
+while True:
+    url = f"{base}/v1/vms/{vm}/attestations?limit=2" + (f"&cursor={cur}" if cur else "")
+    d = json.load(urllib.request.urlopen(urllib.request.Request(url, headers={'Authorization': 'Bearer ' + tok})))
+    ids += [a['id'] for a in d['attestations']]
+    cur = d['next_cursor']
+    if not cur:
+        break
+assert str(ids) == open('all.ids').read().strip(), (ids, open('all.ids').read())
+assert len(ids) == len(set(ids)) and len(ids) >= 3
+PY
+for badcur in x 0 -5 '1.2' '99999999999999999999' "%00"; do
+  TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?cursor=$badcur"; expect 400 "cursor '$badcur'"
+  [[ $(field "d['error']['field']") == cursor ]] && ok || bad "cursor named"
+done
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?origin=mine"; expect 400 "origin named"
+TOKEN=$ADMIN call GET "/v1/vms?limit=1"; expect 200 "VMs, a page of one"
+[[ $(field "len(d['vms'])") == 1 ]] && ok || bad "one VM"
+c=$(field "d['next_cursor']"); first=$(field "d['vms'][0]['id']")
+TOKEN=$ADMIN call GET "/v1/vms?limit=1&cursor=$c"; expect 200 "VMs, the next page"
+[[ $(field "d['vms'][0]['id']") != "$first" ]] && ok || bad "the next page moves on"
+TOKEN=$ADMIN call GET "/v1/vms?cursor=1.not-a-vm-id"; expect 400 "a VM cursor that is not one"
+json '{"name":"pager","role":"reader"}' > tokp.json
+TOKEN=$ADMIN call POST /v1/tokens tokp.json; expect 201 "a second token"
+TOKEN=$ADMIN call GET "/v1/tokens?limit=1"; expect 200 "tokens, a page of one"
+[[ $(field "len(d['tokens'])") == 1 && $(field "d['next_cursor'] is not None") == True ]] && ok || bad "tokens paged: $(cat body.json)"
+c=$(field "d['next_cursor']"); first=$(field "d['tokens'][0]['id']")
+TOKEN=$ADMIN call GET "/v1/tokens?cursor=$c"; expect 200 "tokens, the next page"
+[[ $(field "[t['id'] for t in d['tokens']].count('$first'), len(d['tokens']), d['next_cursor']") == "0 1 None" ]] && ok || bad "the second token only: $(cat body.json)"
 json "{'ek_public':'$(b64 ek2.pub)','ak_public':'$(b64 ak2.pub)','ek_cert':'$(b64 ekcert2.der)'}" > enroll2.json
 TOKEN=$enroll_token call POST "/v1/vms/$vm/enroll" enroll2.json; expect 401 "the VM's first enrollment token ended with its enrolment; untrusted CA"
 # the old certificate with the new EK: it does not certify this key

@@ -96,7 +96,9 @@ out:
 
 static int add(const struct tl_vm *vm, void *arg)
 {
-	json_array_append_new(arg, vm_json(vm));
+	struct tl_api_page *pg = arg;
+	if (tl_api_page_take(pg))
+		tl_api_page_add(pg, vm_json(vm), vm->created, vm->id);
 	return TL_OK;
 }
 
@@ -159,12 +161,15 @@ static struct tl_resp collection(struct tl_req *r)
 		return create(r);
 	if (!get)
 		return tl_http_error(405, "request.method", "use GET or POST", NULL);
-	json_t *list = json_array();
-	if (tl_store_vm_list(r->srv->store, r->token.tenant, add, list) != TL_OK) {
-		json_decref(list);
+	struct tl_api_page pg;
+	if (!tl_api_page_args(r, TL_API_LIST_MAX, tl_api_vm_id, &pg, &resp))
+		return resp;
+	if (tl_store_vm_list(r->srv->store, r->token.tenant, pg.after_num,
+			     pg.has_cursor ? pg.after_key : NULL, pg.limit + 1, add, &pg) != TL_OK) {
+		tl_api_page_free(&pg);
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 	}
-	return tl_http_json(200, json_pack("{s:o}", "vms", list));
+	return tl_http_json(200, tl_api_page_answer(&pg, json_object(), "vms"));
 }
 
 static bool is(const char *sub, const char *name, const char *method, const struct tl_req *r,

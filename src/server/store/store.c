@@ -271,17 +271,50 @@ static int each_att(const char *const *c, int n, void *arg)
 	return e->fn(&a, e->arg);
 }
 
-int tl_store_attestation_list(struct tl_store *s, const char *vm_id, size_t limit,
-			      int (*fn)(const struct tl_attestation *a, void *arg), void *arg)
+static int att_list(struct tl_store *s, const char *sql, const char *vm_id, int64_t before_id,
+		    size_t limit, int (*fn)(const struct tl_attestation *a, void *arg), void *arg)
 {
 	struct each_att e = { fn, arg };
-	char lim[24];
-	const char *p[2] = { vm_id, lim };
+	char before[24], lim[24];
+	const char *p[3] = { vm_id, before, lim };
+	snprintf(before, sizeof(before), "%" PRId64, before_id > 0 ? before_id : INT64_MAX);
 	snprintf(lim, sizeof(lim), "%zu", limit);
-	return tl_store_run(s,
-			    "SELECT id, vm_id, time, verdict, result FROM attestations WHERE vm_id = "
-			    "$1 ORDER BY id DESC LIMIT $2",
-			    p, 2, each_att, &e);
+	return tl_store_run(s, sql, p, 3, each_att, &e);
+}
+
+int tl_store_attestation_list(struct tl_store *s, const char *vm_id, int64_t before_id,
+			      size_t limit, int (*fn)(const struct tl_attestation *a, void *arg),
+			      void *arg)
+{
+	return att_list(s,
+			"SELECT id, vm_id, time, verdict, result FROM attestations WHERE vm_id = $1 "
+			"AND id < $2 ORDER BY id DESC LIMIT $3",
+			vm_id, before_id, limit, fn, arg);
+}
+
+int tl_store_forgery_list(struct tl_store *s, const char *vm_id, int64_t before_id,
+			  size_t limit, int (*fn)(const struct tl_attestation *a, void *arg),
+			  void *arg)
+{
+	return att_list(s,
+			"SELECT id, vm_id, time, verdict, result FROM forgeries WHERE vm_id = $1 AND "
+			"id < $2 ORDER BY id DESC LIMIT $3",
+			vm_id, before_id, limit, fn, arg);
+}
+
+static int get_int64(const char *const *cols, int ncols, void *arg)
+{
+	if (ncols >= 1 && cols[0])
+		*(int64_t *)arg = strtoll(cols[0], NULL, 10);
+	return TL_OK;
+}
+
+int tl_store_forgery_total(struct tl_store *s, const char *vm_id, int64_t *total)
+{
+	const char *p[1] = { vm_id };
+	*total = 0;
+	return tl_store_run(s, "SELECT total FROM forgery_counts WHERE vm_id = $1", p, 1, get_int64,
+			    total);
 }
 
 /* ---- API tokens: only their SHA-256 is stored */
@@ -345,16 +378,20 @@ static int each_token(const char *const *c, int n, void *arg)
 	return e->fn(&t, e->arg);
 }
 
-int tl_store_token_list(struct tl_store *s, const char *tenant,
+int tl_store_token_list(struct tl_store *s, const char *tenant, int64_t after_created,
+			const char *after_id, size_t limit,
 			int (*fn)(const struct tl_token *t, void *arg), void *arg)
 {
 	struct each_token e = { fn, arg };
-	const char *p[1] = { tenant };
-	if (strcmp(tenant, "*") == 0)
-		return tl_store_run(s, "SELECT hash, name, role, tenant, created FROM tokens ORDER BY "
-				    "created, hash", NULL, 0, each_token, &e);
-	return tl_store_run(s, "SELECT hash, name, role, tenant, created FROM tokens WHERE tenant = "
-			    "$1 ORDER BY created, hash", p, 1, each_token, &e);
+	char created[24], lim[24];
+	const char *p[4] = { tenant, created, after_id ? after_id : "", lim };
+	snprintf(created, sizeof(created), "%" PRId64, after_id ? after_created : INT64_MIN);
+	snprintf(lim, sizeof(lim), "%zu", limit);
+	return tl_store_run(s,
+			    "SELECT hash, name, role, tenant, created FROM tokens WHERE ($1 = '*' OR "
+			    "tenant = $1) AND (created > $2 OR (created = $2 AND substr(hash, 1, 12) "
+			    "> $3)) ORDER BY created, hash LIMIT $4",
+			    p, 4, each_token, &e);
 }
 
 int tl_store_token_revoke(struct tl_store *s, const char *tenant, const char *prefix)

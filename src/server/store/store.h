@@ -128,22 +128,41 @@ TL_MUST_CHECK int tl_store_vm_get(struct tl_store *s, const char *tenant, const 
 TL_MUST_CHECK int tl_store_vm_set_enrollment(struct tl_store *s, const char *tenant,
 					     const char *id, const char *policy);
 TL_MUST_CHECK int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id);
-TL_MUST_CHECK int tl_store_vm_list(struct tl_store *s, const char *tenant,
+/* Lists are paged by cursor: at most limit items after the last one of the page before
+ * (its key), in an order new items cannot disturb. */
+/* VMs of a tenant ("*": all) by (created, id), after (after_created, after_id) (after_id
+ * NULL: from the first). */
+TL_MUST_CHECK int tl_store_vm_list(struct tl_store *s, const char *tenant, int64_t after_created,
+				   const char *after_id, size_t limit,
 				   int (*fn)(const struct tl_vm *vm, void *arg), void *arg);
 
 /* Single use: TL_OK the first time a nonce is presented, TL_E_STORE_CONFLICT after. */
 TL_MUST_CHECK int tl_store_nonce_use(struct tl_store *s, const uint8_t nonce[32], int64_t expires);
 
 TL_MUST_CHECK int tl_store_attestation_add(struct tl_store *s, struct tl_attestation *a);
-/* Newest first, at most limit. */
-TL_MUST_CHECK int tl_store_attestation_list(struct tl_store *s, const char *vm_id, size_t limit,
+/* Quotes the VM's enrolled TPM did not make ("forgeries": anyone may send one) are kept apart
+ * from its attestations, at most TL_FORGERIES_KEPT a VM (the newest); total counts all. */
+#define TL_FORGERIES_KEPT 100
+/* Newest first, ids below before_id (0: from the newest), at most limit. */
+TL_MUST_CHECK int tl_store_attestation_list(struct tl_store *s, const char *vm_id,
+					    int64_t before_id, size_t limit,
 					    int (*fn)(const struct tl_attestation *a, void *arg),
 					    void *arg);
+/* The VM's forgeries alike (verdict and result as recorded), and how many were ever recorded
+ * (those kept and those dropped). */
+TL_MUST_CHECK int tl_store_forgery_list(struct tl_store *s, const char *vm_id, int64_t before_id,
+					size_t limit,
+					int (*fn)(const struct tl_attestation *a, void *arg),
+					void *arg);
+TL_MUST_CHECK int tl_store_forgery_total(struct tl_store *s, const char *vm_id, int64_t *total);
 
 TL_MUST_CHECK int tl_store_token_add(struct tl_store *s, const struct tl_token *t);
 TL_MUST_CHECK int tl_store_token_find(struct tl_store *s, const char *hash, struct tl_token *out);
-/* Tokens of a tenant ("*": all), oldest first. */
+/* Tokens of a tenant ("*": all), oldest first: by (created, hash), after (after_created,
+ * after_id) where after_id is a token's id (its hash's first 12 hex digits; NULL: from the
+ * first). */
 TL_MUST_CHECK int tl_store_token_list(struct tl_store *s, const char *tenant,
+				      int64_t after_created, const char *after_id, size_t limit,
 				      int (*fn)(const struct tl_token *t, void *arg), void *arg);
 /* Deletes the token(s) whose hash starts with prefix (hex, the caller checks its length). */
 TL_MUST_CHECK int tl_store_token_revoke(struct tl_store *s, const char *tenant,

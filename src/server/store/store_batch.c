@@ -13,6 +13,7 @@
 #include "trustlaunch/hash.h"
 
 #define NONCE_PURGE_INTERVAL 10 /* seconds */
+#define FORGERY_NONCE_KEEP 600  /* seconds a forgery's nonce stays spent: longer than it lives */
 /* After a batch of at least COMMIT_DELAY_AFTER writes (a load, not a lone agent) the writer
  * waits COMMIT_DELAY_NS before taking the next: at ~3 000 attestations/s batches of ~6
  * became ~12, the writer's time per attestation fell from ~95 to ~72 us and p99 did not
@@ -84,6 +85,43 @@ static int tpm_row(struct tl_store *w, struct tl_attest_write *a, const char *id
 	return TL_E_STORE_STALE;
 }
 
+/* A quote the VM's enrolled TPM did not vouch for (anyone can send one): kept apart from
+ * the VM's own history, the newest TL_FORGERIES_KEPT of each VM, the others counted. Its
+ * nonce is spent in the nonces table (purged once expired), which every attestation checks;
+ * and a nonce an attestation of the VM's own spent is not spent again here. */
+static int forgery(struct tl_store *w, struct tl_attest_write *a, const char *hex, const char *id,
+		   const char *t)
+{
+	char exp[24], kept[24];
+	int used = 0, n = 0, err;
+	const char *pn[2] = { hex, exp };
+	snprintf(exp, sizeof(exp), "%" PRId64, (int64_t)time(NULL) + FORGERY_NONCE_KEEP);
+	snprintf(kept, sizeof(kept), "%d", TL_FORGERIES_KEPT);
+	err = w->ops->exec(w, "SELECT id FROM attestations WHERE nonce = $1", pn, 1, counted, &used);
+	if (err == TL_OK && used == 0)
+		err = w->ops->exec(w, "INSERT INTO nonces (nonce, expires) VALUES ($1, $2) ON "
+				   "CONFLICT (nonce) DO NOTHING RETURNING nonce", pn, 2, counted, &n);
+	if (err != TL_OK)
+		return TL_E_STORE;
+	if (n != 1)
+		return TL_E_STORE_CONFLICT;
+	const char *pf[6] = { id, a->att.vm_id, t, a->att.verdict,
+			      a->att.result ? a->att.result : "{}", hex };
+	const char *pc[2] = { a->att.vm_id, kept };
+	err = w->ops->exec(w, "INSERT INTO forgeries (id, vm_id, time, verdict, result, nonce) "
+			   "VALUES ($1, $2, $3, $4, $5, $6)", pf, 6, NULL, NULL);
+	if (err == TL_OK)
+		err = w->ops->exec(w, "INSERT INTO forgery_counts (vm_id, total) VALUES ($1, 1) ON "
+				   "CONFLICT (vm_id) DO UPDATE SET total = forgery_counts.total + 1",
+				   pc, 1, NULL, NULL);
+	if (err == TL_OK) /* the oldest beyond the bound go */
+		err = w->ops->exec(w, "DELETE FROM forgeries WHERE vm_id = $1 AND id <= (SELECT id "
+				   "FROM forgeries WHERE vm_id = $1 ORDER BY id DESC LIMIT 1 OFFSET "
+				   "$2)", pc, 2, NULL, NULL);
+	a->learned = false;
+	return err == TL_OK ? TL_OK : TL_E_STORE;
+}
+
 /* One attestation's statements, inside the writer's transaction. */
 static int apply(struct tl_store *w, struct tl_attest_write *a)
 {
@@ -103,6 +141,8 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 	a->att.id = tl_store_next_id();
 	snprintf(id, sizeof(id), "%" PRId64, a->att.id);
 	snprintf(t, sizeof(t), "%" PRId64, a->att.time);
+	if (!a->verified)
+		return forgery(w, a, hex, id, t);
 	const char *pa[7] = { id, a->att.vm_id, t, a->att.verdict,
 			      a->att.result ? a->att.result : "{}", a->verified ? "1" : "0", hex };
 	n = 0;

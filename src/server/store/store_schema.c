@@ -59,5 +59,19 @@ const char *const tl_store_migrations[] = {
 	"ALTER TABLE vms ADD COLUMN enrollment TEXT NOT NULL DEFAULT 'any'",
 	/* 21: how the VM's TPM was bound: 'token' or 'ek_certificate' ('unknown' before) */
 	"ALTER TABLE vm_tpm ADD COLUMN enrolled_by TEXT NOT NULL DEFAULT 'unknown'",
+	/* 22: quotes the VM's enrolled TPM did not vouch for (anyone may send them), apart from
+	 * the VM's own history: the newest of each VM kept, all of them counted */
+	"CREATE TABLE forgeries (id BIGINT PRIMARY KEY, vm_id TEXT NOT NULL, time BIGINT NOT NULL, "
+	"verdict TEXT NOT NULL, result TEXT NOT NULL, nonce TEXT)",
+	"CREATE INDEX forgeries_vm ON forgeries (vm_id, id)",
+	"CREATE TABLE forgery_counts (vm_id TEXT PRIMARY KEY, total BIGINT NOT NULL)",
+	/* 25: those recorded before move there; their nonces stay spent */
+	"INSERT INTO forgeries (id, vm_id, time, verdict, result, nonce) SELECT id, vm_id, time, "
+	"verdict, result, nonce FROM attestations WHERE verified = 0",
+	"INSERT INTO forgery_counts (vm_id, total) SELECT vm_id, count(*) FROM forgeries WHERE "
+	"vm_id IS NOT NULL GROUP BY vm_id",
+	"INSERT INTO nonces (nonce, expires) SELECT nonce, time + 600 FROM attestations WHERE "
+	"verified = 0 AND nonce IS NOT NULL ON CONFLICT (nonce) DO NOTHING",
+	"DELETE FROM attestations WHERE verified = 0",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

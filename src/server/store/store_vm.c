@@ -128,6 +128,8 @@ int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id)
 		"DELETE FROM enroll_tokens WHERE vm_id = $1",
 		"DELETE FROM baselines WHERE vm_id = $1",
 		"DELETE FROM attestations WHERE vm_id = $1",
+		"DELETE FROM forgeries WHERE vm_id = $1",
+		"DELETE FROM forgery_counts WHERE vm_id = $1",
 	};
 	const char *p[2] = { id, tenant };
 	int n = 0, err;
@@ -165,13 +167,18 @@ static int each_vm(const char *const *c, int n, void *arg)
 	return err != TL_OK ? err : e->fn(&vm, e->arg);
 }
 
-int tl_store_vm_list(struct tl_store *s, const char *tenant,
+int tl_store_vm_list(struct tl_store *s, const char *tenant, int64_t after_created,
+		     const char *after_id, size_t limit,
 		     int (*fn)(const struct tl_vm *vm, void *arg), void *arg)
 {
 	struct each_vm e = { fn, arg };
-	const char *p[1] = { tenant };
-	if (strcmp(tenant, "*") == 0) /* an administrator of every tenant */
-		return tl_store_run(s, VM_SELECT " ORDER BY created, id", NULL, 0, each_vm, &e);
-	return tl_store_run(s, VM_SELECT " WHERE tenant = $1 ORDER BY created, id",
-			    p, 1, each_vm, &e);
+	char created[24], lim[24];
+	const char *p[4] = { tenant, created, after_id ? after_id : "", lim };
+	snprintf(created, sizeof(created), "%" PRId64, after_id ? after_created : INT64_MIN);
+	snprintf(lim, sizeof(lim), "%zu", limit);
+	/* tenant "*": an administrator of every tenant */
+	return tl_store_run(s,
+			    VM_SELECT " WHERE ($1 = '*' OR tenant = $1) AND (created > $2 OR "
+				      "(created = $2 AND id > $3)) ORDER BY created, id LIMIT $4",
+			    p, 4, each_vm, &e);
 }
