@@ -52,12 +52,30 @@ static void nonce_order_is_issue_order(void **state)
 	assert_true(memcmp(b, c, TL_NONCE_LEN) < 0);
 }
 
+/* the issue time a nonce carries (seconds and microseconds), in issue order; bytes that
+ * cannot be a time (microseconds >= 10^6) say nothing (0) */
+static void nonce_issued_us_reads_the_issue_time(void **state)
+{
+	uint8_t a[TL_NONCE_LEN], c[TL_NONCE_LEN];
+	(void)state;
+	assert_int_equal(tl_nonce_make(key, "vm-1", 1000, a), TL_OK);
+	assert_int_equal(tl_nonce_make(key, "vm-1", 1001, c), TL_OK);
+	assert_true(tl_nonce_issued_us(a) >= 1000 * 1000000LL);
+	assert_true(tl_nonce_issued_us(a) < 1001 * 1000000LL);
+	assert_true(tl_nonce_issued_us(c) > tl_nonce_issued_us(a));
+	memset(&a[8], 0xff, 4);
+	assert_int_equal(tl_nonce_issued_us(a), 0);
+	memset(a, 0xff, 8);
+	assert_int_equal(tl_nonce_issued_us(a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nonce_check_accepts_its_own_nonce_in_time),
 		cmocka_unit_test(nonce_check_refuses_other_vm_key_and_bits),
 		cmocka_unit_test(nonce_order_is_issue_order),
+		cmocka_unit_test(nonce_issued_us_reads_the_issue_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -188,8 +188,8 @@ static struct tl_resp finish(struct tl_later *l)
 		resp = stale();
 	} else if (err == TL_E_STORE_STALE) {
 		resp = tl_http_error(409, "vm.changed",
-				     "the VM's enrolled TPM or its last quote changed while this "
-				     "attestation was verified; ask for a new challenge",
+				     "the VM's enrolled TPM changed while this attestation was "
+				     "verified; ask for a new challenge",
 				     NULL);
 	} else if (err != TL_OK) {
 		resp = tl_http_error(503, "store.unavailable", "the attestation was not recorded", NULL);
@@ -285,12 +285,14 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 		return resp;
 	}
 	err = tl_nonce_check(r->srv->nonce_key, vm_id, j->ev.nonce, j->now, TL_NONCE_TTL);
-	if (err != TL_OK)
+	if (err != TL_OK) {
 		resp = nonce_refused(err);
-	else if (tl_nonce_issued_us(j->ev.nonce) < t.nonce_issued)
-		err = TL_E_STORE_STALE, resp = stale();
-	else
+	} else if (tl_nonce_issued_us(j->ev.nonce) < t.nonce_issued) {
+		err = TL_E_STORE_STALE;
+		resp = stale();
+	} else {
 		err = tl_verdict_make(&vm, &t, baseline, &j->ev, &j->v, &resp);
+	}
 	free(baseline);
 	if (err != TL_OK) {
 		tl_evidence_free(&j->ev);
