@@ -10,8 +10,6 @@
 
 #include "api.h"
 
-#define CURSOR_MAX 128
-
 static bool number(const char *s, size_t n, int64_t *out)
 {
 	char buf[24];
@@ -29,16 +27,24 @@ static bool number(const char *s, size_t n, int64_t *out)
 	return true;
 }
 
-static bool cursor_parse(const char *c, bool (*key_ok)(const char *key), struct tl_api_page *pg)
+bool tl_api_cursor_parse(const char *c, bool (*key_ok)(const char *key), int64_t *num,
+			 char key[static TL_API_CURSOR_KEY])
 {
-	size_t len = strnlen(c, CURSOR_MAX + 1), digits = strspn(c, "0123456789");
-	if (len > CURSOR_MAX || !number(c, digits, &pg->after_num))
+	size_t len = strnlen(c, TL_API_CURSOR_MAX + 1), digits = strspn(c, "0123456789");
+	int64_t n;
+	if (len > TL_API_CURSOR_MAX || !number(c, digits, &n))
 		return false;
-	if (!key_ok)
-		return digits == len && pg->after_num > 0;
-	if (c[digits] != '.' || !key_ok(c + digits + 1))
+	if (!key_ok) {
+		if (digits != len || n <= 0)
+			return false;
+		*num = n;
+		key[0] = '\0';
+		return true;
+	}
+	if (c[digits] != '.' || len - digits - 1 >= TL_API_CURSOR_KEY || !key_ok(c + digits + 1))
 		return false;
-	snprintf(pg->after_key, sizeof(pg->after_key), "%s", c + digits + 1);
+	*num = n;
+	snprintf(key, TL_API_CURSOR_KEY, "%s", c + digits + 1);
 	return true;
 }
 
@@ -55,7 +61,8 @@ bool tl_api_page_args(struct tl_req *r, size_t dflt, bool (*key_ok)(const char *
 		return false;
 	}
 	pg->limit = (size_t)limit;
-	if (cur && !(pg->has_cursor = cursor_parse(cur, key_ok, pg))) {
+	if (cur &&
+	    !(pg->has_cursor = tl_api_cursor_parse(cur, key_ok, &pg->after_num, pg->after_key))) {
 		*resp = tl_http_error(400, "request.field",
 				      "cursor is not one this list gave (next_cursor)", "cursor");
 		return false;
