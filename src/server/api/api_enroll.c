@@ -225,13 +225,56 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 	return resp;
 }
 
+/* An enrolment by token begun before the VM's policy came to require a certificate ends at
+ * activation. */
+static bool policy_allows(struct tl_req *r, const char *vm_id, const struct tl_enrollment *e,
+			  struct tl_resp *resp)
+{
+	struct tl_vm vm;
+	int err;
+	if (!e->by_token)
+		return true;
+	if ((err = tl_store_vm_get(r->srv->store, "*", vm_id, &vm)) != TL_OK) {
+		*resp = tl_api_store_error(err, "VM");
+		return false;
+	}
+	if (strcmp(vm.enrollment, TL_ENROLL_EK_CERT) == 0) {
+		*resp = cert_required();
+		return false;
+	}
+	return true;
+}
+
+/* The VM bound to the enrolment's TPM, if its authority still holds. */
+static struct tl_resp bind(struct tl_req *r, const char *vm_id, const struct tl_enrollment *e)
+{
+	struct tl_vm_tpm t;
+	int err;
+	memset(&t, 0, sizeof(t));
+	snprintf(t.vm_id, sizeof(t.vm_id), "%s", vm_id);
+	memcpy(t.ek_public, e->ek_public, sizeof(t.ek_public));
+	memcpy(t.ak_public, e->ak_public, sizeof(t.ak_public));
+	memcpy(t.ak_name, e->ak_name, sizeof(t.ak_name));
+	t.enrolled = (int64_t)time(NULL);
+	err = tl_store_tpm_bind(r->srv->store, &t, e->by_token ? e->token_hash : NULL);
+	if (err == TL_E_STORE_CONFLICT)
+		return tl_http_error(409, "enroll.superseded",
+				     "the enrolment's authority ended meanwhile (its enrollment token "
+				     "was replaced or used, or the VM was bound to another TPM); enrol "
+				     "again",
+				     NULL);
+	if (err != TL_OK)
+		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
+	return tl_http_json(200, json_pack("{s:s,s:b,s:s,s:s}", "vm_id", vm_id, "enrolled", 1,
+					   "ak_name", e->ak_name, "enrolled_by",
+					   e->by_token ? TL_BY_TOKEN : TL_BY_EK_CERT));
+}
+
 static struct tl_resp activate(struct tl_req *r, const char *vm_id, const char *eid)
 {
 	uint8_t secret[TL_CREDENTIAL_MAX_SECRET];
 	size_t len;
 	struct tl_enrollment e;
-	struct tl_vm_tpm t;
-	struct tl_vm vm;
 	struct tl_resp resp = { 0, NULL, NULL };
 	char hash[65];
 	json_t *body;
@@ -256,14 +299,8 @@ static struct tl_resp activate(struct tl_req *r, const char *vm_id, const char *
 		resp = tl_http_error(409, "enroll.expired", "the enrolment expired; enrol again", NULL);
 		goto out;
 	}
-	if (e.by_token && (err = tl_store_vm_get(r->srv->store, "*", vm_id, &vm)) != TL_OK) {
-		resp = tl_api_store_error(err, "VM");
+	if (!policy_allows(r, vm_id, &e, &resp))
 		goto out;
-	}
-	if (e.by_token && strcmp(vm.enrollment, TL_ENROLL_EK_CERT) == 0) {
-		resp = cert_required(); /* the policy was set after this enrolment began */
-		goto out;
-	}
 	if (tl_api_sha256_hex(secret, len, hash) != TL_OK ||
 	    tl_credential_check(tl_api_bytes((const uint8_t *)e.secret_hash, 64),
 				tl_api_bytes((const uint8_t *)hash, 64)) != TL_OK) {
@@ -273,28 +310,7 @@ static struct tl_resp activate(struct tl_req *r, const char *vm_id, const char *
 				     "secret");
 		goto out;
 	}
-	memset(&t, 0, sizeof(t));
-	snprintf(t.vm_id, sizeof(t.vm_id), "%s", vm_id);
-	memcpy(t.ek_public, e.ek_public, sizeof(t.ek_public));
-	memcpy(t.ak_public, e.ak_public, sizeof(t.ak_public));
-	memcpy(t.ak_name, e.ak_name, sizeof(t.ak_name));
-	t.enrolled = (int64_t)time(NULL);
-	err = tl_store_tpm_bind(r->srv->store, &t, e.by_token ? e.token_hash : NULL);
-	if (err == TL_E_STORE_CONFLICT) {
-		resp = tl_http_error(409, "enroll.superseded",
-				     "the enrolment's authority ended meanwhile (its enrollment token "
-				     "was replaced or used, or the VM was bound to another TPM); enrol "
-				     "again",
-				     NULL);
-		goto out;
-	}
-	if (err != TL_OK) {
-		resp = tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
-		goto out;
-	}
-	resp = tl_http_json(200, json_pack("{s:s,s:b,s:s,s:s}", "vm_id", vm_id, "enrolled", 1,
-					   "ak_name", e.ak_name, "enrolled_by",
-					   e.by_token ? TL_BY_TOKEN : TL_BY_EK_CERT));
+	resp = bind(r, vm_id, &e);
 out:
 	json_decref(body);
 	return resp;
