@@ -53,6 +53,25 @@ enum tl_http_method { TL_HTTP_GET, TL_HTTP_POST, TL_HTTP_PUT, TL_HTTP_DELETE };
  * reached) or TL_EXIT_USAGE (unusable options: URL, token). */
 int tl_client_call(enum tl_http_method method, const char *path, const char *id,
 		   const char *rest, json_t *body, json_t **answer);
+/* Paged lists (pages.c): --limit N (1 to 1000), --cursor C (a next_cursor the server gave),
+ * --all (every page, into one answer). */
+struct tl_pages {
+	unsigned long limit; /* 0: the server's default */
+	const char *cursor;
+	bool all;
+};
+/* argv[*i] is one of those options: 1 (taken, *i moved past its value), -1 (wrong value,
+ * said on stderr), 0 (another option). */
+int tl_pages_option(int argc, char **argv, int *i, struct tl_pages *p, const char *cmd);
+/* GET PATH[/ID][REST] with the page arguments; with --all the arrays under key of every page
+ * are joined into the first answer. As tl_client_call. */
+int tl_pages_get(const char *path, const char *id, const char *rest, const char *key,
+		 const struct tl_pages *p, json_t **answer);
+/* A list command's arguments: -h/--help, --json and the page options; no positional ones.
+ * Without --limit or --cursor, every page. Returns -1 to go on, else the exit code. */
+int tl_pages_args(int argc, char **argv, const char *help, const char *cmd, struct tl_pages *p);
+/* When the answer has a next page: "more: --cursor C" on stderr. */
+void tl_pages_say_more(json_t *answer);
 /* Handles what every server command shares: -h/--help prints HELP (returns TL_EXIT_OK),
  * --json sets tl_client_opts.json, and exactly n positional arguments go to pos[]; anything
  * else prints HELP on stderr and returns TL_EXIT_USAGE. Returns -1 to go on. */

@@ -81,6 +81,20 @@ json_ok
 json "assert sorted(v['name'] for v in d['vms']) == ['db-1', 'web-1']"
 expect_rc 0 "$tl" "${adm[@]}" vm list --json            # --json after the command works too
 json "assert len(d['vms']) == 2"
+# pages: one VM a page, the cursor of the next on stderr; --all follows every page
+expect_rc 0 "$tl" "${adm[@]}" --json vm list --limit 1
+json "assert len(d['vms']) == 1 and d['next_cursor']"
+cur=$(python3 -c "import json; print(json.load(open('$work/out'))['next_cursor'])")
+first=$(python3 -c "import json; print(json.load(open('$work/out'))['vms'][0]['id'])")
+err_has "^more: --cursor $cur"
+expect_rc 0 "$tl" "${adm[@]}" --json vm list --limit 1 --cursor "$cur"
+json "assert len(d['vms']) == 1 and d['vms'][0]['id'] != '$first' and d['next_cursor'] is None"
+expect_rc 0 "$tl" "${adm[@]}" --json vm list --limit 1 --all
+json "assert len(d['vms']) == 2 and d['next_cursor'] is None"
+expect_rc 2 "$tl" "${adm[@]}" vm list --limit 0
+expect_rc 2 "$tl" "${adm[@]}" vm list --cursor 'x y'
+expect_rc 1 "$tl" "${adm[@]}" vm list --cursor 5
+err_has 'cursor'
 expect_rc 0 "$tl" "${adm[@]}" vm show "$id"
 out_has "^id +$id$"
 out_has '^created +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}Z$'

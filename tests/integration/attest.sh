@@ -104,6 +104,7 @@ json "{'secret':'$(b64 secret.bin)'}" > secret.json
 TOKEN= call POST "/v1/vms/$vm/enroll/$eid/activate" secret.json; expect 200 activate
 TOKEN= call POST "/v1/vms/$vm/enroll/$eid/activate" secret.json; expect 404 "second activation"
 TOKEN=$ADMIN call GET "/v1/vms/$vm"; [[ $(field "d['enrolled']") == True ]] && ok || bad "enrolled"
+[[ $(field "d['enrolled_by'], d['enrollment']") == "ek_certificate any" ]] && ok || bad "enrolled by EK certificate: $(cat body.json)"
 
 # ---- a quote that covers none of the boot's PCRs says nothing about the boot: no healthy
 # verdict, nothing learned (a guest can quote PCR 16 of its own making)
@@ -131,6 +132,7 @@ assert c['pcrs'] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 14]
 assert c['nonce'] == open('last.nonce').read().strip()
 assert c['db_validated'] and c['dbx_validated'] and len(c['kernel_cmdline_sha256']) == 64
 assert c['os']['id'] == 'debian' and c['exp'] > c['iat']
+assert c['enrollment'] == 'ek_certificate', c
 PY
 # a relying party checks it with the service's keys (tl token verify, and offline)
 expect_rc 0 "$tl" --server "$base" token verify @token.jwt --vm "$vm" --nonce "$(cat last.nonce)" --require-healthy
@@ -227,6 +229,23 @@ TOKEN=$ADMIN call POST "/v1/vms/$vm/baseline/relearn"; expect 200 relearn
 [[ $(field "d['attestation_id']") == "$changed" ]] && ok || bad "relearned from the changed boot"
 attest "$vm" $AK "$cmd"; expect 200 "attest after relearn"
 [[ $(field "d['verdict']") == healthy ]] && ok || bad "healthy after relearn: $(field "d['reasons']")"
+# ---- quotes made in clock order but sent out of order: the late ones are stale (409
+# attestation.stale, nothing recorded), never a rollback (quote.clock)
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; before=$(field "len(d['attestations'])")
+for i in 1 2 3; do
+  TOKEN= call POST "/v1/vms/$vm/challenge"; n=$(field "d['nonce']")
+  tpm tpm2_quote -c $AK -l $SEL -q "$n" -m q$i.msg -s q$i.sig -o q$i.pcrs -F values -g sha256
+  python3 "$here/evidence.py" "$n" q$i.msg q$i.sig q$i.pcrs $SEL "$cmd" > ooo$i.json || exit 2
+done
+TOKEN= call POST "/v1/vms/$vm/attest" ooo3.json; expect 200 "the latest quote first"
+[[ $(field "d['verdict']") == healthy ]] && ok || bad "latest quote healthy: $(field "d['reasons']")"
+for i in 1 2; do
+  TOKEN= call POST "/v1/vms/$vm/attest" ooo$i.json; expect 409 "quote $i of an earlier challenge, sent late"
+  [[ $(field "d['error']['code']") == attestation.stale ]] && ok || bad "stale, not a rollback: $(head -c 300 body.json)"
+done
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"
+[[ $(field "len(d['attestations'])") == $((before + 1)) ]] && ok || bad "stale quotes recorded nothing"
+[[ $(field "[r['code'] for a in d['attestations'] for r in a['reasons'] if r['code']=='quote.clock']") == "[]" ]] && ok || bad "no quote.clock recorded"
 # a reference manifest: PUT, and a deviation from it
 python3 -c "
 import json; json.dump({'components': {'kernel_cmdline': '/vmlinuz console=ttyS0'}}, open('manifest.json','w'))"
@@ -300,8 +319,62 @@ tpm tpm2_quote -c ak2.ctx -l $SEL -q "$n" -m q.msg -s q.sig -o q.pcrs -F values 
 python3 "$here/evidence.py" "$n" q.msg q.sig q.pcrs $SEL "$on" > e2.json
 python3 -c "import json; e=json.load(open('e2.json')); e['kernel_events']=[{'type':'module_blocked','module':'evil','reason':'x'}]; json.dump(e,open('ke.json','w'))"
 TOKEN= call POST "/v1/vms/$vm/attest" ke.json; expect 200 "another TPM with module reports"
-TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?limit=1"
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?origin=unverified&limit=1"
+[[ $(field "d['attestations'][0]['quote_verified']") == False ]] && ok || bad "the unverified quote kept apart: $(head -c 300 body.json)"
 [[ $(field "'kernel_events' in d['attestations'][0] or 'os' in d['attestations'][0]") == False ]] && ok || bad "claims of an unverified sender kept"
+# ---- forgeries flood: anyone can send quotes for this VM; they stay out of its history,
+# at most 100 are kept (the newest), all are counted, and every list pages by cursor
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?limit=1000"; own=$(field "len(d['attestations'])")
+python3 - "$base" "$vm" <<'PY' || bad "forgeries sent"
+import json, sys, urllib.request
+base, vm = sys.argv[1], sys.argv[2]
+e = json.load(open('e2.json'))
+for i in range(130):
+    r = urllib.request.urlopen(urllib.request.Request(f"{base}/v1/vms/{vm}/challenge", method='POST', data=b''))
+    e['nonce'] = json.load(r)['nonce']
+    req = urllib.request.Request(f"{base}/v1/vms/{vm}/attest", data=json.dumps(e).encode(),
+                                 headers={'Content-Type': 'application/json'}, method='POST')
+    assert urllib.request.urlopen(req).status == 200
+PY
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?limit=1000"
+[[ $(field "len(d['attestations'])") == "$own" ]] && ok || bad "forgeries pushed into the VM's history: $(field "len(d['attestations'])") != $own"
+[[ $(field "all(a['quote_verified'] for a in d['attestations'])") == True ]] && ok || bad "only the VM's own quotes listed"
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?origin=unverified&limit=1000"; expect 200 "forgeries listed"
+[[ $(field "len(d['attestations']), d['total'] >= 131, d['kept_at_most'], d['next_cursor']") == "100 True 100 None" ]] && ok || bad "forgeries bounded and counted: $(field "len(d['attestations']), d['total'], d['next_cursor']")"
+# pages: a cursor, each record once, the same records as one large page
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?limit=1000"; field "[a['id'] for a in d['attestations']]" > all.ids
+python3 - "$base" "$vm" "$ADMIN" <<'PY' && ok || bad "attestations paged by cursor"
+import json, sys, urllib.request
+base, vm, tok = sys.argv[1:4]
+ids, cur = [], None
+while True:
+    url = f"{base}/v1/vms/{vm}/attestations?limit=2" + (f"&cursor={cur}" if cur else "")
+    d = json.load(urllib.request.urlopen(urllib.request.Request(url, headers={'Authorization': 'Bearer ' + tok})))
+    ids += [a['id'] for a in d['attestations']]
+    cur = d['next_cursor']
+    if not cur:
+        break
+assert str(ids) == open('all.ids').read().strip(), (ids, open('all.ids').read())
+assert len(ids) == len(set(ids)) and len(ids) >= 3
+PY
+for badcur in x 0 -5 '1.2' '99999999999999999999' "%00"; do
+  TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?cursor=$badcur"; expect 400 "cursor '$badcur'"
+  [[ $(field "d['error']['field']") == cursor ]] && ok || bad "cursor named"
+done
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations?origin=mine"; expect 400 "origin named"
+TOKEN=$ADMIN call GET "/v1/vms?limit=1"; expect 200 "VMs, a page of one"
+[[ $(field "len(d['vms'])") == 1 ]] && ok || bad "one VM"
+c=$(field "d['next_cursor']"); first=$(field "d['vms'][0]['id']")
+TOKEN=$ADMIN call GET "/v1/vms?limit=1&cursor=$c"; expect 200 "VMs, the next page"
+[[ $(field "d['vms'][0]['id']") != "$first" ]] && ok || bad "the next page moves on"
+TOKEN=$ADMIN call GET "/v1/vms?cursor=1.not-a-vm-id"; expect 400 "a VM cursor that is not one"
+json '{"name":"pager","role":"reader"}' > tokp.json
+TOKEN=$ADMIN call POST /v1/tokens tokp.json; expect 201 "a second token"
+TOKEN=$ADMIN call GET "/v1/tokens?limit=1"; expect 200 "tokens, a page of one"
+[[ $(field "len(d['tokens'])") == 1 && $(field "d['next_cursor'] is not None") == True ]] && ok || bad "tokens paged: $(cat body.json)"
+c=$(field "d['next_cursor']"); first=$(field "d['tokens'][0]['id']")
+TOKEN=$ADMIN call GET "/v1/tokens?cursor=$c"; expect 200 "tokens, the next page"
+[[ $(field "[t['id'] for t in d['tokens']].count('$first'), len(d['tokens']), d['next_cursor']") == "0 1 None" ]] && ok || bad "the second token only: $(cat body.json)"
 json "{'ek_public':'$(b64 ek2.pub)','ak_public':'$(b64 ak2.pub)','ek_cert':'$(b64 ekcert2.der)'}" > enroll2.json
 TOKEN=$enroll_token call POST "/v1/vms/$vm/enroll" enroll2.json; expect 401 "the VM's first enrollment token ended with its enrolment; untrusted CA"
 # the old certificate with the new EK: it does not certify this key
@@ -311,6 +384,31 @@ TOKEN= call POST "/v1/vms/$vm/enroll" enroll3.json; expect 401 "certificate of a
 # ---- enrolment by enrollment token (no CA needed), a wrong secret, and an operator's move
 TOKEN=$ADMIN call POST "/v1/vms/$vm2/enrollment-token"; tok2=$(field "d['enrollment_token']")
 json "{'ek_public':'$(b64 ek2.pub)','ak_public':'$(b64 ak2.pub)'}" > enroll4.json
+# the policy "ek-certificate-required": the enrollment token is not enough (403, said only to
+# its holder), and an enrolment begun by token before the policy cannot be activated
+echo '{"enrollment":"tpm-please"}' > pol-bad.json
+TOKEN=$ADMIN call PATCH "/v1/vms/$vm2" pol-bad.json; expect 400 "unknown enrolment policy"
+[[ $(field "d['error']['field']") == enrollment ]] && ok || bad "policy field named"
+TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 201 "enrol by token (policy set later)"
+eid_pol=$(field "d['enrollment_id']"); field "d['credential']" | base64 -d > cred-pol.blob
+echo '{"enrollment":"ek-certificate-required"}' > pol.json
+TOKEN=$ADMIN call PATCH "/v1/vms/$vm2" pol.json; expect 200 "require EK certificates"
+[[ $(field "d['enrollment']") == ek-certificate-required ]] && ok || bad "policy shown: $(cat body.json)"
+activate ak2.ctx ek2.ctx cred-pol.blob secret-pol.bin && ok || bad "activate under policy: $(cat act.log)"
+json "{'secret':'$(b64 secret-pol.bin)'}" > secret-pol.json
+TOKEN= call POST "/v1/vms/$vm2/enroll/$eid_pol/activate" secret-pol.json; expect 403 "token enrolment activated after the policy"
+[[ $(field "d['error']['code']") == enroll.ek_certificate_required ]] && ok || bad "policy named at activation: $(cat body.json)"
+TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 403 "enrol by token under the policy"
+[[ $(field "d['error']['code']") == enroll.ek_certificate_required ]] && ok || bad "policy named: $(cat body.json)"
+TOKEN= call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 401 "no proof at all: not told the policy"
+TOKEN=$ADMIN call GET "/v1/vms/$vm2"; [[ $(field "d['enrolled']") == False ]] && ok || bad "not enrolled under the policy"
+echo '{"enrollment":"any"}' > pol-any.json
+TOKEN=$ADMIN call PATCH "/v1/vms/$vm2" pol-any.json; expect 200 "allow the token again"
+# a VM created with the policy says so
+json '{"name":"strict","size":"s","os":"o","enrollment":"ek-certificate-required"}' > vm-strict.json
+TOKEN=$ADMIN call POST /v1/vms vm-strict.json; expect 201 "create with the policy"
+[[ $(field "d['enrollment']") == ek-certificate-required ]] && ok || bad "created with the policy"
+TOKEN=$(field "d['enrollment_token']") call POST "/v1/vms/$(field "d['id']")/enroll" enroll4.json; expect 403 "a new VM's token refused under its policy"
 # an enrolment outlives no change of its token: the operator issues a new one meanwhile
 TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 201 "enrol by token (to be superseded)"
 eid_old=$(field "d['enrollment_id']"); field "d['credential']" | base64 -d > cred-old.blob
@@ -331,6 +429,13 @@ TOKEN= call POST "/v1/vms/$vm2/enroll/$eid/activate" secret2.json; expect 200 "a
 TOKEN=$tok2 call POST "/v1/vms/$vm2/enroll" enroll4.json; expect 401 "enrollment token used up"
 attest "$vm2" ak2.ctx "$on"; expect 200 "vm2 attests"
 [[ $(field "d['verdict']") == healthy ]] && ok || bad "vm2 healthy: $(field "d['reasons']")"
+python3 - <<'PY' && ok || bad "token claim enrollment=token"
+import base64, json
+t = json.load(open('body.json'))['token'].split('.')
+c = json.loads(base64.urlsafe_b64decode(t[1] + '=' * (-len(t[1]) % 4)))
+assert c['enrollment'] == 'token', c
+PY
+TOKEN=$ADMIN call GET "/v1/vms/$vm2"; [[ $(field "d['enrolled_by']") == token ]] && ok || bad "enrolled by token: $(cat body.json)"
 # the first VM moves to the new TPM only with an operator's fresh token
 TOKEN=$ADMIN call POST "/v1/vms/$vm/enrollment-token"; tok1=$(field "d['enrollment_token']")
 TOKEN=$tok1 call POST "/v1/vms/$vm/enroll" enroll4.json; expect 201 "operator-approved move"

@@ -93,6 +93,23 @@ static void nonce_key_load_refuses_short_linked_or_loose_key(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* the issue time a nonce carries (seconds and microseconds), in issue order; bytes that
+ * cannot be a time (microseconds >= 10^6) say nothing (0) */
+static void nonce_issued_us_reads_the_issue_time(void **state)
+{
+	uint8_t a[TL_NONCE_LEN], c[TL_NONCE_LEN];
+	(void)state;
+	assert_int_equal(tl_nonce_make(key, "vm-1", 1000, a), TL_OK);
+	assert_int_equal(tl_nonce_make(key, "vm-1", 1001, c), TL_OK);
+	assert_true(tl_nonce_issued_us(a) >= 1000 * 1000000LL);
+	assert_true(tl_nonce_issued_us(a) < 1001 * 1000000LL);
+	assert_true(tl_nonce_issued_us(c) > tl_nonce_issued_us(a));
+	memset(&a[8], 0xff, 4);
+	assert_int_equal(tl_nonce_issued_us(a), 0);
+	memset(a, 0xff, 8);
+	assert_int_equal(tl_nonce_issued_us(a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +117,7 @@ int main(void)
 		cmocka_unit_test(nonce_check_refuses_other_vm_key_and_bits),
 		cmocka_unit_test(nonce_order_is_issue_order),
 		cmocka_unit_test(nonce_key_load_refuses_short_linked_or_loose_key),
+		cmocka_unit_test(nonce_issued_us_reads_the_issue_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,7 +85,7 @@ static void store_vms_are_kept_per_tenant(void **state)
 	assert_int_equal(tl_store_vm_put(s, &evil), TL_OK);
 	assert_int_equal(tl_store_vm_get(s, "tenant-b", b.id, &got), TL_OK);
 	assert_string_equal(got.name, "db-1");
-	assert_int_equal(tl_store_vm_list(s, "tenant-a", count, &n), TL_OK);
+	assert_int_equal(tl_store_vm_list(s, "tenant-a", 0, NULL, 1000, count, &n), TL_OK);
 	assert_int_equal(n, 1);
 	/* an update keeps the id */
 	snprintf(a.name, sizeof(a.name), "web-1-renamed");
@@ -146,10 +146,15 @@ static void store_attestations_are_listed_newest_first(void **state)
 		assert_int_equal(tl_store_attestation_add(s, &a), TL_OK);
 		assert_true(a.id > 0);
 	}
-	assert_int_equal(tl_store_attestation_list(s, "vm-att", 3, att, &seen), TL_OK);
+	assert_int_equal(tl_store_attestation_list(s, "vm-att", 0, 3, att, &seen), TL_OK);
 	assert_int_equal(seen.n, 3);
 	assert_string_equal(seen.verdicts[0], "unhealthy");
 	assert_true(seen.ids[0] > seen.ids[1] && seen.ids[1] > seen.ids[2]);
+	/* the next page starts below the last id of this one */
+	struct seen rest = { 0 };
+	assert_int_equal(tl_store_attestation_list(s, "vm-att", seen.ids[2], 3, att, &rest), TL_OK);
+	assert_int_equal(rest.n, 2);
+	assert_true(rest.ids[0] < seen.ids[2] && rest.ids[1] < rest.ids[0]);
 	tl_store_close(s);
 }
 
@@ -211,6 +216,17 @@ static void store_enrolment_binds_once(void **state)
 	assert_string_equal(t.ak_name, "000b12");
 	assert_int_equal(t.enrolled, 1700000100);
 	assert_true(tl_store_vm_get(s, "t1", "vm-enrol", &v) == TL_OK && v.enrolled);
+	/* bound by a certificate last (the re-enrolment above), and the VM says so */
+	assert_string_equal(t.enrolled_by, TL_BY_EK_CERT);
+	assert_string_equal(v.enrolled_by, TL_BY_EK_CERT);
+	assert_string_equal(v.enrollment, TL_ENROLL_ANY);
+	/* the enrolment policy: set, refused when unknown, per tenant */
+	assert_int_equal(tl_store_vm_set_enrollment(s, "t1", "vm-enrol", "maybe"), TL_E_ARG);
+	assert_int_equal(tl_store_vm_set_enrollment(s, "t2", "vm-enrol", TL_ENROLL_EK_CERT),
+			 TL_E_STORE_NOT_FOUND);
+	assert_int_equal(tl_store_vm_set_enrollment(s, "t1", "vm-enrol", TL_ENROLL_EK_CERT), TL_OK);
+	assert_true(tl_store_vm_get(s, "*", "vm-enrol", &v) == TL_OK);
+	assert_string_equal(v.enrollment, TL_ENROLL_EK_CERT);
 	tl_store_close(s);
 }
 
@@ -299,20 +315,29 @@ static void store_attest_commits_in_groups(void **state)
 	assert_int_equal(ok + stale, 8 * 30 + 10);
 	assert_int_equal(conflicts, 8 * 10 - 10);
 	assert_true(ok >= 30); /* at least one thread's clocks only grow */
-	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 1000, count_att, &listed), TL_OK);
-	assert_int_equal(listed, ok);
+	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 0, 1000, count_att, &listed), TL_OK);
+	assert_int_equal(listed, ok - 10); /* the quotes not the TPM's are kept apart */
+	int forged = 0;
+	int64_t total = 0;
+	assert_int_equal(tl_store_forgery_list(s, "vm-batch", 0, 1000, count_att, &forged), TL_OK);
+	assert_int_equal(forged, 10);
+	assert_int_equal(tl_store_forgery_total(s, "vm-batch", &total), TL_OK);
+	assert_int_equal(total, 10);
+	listed = ok; /* as the checks below count */
 	/* the clock kept is the largest, whatever order the commits came in */
 	assert_int_equal(tl_store_tpm_get(s, "vm-batch", &t), TL_OK);
 	assert_int_equal(t.clock, 7 * 100 + 29);
 	/* a quote older than the stored clock, or of another AK: stale, nothing recorded */
 	struct tl_attest_write old = write_of("vm-batch", 4000, 7 * 100 + 28);
 	assert_int_equal(tl_store_attest_commit(s, &old), TL_E_STORE_STALE);
+	assert_true(old.superseded); /* the same TPM's later quote: stale, not a re-enrolment */
 	struct tl_attest_write other = write_of("vm-batch", 4001, 9000);
 	snprintf(other.clock.ak_name, sizeof(other.clock.ak_name), "000bffff");
 	assert_int_equal(tl_store_attest_commit(s, &other), TL_E_STORE_STALE);
+	assert_false(other.superseded);
 	listed = 0;
-	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 1000, count_att, &listed), TL_OK);
-	assert_int_equal(listed, ok);
+	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 0, 1000, count_att, &listed), TL_OK);
+	assert_int_equal(listed, ok - 10);
 	/* the stale write spent nothing: its nonce is still good */
 	struct tl_attest_write again = write_of("vm-batch", 4000, 9000);
 	assert_int_equal(tl_store_attest_commit(s, &again), TL_OK);
@@ -348,6 +373,17 @@ static void store_attest_commits_in_groups(void **state)
 	snprintf(foreign.clock.ak_name, sizeof(foreign.clock.ak_name), "000bffff");
 	assert_int_equal(tl_store_attest_commit(s, &foreign), TL_E_STORE_STALE);
 	assert_int_equal(latest_verified(s, "vm-batch"), back.att.id);
+	/* the issue time of the last verified quote's nonce is kept, and only grows */
+	struct tl_attest_write n1 = write_of("vm-batch", 6001, 20001);
+	n1.clock.nonce_issued = 1700000000123456;
+	assert_int_equal(tl_store_attest_commit(s, &n1), TL_OK);
+	struct tl_attest_write n0 = write_of("vm-batch", 6002, 20002);
+	n0.clock.nonce_issued = 1700000000000001;
+	assert_int_equal(tl_store_attest_commit(s, &n0), TL_OK);
+	struct tl_vm ctx_vm;
+	struct tl_vm_tpm ctx_t;
+	assert_int_equal(tl_store_attest_context(s, "vm-batch", &ctx_vm, &ctx_t, NULL), TL_OK);
+	assert_int_equal(ctx_t.nonce_issued, 1700000000123456);
 	/* a clock without a verified quote is a caller's error */
 	struct tl_attest_write bad = write_of("vm-batch", 5004, 30000);
 	bad.verified = false;
@@ -357,8 +393,92 @@ static void store_attest_commits_in_groups(void **state)
 	assert_int_equal(tl_store_tpm_get(s, "vm-batch", &t), TL_E_STORE_NOT_FOUND);
 	assert_int_equal(tl_store_baseline_get(s, "vm-batch", &b), TL_E_STORE_NOT_FOUND);
 	listed = 0;
-	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 1000, count_att, &listed), TL_OK);
+	assert_int_equal(tl_store_attestation_list(s, "vm-batch", 0, 1000, count_att, &listed), TL_OK);
 	assert_int_equal(listed, 0);
+	tl_store_close(s);
+}
+
+static int vm_seen(const struct tl_vm *v, void *arg)
+{
+	char(*ids)[TL_ID_LEN] = arg;
+	for (int i = 0; i < 8; i++)
+		if (!ids[i][0]) {
+			snprintf(ids[i], TL_ID_LEN, "%s", v->id);
+			break;
+		}
+	return TL_OK;
+}
+
+/* Pages of VMs by (created, id): every VM once, also with a VM created between two pages. */
+static void store_vm_list_pages_by_cursor(void **state)
+{
+	struct tl_store *s = open_store();
+	char page1[8][TL_ID_LEN] = { { 0 } }, page2[8][TL_ID_LEN] = { { 0 } };
+	struct tl_vm got;
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		char id[TL_ID_LEN];
+		snprintf(id, sizeof(id), "22222222-0000-0000-0000-00000000000%d", i);
+		struct tl_vm v = vm(id, "tenant-p", "p");
+		v.created = 1700000000 + i / 2; /* two per second: the id breaks ties */
+		assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
+	}
+	assert_int_equal(tl_store_vm_list(s, "tenant-p", 0, NULL, 3, vm_seen, page1), TL_OK);
+	assert_string_equal(page1[2], "22222222-0000-0000-0000-000000000002");
+	assert_int_equal(page1[3][0], 0);
+	struct tl_vm late = vm("22222222-0000-0000-0000-000000000009", "tenant-p", "late");
+	late.created = 1700000005;
+	assert_int_equal(tl_store_vm_put(s, &late), TL_OK);
+	assert_int_equal(tl_store_vm_get(s, "*", page1[2], &got), TL_OK);
+	assert_int_equal(tl_store_vm_list(s, "tenant-p", got.created, got.id, 3, vm_seen, page2),
+			 TL_OK);
+	assert_string_equal(page2[0], "22222222-0000-0000-0000-000000000003");
+	assert_string_equal(page2[1], late.id);
+	assert_int_equal(page2[2][0], 0);
+	tl_store_close(s);
+}
+
+/* Quotes the enrolled TPM did not make: apart from the VM's history, at most
+ * TL_FORGERIES_KEPT kept (the newest), all counted; their nonces are spent for everyone. */
+static void store_forgeries_are_bounded_and_apart(void **state)
+{
+	struct tl_store *s = open_store();
+	struct tl_vm v = vm("33333333-0000-0000-0000-000000000001", "t1", "f");
+	struct tl_vm_tpm t;
+	int listed = 0;
+	int64_t total = 0, newest = 0;
+	(void)state;
+	assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
+	memset(&t, 0, sizeof(t));
+	snprintf(t.vm_id, sizeof(t.vm_id), "%s", v.id);
+	assert_int_equal(tl_store_tpm_bind(s, &t, NULL), TL_OK);
+	for (int i = 0; i < TL_FORGERIES_KEPT + 20; i++) {
+		struct tl_attest_write w = write_of(v.id, 7000 + i, 0);
+		w.verified = w.update_clock = false;
+		assert_int_equal(tl_store_attest_commit(s, &w), TL_OK);
+		newest = w.att.id;
+	}
+	assert_int_equal(tl_store_forgery_list(s, v.id, 0, 1000, count_att, &listed), TL_OK);
+	assert_int_equal(listed, TL_FORGERIES_KEPT);
+	assert_int_equal(tl_store_forgery_total(s, v.id, &total), TL_OK);
+	assert_int_equal(total, TL_FORGERIES_KEPT + 20);
+	struct seen first = { 0 };
+	assert_int_equal(tl_store_forgery_list(s, v.id, 0, 1, att, &first), TL_OK);
+	assert_true(first.ids[0] == newest);
+	listed = 0;
+	assert_int_equal(tl_store_attestation_list(s, v.id, 0, 1000, count_att, &listed), TL_OK);
+	assert_int_equal(listed, 0);
+	/* a forgery's nonce is spent for the TPM's own quote too, and the other way round */
+	struct tl_attest_write own = write_of(v.id, 7000, 5);
+	assert_int_equal(tl_store_attest_commit(s, &own), TL_E_STORE_CONFLICT);
+	struct tl_attest_write own2 = write_of(v.id, 8000, 6);
+	assert_int_equal(tl_store_attest_commit(s, &own2), TL_OK);
+	struct tl_attest_write forged = write_of(v.id, 8000, 0);
+	forged.verified = forged.update_clock = false;
+	assert_int_equal(tl_store_attest_commit(s, &forged), TL_E_STORE_CONFLICT);
+	assert_int_equal(tl_store_vm_delete(s, "t1", v.id), TL_OK);
+	assert_int_equal(tl_store_forgery_total(s, v.id, &total), TL_OK);
+	assert_int_equal(total, 0);
 	tl_store_close(s);
 }
 
@@ -372,6 +492,8 @@ int main(void)
 		cmocka_unit_test(store_attestations_are_listed_newest_first),
 		cmocka_unit_test(store_enrolment_binds_once),
 		cmocka_unit_test(store_attest_commits_in_groups),
+		cmocka_unit_test(store_vm_list_pages_by_cursor),
+		cmocka_unit_test(store_forgeries_are_bounded_and_apart),
 	};
 	if (u && *u) {
 		snprintf(url, sizeof(url), "%s", u);

@@ -1,21 +1,24 @@
 /* tl attestations: a VM's attestation history, each verdict with its reasons. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-#define MAX_LIMIT 100000ul
-
 static const char attestations_help[] =
-	"usage: tl [GLOBAL OPTIONS] attestations VM [--limit N] [--json]\n"
+	"usage: tl [GLOBAL OPTIONS] attestations VM [--unverified] [--limit N] [--cursor C]\n"
+	"                                          [--all] [--json]\n"
 	"\n"
 	"Lists the attestations of VM, newest first: when, the verdict, and each reason of a\n"
 	"verdict that is not a pass (its code, a sentence, the component, and expected against\n"
 	"actual values, cut to fit; --json has them whole).\n"
 	"\n"
-	"  --limit N   at most N attestations (the server's default when absent)\n"
-	"  --json      {\"attestations\":[{\"id\",\"time\",\"verdict\",\"reasons\":[...]}...]}\n"
+	"  --unverified  the quotes VM's enrolled TPM did not make (anyone may send one: the\n"
+	"                newest 100 are kept apart from its history, all are counted)\n"
+	"  --limit N     at most N a page (1 to 1000; the server's default, 50, when absent)\n"
+	"  --cursor C    the page after the one that gave next_cursor C (\"more: ...\" on stderr)\n"
+	"  --all         every page\n"
+	"  --json        {\"attestations\":[{\"id\",\"time\",\"verdict\",\"reasons\":[...]}...],\n"
+	"                \"next_cursor\"}\n"
 	"\n"
 	"exit: 0 listed, 1 unknown VM, refused or unreachable, 2 usage\n";
 
@@ -86,26 +89,24 @@ static int show_attestations(json_t *answer)
 
 int tl_cmd_attestations(int argc, char **argv)
 {
-	const char *vm = NULL;
-	char rest[48] = "/attestations";
+	const char *vm = NULL, *rest = "/attestations";
+	struct tl_pages pages = { 0 };
 	json_t *answer;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *o = argv[i];
+		int taken;
 		if (tl_cli_is_help(o)) {
 			fputs(attestations_help, stdout);
 			return TL_EXIT_OK;
 		} else if (strcmp(o, "--json") == 0) {
 			tl_client_opts.json = true;
-		} else if (v && strcmp(o, "--limit") == 0) {
-			char *end;
-			unsigned long n = strtoul(argv[++i], &end, 10);
-			if (v[0] < '0' || v[0] > '9' || *end || n == 0 || n > MAX_LIMIT) {
-				fprintf(stderr, "tl attestations: --limit takes 1 to %lu\n", MAX_LIMIT);
+		} else if (strcmp(o, "--unverified") == 0) {
+			rest = "/attestations?origin=unverified";
+		} else if ((taken = tl_pages_option(argc, argv, &i, &pages, "attestations")) != 0) {
+			if (taken < 0)
 				return TL_EXIT_USAGE;
-			}
-			snprintf(rest, sizeof(rest), "/attestations?limit=%lu", n);
 		} else if (o[0] != '-' && !vm) {
 			vm = o;
 		} else {
@@ -117,7 +118,8 @@ int tl_cmd_attestations(int argc, char **argv)
 		fputs(attestations_help, stderr);
 		return TL_EXIT_USAGE;
 	}
-	if ((rc = tl_client_call(TL_HTTP_GET, "/v1/vms", vm, rest, NULL, &answer)) != 0)
+	if ((rc = tl_pages_get("/v1/vms", vm, rest, "attestations", &pages, &answer)) != 0)
 		return rc;
+	tl_pages_say_more(answer);
 	return tl_client_output(answer, show_attestations);
 }

@@ -88,10 +88,11 @@ static int tokens_create(int argc, char **argv)
 }
 
 static const char list_help[] =
-	"usage: tl [GLOBAL OPTIONS] tokens list [--json]\n"
+	"usage: tl [GLOBAL OPTIONS] tokens list [--limit N] [--cursor C] [--all] [--json]\n"
 	"\n"
-	"Lists the API tokens (never the tokens themselves): ID, name, role, tenant, when made.\n"
-	"Needs an admin token. --json prints {\"tokens\":[...]}.\n"
+	"Lists the API tokens (never the tokens themselves): ID, name, role, tenant, when made;\n"
+	"every one, or a page with --limit N (1 to 1000) and --cursor C (a next_cursor, \"more:\n"
+	"...\" on stderr). Needs an admin token. --json prints {\"tokens\":[...],\"next_cursor\"}.\n"
 	"\n"
 	"exit: 0 listed, 1 refused or unreachable, 2 usage\n";
 
@@ -111,13 +112,15 @@ static int show_list(json_t *answer)
 
 static int tokens_list(int argc, char **argv)
 {
+	struct tl_pages pages = { 0 };
 	json_t *answer;
-	int rc = tl_client_args(argc, argv, list_help, 0, NULL);
+	int rc = tl_pages_args(argc, argv, list_help, "tokens list", &pages);
 
 	if (rc >= 0)
 		return rc;
-	if ((rc = tl_client_call(TL_HTTP_GET, "/v1/tokens", NULL, NULL, NULL, &answer)) != 0)
+	if ((rc = tl_pages_get("/v1/tokens", NULL, NULL, "tokens", &pages, &answer)) != 0)
 		return rc;
+	tl_pages_say_more(answer);
 	return tl_client_output(answer, show_list);
 }
 

@@ -124,10 +124,11 @@ static int vm_create(int argc, char **argv)
 }
 
 static const char list_help[] =
-	"usage: tl [GLOBAL OPTIONS] vm list [--json]\n"
+	"usage: tl [GLOBAL OPTIONS] vm list [--limit N] [--cursor C] [--all] [--json]\n"
 	"\n"
-	"Lists the VMs of the token's tenant (of every tenant for an all-tenant token).\n"
-	"--json prints {\"vms\":[VM...]}.\n"
+	"Lists the VMs of the token's tenant (of every tenant for an all-tenant token), oldest\n"
+	"first: every one, or a page of N (1 to 1000) with --limit, the page after next_cursor C\n"
+	"with --cursor (\"more: ...\" on stderr). --json prints {\"vms\":[VM...],\"next_cursor\"}.\n"
 	"\n"
 	"exit: 0 listed, 1 refused or unreachable, 2 usage\n";
 
@@ -154,13 +155,15 @@ static int show_list(json_t *answer)
 
 static int vm_list(int argc, char **argv)
 {
+	struct tl_pages pages = { 0 };
 	json_t *answer;
-	int rc = tl_client_args(argc, argv, list_help, 0, NULL);
+	int rc = tl_pages_args(argc, argv, list_help, "vm list", &pages);
 
 	if (rc >= 0)
 		return rc;
-	if ((rc = tl_client_call(TL_HTTP_GET, "/v1/vms", NULL, NULL, NULL, &answer)) != 0)
+	if ((rc = tl_pages_get("/v1/vms", NULL, NULL, "vms", &pages, &answer)) != 0)
 		return rc;
+	tl_pages_say_more(answer);
 	return tl_client_output(answer, show_list);
 }
 

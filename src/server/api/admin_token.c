@@ -55,7 +55,8 @@ static int known(struct tl_store *store, const char *path, const uint8_t text[TO
 	if ((err = tl_api_sha256_hex(text, 64, hash)) != TL_OK)
 		return err;
 	if ((err = tl_store_token_find(store, hash, &t)) != TL_E_STORE_NOT_FOUND ||
-	    (err = tl_store_token_list(store, "*", count_admin, &admins)) != TL_OK)
+	    (err = tl_store_token_list(store, "*", 0, NULL, 1000000, count_admin, &admins)) !=
+		    TL_OK)
 		goto out;
 	if (admins) { /* revoked, while another admin token exists: it stays revoked */
 		tl_log("warn", "admin.token is not registered (revoked?); another admin token "

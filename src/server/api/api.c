@@ -42,12 +42,26 @@ int tl_http_auth(struct tl_req *r, const char *min_role, struct tl_resp *resp)
 	return TL_OK;
 }
 
+/* Readiness, for a load balancer: 200 when this node can serve (the store answers, its
+ * writer runs), else 503 with what is wrong. The store keeps the answer ~1 s. */
 static struct tl_resp healthz(struct tl_req *r)
 {
+	char why[160];
+	bool ready = tl_store_ready(r->srv->store, why, sizeof(why)) == TL_OK;
 	json_t *o = json_object();
-	json_object_set_new(o, "status", json_string("ok"));
+	json_object_set_new(o, "status", json_string(ready ? "ok" : "unavailable"));
 	json_object_set_new(o, "schema", json_integer(tl_store_schema_version(r->srv->store)));
-	return tl_http_json(200, o);
+	if (!ready)
+		json_object_set_new(o, "reason", json_string(why));
+	return tl_http_json(ready ? 200 : 503, o);
+}
+
+/* Liveness: the process answers HTTP; nothing else is asked (a node whose database is down
+ * is alive, not ready: restarting it would not help). */
+static struct tl_resp livez(struct tl_req *r)
+{
+	(void)r;
+	return tl_http_json(200, json_pack("{s:s}", "status", "alive"));
 }
 
 struct tl_resp tl_api_handle(struct tl_req *r)
@@ -56,6 +70,10 @@ struct tl_resp tl_api_handle(struct tl_req *r)
 	if (strcmp(p, "/healthz") == 0)
 		return strcmp(r->method, "GET") == 0
 			       ? healthz(r)
+			       : tl_http_error(405, "request.method", "use GET", NULL);
+	if (strcmp(p, "/livez") == 0)
+		return strcmp(r->method, "GET") == 0
+			       ? livez(r)
 			       : tl_http_error(405, "request.method", "use GET", NULL);
 	if (strcmp(p, "/v1/vms") == 0 || strncmp(p, "/v1/vms/", 8) == 0)
 		return tl_api_vms(r, p + 7);

@@ -53,4 +53,35 @@ TL_MUST_CHECK int tl_api_uuid(char out[TL_ID_LEN]);
 /* A VM id as this service makes them (lower-case UUID). */
 bool tl_api_vm_id(const char *id);
 
+/* ---- api_page.c: a page of a list (?limit=&cursor=) */
+#define TL_API_LIST_MAX 1000
+#define TL_API_CURSOR_MAX 128 /* characters */
+#define TL_API_CURSOR_KEY 80  /* bytes of a cursor's key, with its NUL */
+struct tl_api_page {
+	size_t limit, n;     /* asked for; taken so far */
+	bool has_cursor;     /* the first page: false */
+	int64_t after_num;   /* the cursor: its number... */
+	char after_key[TL_API_CURSOR_KEY]; /* ...and its key ("" for a number alone) */
+	bool more;           /* there is a page after this one */
+	char next[112];      /* its cursor */
+	json_t *items;
+};
+/* A cursor: "<number>" (key_ok NULL: a positive number) or "<number>.<key>" with key_ok(key)
+ * true; every byte checked. num and key are set only when it is one. */
+bool tl_api_cursor_parse(const char *c, bool (*key_ok)(const char *key), int64_t *num,
+			 char key[static TL_API_CURSOR_KEY]);
+/* ?limit= (1 to TL_API_LIST_MAX, default dflt) and ?cursor=; key_ok checks the key part of a
+ * "<number>.<key>" cursor (NULL: the cursor is a positive number alone). 400 naming the
+ * argument otherwise. */
+bool tl_api_page_args(struct tl_req *r, size_t dflt, bool (*key_ok)(const char *key),
+		      struct tl_api_page *pg, struct tl_resp *resp);
+/* In a store's callback (the store asked for limit + 1): whether the item goes on the page;
+ * false once it is full (then there are more). */
+bool tl_api_page_take(struct tl_api_page *pg);
+/* The item, and its key as the next page's cursor (key NULL: the number alone). */
+void tl_api_page_add(struct tl_api_page *pg, json_t *item, int64_t num, const char *key);
+/* o with the items under name, and "next_cursor" (null on the last page). */
+json_t *tl_api_page_answer(struct tl_api_page *pg, json_t *o, const char *name);
+void tl_api_page_free(struct tl_api_page *pg);
+
 #endif

@@ -96,6 +96,16 @@ static struct tl_resp nonce_refused(int err)
 				       "nonce");
 }
 
+/* A quote over a nonce issued before the one of the VM's last verified attestation came late
+ * (an agent's quotes sent out of order): no verdict on the TPM's clock, nothing recorded. */
+static struct tl_resp stale(void)
+{
+	return tl_http_error(409, "attestation.stale",
+			     "a quote over a later challenge of this VM was recorded first; ask for "
+			     "a new challenge",
+			     "nonce");
+}
+
 /* One attestation between its verdict and its answer, which waits for the group commit. */
 struct job {
 	struct tl_later later; /* first: the job is its own continuation */
@@ -105,6 +115,7 @@ struct job {
 	struct tl_attest_write w;
 	char *learn;
 	int64_t now;
+	char enrolled_by[16]; /* how the VM's TPM was bound: the token's "enrollment" claim */
 };
 
 static void job_free(struct job *j)
@@ -127,10 +138,12 @@ static struct tl_resp finish(struct tl_later *l)
 	if (err == TL_E_STORE_CONFLICT) {
 		resp = tl_http_error(409, "nonce.used",
 				     "this nonce was used before; ask for a new challenge", "nonce");
+	} else if (err == TL_E_STORE_STALE && j->w.superseded) {
+		resp = stale();
 	} else if (err == TL_E_STORE_STALE) {
 		resp = tl_http_error(409, "vm.changed",
-				     "the VM's enrolled TPM or its last quote changed while this "
-				     "attestation was verified; ask for a new challenge",
+				     "the VM's enrolled TPM changed while this attestation was "
+				     "verified; ask for a new challenge",
 				     NULL);
 	} else if (err != TL_OK) {
 		resp = tl_http_error(503, "store.unavailable", "the attestation was not recorded", NULL);
@@ -144,6 +157,8 @@ static struct tl_resp finish(struct tl_later *l)
 		if (j->v.typed.quote_verified) {
 			json_t *c = tl_attest_claims(j->srv->issuer, j->srv->token_ttl, j->w.att.vm_id,
 						     &j->ev, &j->v.typed, j->w.att.id, j->now);
+			/* how the VM enrolled: by EK certificate (a TPM proved) or by token */
+			json_object_set_new(c, "enrollment", json_string(j->enrolled_by));
 			if (c && tl_jwtkeys_sign(j->srv->keys, c, &token) == TL_OK)
 				json_object_set_new(o, "token", json_string(token));
 			json_decref(c);
@@ -188,6 +203,7 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 	w->verified = v->quote_verified;
 	if (v->quote_verified)
 		snprintf(w->clock.ak_name, sizeof(w->clock.ak_name), "%s", t->ak_name);
+	w->clock.nonce_issued = tl_nonce_issued_us(j->ev.nonce);
 	/* a clock that went backwards is not kept: the floor stays where it was */
 	if (v->quote_verified && !v->clock_backwards) {
 		w->update_clock = true;
@@ -226,16 +242,21 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 		return resp;
 	}
 	err = tl_nonce_check(r->srv->nonce_key, vm_id, j->ev.nonce, j->now, TL_NONCE_TTL);
-	if (err == TL_OK)
-		err = tl_attest_verdict_make(&vm, &t, baseline, &j->ev, &j->v, &resp);
-	else
+	if (err != TL_OK) {
 		resp = nonce_refused(err);
+	} else if (tl_nonce_issued_us(j->ev.nonce) < t.nonce_issued) {
+		err = TL_E_STORE_STALE;
+		resp = stale();
+	} else {
+		err = tl_attest_verdict_make(&vm, &t, baseline, &j->ev, &j->v, &resp);
+	}
 	free(baseline);
 	if (err != TL_OK) {
 		tl_evidence_free(&j->ev);
 		free(j);
 		return resp;
 	}
+	snprintf(j->enrolled_by, sizeof(j->enrolled_by), "%s", t.enrolled_by);
 	if (prepare_write(j, vm_id, &t) != TL_OK) {
 		j->w.result = TL_E_NOMEM;
 		return finish(&j->later);

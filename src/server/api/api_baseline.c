@@ -8,42 +8,61 @@
 #include "api.h"
 #include "trustlaunch/compare.h"
 
-#define MAX_LIST 1000
+#define LIST_DEFAULT 50
 
 static int add_att(const struct tl_attestation *a, void *arg)
 {
+	struct tl_api_page *pg = arg;
 	json_error_t jerr;
-	json_t *o = json_loads(a->result, 0, &jerr);
-	if (!o)
+	json_t *o;
+	if (!tl_api_page_take(pg))
+		return TL_OK;
+	if (!(o = json_loads(a->result, 0, &jerr)))
 		o = json_object();
 	json_object_set_new(o, "id", json_integer(a->id));
 	json_object_set_new(o, "time", json_integer(a->time));
 	json_object_set_new(o, "verdict", json_string(a->verdict));
-	json_array_append_new(arg, o);
+	tl_api_page_add(pg, o, a->id, NULL);
 	return TL_OK;
 }
 
+/* GET /v1/vms/{id}/attestations: the VM's own history, newest first; ?origin=unverified:
+ * the quotes its enrolled TPM did not make (anyone may send one), kept apart and bounded. */
 struct tl_resp tl_api_attestations(struct tl_req *r, const char *vm_id)
 {
 	struct tl_resp resp;
 	struct tl_vm vm;
-	const char *lim = tl_http_arg(r, "limit");
-	long limit = 50;
-	char *end;
+	struct tl_api_page pg;
+	const char *origin = tl_http_arg(r, "origin");
+	bool forged = origin && strcmp(origin, "unverified") == 0;
+	int64_t total = 0;
 	int err;
 
 	if (tl_http_auth(r, "reader", &resp) != TL_OK)
 		return resp;
 	if ((err = tl_store_vm_get(r->srv->store, r->token.tenant, vm_id, &vm)) != TL_OK)
 		return tl_api_store_error(err, "VM");
-	if (lim && ((limit = strtol(lim, &end, 10)) < 1 || limit > MAX_LIST || *end || !*lim))
-		return tl_http_error(400, "request.field", "limit must be 1 to 1000", "limit");
-	json_t *list = json_array();
-	if (tl_store_attestation_list(r->srv->store, vm_id, (size_t)limit, add_att, list) != TL_OK) {
-		json_decref(list);
+	if (origin && !forged && strcmp(origin, "verified") != 0)
+		return tl_http_error(400, "request.field", "origin must be verified or unverified",
+				     "origin");
+	if (!tl_api_page_args(r, LIST_DEFAULT, NULL, &pg, &resp))
+		return resp;
+	err = forged ? tl_store_forgery_list(r->srv->store, vm_id, pg.after_num, pg.limit + 1,
+					     add_att, &pg)
+		     : tl_store_attestation_list(r->srv->store, vm_id, pg.after_num, pg.limit + 1,
+						 add_att, &pg);
+	if (err == TL_OK && forged)
+		err = tl_store_forgery_total(r->srv->store, vm_id, &total);
+	if (err != TL_OK) {
+		tl_api_page_free(&pg);
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 	}
-	return tl_http_json(200, json_pack("{s:s,s:o}", "vm_id", vm_id, "attestations", list));
+	json_t *o = json_pack("{s:s,s:s}", "vm_id", vm_id, "origin", forged ? "unverified" : "verified");
+	if (forged) {
+		json_object_set_new(o, "total", json_integer(total));
+		json_object_set_new(o, "kept_at_most", json_integer(TL_FORGERIES_KEPT));
+	}
+	return tl_http_json(200, tl_api_page_answer(&pg, o, "attestations"));
 }
 
 static struct tl_resp baseline_json(const struct tl_baseline *b)

@@ -18,8 +18,32 @@ static json_t *token_json(const struct tl_token *t)
 
 static int add(const struct tl_token *t, void *arg)
 {
-	json_array_append_new(arg, token_json(t));
+	struct tl_api_page *pg = arg;
+	char id[TOKEN_ID_LEN + 1];
+	snprintf(id, sizeof(id), "%.*s", TOKEN_ID_LEN, t->hash);
+	if (tl_api_page_take(pg))
+		tl_api_page_add(pg, token_json(t), t->created, id);
 	return TL_OK;
+}
+
+/* a cursor's key: a token's id (its hash's first digits), never the hash */
+static bool token_key(const char *key)
+{
+	return strlen(key) == TOKEN_ID_LEN && strspn(key, "0123456789abcdef") == TOKEN_ID_LEN;
+}
+
+static struct tl_resp list(struct tl_req *r)
+{
+	struct tl_resp resp;
+	struct tl_api_page pg;
+	if (!tl_api_page_args(r, TL_API_LIST_MAX, token_key, &pg, &resp))
+		return resp;
+	if (tl_store_token_list(r->srv->store, r->token.tenant, pg.after_num,
+				pg.has_cursor ? pg.after_key : NULL, pg.limit + 1, add, &pg) != TL_OK) {
+		tl_api_page_free(&pg);
+		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
+	}
+	return tl_http_json(200, tl_api_page_answer(&pg, json_object(), "tokens"));
 }
 
 static struct tl_resp create(struct tl_req *r)
@@ -80,12 +104,7 @@ struct tl_resp tl_api_tokens(struct tl_req *r, const char *id)
 			return create(r);
 		if (strcmp(r->method, "GET") != 0)
 			return tl_http_error(405, "request.method", "use GET or POST", NULL);
-		json_t *list = json_array();
-		if (tl_store_token_list(r->srv->store, r->token.tenant, add, list) != TL_OK) {
-			json_decref(list);
-			return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
-		}
-		return tl_http_json(200, json_pack("{s:o}", "tokens", list));
+		return list(r);
 	}
 	if (strcmp(r->method, "DELETE") != 0)
 		return tl_http_error(405, "request.method", "use DELETE", NULL);

@@ -21,8 +21,26 @@ static json_t *vm_json(const struct tl_vm *vm)
 	if (vm->scale_set[0])
 		json_object_set_new(o, "scale_set", json_string(vm->scale_set));
 	json_object_set_new(o, "created", json_integer(vm->created));
+	json_object_set_new(o, "enrollment", json_string(vm->enrollment[0] ? vm->enrollment
+								       : TL_ENROLL_ANY));
 	json_object_set_new(o, "enrolled", json_boolean(vm->enrolled));
+	if (vm->enrolled)
+		json_object_set_new(o, "enrolled_by", json_string(vm->enrolled_by));
 	return o;
+}
+
+/* "enrollment": who may enrol the VM (absent: *policy unchanged). */
+static bool enrollment_field(json_t *body, char *policy, size_t n, struct tl_resp *resp)
+{
+	if (!tl_api_text(body, "enrollment", false, policy, n, resp))
+		return false;
+	if (policy[0] && !tl_vm_enrollment_valid(policy)) {
+		*resp = tl_http_error(400, "request.field",
+				      "enrollment must be any or ek-certificate-required",
+				      "enrollment");
+		return false;
+	}
+	return true;
 }
 
 static struct tl_resp create(struct tl_req *r)
@@ -35,6 +53,7 @@ static struct tl_resp create(struct tl_req *r)
 
 	memset(&vm, 0, sizeof(vm));
 	vm.secure_boot = vm.vtpm = true;
+	snprintf(vm.enrollment, sizeof(vm.enrollment), "%s", TL_ENROLL_ANY);
 	if (!body)
 		return resp;
 	if (!tl_api_text(body, "name", true, vm.name, sizeof(vm.name), &resp) ||
@@ -43,7 +62,8 @@ static struct tl_resp create(struct tl_req *r)
 	    !tl_api_text(body, "security_type", false, type, sizeof(type), &resp) ||
 	    !tl_api_text(body, "scale_set", false, vm.scale_set, sizeof(vm.scale_set), &resp) ||
 	    !tl_api_bool(body, "secure_boot", &vm.secure_boot, &resp) ||
-	    !tl_api_bool(body, "vtpm", &vm.vtpm, &resp))
+	    !tl_api_bool(body, "vtpm", &vm.vtpm, &resp) ||
+	    !enrollment_field(body, vm.enrollment, sizeof(vm.enrollment), &resp))
 		goto out;
 	if (strcmp(type, "standard") && strcmp(type, "trustedlaunch") && strcmp(type, "confidential")) {
 		resp = tl_http_error(400, "request.field",
@@ -76,8 +96,34 @@ out:
 
 static int add(const struct tl_vm *vm, void *arg)
 {
-	json_array_append_new(arg, vm_json(vm));
+	struct tl_api_page *pg = arg;
+	if (tl_api_page_take(pg))
+		tl_api_page_add(pg, vm_json(vm), vm->created, vm->id);
 	return TL_OK;
+}
+
+/* PATCH /v1/vms/{id}: what may change after creation ({"enrollment": policy}). */
+static struct tl_resp patch(struct tl_req *r, const char *id)
+{
+	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_vm vm;
+	char policy[24] = "";
+	json_t *body = tl_api_body(r, &resp);
+	int err;
+	if (!body)
+		return resp;
+	if (!enrollment_field(body, policy, sizeof(policy), &resp)) {
+		json_decref(body);
+		return resp;
+	}
+	json_decref(body);
+	if (!policy[0])
+		return tl_http_error(400, "request.field", "nothing to change: enrollment is missing",
+				     "enrollment");
+	err = tl_store_vm_set_enrollment(r->srv->store, r->token.tenant, id, policy);
+	if (err == TL_OK)
+		err = tl_store_vm_get(r->srv->store, r->token.tenant, id, &vm);
+	return err == TL_OK ? tl_http_json(200, vm_json(&vm)) : tl_api_store_error(err, "VM");
 }
 
 /* /v1/vms/{id}: the VM itself */
@@ -99,7 +145,9 @@ static struct tl_resp one(struct tl_req *r, const char *id)
 		return err == TL_OK ? tl_http_json(200, json_pack("{s:s}", "deleted", id))
 				    : tl_api_store_error(err, "VM");
 	}
-	return tl_http_error(405, "request.method", "use GET or DELETE", NULL);
+	if (strcmp(r->method, "PATCH") == 0)
+		return patch(r, id);
+	return tl_http_error(405, "request.method", "use GET, PATCH or DELETE", NULL);
 }
 
 static struct tl_resp collection(struct tl_req *r)
@@ -113,12 +161,15 @@ static struct tl_resp collection(struct tl_req *r)
 		return create(r);
 	if (!get)
 		return tl_http_error(405, "request.method", "use GET or POST", NULL);
-	json_t *list = json_array();
-	if (tl_store_vm_list(r->srv->store, r->token.tenant, add, list) != TL_OK) {
-		json_decref(list);
+	struct tl_api_page pg;
+	if (!tl_api_page_args(r, TL_API_LIST_MAX, tl_api_vm_id, &pg, &resp))
+		return resp;
+	if (tl_store_vm_list(r->srv->store, r->token.tenant, pg.after_num,
+			     pg.has_cursor ? pg.after_key : NULL, pg.limit + 1, add, &pg) != TL_OK) {
+		tl_api_page_free(&pg);
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 	}
-	return tl_http_json(200, json_pack("{s:o}", "vms", list));
+	return tl_http_json(200, tl_api_page_answer(&pg, json_object(), "vms"));
 }
 
 static bool is(const char *sub, const char *name, const char *method, const struct tl_req *r,

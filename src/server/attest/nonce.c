@@ -60,6 +60,18 @@ int tl_nonce_check(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id,
 	return TL_OK;
 }
 
+int64_t tl_nonce_issued_us(const uint8_t nonce[TL_NONCE_LEN])
+{
+	struct tl_rd rd;
+	uint64_t sec = 0;
+	uint32_t us = 0;
+	tl_rd_init(&rd, nonce, TL_NONCE_LEN);
+	if (tl_rd_be64(&rd, &sec) != TL_OK || tl_rd_be32(&rd, &us) != TL_OK ||
+	    sec > (uint64_t)INT64_MAX / 1000000 - 1 || us > 999999)
+		return 0;
+	return (int64_t)sec * 1000000 + (int64_t)us;
+}
+
 int tl_nonce_key_load(const char *state_dir, uint8_t key[TL_NONCE_KEY_LEN])
 {
 	char path[4096];

@@ -27,6 +27,11 @@ TL_MUST_CHECK int tl_nonce_check(const uint8_t key[TL_NONCE_KEY_LEN], const char
 /* STATE/nonce.key, created (0600, durably, never replaced) when missing: nodes sharing it
  * check each other's nonces. A key file that is not exactly TL_NONCE_KEY_LEN bytes, a link,
  * or readable by others is refused (TL_E_FILE_*) rather than used or made again. */
+/* When the nonce was issued, in microseconds since the epoch (its first 12 bytes). Meaningful
+ * only for a nonce tl_nonce_check accepted: the seal covers them. Quotes over nonces of one
+ * VM are ordered by it (an older nonce than the last verified one's: stale, not a rollback). */
+int64_t tl_nonce_issued_us(const uint8_t nonce[TL_NONCE_LEN]);
+/* STATE/nonce.key, created (0600) when missing: nodes sharing it check each other's nonces. */
 TL_MUST_CHECK int tl_nonce_key_load(const char *state_dir, uint8_t key[TL_NONCE_KEY_LEN]);
 
 #endif

@@ -72,6 +72,25 @@ void tl_log(const char *level, const char *msg, const char *key, const char *val
 	put_line(line, n, sizeof(line));
 }
 
+void tl_log_kv(const char *level, const char *msg, const char *const *kv, size_t n)
+{
+	char line[1024], v[256];
+	const size_t cap = sizeof(line) - 1; /* room for the newline */
+	size_t len;
+	quoted(v, sizeof(v), msg);
+	int w = snprintf(line, cap, "ts=%s level=%s msg=%s", ts(), level, v);
+	len = w < 0 ? 0 : (size_t)w >= cap ? cap - 1 : (size_t)w;
+	for (size_t i = 0; i < n && len + 1 < cap; i++) {
+		quoted(v, sizeof(v), kv[2 * i + 1]);
+		w = snprintf(line + len, cap - len, " %s=%s", kv[2 * i], v);
+		if (w < 0)
+			break;
+		len = len + (size_t)w >= cap ? cap - 1 : len + (size_t)w;
+	}
+	line[len++] = '\n';
+	put_line(line, (int)len, sizeof(line));
+}
+
 void tl_log_request(const char *method, const char *path, unsigned status, double ms)
 {
 	const char *t = ts();

@@ -56,14 +56,16 @@ void tl_store_conn_close(struct tl_store *c)
 	if (c->ops)
 		c->ops->close(c);
 	pthread_mutex_destroy(&c->lock);
+	free(c->url);
 	free(c);
 }
 
-struct tl_store *tl_store_conn_open(struct tl_store *s, const char *url)
+struct tl_store *tl_store_conn_open(struct tl_store *s, const char *url, const char *role)
 {
 	struct tl_store *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
+	c->role = role;
 	pthread_mutex_init(&c->lock, NULL);
 	if (tl_store_connect(url, c) != TL_OK) {
 		snprintf(s->error, sizeof(s->error), "%s", c->error);
@@ -78,7 +80,7 @@ static int open_pool(struct tl_store *s, const char *url)
 	static _Atomic unsigned generations = 1;
 	s->generation = generations++;
 	for (size_t i = 0; i < TL_STORE_POOL; i++) {
-		struct tl_store *c = tl_store_conn_open(s, url);
+		struct tl_store *c = tl_store_conn_open(s, url, "pool");
 		if (!c)
 			return TL_E_STORE;
 		s->pool[s->npool++] = c;
@@ -129,8 +131,11 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 	if (!s)
 		return set_error(err, errlen, "out of memory");
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->ready_lock, NULL);
+	s->role = "main";
 	if (strncmp(url, "sqlite:", 7) != 0 && strncmp(url, "postgresql://", 13) != 0 &&
 	    strncmp(url, "postgres://", 11) != 0) {
+		pthread_mutex_destroy(&s->ready_lock);
 		free(s);
 		return set_error(err, errlen, "the database URL is neither sqlite:PATH nor postgresql://...");
 	}
@@ -148,6 +153,8 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 			tl_store_conn_close(s->pool[i]);
 		if (s->ops)
 			s->ops->close(s);
+		pthread_mutex_destroy(&s->ready_lock);
+		free(s->url);
 		free(s);
 		return e;
 	}
@@ -157,6 +164,9 @@ int tl_store_open(const char *url, struct tl_store **out, char *err, size_t errl
 
 int tl_store_connect(const char *url, struct tl_store *s)
 {
+	free(s->url);
+	if (!(s->url = strdup(url)))
+		return TL_E_NOMEM;
 	if (strncmp(url, "sqlite:", 7) == 0)
 		return tl_store_sqlite_open(url + 7, s);
 	return tl_store_pg_open(url, s);
@@ -169,9 +179,12 @@ void tl_store_close(struct tl_store *s)
 	tl_store_batch_stop(s);
 	for (size_t i = 0; i < s->npool; i++)
 		tl_store_conn_close(s->pool[i]);
+	tl_store_conn_close(s->health);
 	s->ops->close(s);
 	tl_store_cache_free(s->cache);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->ready_lock);
+	free(s->url);
 	free(s);
 }
 
@@ -192,147 +205,12 @@ const char *tl_store_error(const struct tl_store *s)
 	return s->error;
 }
 
-/* ---- VMs */
-
-int tl_store_vm_row(const char *const *c, int n, struct tl_vm *vm)
-{
-	if (n != 10)
-		return TL_E_STORE;
-	memset(vm, 0, sizeof(*vm));
-	snprintf(vm->id, sizeof(vm->id), "%s", c[0] ? c[0] : "");
-	snprintf(vm->tenant, sizeof(vm->tenant), "%s", c[1] ? c[1] : "");
-	snprintf(vm->name, sizeof(vm->name), "%s", c[2] ? c[2] : "");
-	snprintf(vm->size, sizeof(vm->size), "%s", c[3] ? c[3] : "");
-	snprintf(vm->os, sizeof(vm->os), "%s", c[4] ? c[4] : "");
-	snprintf(vm->security_type, sizeof(vm->security_type), "%s", c[5] ? c[5] : "");
-	vm->secure_boot = c[6] && strcmp(c[6], "0") != 0;
-	vm->vtpm = c[7] && strcmp(c[7], "0") != 0;
-	snprintf(vm->scale_set, sizeof(vm->scale_set), "%s", c[8] ? c[8] : "");
-	vm->created = c[9] ? strtoll(c[9], NULL, 10) : 0;
-	return TL_OK;
-}
-
-#define VM_COLS "id, tenant, name, size, os, security_type, secure_boot, vtpm, scale_set, created"
-/* ... and whether a TPM is bound */
-#define VM_SELECT                                                                               \
-	"SELECT " VM_COLS ", (SELECT count(*) FROM vm_tpm t WHERE t.vm_id = vms.id) FROM vms"
-
-int tl_store_vm_put(struct tl_store *s, const struct tl_vm *vm)
-{
-	char created[24];
-	const char *p[10] = { vm->id, vm->tenant, vm->name, vm->size, vm->os, vm->security_type,
-			      vm->secure_boot ? "1" : "0", vm->vtpm ? "1" : "0", vm->scale_set,
-			      created };
-	int err;
-	snprintf(created, sizeof(created), "%" PRId64, vm->created);
-	err = tl_store_run(s,
-			    "INSERT INTO vms (" VM_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-			    "$10) ON CONFLICT (id) DO UPDATE SET name = excluded.name, size = "
-			    "excluded.size, os = excluded.os, security_type = excluded.security_type, "
-			    "secure_boot = excluded.secure_boot, vtpm = excluded.vtpm, scale_set = "
-			    "excluded.scale_set WHERE vms.tenant = excluded.tenant",
-			    p, 10, NULL, NULL);
-	tl_store_cache_drop(s->cache, vm->id); /* secure_boot may have changed */
-	return err;
-}
-
-struct one_vm {
-	struct tl_vm *vm;
-	bool found;
-};
-
-/* vm_row plus the enrolled column */
-static int vm_row(const char *const *c, int n, struct tl_vm *vm)
-{
-	int err = n == 11 ? tl_store_vm_row(c, 10, vm) : TL_E_STORE;
-	if (err == TL_OK)
-		vm->enrolled = c[10] && strtol(c[10], NULL, 10) > 0;
-	return err;
-}
-
-static int one_vm(const char *const *c, int n, void *arg)
-{
-	struct one_vm *o = arg;
-	o->found = true;
-	return vm_row(c, n, o->vm);
-}
-
-int tl_store_vm_get(struct tl_store *s, const char *tenant, const char *id, struct tl_vm *out)
-{
-	struct one_vm o = { out, false };
-	const char *p[2] = { id, tenant };
-	int err = strcmp(tenant, "*") == 0
-			  ? tl_store_run(s, VM_SELECT " WHERE id = $1", p, 1, one_vm, &o)
-			  : tl_store_run(s, VM_SELECT " WHERE id = $1 AND tenant = $2", p, 2,
-				one_vm, &o);
-	if (err == TL_OK && !o.found)
-		err = TL_E_STORE_NOT_FOUND;
-	return err;
-}
-
 static int count_row(const char *const *c, int n, void *arg)
 {
 	(void)c;
 	(void)n;
 	(*(int *)arg)++;
 	return TL_OK;
-}
-
-/* The VM and everything bound to it, in one transaction. */
-int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id)
-{
-	static const char *const cascade[] = {
-		"DELETE FROM vm_tpm WHERE vm_id = $1",
-		"DELETE FROM enrollments WHERE vm_id = $1",
-		"DELETE FROM enroll_tokens WHERE vm_id = $1",
-		"DELETE FROM baselines WHERE vm_id = $1",
-		"DELETE FROM attestations WHERE vm_id = $1",
-	};
-	const char *p[2] = { id, tenant };
-	int n = 0, err;
-	pthread_mutex_lock(&s->lock);
-	if ((err = s->ops->begin(s)) != TL_OK)
-		goto out;
-	err = strcmp(tenant, "*") == 0
-		      ? s->ops->exec(s, "DELETE FROM vms WHERE id = $1 RETURNING id", p, 1, count_row, &n)
-		      : s->ops->exec(s, "DELETE FROM vms WHERE id = $1 AND tenant = $2 RETURNING id", p,
-				     2, count_row, &n);
-	for (size_t i = 0; err == TL_OK && n > 0 && i < sizeof(cascade) / sizeof(cascade[0]); i++)
-		err = s->ops->exec(s, cascade[i], p, 1, NULL, NULL);
-	if (err == TL_OK && n > 0)
-		err = s->ops->commit(s);
-	else
-		s->ops->rollback(s);
-	if (err == TL_OK && n == 0)
-		err = TL_E_STORE_NOT_FOUND;
-out:
-	pthread_mutex_unlock(&s->lock);
-	tl_store_cache_drop(s->cache, id);
-	return err;
-}
-
-struct each_vm {
-	int (*fn)(const struct tl_vm *vm, void *arg);
-	void *arg;
-};
-
-static int each_vm(const char *const *c, int n, void *arg)
-{
-	struct each_vm *e = arg;
-	struct tl_vm vm;
-	int err = vm_row(c, n, &vm);
-	return err != TL_OK ? err : e->fn(&vm, e->arg);
-}
-
-int tl_store_vm_list(struct tl_store *s, const char *tenant,
-		     int (*fn)(const struct tl_vm *vm, void *arg), void *arg)
-{
-	struct each_vm e = { fn, arg };
-	const char *p[1] = { tenant };
-	if (strcmp(tenant, "*") == 0) /* an administrator of every tenant */
-		return tl_store_run(s, VM_SELECT " ORDER BY created, id", NULL, 0, each_vm, &e);
-	return tl_store_run(s, VM_SELECT " WHERE tenant = $1 ORDER BY created, id",
-			    p, 1, each_vm, &e);
 }
 
 /* ---- nonces and attestations */
@@ -393,17 +271,50 @@ static int each_att(const char *const *c, int n, void *arg)
 	return e->fn(&a, e->arg);
 }
 
-int tl_store_attestation_list(struct tl_store *s, const char *vm_id, size_t limit,
-			      int (*fn)(const struct tl_attestation *a, void *arg), void *arg)
+static int att_list(struct tl_store *s, const char *sql, const char *vm_id, int64_t before_id,
+		    size_t limit, int (*fn)(const struct tl_attestation *a, void *arg), void *arg)
 {
 	struct each_att e = { fn, arg };
-	char lim[24];
-	const char *p[2] = { vm_id, lim };
+	char before[24], lim[24];
+	const char *p[3] = { vm_id, before, lim };
+	snprintf(before, sizeof(before), "%" PRId64, before_id > 0 ? before_id : INT64_MAX);
 	snprintf(lim, sizeof(lim), "%zu", limit);
-	return tl_store_run(s,
-			    "SELECT id, vm_id, time, verdict, result FROM attestations WHERE vm_id = "
-			    "$1 ORDER BY id DESC LIMIT $2",
-			    p, 2, each_att, &e);
+	return tl_store_run(s, sql, p, 3, each_att, &e);
+}
+
+int tl_store_attestation_list(struct tl_store *s, const char *vm_id, int64_t before_id,
+			      size_t limit, int (*fn)(const struct tl_attestation *a, void *arg),
+			      void *arg)
+{
+	return att_list(s,
+			"SELECT id, vm_id, time, verdict, result FROM attestations WHERE vm_id = $1 "
+			"AND id < $2 ORDER BY id DESC LIMIT $3",
+			vm_id, before_id, limit, fn, arg);
+}
+
+int tl_store_forgery_list(struct tl_store *s, const char *vm_id, int64_t before_id,
+			  size_t limit, int (*fn)(const struct tl_attestation *a, void *arg),
+			  void *arg)
+{
+	return att_list(s,
+			"SELECT id, vm_id, time, verdict, result FROM forgeries WHERE vm_id = $1 AND "
+			"id < $2 ORDER BY id DESC LIMIT $3",
+			vm_id, before_id, limit, fn, arg);
+}
+
+static int get_int64(const char *const *cols, int ncols, void *arg)
+{
+	if (ncols >= 1 && cols[0])
+		*(int64_t *)arg = strtoll(cols[0], NULL, 10);
+	return TL_OK;
+}
+
+int tl_store_forgery_total(struct tl_store *s, const char *vm_id, int64_t *total)
+{
+	const char *p[1] = { vm_id };
+	*total = 0;
+	return tl_store_run(s, "SELECT total FROM forgery_counts WHERE vm_id = $1", p, 1, get_int64,
+			    total);
 }
 
 /* ---- API tokens: only their SHA-256 is stored */
@@ -467,16 +378,20 @@ static int each_token(const char *const *c, int n, void *arg)
 	return e->fn(&t, e->arg);
 }
 
-int tl_store_token_list(struct tl_store *s, const char *tenant,
+int tl_store_token_list(struct tl_store *s, const char *tenant, int64_t after_created,
+			const char *after_id, size_t limit,
 			int (*fn)(const struct tl_token *t, void *arg), void *arg)
 {
 	struct each_token e = { fn, arg };
-	const char *p[1] = { tenant };
-	if (strcmp(tenant, "*") == 0)
-		return tl_store_run(s, "SELECT hash, name, role, tenant, created FROM tokens ORDER BY "
-				    "created, hash", NULL, 0, each_token, &e);
-	return tl_store_run(s, "SELECT hash, name, role, tenant, created FROM tokens WHERE tenant = "
-			    "$1 ORDER BY created, hash", p, 1, each_token, &e);
+	char created[24], lim[24];
+	const char *p[4] = { tenant, created, after_id ? after_id : "", lim };
+	snprintf(created, sizeof(created), "%" PRId64, after_id ? after_created : INT64_MIN);
+	snprintf(lim, sizeof(lim), "%zu", limit);
+	return tl_store_run(s,
+			    "SELECT hash, name, role, tenant, created FROM tokens WHERE ($1 = '*' OR "
+			    "tenant = $1) AND (created > $2 OR (created = $2 AND substr(hash, 1, 12) "
+			    "> $3)) ORDER BY created, hash LIMIT $4",
+			    p, 4, each_token, &e);
 }
 
 int tl_store_token_revoke(struct tl_store *s, const char *tenant, const char *prefix)

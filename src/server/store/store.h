@@ -25,8 +25,18 @@ struct tl_vm {
 	bool secure_boot, vtpm;
 	char scale_set[64];
 	int64_t created;        /* unix seconds */
+	/* who may enrol it: TL_ENROLL_ANY (its enrollment token or an EK certificate naming it)
+	 * or TL_ENROLL_EK_CERT (an EK certificate only) */
+	char enrollment[24];
 	bool enrolled;          /* a TPM is bound (read only) */
+	char enrolled_by[16];   /* how: TL_BY_TOKEN, TL_BY_EK_CERT, "unknown" (read only) */
 };
+
+#define TL_ENROLL_ANY "any"
+#define TL_ENROLL_EK_CERT "ek-certificate-required"
+#define TL_BY_TOKEN "token"
+#define TL_BY_EK_CERT "ek_certificate"
+bool tl_vm_enrollment_valid(const char *policy);
 
 struct tl_attestation {
 	int64_t id;
@@ -51,9 +61,14 @@ struct tl_vm_tpm {
 	char ek_public[TL_HEX_PUBLIC], ak_public[TL_HEX_PUBLIC];
 	char ak_name[2 * 66 + 1];
 	int64_t enrolled;
+	char enrolled_by[16];   /* TL_BY_TOKEN | TL_BY_EK_CERT ("unknown": bound before this was
+				 * kept); tl_store_tpm_bind sets it */
 	/* the last accepted quote: a later one may not go backwards */
 	uint64_t clock;
 	uint32_t reset_count, restart_count;
+	/* when the nonce of the last verified attestation was issued (microseconds; 0: none):
+	 * a quote over an older nonce is stale, not a rollback */
+	int64_t nonce_issued;
 };
 
 /* An enrolment waiting for its one activation attempt. */
@@ -86,6 +101,13 @@ void tl_store_close(struct tl_store *s);
 int tl_store_schema_version(struct tl_store *s);
 /* The last database error, for logs. */
 const char *tl_store_error(const struct tl_store *s);
+/* Whether this node can serve (readiness, GET /healthz): the writer thread runs, its
+ * connection and a connection of its own answer a cheap query within a short timeout. The
+ * answer is kept for TL_STORE_READY_CACHE_MS, so that asking often does not reach the
+ * database more than once in that time. TL_OK, or TL_E_STORE with why set to a sentence. */
+#define TL_STORE_READY_CACHE_MS 1000
+#define TL_STORE_READY_TIMEOUT_MS 1000
+TL_MUST_CHECK int tl_store_ready(struct tl_store *s, char *why, size_t whylen);
 /* Keeps what attestations need of each VM in memory (store_cache.c), for an SQLite database
  * this process alone uses from now on: TL_E_STORE_BUSY when another process has it,
  * TL_E_UNSUPPORTED for PostgreSQL (several nodes may write it). */
@@ -95,23 +117,45 @@ TL_MUST_CHECK int tl_store_vm_put(struct tl_store *s, const struct tl_vm *vm);
 /* A VM of that tenant (a VM of another tenant is not found); tenant "*" means any. */
 TL_MUST_CHECK int tl_store_vm_get(struct tl_store *s, const char *tenant, const char *id,
 				  struct tl_vm *out);
+/* policy: TL_ENROLL_ANY or TL_ENROLL_EK_CERT (TL_E_ARG otherwise) */
+TL_MUST_CHECK int tl_store_vm_set_enrollment(struct tl_store *s, const char *tenant,
+					     const char *id, const char *policy);
 TL_MUST_CHECK int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id);
-TL_MUST_CHECK int tl_store_vm_list(struct tl_store *s, const char *tenant,
+/* Lists are paged by cursor: at most limit items after the last one of the page before
+ * (its key), in an order new items cannot disturb. */
+/* VMs of a tenant ("*": all) by (created, id), after (after_created, after_id) (after_id
+ * NULL: from the first). */
+TL_MUST_CHECK int tl_store_vm_list(struct tl_store *s, const char *tenant, int64_t after_created,
+				   const char *after_id, size_t limit,
 				   int (*fn)(const struct tl_vm *vm, void *arg), void *arg);
 
 /* Single use: TL_OK the first time a nonce is presented, TL_E_STORE_CONFLICT after. */
 TL_MUST_CHECK int tl_store_nonce_use(struct tl_store *s, const uint8_t nonce[32], int64_t expires);
 
 TL_MUST_CHECK int tl_store_attestation_add(struct tl_store *s, struct tl_attestation *a);
-/* Newest first, at most limit. */
-TL_MUST_CHECK int tl_store_attestation_list(struct tl_store *s, const char *vm_id, size_t limit,
+/* Quotes the VM's enrolled TPM did not make ("forgeries": anyone may send one) are kept apart
+ * from its attestations, at most TL_FORGERIES_KEPT a VM (the newest); total counts all. */
+#define TL_FORGERIES_KEPT 100
+/* Newest first, ids below before_id (0: from the newest), at most limit. */
+TL_MUST_CHECK int tl_store_attestation_list(struct tl_store *s, const char *vm_id,
+					    int64_t before_id, size_t limit,
 					    int (*fn)(const struct tl_attestation *a, void *arg),
 					    void *arg);
+/* The VM's forgeries alike (verdict and result as recorded), and how many were ever recorded
+ * (those kept and those dropped). */
+TL_MUST_CHECK int tl_store_forgery_list(struct tl_store *s, const char *vm_id, int64_t before_id,
+					size_t limit,
+					int (*fn)(const struct tl_attestation *a, void *arg),
+					void *arg);
+TL_MUST_CHECK int tl_store_forgery_total(struct tl_store *s, const char *vm_id, int64_t *total);
 
 TL_MUST_CHECK int tl_store_token_add(struct tl_store *s, const struct tl_token *t);
 TL_MUST_CHECK int tl_store_token_find(struct tl_store *s, const char *hash, struct tl_token *out);
-/* Tokens of a tenant ("*": all), oldest first. */
+/* Tokens of a tenant ("*": all), oldest first: by (created, hash), after (after_created,
+ * after_id) where after_id is a token's id (its hash's first 12 hex digits; NULL: from the
+ * first). */
 TL_MUST_CHECK int tl_store_token_list(struct tl_store *s, const char *tenant,
+				      int64_t after_created, const char *after_id, size_t limit,
 				      int (*fn)(const struct tl_token *t, void *arg), void *arg);
 /* Deletes the token(s) whose hash starts with prefix (hex, the caller checks its length). */
 TL_MUST_CHECK int tl_store_token_revoke(struct tl_store *s, const char *tenant,
@@ -168,10 +212,13 @@ struct tl_attest_write {
 	struct tl_attestation att;        /* id assigned here */
 	bool verified;                    /* the enrolled TPM made the quote */
 	bool update_clock;                /* remember its clock (for that AK; only if verified) */
-	struct tl_vm_tpm clock;           /* vm_id, ak_name, clock, reset_count, restart_count */
+	/* vm_id, ak_name, clock, reset_count, restart_count, nonce_issued */
+	struct tl_vm_tpm clock;
 	const char *learn;                /* components to learn when the VM has no baseline */
 	/* out */
 	bool learned;
+	bool superseded;                  /* TL_E_STORE_STALE: a later quote of the same TPM
+					   * committed first (not a re-enrolment) */
 	/* TL_OK; TL_E_STORE_CONFLICT: the nonce was used; TL_E_STORE_STALE: the VM's AK or its
 	 * stored clock is no longer the one verified against (nothing written);
 	 * TL_E_STORE */

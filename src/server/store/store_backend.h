@@ -25,6 +25,8 @@ struct tl_store_ops {
 	/* a round of the back end's housekeeping (SQLite: a checkpoint, returning the WAL's
 	 * length in frames; < 0: failed) */
 	long (*maintain)(struct tl_store *s);
+	/* a cheap query that answers within timeout_ms or fails (readiness) */
+	int (*ping)(struct tl_store *s, int timeout_ms);
 };
 
 #define TL_STORE_POOL 8        /* connections for request threads */
@@ -60,7 +62,28 @@ struct tl_store {
 	/* VMs' attestation contexts (store_cache.c), or NULL */
 	struct tl_store_cache *cache;
 	bool cache_filled;
+	/* for logs: "main", "pool", "writer", "keeper", "health" */
+	const char *role;
+	/* PostgreSQL: a lost connection is opened again when a statement needs it, not inside a
+	 * transaction, and at most once per back-off (doubling to a bound, jittered) */
+	bool in_tx;
+	int64_t retry_at_us;
+	unsigned backoff_ms;
+	/* readiness (store_health.c): the writer thread runs; the last answer, kept ~1 s */
+	_Atomic bool writer_alive;
+	pthread_mutex_t ready_lock;
+	int64_t ready_at_us;
+	int ready_err;
+	char ready_why[160];
+	struct tl_store *health; /* its own connection, opened when first asked */
+	char *url;
 };
+
+/* ---- store_log.c: a store failure or event in the log, rate-limited. op: the statement
+ * (its first characters are logged) or a word; error: the back end's text. */
+void tl_store_log(const char *level, const char *msg, const struct tl_store *c, const char *op,
+		  const char *error);
+int64_t tl_store_mono_us(void);
 
 /* ---- store_cache.c: every write that changes a VM's context calls drop (or clock) after
  * it commits; a reader that missed offers what it read, with the seq get gave it. */
@@ -85,7 +108,7 @@ void tl_store_cache_clock(struct tl_store_cache *c, const struct tl_vm_tpm *t);
 /* A statement under the store's lock (request threads share one connection). */
 int tl_store_run(struct tl_store *s, const char *sql, const char *const *params, int nparams,
 		 int (*fn)(const char *const *cols, int ncols, void *arg), void *arg);
-/* A VM from the ten columns of VM_COLS. */
+/* A VM from the eleven columns of VM_COLS (store_vm.c). */
 int tl_store_vm_row(const char *const *c, int n, struct tl_vm *vm);
 /* Ids that grow with time on every node. */
 int64_t tl_store_next_id(void);
@@ -93,7 +116,7 @@ int64_t tl_store_next_id(void);
 int tl_store_connect(const char *url, struct tl_store *s);
 /* Another connection to the store's database (pool, writer, keeper): NULL with s->error set
  * when it cannot be opened. */
-struct tl_store *tl_store_conn_open(struct tl_store *s, const char *url);
+struct tl_store *tl_store_conn_open(struct tl_store *s, const char *url, const char *role);
 void tl_store_conn_close(struct tl_store *c);
 int tl_store_batch_start(struct tl_store *s, const char *url);
 void tl_store_batch_stop(struct tl_store *s);

@@ -13,6 +13,7 @@
 #include "trustlaunch/hash.h"
 
 #define NONCE_PURGE_INTERVAL 10 /* seconds */
+#define FORGERY_NONCE_KEEP 600  /* seconds a forgery's nonce stays spent: longer than it lives */
 /* After a batch of at least COMMIT_DELAY_AFTER writes (a load, not a lone agent) the writer
  * waits COMMIT_DELAY_NS before taking the next: at ~3 000 attestations/s batches of ~6
  * became ~12, the writer's time per attestation fell from ~95 to ~72 us and p99 did not
@@ -38,28 +39,31 @@ static int counted(const char *const *c, int n, void *arg)
  * the same VM committed first): the record goes again, TL_E_STORE_STALE. */
 static int tpm_row(struct tl_store *w, struct tl_attest_write *a, const char *id)
 {
-	char clk[24], rc[24], rs[24];
+	char clk[24], rc[24], rs[24], ni[24];
 	int n = 0, err;
+	snprintf(ni, sizeof(ni), "%" PRId64, a->clock.nonce_issued);
 	if (a->update_clock) {
 		snprintf(clk, sizeof(clk), "%" PRIu64, a->clock.clock);
 		snprintf(rc, sizeof(rc), "%" PRIu32, a->clock.reset_count);
 		snprintf(rs, sizeof(rs), "%" PRIu32, a->clock.restart_count);
-		const char *pc[6] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name, id };
+		const char *pc[7] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name, id, ni };
 		snprintf(a->clock.vm_id, sizeof(a->clock.vm_id), "%s", a->att.vm_id);
 		err = w->ops->exec(w,
 				   "UPDATE vm_tpm SET clock = $2, reset_count = $3, restart_count = $4, "
 				   "last_verified = CASE WHEN last_verified < $6 THEN $6 ELSE "
-				   "last_verified END WHERE vm_id = $1 AND ak_name = $5 AND (reset_count "
-				   "< $3 OR (reset_count = $3 AND (restart_count < $4 OR (restart_count "
-				   "= $4 AND clock <= $2)))) RETURNING vm_id",
-				   pc, 6, counted, &n);
+				   "last_verified END, nonce_issued = CASE WHEN nonce_issued < $7 THEN $7 "
+				   "ELSE nonce_issued END WHERE vm_id = $1 AND ak_name = $5 AND "
+				   "(reset_count < $3 OR (reset_count = $3 AND (restart_count < $4 OR "
+				   "(restart_count = $4 AND clock <= $2)))) RETURNING vm_id",
+				   pc, 7, counted, &n);
 	} else { /* a clock that went back is kept out of the row, the record still in */
-		const char *pv[3] = { a->att.vm_id, a->clock.ak_name, id };
+		const char *pv[4] = { a->att.vm_id, a->clock.ak_name, id, ni };
 		err = w->ops->exec(w,
 				   "UPDATE vm_tpm SET last_verified = CASE WHEN last_verified < $3 THEN "
-				   "$3 ELSE last_verified END WHERE vm_id = $1 AND ak_name = $2 "
+				   "$3 ELSE last_verified END, nonce_issued = CASE WHEN nonce_issued < $4 "
+				   "THEN $4 ELSE nonce_issued END WHERE vm_id = $1 AND ak_name = $2 "
 				   "RETURNING vm_id",
-				   pv, 3, counted, &n);
+				   pv, 4, counted, &n);
 	}
 	if (err != TL_OK)
 		return TL_E_STORE;
@@ -67,7 +71,55 @@ static int tpm_row(struct tl_store *w, struct tl_attest_write *a, const char *id
 		return TL_OK;
 	const char *pi[1] = { id };
 	err = w->ops->exec(w, "DELETE FROM attestations WHERE id = $1", pi, 1, NULL, NULL);
-	return err == TL_OK ? TL_E_STORE_STALE : TL_E_STORE;
+	if (err != TL_OK)
+		return TL_E_STORE;
+	/* the same AK still bound: a later quote of this TPM committed first (stale), not a
+	 * re-enrolment */
+	const char *pk[2] = { a->att.vm_id, a->clock.ak_name };
+	n = 0;
+	err = w->ops->exec(w, "SELECT vm_id FROM vm_tpm WHERE vm_id = $1 AND ak_name = $2", pk, 2,
+			   counted, &n);
+	if (err != TL_OK)
+		return TL_E_STORE;
+	a->superseded = n > 0;
+	return TL_E_STORE_STALE;
+}
+
+/* A quote the VM's enrolled TPM did not vouch for (anyone can send one): kept apart from
+ * the VM's own history, the newest TL_FORGERIES_KEPT of each VM, the others counted. Its
+ * nonce is spent in the nonces table (purged once expired), which every attestation checks;
+ * and a nonce an attestation of the VM's own spent is not spent again here. */
+static int forgery(struct tl_store *w, struct tl_attest_write *a, const char *hex, const char *id,
+		   const char *t)
+{
+	char exp[24], kept[24];
+	int used = 0, n = 0, err;
+	const char *pn[2] = { hex, exp };
+	snprintf(exp, sizeof(exp), "%" PRId64, (int64_t)time(NULL) + FORGERY_NONCE_KEEP);
+	snprintf(kept, sizeof(kept), "%d", TL_FORGERIES_KEPT);
+	err = w->ops->exec(w, "SELECT id FROM attestations WHERE nonce = $1", pn, 1, counted, &used);
+	if (err == TL_OK && used == 0)
+		err = w->ops->exec(w, "INSERT INTO nonces (nonce, expires) VALUES ($1, $2) ON "
+				   "CONFLICT (nonce) DO NOTHING RETURNING nonce", pn, 2, counted, &n);
+	if (err != TL_OK)
+		return TL_E_STORE;
+	if (n != 1)
+		return TL_E_STORE_CONFLICT;
+	const char *pf[6] = { id, a->att.vm_id, t, a->att.verdict,
+			      a->att.result ? a->att.result : "{}", hex };
+	const char *pc[2] = { a->att.vm_id, kept };
+	err = w->ops->exec(w, "INSERT INTO forgeries (id, vm_id, time, verdict, result, nonce) "
+			   "VALUES ($1, $2, $3, $4, $5, $6)", pf, 6, NULL, NULL);
+	if (err == TL_OK)
+		err = w->ops->exec(w, "INSERT INTO forgery_counts (vm_id, total) VALUES ($1, 1) ON "
+				   "CONFLICT (vm_id) DO UPDATE SET total = forgery_counts.total + 1",
+				   pc, 1, NULL, NULL);
+	if (err == TL_OK) /* the oldest beyond the bound go */
+		err = w->ops->exec(w, "DELETE FROM forgeries WHERE vm_id = $1 AND id <= (SELECT id "
+				   "FROM forgeries WHERE vm_id = $1 ORDER BY id DESC LIMIT 1 OFFSET "
+				   "$2)", pc, 2, NULL, NULL);
+	a->learned = false;
+	return err == TL_OK ? TL_OK : TL_E_STORE;
 }
 
 /* One attestation's statements, inside the writer's transaction. */
@@ -89,6 +141,8 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 	a->att.id = tl_store_next_id();
 	snprintf(id, sizeof(id), "%" PRId64, a->att.id);
 	snprintf(t, sizeof(t), "%" PRId64, a->att.time);
+	if (!a->verified)
+		return forgery(w, a, hex, id, t);
 	const char *pa[7] = { id, a->att.vm_id, t, a->att.verdict,
 			      a->att.result ? a->att.result : "{}", a->verified ? "1" : "0", hex };
 	n = 0;
@@ -132,6 +186,7 @@ static void commit_batch(struct tl_store *w, struct tl_attest_write *batch)
 	w->ops->rollback(w); /* also after a failed COMMIT: SQLite may keep it open */
 	for (struct tl_attest_write *a = batch; a; a = a->next) {
 		a->learned = false;
+		a->superseded = false;
 		if ((a->result = w->ops->begin(w)) != TL_OK)
 			continue;
 		a->result = apply(w, a);
@@ -148,7 +203,7 @@ static void purge_nonces(struct tl_store *w)
 	(void)w->ops->exec(w, "DELETE FROM nonces WHERE expires < $1", p, 1, NULL, NULL);
 }
 
-static int64_t mono_us(void)
+int64_t tl_store_mono_us(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
@@ -169,10 +224,10 @@ static void checkpoint(struct tl_store *s)
 	long frames = s->keeper->ops->maintain(s->keeper);
 	for (int round = 0; frames >= CHECKPOINT_WAL_FRAMES && round < CHECKPOINT_ROUNDS;
 	     round++) {
-		int64_t start = mono_us();
+		int64_t start = tl_store_mono_us();
 		if ((frames = s->keeper->ops->maintain(s->keeper)) < 0)
 			return; /* the next second tries again */
-		if (mono_us() - start < CHECKPOINT_SHORT_US) {
+		if (tl_store_mono_us() - start < CHECKPOINT_SHORT_US) {
 			pthread_mutex_lock(&s->wbusy);
 			(void)s->keeper->ops->maintain(s->keeper);
 			pthread_mutex_unlock(&s->wbusy);
@@ -215,6 +270,7 @@ static void *writer(void *arg)
 {
 	struct tl_store *s = arg;
 	size_t last = 0; /* writes in the batch before */
+	s->writer_alive = true;
 	pthread_mutex_lock(&s->qlock);
 	for (;;) {
 		while (!s->queue && !s->stopping)
@@ -264,6 +320,7 @@ static void *writer(void *arg)
 		}
 	}
 	pthread_mutex_unlock(&s->qlock);
+	s->writer_alive = false;
 	return NULL;
 }
 
@@ -282,6 +339,7 @@ int tl_store_attest_submit(struct tl_store *s, struct tl_attest_write *w,
 			   void (*on_done)(struct tl_attest_write *w))
 {
 	w->learned = false;
+	w->superseded = false;
 	w->result = TL_E_STORE;
 	w->on_done = on_done;
 	pthread_mutex_lock(&s->qlock);
@@ -294,6 +352,7 @@ int tl_store_attest_commit(struct tl_store *s, struct tl_attest_write *w)
 {
 	w->done = false;
 	w->learned = false;
+	w->superseded = false;
 	w->result = TL_E_STORE;
 	w->on_done = NULL;
 	pthread_cond_init(&w->wake, NULL);
@@ -312,7 +371,8 @@ int tl_store_batch_start(struct tl_store *s, const char *url)
 	pthread_mutex_init(&s->wbusy, NULL);
 	pthread_cond_init(&s->qcond, NULL);
 	pthread_cond_init(&s->kcond, NULL);
-	if (!(s->writer = tl_store_conn_open(s, url)) || !(s->keeper = tl_store_conn_open(s, url)))
+	if (!(s->writer = tl_store_conn_open(s, url, "writer")) ||
+	    !(s->keeper = tl_store_conn_open(s, url, "keeper")))
 		return TL_E_STORE;
 	/* the writer touches a random page of vm_tpm and of the attestations' VM indexes for
 	 * each attestation: with 100 000 VMs those outgrow the default cache */

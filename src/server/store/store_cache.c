@@ -39,6 +39,8 @@ struct entry {
 	bool secure_boot, enrolled;
 	uint64_t clock;
 	uint32_t reset_count, restart_count;
+	int64_t nonce_issued;
+	char enrolled_by[16];
 	struct text *baseline;
 	char *ak_name; /* and the AK public after it, in one allocation */
 	char *ak_public;
@@ -199,6 +201,8 @@ bool tl_store_cache_get(struct tl_store_cache *c, const char *vm_id, struct tl_v
 			t->clock = e->clock;
 			t->reset_count = e->reset_count;
 			t->restart_count = e->restart_count;
+			t->nonce_issued = e->nonce_issued;
+			memcpy(t->enrolled_by, e->enrolled_by, sizeof(t->enrolled_by));
 		}
 		found = true;
 	}
@@ -221,6 +225,8 @@ void tl_store_cache_offer(struct tl_store_cache *c, uint64_t seq, const struct t
 	e->clock = t->clock;
 	e->reset_count = t->reset_count;
 	e->restart_count = t->restart_count;
+	e->nonce_issued = t->nonce_issued;
+	memcpy(e->enrolled_by, t->enrolled_by, sizeof(e->enrolled_by));
 	if (!(e->ak_name = malloc(nl + pl)) || (baseline && !(e->baseline = text_get(c, baseline)))) {
 		entry_free(c, e);
 		return;
@@ -282,6 +288,8 @@ void tl_store_cache_clock(struct tl_store_cache *c, const struct tl_vm_tpm *t)
 		e->clock = t->clock;
 		e->reset_count = t->reset_count;
 		e->restart_count = t->restart_count;
+		if (e->nonce_issued < t->nonce_issued)
+			e->nonce_issued = t->nonce_issued;
 	}
 	pthread_mutex_unlock(&st->lock);
 }

@@ -51,5 +51,27 @@ const char *const tl_store_migrations[] = {
 	"UPDATE vm_tpm SET last_verified = COALESCE((SELECT max(a.id) FROM attestations a WHERE "
 	"a.vm_id = vm_tpm.vm_id AND a.verified = 1), 0)",
 	"DROP INDEX attestations_verified",
+	/* 19: when the nonce of the VM's last verified attestation was issued (microseconds): a
+	 * quote over an older nonce arrived late (stale), it is no rollback of the TPM */
+	"ALTER TABLE vm_tpm ADD COLUMN nonce_issued BIGINT NOT NULL DEFAULT 0",
+	/* 20: who may enrol a VM: 'any' (its enrollment token or an EK certificate naming it)
+	 * or 'ek-certificate-required' */
+	"ALTER TABLE vms ADD COLUMN enrollment TEXT NOT NULL DEFAULT 'any'",
+	/* 21: how the VM's TPM was bound: 'token' or 'ek_certificate' ('unknown' before) */
+	"ALTER TABLE vm_tpm ADD COLUMN enrolled_by TEXT NOT NULL DEFAULT 'unknown'",
+	/* 22: quotes the VM's enrolled TPM did not vouch for (anyone may send them), apart from
+	 * the VM's own history: the newest of each VM kept, all of them counted */
+	"CREATE TABLE forgeries (id BIGINT PRIMARY KEY, vm_id TEXT NOT NULL, time BIGINT NOT NULL, "
+	"verdict TEXT NOT NULL, result TEXT NOT NULL, nonce TEXT)",
+	"CREATE INDEX forgeries_vm ON forgeries (vm_id, id)",
+	"CREATE TABLE forgery_counts (vm_id TEXT PRIMARY KEY, total BIGINT NOT NULL)",
+	/* 25: those recorded before move there; their nonces stay spent */
+	"INSERT INTO forgeries (id, vm_id, time, verdict, result, nonce) SELECT id, vm_id, time, "
+	"verdict, result, nonce FROM attestations WHERE verified = 0",
+	"INSERT INTO forgery_counts (vm_id, total) SELECT vm_id, count(*) FROM forgeries WHERE "
+	"vm_id IS NOT NULL GROUP BY vm_id",
+	"INSERT INTO nonces (nonce, expires) SELECT nonce, time + 600 FROM attestations WHERE "
+	"verified = 0 AND nonce IS NOT NULL ON CONFLICT (nonce) DO NOTHING",
+	"DELETE FROM attestations WHERE verified = 0",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

@@ -7,10 +7,13 @@
 
 #include "store_backend.h"
 
-static int fail(struct tl_store *s, int code)
+static int fail(struct tl_store *s, int code, const char *sql)
 {
+	bool conflict = (code & 0xFF) == SQLITE_CONSTRAINT;
 	snprintf(s->error, sizeof(s->error), "sqlite: %s", sqlite3_errmsg(s->db));
-	return (code & 0xFF) == SQLITE_CONSTRAINT ? TL_E_STORE_CONFLICT : TL_E_STORE;
+	if (!conflict) /* a used nonce is an answer, not a failure */
+		tl_store_log("warn", "store statement failed", s, sql, s->error);
+	return conflict ? TL_E_STORE_CONFLICT : TL_E_STORE;
 }
 
 static int exec(struct tl_store *s, const char *sql, const char *const *params, int nparams,
@@ -31,7 +34,7 @@ static int exec(struct tl_store *s, const char *sql, const char *const *params, 
 					s->nstmt < TL_STORE_STMT_CACHE ? SQLITE_PREPARE_PERSISTENT : 0,
 					&st, NULL);
 		if (rc != SQLITE_OK)
-			return fail(s, rc);
+			return fail(s, rc, sql);
 		if (s->nstmt < TL_STORE_STMT_CACHE) {
 			s->stmt_sql[s->nstmt] = sql;
 			s->stmt[s->nstmt++] = st;
@@ -48,7 +51,7 @@ static int exec(struct tl_store *s, const char *sql, const char *const *params, 
 		rc = params[i] ? sqlite3_bind_text(st, at, params[i], -1, SQLITE_STATIC)
 			       : sqlite3_bind_null(st, at);
 		if (rc != SQLITE_OK) {
-			err = fail(s, rc);
+			err = fail(s, rc, sql);
 			goto out;
 		}
 	}
@@ -63,7 +66,7 @@ static int exec(struct tl_store *s, const char *sql, const char *const *params, 
 			goto out;
 	}
 	if (rc != SQLITE_DONE)
-		err = fail(s, sqlite3_extended_errcode(s->db));
+		err = fail(s, sqlite3_extended_errcode(s->db), sql);
 out:
 	if (slot < s->nstmt) { /* kept for next time */
 		sqlite3_reset(st);
@@ -123,7 +126,15 @@ static long maintain(struct tl_store *s)
 	return log;
 }
 
-static const struct tl_store_ops ops = { exec, begin, commit, rollback, close_db, NULL, maintain };
+/* SQLite answers from a local file: no wait to bound */
+static int ping(struct tl_store *s, int timeout_ms)
+{
+	(void)timeout_ms;
+	return simple(s, "SELECT count(*) FROM schema_version");
+}
+
+static const struct tl_store_ops ops = { exec,	   begin, commit, rollback, close_db,
+					  NULL,	   maintain, ping };
 
 int tl_store_sqlite_open(const char *path, struct tl_store *s)
 {

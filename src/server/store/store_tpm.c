@@ -126,14 +126,16 @@ static int bound_ek(const char *const *c, int n, void *arg)
 int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t, const char *token_hash)
 {
 	char ek[TL_HEX_PUBLIC], when[24];
-	const char *p[5] = { t->vm_id, t->ek_public, t->ak_public, t->ak_name, when };
+	const bool token = token_hash && *token_hash;
+	const char *p[6] = { t->vm_id, t->ek_public, t->ak_public, t->ak_name, when,
+			     token ? TL_BY_TOKEN : TL_BY_EK_CERT };
 	const char *pt[2] = { t->vm_id, token_hash };
 	int n = 0, err;
 	snprintf(when, sizeof(when), "%" PRId64, t->enrolled);
 	pthread_mutex_lock(&s->lock);
 	if ((err = s->ops->begin(s)) != TL_OK)
 		goto out;
-	if (token_hash && *token_hash) {
+	if (token) {
 		/* the token is spent here: it must still be the current one */
 		err = s->ops->exec(s, "DELETE FROM enroll_tokens WHERE vm_id = $1 AND hash = $2 "
 				   "RETURNING vm_id", pt, 2, count_rows, &n);
@@ -152,11 +154,13 @@ int tl_store_tpm_bind(struct tl_store *s, const struct tl_vm_tpm *t, const char 
 	if (err == TL_OK)
 		err = s->ops->exec(s,
 				   "INSERT INTO vm_tpm (vm_id, ek_public, ak_public, ak_name, enrolled, "
-				   "clock, reset_count, restart_count) VALUES ($1, $2, $3, $4, $5, 0, 0, 0) "
-				   "ON CONFLICT (vm_id) DO UPDATE SET ek_public = excluded.ek_public, "
-				   "ak_public = excluded.ak_public, ak_name = excluded.ak_name, enrolled = "
-				   "excluded.enrolled, clock = 0, reset_count = 0, restart_count = 0",
-				   p, 5, NULL, NULL);
+				   "clock, reset_count, restart_count, enrolled_by) VALUES ($1, $2, $3, "
+				   "$4, $5, 0, 0, 0, $6) ON CONFLICT (vm_id) DO UPDATE SET ek_public = "
+				   "excluded.ek_public, ak_public = excluded.ak_public, ak_name = "
+				   "excluded.ak_name, enrolled = excluded.enrolled, clock = 0, reset_count "
+				   "= 0, restart_count = 0, nonce_issued = 0, enrolled_by = "
+				   "excluded.enrolled_by",
+				   p, 6, NULL, NULL);
 	if (err == TL_OK) /* other enrolments started meanwhile end with this one */
 		err = s->ops->exec(s, "UPDATE enrollments SET used = 1 WHERE vm_id = $1 AND used = 0",
 				   p, 1, NULL, NULL);
@@ -179,9 +183,10 @@ static int tpm_row(const char *const *c, int n, void *arg)
 {
 	struct one_tpm *o = arg;
 	struct tl_vm_tpm *t = o->t;
-	if (n != 8)
+	if (n != 9)
 		return TL_E_STORE;
 	copy(t->vm_id, sizeof(t->vm_id), c[0]);
+	copy(t->enrolled_by, sizeof(t->enrolled_by), c[8]);
 	copy(t->ek_public, sizeof(t->ek_public), c[1]);
 	copy(t->ak_public, sizeof(t->ak_public), c[2]);
 	copy(t->ak_name, sizeof(t->ak_name), c[3]);
@@ -201,7 +206,7 @@ int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *ou
 	memset(out, 0, sizeof(*out));
 	err = tl_store_run(s,
 			   "SELECT vm_id, ek_public, ak_public, ak_name, enrolled, clock, reset_count, "
-			   "restart_count FROM vm_tpm WHERE vm_id = $1",
+			   "restart_count, enrolled_by FROM vm_tpm WHERE vm_id = $1",
 			   p, 1, tpm_row, &o);
 	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
 }
@@ -209,8 +214,8 @@ int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *ou
 /* A VM's attestation context: its row, its TPM's (NULLs when none), its baseline's. */
 #define CONTEXT_SELECT                                                                          \
 	"SELECT v.id, v.secure_boot, t.ak_public, t.ak_name, t.clock, t.reset_count, "          \
-	"t.restart_count, b.components FROM vms v LEFT JOIN vm_tpm t ON t.vm_id = v.id LEFT "   \
-	"JOIN baselines b ON b.vm_id = v.id"
+	"t.restart_count, b.components, t.nonce_issued, t.enrolled_by FROM vms v LEFT JOIN "    \
+	"vm_tpm t ON t.vm_id = v.id LEFT JOIN baselines b ON b.vm_id = v.id"
 
 struct context {
 	struct tl_vm *vm;
@@ -223,7 +228,7 @@ static int context_row(const char *const *c, int n, void *arg)
 {
 	struct context *x = arg;
 	struct tl_vm_tpm *t = x->t;
-	if (n != 8 || x->found || !c[0])
+	if (n != 10 || x->found || !c[0])
 		return TL_E_STORE;
 	x->found = true;
 	/* the VM's columns, then the TPM's (NULL when none is bound), then the baseline */
@@ -236,6 +241,8 @@ static int context_row(const char *const *c, int n, void *arg)
 		t->clock = c[4] ? strtoull(c[4], NULL, 10) : 0;
 		t->reset_count = c[5] ? (uint32_t)strtoul(c[5], NULL, 10) : 0;
 		t->restart_count = c[6] ? (uint32_t)strtoul(c[6], NULL, 10) : 0;
+		t->nonce_issued = c[8] ? strtoll(c[8], NULL, 10) : 0;
+		copy(t->enrolled_by, sizeof(t->enrolled_by), c[9]);
 	}
 	if (c[7] && !(*x->baseline = strdup(c[7])))
 		return TL_E_NOMEM;
