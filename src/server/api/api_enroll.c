@@ -30,7 +30,7 @@ struct tl_resp tl_api_enroll_token(struct tl_req *r, const char *vm_id)
 	struct tl_vm vm;
 	char tok[65];
 	int err;
-	if (tl_http_auth(r, "operator", &resp) != TL_OK)
+	if (tl_http_auth(r, TL_ROLE_OPERATOR, &resp) != TL_OK)
 		return resp;
 	if ((err = tl_store_vm_get(r->srv->store, r->token.tenant, vm_id, &vm)) != TL_OK)
 		return tl_api_store_error(err, "VM");
@@ -95,8 +95,15 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 	bool token;
 	int err;
 
-	if ((err = tl_store_vm_get(r->srv->store, "*", vm_id, &vm)) != TL_OK)
-		return tl_api_store_error(err, "VM");
+	/* who is asking, before anything else is looked at: without credentials for this id,
+	 * nobody learns whether it exists or what its body lacks */
+	memset(&e, 0, sizeof(e));
+	token = by_token(r, vm_id, e.token_hash);
+	if (!token && r->srv->n_ek_cas == 0)
+		return tl_http_error(401, "enroll.unauthorized",
+				     "enrolment needs the VM's enrollment token (Authorization: Bearer); "
+				     "no vTPM CA is configured for EK certificates",
+				     NULL);
 	if (!(body = tl_api_body(r, &resp)))
 		return resp;
 	if (!tl_api_b64(body, "ek_public", true, ek_raw, sizeof(ek_raw), &ek_len, &resp) ||
@@ -120,9 +127,6 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 				     "ak_public");
 		goto out;
 	}
-	/* who is asking */
-	memset(&e, 0, sizeof(e));
-	token = by_token(r, vm_id, e.token_hash);
 	if (!token)
 		e.token_hash[0] = '\0';
 	if (!token) {
@@ -135,6 +139,11 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 		}
 		if (!by_certificate(r, vm_id, tl_api_bytes(cert, cert_len), &ek, &resp))
 			goto out;
+	}
+	/* the caller holds this id's enrollment token or a certificate naming it */
+	if ((err = tl_store_vm_get(r->srv->store, "*", vm_id, &vm)) != TL_OK) {
+		resp = tl_api_store_error(err, "VM");
+		goto out;
 	}
 	/* a bound VM keeps its TPM unless an operator issued a fresh enrollment token */
 	err = tl_store_tpm_get(r->srv->store, vm_id, &bound);
