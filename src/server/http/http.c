@@ -50,7 +50,9 @@ static _Atomic unsigned in_flight;
 #define TL_HTTP_CLIENT_SLOTS 4096u
 static _Atomic size_t buffered;
 static _Atomic size_t buffered_by[TL_HTTP_CLIENT_SLOTS];
-static _Atomic size_t freed_since_trim;
+static _Atomic size_t freed_since_trim; /* bytes of bodies of TL_HTTP_TRIM_BODY and more */
+#define TL_HTTP_TRIM_BODY (64u * 1024u)
+#define TL_HTTP_TRIM_AFTER (16u * 1024u * 1024u)
 
 /* The target as sent, before libmicrohttpd decodes it: its length, or 0 when refused. The
  * URI log callback answers a pointer into this array, which the first call of the access
@@ -96,18 +98,22 @@ static bool reserve(struct conn *c, size_t n)
 }
 
 /* The body's memory goes back: to the budgets, and to the system once nothing is buffered
- * (glibc keeps freed heap otherwise: a flood of bodies left ~290 MB resident). */
+ * (glibc keeps freed heap otherwise: a flood of bodies left ~290 MB resident). Bodies of
+ * 1 MiB and more are mapped (tl_http_start) and unmapped when freed; a flood of smaller
+ * large ones is trimmed, while the usual ~20 KB bodies never cost a trim. */
 static void release(struct conn *c)
 {
+	size_t n = c->reserved, left, freed = 0;
 	free(c->body);
 	c->body = NULL;
-	if (!c->reserved)
+	if (!n)
 		return;
-	atomic_fetch_sub(&buffered_by[c->slot], c->reserved);
-	size_t left = atomic_fetch_sub(&buffered, c->reserved) - c->reserved;
-	size_t freed = atomic_fetch_add(&freed_since_trim, c->reserved) + c->reserved;
 	c->reserved = 0;
-	if (left == 0 && freed >= TL_HTTP_MAX_BODY) {
+	atomic_fetch_sub(&buffered_by[c->slot], n);
+	left = atomic_fetch_sub(&buffered, n) - n;
+	if (n >= TL_HTTP_TRIM_BODY)
+		freed = atomic_fetch_add(&freed_since_trim, n) + n;
+	if (left == 0 && freed >= TL_HTTP_TRIM_AFTER) {
 		atomic_store(&freed_since_trim, 0);
 		malloc_trim(0);
 	}
@@ -241,7 +247,8 @@ static bool admit(struct tl_http *h, struct conn *c, struct MHD_Connection *mc, 
 		break;
 	}
 	c->max = c->route->max_body;
-	if ((length = declared_length(mc)) > c->max) {
+	if ((length = declared_length(mc)) > c->max ||
+	    (!c->max && MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Transfer-Encoding"))) {
 		*resp = too_large(c->max);
 		return false;
 	}
