@@ -124,8 +124,6 @@ struct tl_resp tl_api_not_enrolled(void)
 /* Before the body: the row's role, and its gate. TL_OK, or resp holds the refusal. */
 int tl_api_admit(struct tl_req *r, const struct tl_route *route, struct tl_resp *resp)
 {
-	struct tl_vm vm;
-	struct tl_vm_tpm t;
 	int err;
 
 	if (strstr(route->pattern, "{vm}") && !tl_api_vm_id(r->params.vm)) {
@@ -137,9 +135,12 @@ int tl_api_admit(struct tl_req *r, const struct tl_route *route, struct tl_resp 
 	if (route->min_role > TL_ROLE_NONE && (err = tl_http_auth(r, route->min_role, resp)) != TL_OK)
 		return err;
 	if (route->gate == TL_GATE_ENROLLED) {
-		err = tl_store_attest_context(r->srv->store, r->params.vm, &vm, &t, NULL);
-		if (err == TL_OK && vm.enrolled)
+		err = tl_store_attest_context(r->srv->store, r->params.vm, &r->prefetch.vm,
+					      &r->prefetch.tpm, &r->prefetch.baseline);
+		if (err == TL_OK && r->prefetch.vm.enrolled) {
+			r->prefetch.valid = true;
 			return TL_OK;
+		}
 		*resp = err == TL_OK || err == TL_E_STORE_NOT_FOUND
 				? tl_api_not_enrolled()
 				: tl_http_error(503, "store.unavailable", "the database did not answer",

@@ -369,6 +369,7 @@ static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 		waiting--;
 	}
 	release(c);
+	free(c->req.prefetch.baseline);
 	free(c);
 	*con_cls = NULL;
 	in_flight--;

@@ -44,6 +44,14 @@ struct tl_req {
 	bool authenticated;      /* token and role hold the caller */
 	struct tl_token token;   /* the caller, once authenticated */
 	enum tl_role role;       /* token.role, parsed once */
+	/* what the head's gate read of the VM (TL_GATE_ENROLLED): the handler takes it, and
+	 * the baseline's ownership, instead of asking the store twice (HTTP frees it if not) */
+	struct {
+		bool valid;
+		struct tl_vm vm;
+		struct tl_vm_tpm tpm;
+		char *baseline;
+	} prefetch;
 	struct MHD_Connection *conn;
 	struct tl_later **later; /* where an answer that waits is kept; NULL: none may wait */
 };
