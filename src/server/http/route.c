@@ -1,7 +1,9 @@
 /* Matching a request against the route table, and the request target's shape. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
+
+#include "trustlaunch/rd.h"
 
 #include "route.h"
 
@@ -23,25 +25,29 @@ const char *tl_role_name(enum tl_role role)
 	return (unsigned)role <= TL_ROLE_ADMIN ? role_names[role] : "none";
 }
 
-/* The next segment of a path: its start and length; *p moves past it. */
-static bool segment(const char **p, const char **seg, size_t *len)
+/* The next segment: a '/' and the bytes up to the next '/' or the end, read through the
+ * bounded reader (the path is the client's). */
+static bool segment(struct tl_rd *rd, struct tl_bytes *seg)
 {
-	if (**p != '/')
+	struct tl_rd probe;
+	uint8_t c;
+	size_t n = 0;
+	if (tl_rd_u8(rd, &c) != TL_OK || c != '/')
 		return false;
-	*seg = ++*p;
-	*len = strcspn(*p, "/");
-	*p += *len;
-	return true;
+	probe = *rd;
+	while (tl_rd_u8(&probe, &c) == TL_OK && c != '/')
+		n++;
+	return tl_rd_bytes(rd, n, seg) == TL_OK;
 }
 
 /* Where a parameter's value goes, by its name in the pattern ("{vm}"). */
-static char *param_slot(struct tl_route_params *params, const char *name, size_t len)
+static char *param_slot(struct tl_route_params *params, struct tl_bytes name)
 {
-	if (len == 4 && strncmp(name, "{vm}", 4) == 0)
+	if (tl_bytes_eq(name, "{vm}", 4))
 		return params->vm;
-	if (len == 5 && strncmp(name, "{eid}", 5) == 0)
+	if (tl_bytes_eq(name, "{eid}", 5))
 		return params->eid;
-	if (len == 7 && strncmp(name, "{token}", 7) == 0)
+	if (tl_bytes_eq(name, "{token}", 7))
 		return params->token;
 	return NULL;
 }
@@ -49,20 +55,23 @@ static char *param_slot(struct tl_route_params *params, const char *name, size_t
 /* The path fits the pattern; params (may be NULL) receive the parameters. */
 static bool fits(const char *pattern, const char *path, struct tl_route_params *params)
 {
-	const char *ps, *ss;
-	size_t pl, sl;
+	struct tl_rd pr, rd, value;
+	struct tl_bytes ps, ss;
+	tl_rd_init(&pr, (const uint8_t *)pattern, strlen(pattern));
+	tl_rd_init(&rd, (const uint8_t *)path, strlen(path));
 	for (unsigned i = 0; i <= TL_ROUTE_MAX_SEGMENTS; i++) {
-		if (!*pattern || !*path)
-			return !*pattern && !*path;
-		if (!segment(&pattern, &ps, &pl) || !segment(&path, &ss, &sl))
+		if (!tl_rd_left(&pr) || !tl_rd_left(&rd))
+			return !tl_rd_left(&pr) && !tl_rd_left(&rd);
+		if (!segment(&pr, &ps) || !segment(&rd, &ss))
 			return false;
-		if (pl > 2 && ps[0] == '{') {
-			char *slot = params ? param_slot(params, ps, pl) : NULL;
-			if (sl == 0 || sl > TL_ROUTE_MAX_PARAM)
+		if (tl_bytes_has_prefix(ps, "{")) {
+			char *slot = params ? param_slot(params, ps) : NULL;
+			if (ss.len == 0 || ss.len > TL_ROUTE_MAX_PARAM)
 				return false;
-			if (slot)
-				snprintf(slot, TL_ROUTE_MAX_PARAM + 1, "%.*s", (int)sl, ss);
-		} else if (pl != sl || strncmp(ps, ss, pl) != 0) {
+			tl_rd_from(&value, ss);
+			if (slot && tl_rd_copy(&value, slot, ss.len) == TL_OK)
+				slot[ss.len] = '\0';
+		} else if (!tl_bytes_eq(ss, ps.ptr, ps.len)) {
 			return false;
 		}
 	}
@@ -102,29 +111,44 @@ enum tl_route_result tl_route_match(const struct tl_route *table, size_t n, cons
 	return TL_ROUTE_NO_METHOD;
 }
 
-static bool hex_is(const char *p, const char *two)
+/* %XX: the two digits after '%' are hi and (either case) lo. */
+static bool escape_is(struct tl_bytes hex, char hi, char lo)
 {
-	return strncasecmp(p, two, 2) == 0;
+	int l = tl_bytes_at(hex, 1);
+	return tl_bytes_at(hex, 0) == hi && l >= 0 && tolower(l) == lo;
+}
+
+/* A segment's bytes are visible ASCII, and escapes are whole and not of NUL, '/', '\\'
+ * or '.' (a dot segment in disguise). */
+static bool segment_ok(struct tl_bytes seg)
+{
+	struct tl_rd rd;
+	struct tl_bytes hex;
+	uint8_t c;
+	tl_rd_from(&rd, seg);
+	while (tl_rd_u8(&rd, &c) == TL_OK) {
+		if (c < 0x21 || c >= 0x7F || c == '\\')
+			return false;
+		if (c != '%')
+			continue;
+		if (tl_rd_bytes(&rd, 2, &hex) != TL_OK || escape_is(hex, '0', '0') ||
+		    escape_is(hex, '2', 'f') || escape_is(hex, '5', 'c') || escape_is(hex, '2', 'e'))
+			return false;
+	}
+	return true;
 }
 
 bool tl_route_target_ok(const char *raw)
 {
+	struct tl_rd rd;
+	struct tl_bytes seg;
 	if (!raw || raw[0] != '/')
 		return false;
-	for (const char *p = raw; *p && *p != '?'; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c < 0x21 || c == 0x7F)
-			return false;
-		/* an encoded NUL, slash or backslash, or an encoded dot (a dot segment in disguise) */
-		if (c == '%' && (hex_is(p + 1, "00") || hex_is(p + 1, "2f") || hex_is(p + 1, "5c") ||
-				 hex_is(p + 1, "2e")))
-			return false;
-		if (c == '\\')
-			return false;
-		/* "/." or "/.." as a whole segment */
-		if (c == '/' && p[1] == '.' &&
-		    (p[2] == '/' || p[2] == '\0' || p[2] == '?' ||
-		     (p[2] == '.' && (p[3] == '/' || p[3] == '\0' || p[3] == '?'))))
+	/* the path, without the query (the handlers check their arguments) */
+	tl_rd_init(&rd, (const uint8_t *)raw, strcspn(raw, "?"));
+	while (tl_rd_left(&rd)) {
+		if (!segment(&rd, &seg) || tl_bytes_eq(seg, ".", 1) || tl_bytes_eq(seg, "..", 2) ||
+		    !segment_ok(seg))
 			return false;
 	}
 	return true;
