@@ -194,16 +194,32 @@ while time.monotonic() - t < 10:  # the daemon notices the closes
     if raw(b'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', timeout=1)[0] == 200:
         break
 check(time.monotonic() - t < 10, 'the address is served again %.1f s after closing its connections' % (time.monotonic() - t))
+kept = connect(NORMAL, timeout=20)  # a keep-alive connection, idle after one answer
+kept.sendall(b'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')
+kept_status = read_answer(kept)[0]
+kept_since = time.monotonic()
 slow = connect(timeout=20)
 slow.sendall(b'GET /healthz HTTP/1.1\r\nHo')
 t = time.monotonic()
 try:
     closed = slow.recv(100) == b''
+except socket.timeout:
+    closed = False
 except OSError:
     closed = True
 waited = time.monotonic() - t
 check(closed and waited < 15, 'an unfinished head is dropped after %.1f s (under 15)' % waited)
 slow.close()
+try:
+    closed = kept.recv(100) == b''
+except socket.timeout:
+    closed = False
+except OSError:
+    closed = True
+waited = time.monotonic() - kept_since
+check(kept_status == 200 and closed and waited < 15,
+      'an idle keep-alive connection is dropped after %.1f s (under 15)' % waited)
+kept.close()
 
 # ---- 12: framing
 A = '/v1/vms/' + vm

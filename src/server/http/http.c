@@ -358,10 +358,11 @@ static void completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 {
 	struct conn *c = *con_cls;
 	(void)cls;
-	(void)mc;
-	(void)toe;
 	if (!c || is_mark(c)) /* only the URI log callback's mark: nothing was allocated */
 		return;
+	/* answered: until its next head, a keep-alive connection has the head's timeout */
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		MHD_set_connection_option(mc, MHD_CONNECTION_OPTION_TIMEOUT, TL_HTTP_HEAD_TIMEOUT);
 	if (c->later) { /* closed before its answer was made: make it, and drop it */
 		struct tl_resp r = c->later->finish(c->later);
 		json_decref(r.body);
