@@ -451,14 +451,16 @@ int tl_http_start(struct tl_server *srv, const char *addr, unsigned port, unsign
 	/* the TLS options come last: without a certificate they end the list early. The
 	 * connection timeout is the head's (a client that has not sent its headers by then is
 	 * dropped); a routed request gets TL_HTTP_BODY_TIMEOUT */
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR, &sa,
+	h->d = MHD_start_daemon(flags, 0, NULL, NULL, handler, h,
+				/* first, so that every message of libmicrohttpd comes through it */
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &sa,
 				/* a pool size of 0 makes libmicrohttpd print a warning: then the
 				 * slot repeats the connection limit instead */
 				threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_CONNECTION_LIMIT,
 				threads > 1 ? threads : 4096u,
 				MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1u << 20), MHD_OPTION_NOTIFY_COMPLETED,
 				completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, target_seen, NULL,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+				MHD_OPTION_CONNECTION_TIMEOUT,
 				(unsigned)TL_HTTP_HEAD_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 				tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert,
