@@ -134,6 +134,9 @@ enum tl_err {
 	TL_E_JWT_NOT_YET_VALID = -578,
 	TL_E_JWT_KEYSTORE = -579,
 
+	/* the compatibility catalog */
+	TL_E_CATALOG = -590,
+
 	/* agent transport: HTTP/1.1 over a byte stream (virtio-serial) */
 	TL_E_HTTP_MALFORMED = -610,
 	TL_E_HTTP_TOO_LARGE = -611,

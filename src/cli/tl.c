@@ -18,6 +18,7 @@ static const struct tl_cmd groups[] = {
 	{ "pe", tl_cmd_pe, "Authenticode digest and signers of a PE/COFF image" },
 	{ "ek", tl_cmd_ek, "verify an EK certificate against trusted CAs" },
 	{ "credential", tl_cmd_credential, "bind a secret to an AK under an EK, and check it" },
+	{ "catalog", tl_cmd_catalog, "which sizes and OS versions support Trusted Launch" },
 	{ NULL, NULL, NULL },
 };
 

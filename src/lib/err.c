@@ -200,6 +200,8 @@ static const struct {
 	  "the token is not valid yet (nbf or iat more than 60 seconds in the future)" },
 	{ TL_E_JWT_KEYSTORE, "jwt.keystore",
 	  "a token signing key file is missing, not private (mode 0600) or not an EC P-256 key" },
+	{ TL_E_CATALOG, "catalog.malformed",
+	  "the catalog file is not what docs/catalog.md describes" },
 
 	{ TL_E_HTTP_MALFORMED, "http.malformed",
 	  "the service's answer is not well-formed HTTP/1.1: a bad status line or header line, a "
