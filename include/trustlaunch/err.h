@@ -137,6 +137,11 @@ enum tl_err {
 	/* the compatibility catalog */
 	TL_E_CATALOG = -590,
 
+	/* webhook signatures */
+	TL_E_WEBHOOK_SECRET = -592,
+	TL_E_WEBHOOK_SIGNATURE = -593,
+	TL_E_WEBHOOK_TIMESTAMP = -594,
+
 	/* agent transport: HTTP/1.1 over a byte stream (virtio-serial) */
 	TL_E_HTTP_MALFORMED = -610,
 	TL_E_HTTP_TOO_LARGE = -611,
