@@ -135,12 +135,12 @@ enum tl_err {
 	TL_E_JWT_KEYSTORE = -579,
 
 	/* the compatibility catalog */
-	TL_E_CATALOG = -590,
+	TL_E_CATALOG = -780,
 
 	/* webhook signatures */
-	TL_E_WEBHOOK_SECRET = -592,
-	TL_E_WEBHOOK_SIGNATURE = -593,
-	TL_E_WEBHOOK_TIMESTAMP = -594,
+	TL_E_WEBHOOK_SECRET = -781,
+	TL_E_WEBHOOK_SIGNATURE = -782,
+	TL_E_WEBHOOK_TIMESTAMP = -783,
 
 	/* agent transport: HTTP/1.1 over a byte stream (virtio-serial) */
 	TL_E_HTTP_MALFORMED = -610,
