@@ -44,7 +44,7 @@ struct tl_client_opts {
 };
 extern struct tl_client_opts tl_client_opts;
 
-enum tl_http_method { TL_HTTP_GET, TL_HTTP_POST, TL_HTTP_PUT, TL_HTTP_DELETE };
+enum tl_http_method { TL_HTTP_GET, TL_HTTP_POST, TL_HTTP_PUT, TL_HTTP_DELETE, TL_HTTP_PATCH };
 
 /* One request to trustlaunchd: METHOD server PATH[/ID][REST], ID percent-encoded, BODY (the
  * reference is taken; NULL: none) as JSON. On a 2xx answer that is a JSON object sets
@@ -96,6 +96,7 @@ int tl_cmd_modsig(int argc, char **argv);
 int tl_cmd_predict(int argc, char **argv);
 int tl_cmd_catalog(int argc, char **argv);
 int tl_cmd_vm(int argc, char **argv);
+int tl_vm_update(int argc, char **argv); /* vm_update.c */
 int tl_cmd_token(int argc, char **argv);
 int tl_cmd_attestations(int argc, char **argv);
 int tl_cmd_baseline(int argc, char **argv);

@@ -38,6 +38,8 @@ static const char help[] =
 	"  --tls-cert, --tls-key  serve HTTPS with this certificate (chain) and key\n"
 	"  --ek-ca PEM          a vTPM CA whose EK certificates (CN = VM id) may enrol a VM\n"
 	"                       without its enrollment token; repeatable\n"
+	"  --catalog-data FILE  the compatibility catalog (default: the installed one)\n"
+	"  --catalog FILE       an overlay of the operator's sizes, families, OS ids; repeatable\n"
 	"  --issuer URL         the tokens' issuer (default: the URL this service listens on)\n"
 	"  --token-ttl SECONDS  validity of attestation tokens (default 3600)\n"
 	"  --rotate-signing-key make a new token signing key current, then run\n"
@@ -52,6 +54,8 @@ struct opts {
 	unsigned threads;
 	long token_ttl;
 	bool rotate;
+	const char *catalog_data, *catalog[8];
+	size_t n_catalog;
 };
 
 /* Values read from the configuration file live as long as the process. */
@@ -94,6 +98,10 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 		o->issuer = v;
 	else if (strcmp(name, "ek-ca") == 0 && o->n_ek_ca < 16)
 		o->ek_ca[o->n_ek_ca++] = v;
+	else if (strcmp(name, "catalog-data") == 0)
+		o->catalog_data = v;
+	else if (strcmp(name, "catalog") == 0 && o->n_catalog < 8)
+		o->catalog[o->n_catalog++] = v;
 	else if (strcmp(name, "threads") == 0)
 		return (o->threads = (unsigned)strtoul(v, &end, 10)) <= 256 && *v && !*end;
 	else if (strcmp(name, "token-ttl") == 0)
@@ -101,6 +109,21 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 	else
 		return false;
 	return true;
+}
+
+#ifndef TL_CATALOG_DEFAULT
+#define TL_CATALOG_DEFAULT "/usr/share/trustlaunch/catalog.json"
+#endif
+
+/* The compatibility catalog: the base (--catalog-data) and the overlays (--catalog). */
+static int load_catalog(const struct opts *o, struct tl_catalog **out)
+{
+	char msg[512];
+	int err = tl_api_catalog_load(o->catalog_data ? o->catalog_data : TL_CATALOG_DEFAULT,
+				      o->catalog, o->n_catalog, out, msg, sizeof(msg));
+	if (err != TL_OK)
+		fprintf(stderr, "trustlaunchd: catalog: %s\n", msg);
+	return err;
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -181,13 +204,15 @@ int main(int argc, char **argv)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0,
-			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false };
+			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false,
+			  NULL, { NULL }, 0 };
 	struct opts cli;
 	unsigned port;
 	char addr[64], url[4200], issuer[300], err[256];
 	char *cert = NULL, *key = NULL;
 	struct tl_bytes cas[16];
 	struct tl_server srv;
+	struct tl_catalog *catalog = NULL;
 	struct tl_http *http;
 	sigset_t sigs;
 	int sig, rc = 2;
@@ -266,6 +291,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "trustlaunchd: cannot read %s or %s\n", o.tls_cert, o.tls_key);
 		return 2;
 	}
+	if (load_catalog(&o, &catalog) != TL_OK)
+		return 2;
+	srv.catalog = catalog;
 	if (tl_nonce_key_load(o.dir, srv.nonce_key) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: cannot read or create %s/nonce.key\n", o.dir);
 		return 2;
@@ -322,6 +350,7 @@ out_store:
 	tl_store_close(srv.store);
 out_keys:
 	tl_jwtkeys_free(srv.keys);
+	tl_catalog_free(catalog);
 	for (size_t i = 0; i < o.n_ek_ca; i++)
 		free((void *)cas[i].ptr);
 	free(cert);

@@ -244,6 +244,7 @@ static const struct tl_cmd vm_cmds[] = {
 	{ "create", vm_create, "register a VM; prints its one-time enrollment token" },
 	{ "list", vm_list, "the VMs of the token's tenant" },
 	{ "show", vm_show, "one VM" },
+	{ "update", tl_vm_update, "change its security profile (Trusted Launch, Secure Boot, vTPM)" },
 	{ "delete", vm_delete, "delete a VM" },
 	{ "enrollment-token", vm_enrollment_token, "a new one-time enrollment token for a VM" },
 	{ NULL, NULL, NULL },

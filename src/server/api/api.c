@@ -59,6 +59,14 @@ struct tl_resp tl_api_handle(struct tl_req *r)
 			       : tl_http_error(405, "request.method", "use GET", NULL);
 	if (strcmp(p, "/v1/vms") == 0 || strncmp(p, "/v1/vms/", 8) == 0)
 		return tl_api_vms(r, p + 7);
+	if (strcmp(p, "/v1/catalog") == 0 || strcmp(p, "/v1/catalog/check") == 0) {
+		struct tl_resp resp;
+		if (strcmp(r->method, "GET") != 0)
+			return tl_http_error(405, "request.method", "use GET", NULL);
+		if (tl_http_auth(r, "reader", &resp) != TL_OK)
+			return resp;
+		return p[11] ? tl_api_catalog_check(r) : tl_api_catalog(r);
+	}
 	if (strcmp(p, "/v1/tokens") == 0)
 		return tl_api_tokens(r, NULL);
 	if (strncmp(p, "/v1/tokens/", 11) == 0)

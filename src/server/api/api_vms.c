@@ -29,29 +29,19 @@ static struct tl_resp create(struct tl_req *r)
 {
 	struct tl_vm vm;
 	struct tl_resp resp = { 0, NULL, NULL };
-	char type[16] = "trustedlaunch", enroll[65];
+	char enroll[65];
 	json_t *body = tl_api_body(r, &resp), *o;
 	int err;
 
 	memset(&vm, 0, sizeof(vm));
-	vm.secure_boot = vm.vtpm = true;
 	if (!body)
 		return resp;
 	if (!tl_api_text(body, "name", true, vm.name, sizeof(vm.name), &resp) ||
 	    !tl_api_text(body, "size", true, vm.size, sizeof(vm.size), &resp) ||
 	    !tl_api_text(body, "os", true, vm.os, sizeof(vm.os), &resp) ||
-	    !tl_api_text(body, "security_type", false, type, sizeof(type), &resp) ||
 	    !tl_api_text(body, "scale_set", false, vm.scale_set, sizeof(vm.scale_set), &resp) ||
-	    !tl_api_bool(body, "secure_boot", &vm.secure_boot, &resp) ||
-	    !tl_api_bool(body, "vtpm", &vm.vtpm, &resp))
+	    !tl_api_vm_profile_new(r, body, &vm, &resp))
 		goto out;
-	if (strcmp(type, "standard") && strcmp(type, "trustedlaunch") && strcmp(type, "confidential")) {
-		resp = tl_http_error(400, "request.field",
-				     "security_type must be standard, trustedlaunch or confidential",
-				     "security_type");
-		goto out;
-	}
-	snprintf(vm.security_type, sizeof(vm.security_type), "%s", type);
 	/* a token bound to a tenant creates in it; an all-tenant token names one */
 	if (strcmp(r->token.tenant, "*") == 0) {
 		snprintf(vm.tenant, sizeof(vm.tenant), "default");
@@ -94,12 +84,14 @@ static struct tl_resp one(struct tl_req *r, const char *id)
 		err = tl_store_vm_get(r->srv->store, r->token.tenant, id, &vm);
 		return err == TL_OK ? tl_http_json(200, vm_json(&vm)) : tl_api_store_error(err, "VM");
 	}
+	if (strcmp(r->method, "PATCH") == 0)
+		return tl_api_vm_patch(r, id, vm_json);
 	if (strcmp(r->method, "DELETE") == 0) {
 		err = tl_store_vm_delete(r->srv->store, r->token.tenant, id);
 		return err == TL_OK ? tl_http_json(200, json_pack("{s:s}", "deleted", id))
 				    : tl_api_store_error(err, "VM");
 	}
-	return tl_http_error(405, "request.method", "use GET or DELETE", NULL);
+	return tl_http_error(405, "request.method", "use GET, PATCH or DELETE", NULL);
 }
 
 static struct tl_resp collection(struct tl_req *r)

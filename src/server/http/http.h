@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "store.h"
+#include "trustlaunch/catalog.h"
 #include "trustlaunch/rd.h"
 
 struct MHD_Connection;
@@ -24,6 +25,7 @@ struct tl_server {
 	struct tl_bytes *ek_cas;        /* trusted vTPM CAs (--ek-ca), may be none */
 	size_t n_ek_cas;
 	int64_t token_ttl;              /* seconds an attestation token is valid */
+	const struct tl_catalog *catalog; /* sizes, OS versions, the seed's rules */
 };
 
 struct tl_later;
