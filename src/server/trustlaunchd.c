@@ -40,6 +40,8 @@ static const char help[] =
 	"                       without its enrollment token; repeatable\n"
 	"  --catalog-data FILE  the compatibility catalog (default: the installed one)\n"
 	"  --catalog FILE       an overlay of the operator's sizes, families, OS ids; repeatable\n"
+	"  --stale-after SECONDS an agent silent this long is 'not reporting' (default 1200,\n"
+	"                       twice the agent's default interval)\n"
 	"  --issuer URL         the tokens' issuer (default: the URL this service listens on)\n"
 	"  --token-ttl SECONDS  validity of attestation tokens (default 3600)\n"
 	"  --rotate-signing-key make a new token signing key current, then run\n"
@@ -56,6 +58,7 @@ struct opts {
 	bool rotate;
 	const char *catalog_data, *catalog[8];
 	size_t n_catalog;
+	long stale_after;
 };
 
 /* Values read from the configuration file live as long as the process. */
@@ -102,6 +105,9 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 		o->catalog_data = v;
 	else if (strcmp(name, "catalog") == 0 && o->n_catalog < 8)
 		o->catalog[o->n_catalog++] = v;
+	else if (strcmp(name, "stale-after") == 0)
+		return (o->stale_after = strtol(v, &end, 10)) >= 60 && o->stale_after <= 7 * 86400 &&
+		       !*end;
 	else if (strcmp(name, "threads") == 0)
 		return (o->threads = (unsigned)strtoul(v, &end, 10)) <= 256 && *v && !*end;
 	else if (strcmp(name, "token-ttl") == 0)
@@ -205,7 +211,7 @@ int main(int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0,
 			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false,
-			  NULL, { NULL }, 0 };
+			  NULL, { NULL }, 0, 1200 };
 	struct opts cli;
 	unsigned port;
 	char addr[64], url[4200], issuer[300], err[256];
@@ -294,6 +300,7 @@ int main(int argc, char **argv)
 	if (load_catalog(&o, &catalog) != TL_OK)
 		return 2;
 	srv.catalog = catalog;
+	srv.stale_after = o.stale_after;
 	if (tl_nonce_key_load(o.dir, srv.nonce_key) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: cannot read or create %s/nonce.key\n", o.dir);
 		return 2;

@@ -89,6 +89,25 @@ call GET "/v1/catalog/check?size=Standard_NC6s_v3&os=rhel-9.2"; expect 200 check
 check "d['security_type'] == 'trustedlaunch' and {n['id'] for n in d['notes']} == {'gpu-grid-linux', 'gpu-cuda-linux'}" "check with notes"
 call GET "/v1/catalog/check?size=Standard_NC6s_v3"; expect 400 "check needs os"
 
+# posture of the VMs above (none enrolled): recommendations and the assessment
+call GET "/v1/vms/$std_vm/recommendations"; expect 200 "recommendations"
+check "{x['id']: x['status'] for x in d['recommendations']} == {'secure-boot': 'healthy', 'vtpm': 'healthy', 'guest-attestation': 'unhealthy'} and all(x['severity'] == 'low' for x in d['recommendations'])" "enabled TL, no agent"
+check "'$std_vm' in [x for x in d['recommendations'] if x['id'] == 'guest-attestation'][0]['remediation']" "remediation names the VM"
+call GET "/v1/vms/$tl_vm/recommendations"; expect 200 "recommendations sb off"
+check "{x['id']: x['status'] for x in d['recommendations']} == {'secure-boot': 'unhealthy', 'vtpm': 'healthy', 'guest-attestation': 'not_applicable'}" "sb off"
+call GET "/v1/vms/$ss_vm/recommendations"; expect 200 "recommendations standard"
+check "{x['id']: x['status'] for x in d['recommendations']} == {'secure-boot': 'unhealthy', 'vtpm': 'unhealthy', 'guest-attestation': 'not_applicable'}" "standard on a supported size"
+vm '{"name":"g1","size":"Standard_A2_v2","os":"debian-12"}'; expect 201 "gen1 vm"
+g1=$(python3 -c "import json; print(json.load(open('$work/body'))['id'])")
+call GET "/v1/vms/$g1/recommendations"; expect 200 "recommendations gen1"
+check "all(x['status'] == 'not_applicable' for x in d['recommendations'])" "unsupported size: none"
+call GET "/v1/vms/$tl_vm/assessment"; expect 200 assessment
+check "(d['status'], d['cause']) == ('not_applicable', 'no_secure_boot')" "assessment sb off"
+call GET "/v1/vms/$std_vm/assessment"; expect 200 assessment
+check "(d['status'], d['cause']) == ('not_applicable', 'no_agent')" "assessment no agent"
+TOKEN= call GET "/v1/vms/$std_vm/assessment"; expect 401 "assessment needs a token"
+call POST "/v1/vms/$std_vm/assessment" '{}'; expect 405 "assessment is GET"
+
 # the same through the CLI
 tl=${TL_BIN:-}
 if [[ -n $tl ]]; then

@@ -35,6 +35,9 @@ TL_MUST_CHECK int tl_api_catalog_load(const char *base, const char *const *overl
 /* GET /v1/catalog, GET /v1/catalog/check?size=&os=[&security_type=] */
 struct tl_resp tl_api_catalog(struct tl_req *r);
 struct tl_resp tl_api_catalog_check(struct tl_req *r);
+/* GET /v1/vms/{id}/recommendations and /assessment (api_posture.c) */
+struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id);
+struct tl_resp tl_api_vm_assessment(struct tl_req *r, const char *id);
 /* /v1/tokens[/{id}] (api_tokens.c) */
 struct tl_resp tl_api_tokens(struct tl_req *r, const char *id);
 /* /.well-known/... (api_wellknown.c) */

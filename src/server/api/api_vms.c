@@ -170,5 +170,10 @@ struct tl_resp tl_api_vms(struct tl_req *r, const char *rest)
 		return tl_api_baseline(r, id, false);
 	if (is(sub, "baseline/relearn", "POST", r, &resp))
 		return resp.status ? resp : tl_api_baseline(r, id, true);
+	if (is(sub, "recommendations", "GET", r, &resp) || is(sub, "assessment", "GET", r, &resp)) {
+		if (resp.status || tl_http_auth(r, "reader", &resp) != TL_OK)
+			return resp;
+		return sub[0] == 'r' ? tl_api_vm_recommendations(r, id) : tl_api_vm_assessment(r, id);
+	}
 	return tl_http_error(404, "request.not_found", "no such endpoint", NULL);
 }

@@ -26,6 +26,7 @@ struct tl_server {
 	size_t n_ek_cas;
 	int64_t token_ttl;              /* seconds an attestation token is valid */
 	const struct tl_catalog *catalog; /* sizes, OS versions, the seed's rules */
+	int64_t stale_after;            /* seconds without an attestation: the agent is silent */
 };
 
 struct tl_later;
