@@ -27,6 +27,8 @@ static const struct tl_cmd server_groups[] = {
 	{ "vm", tl_cmd_vm, "register, list, show and delete VMs; enrollment tokens" },
 	{ "attestations", tl_cmd_attestations, "a VM's attestations: verdicts and reasons" },
 	{ "baseline", tl_cmd_baseline, "show, relearn or set a VM's baseline" },
+	{ "recommendations", tl_cmd_recommendations, "what to turn on for a VM (Secure Boot, vTPM, agent)" },
+	{ "assessment", tl_cmd_assessment, "a VM's boot-integrity assessment" },
 	{ "tokens", tl_cmd_tokens, "create, list and revoke API tokens" },
 	{ "token", tl_cmd_token, "verify an attestation token against the service's keys" },
 	{ NULL, NULL, NULL },

@@ -117,6 +117,10 @@ if [[ -n $tl ]]; then
   [[ $rc == 1 ]] && grep -q 'catalog.scale_set_fixed' "$work/out" && ok || bad "tl vm update refused ($rc): $(cat "$work/out")"
   "$tl" vm update "$tl_vm" --secure-boot maybe > "$work/out" 2>&1; [[ $? == 2 ]] && ok || bad "bad value is usage"
   "$tl" vm update "$tl_vm" > "$work/out" 2>&1; [[ $? == 2 ]] && ok || bad "no change is usage"
+  "$tl" recommendations "$ss_vm" > "$work/out" 2>&1 && grep -q '^vtpm  *unhealthy  *vTPM is off$' "$work/out" &&
+    grep -q "tl vm update $ss_vm --vtpm on" "$work/out" && ok || bad "tl recommendations: $(cat "$work/out")"
+  "$tl" assessment "$std_vm" > "$work/out" 2>&1 && grep -q '^cause  *no_agent$' "$work/out" && ok || bad "tl assessment: $(cat "$work/out")"
+  "$tl" assessment > "$work/out" 2>&1; [[ $? == 2 ]] && ok || bad "assessment needs a VM"
 else
   bad "TL_BIN not set"
 fi
