@@ -8,6 +8,37 @@
 
 #include "trustlaunch/err.h"
 
+/* The components of facts a baseline is compared by, in the order differences are reported.
+ * The names (tl_component_path) are the `component` of a difference and the tail of the
+ * reason code `baseline.<component>`. */
+enum tl_component {
+	TL_COMP_SB_ENABLED,       /* secureboot.enabled */
+	TL_COMP_SB_DEBUG_MODE,    /* secureboot.debug_mode */
+	TL_COMP_SB_PK,            /* secureboot.pk */
+	TL_COMP_SB_KEK,           /* secureboot.kek */
+	TL_COMP_SB_DB,            /* secureboot.db */
+	TL_COMP_SB_DBX,           /* secureboot.dbx */
+	TL_COMP_SB_SBAT_LEVEL,    /* secureboot.sbat_level */
+	TL_COMP_SB_AUTHORITIES,   /* secureboot.authorities */
+	TL_COMP_SB_MOK,           /* secureboot.mok */
+	TL_COMP_SCRTM_VERSION,    /* firmware.scrtm_version */
+	TL_COMP_CONFIDENTIAL,     /* platform.confidential_technology */
+	TL_COMP_EFI_APPS,         /* efi_apps */
+	TL_COMP_GRUB_COMMANDS,    /* grub_commands */
+	TL_COMP_KERNEL_CMDLINE,   /* kernel_cmdline */
+	TL_COMP_MODULE_CMDLINES,  /* module_cmdlines */
+	TL_COMP_FILES,            /* files */
+	TL_COMP_EXIT_BOOT_SERVICES, /* exit_boot_services */
+	TL_COMP_COUNT
+};
+#define TL_COMP_BIT(c) (1u << (c))
+
+/* "secureboot.db" for TL_COMP_SB_DB; NULL for a value out of range. */
+const char *tl_component_path(enum tl_component c);
+/* The component of a path exactly (not a prefix: "secureboot.db" is not
+ * "secureboot.dbx"); false when none is. */
+bool tl_component_from_path(const char *path, enum tl_component *out);
+
 /* An array of {"component", "message", "expected", "actual"} for every component of facts
  * (tl_facts_extract) that differs between expected and actual; empty when they agree.
  * NULL only when out of memory. */

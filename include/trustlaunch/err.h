@@ -4,6 +4,7 @@
 #ifndef TRUSTLAUNCH_ERR_H
 #define TRUSTLAUNCH_ERR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -163,6 +164,8 @@ enum tl_err {
 const char *tl_err_name(int err);
 /* One sentence a person understands; never NULL. */
 const char *tl_err_msg(int err);
+/* The code whose name is name (the reverse of tl_err_name); false when no code has it. */
+bool tl_err_from_name(const char *name, int *out);
 
 /* Where a parse failed: the byte offset into the input and the event number. */
 struct tl_diag {

@@ -1,4 +1,6 @@
 /* Names and sentences of every error and reason code. */
+#include <string.h>
+
 #include "trustlaunch/err.h"
 
 static const struct {
@@ -252,4 +254,14 @@ const char *tl_err_msg(int err)
 {
 	int i = find(err);
 	return i < 0 ? "unknown error" : table[i].msg;
+}
+
+bool tl_err_from_name(const char *name, int *out)
+{
+	for (size_t i = 0; name && i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i].name, name) == 0) {
+			*out = table[i].err;
+			return true;
+		}
+	return false;
 }

@@ -201,6 +201,23 @@ attest "$vm" $AK "$cmd"; expect 200 "attest against manifest"
 [[ $(field "[r['code'] for r in d['reasons']]") == "['baseline.kernel_cmdline']" ]] && ok || bad "only the manifest's component compared: $(field "d['reasons']")"
 echo '{"components":{"no_such_component":1}}' > badmanifest.json
 TOKEN=$ADMIN call PUT "/v1/vms/$vm/baseline" badmanifest.json; expect 400 "unknown component"
+# a dbx-only change (the manifest's db as measured, its dbx empty): the token says db was
+# validated and dbx was not (db is not a prefix of dbx: issue 13, defect 1)
+"$tl" eventlog facts --json "$cmd" > cmdfacts.json || exit 2
+python3 -c "
+import json; sb = json.load(open('cmdfacts.json'))['secureboot']
+json.dump({'components': {'secureboot': {'db': sb['db'], 'dbx': []}}}, open('dbx-manifest.json', 'w'))"
+TOKEN=$ADMIN call PUT "/v1/vms/$vm/baseline" dbx-manifest.json; expect 200 "set dbx-only manifest"
+attest "$vm" $AK "$cmd"; expect 200 "attest against a dbx-only change"
+[[ $(field "[r['code'] for r in d['reasons']]") == "['baseline.secureboot.dbx']" ]] && ok || bad "only dbx differs: $(field "d['reasons']")"
+python3 - <<'PY' && ok || bad "dbx-only change: db_validated true, dbx_validated false"
+import base64, json
+t = json.load(open('body.json'))['token'].split('.')
+c = json.loads(base64.urlsafe_b64decode(t[1] + '=' * (-len(t[1]) % 4)))
+assert c['verdict'] == 'unhealthy', c
+assert c['db_validated'] is True and c['dbx_validated'] is False, c
+PY
+TOKEN=$ADMIN call PUT "/v1/vms/$vm/baseline" manifest.json; expect 200 "manifest back"
 
 # ---- the TPM's state rolled back (an old copy of the swtpm state): the quote says so
 kill "$swtpm_pid"; wait "$swtpm_pid" 2>/dev/null; swtpm_pid=
@@ -228,7 +245,7 @@ TOKEN=$OTHER call GET /v1/vms; expect 401 "revoked token"
 # ---- a restart keeps everything acknowledged (and from here on a thread per connection
 # serves: the attestation waits in its thread for the commit instead of being suspended)
 stop; start --ek-ca ca/swtpm-localca-rootca-cert.pem --threads 0
-TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; [[ $(field "len(d['attestations'])") == 8 ]] && ok || bad "8 attestations after restart: $(field "len(d['attestations'])")"
+TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; [[ $(field "len(d['attestations'])") == 9 ]] && ok || bad "9 attestations after restart: $(field "len(d['attestations'])")"
 TOKEN= call POST "/v1/vms/$vm/attest" evidence.json; expect 409 "a used nonce stays used after restart"
 
 # ---- another TPM for the same VM: its quote's origin cannot be verified, and it cannot

@@ -49,6 +49,16 @@ python3 -c "b=bytearray(open('q.msg','rb').read()); import struct; o=6+2+struct.
 expect_rc 0 "$tl" quote verify --ak ak.pub --attest q2.msg --sig q2.sig --nonce "$n2" --previous before-reset.msg --json
 python3 -c "import json; d=json.load(open('$work/out')); assert d['rebooted'] is True" && ok || bad "reboot reported"
 
+# a genuine quote that leaves out a boot PCR (7: Secure Boot): refused with the service's
+# reason code (issue 13, defect 6), unless explicitly waived
+np=$(nonce)
+tpm tpm2_quote -c ak.ctx -l sha256:0,1,2,3,4,5,6,16 -q "$np" -m qp.msg -s qp.sig -o qp.pcrs -F values -g sha256
+refused quote.pcr_selection "$tl" quote verify --ak ak.pub --attest qp.msg --sig qp.sig --nonce "$np" --pcrs qp.pcrs
+expect_rc 1 "$tl" quote verify --ak ak.pub --attest qp.msg --sig qp.sig --nonce "$np" --pcrs qp.pcrs --json
+python3 -c "import json; d=json.load(open('$work/out')); assert d['verdict']=='refused' and d['reason']['code']=='quote.pcr_selection', d" && ok || bad "pcr_selection in the JSON"
+expect_rc 0 "$tl" quote verify --ak ak.pub --attest qp.msg --sig qp.sig --nonce "$np" --pcrs qp.pcrs --allow-partial-pcrs
+grep -q '^genuine: ' "$work/out" && ok || bad "waived: genuine"
+
 # --- forged or wrong: each refused with its own reason
 # nonces: wrong, empty, truncated, longer
 refused quote.nonce_mismatch "$tl" quote verify --ak ak.pub --attest q.msg --sig q.sig --nonce "$(nonce)" --pcrs q.pcrs

@@ -187,11 +187,12 @@ static void cmdline_change(json_t *out, json_t *e, json_t *a)
 	tl_buf_free(&msg);
 }
 
+/* Indexed by enum tl_component (compare.h), in the same order. */
 static const struct {
 	const char *path;
 	const char *what;
 	enum { SCALAR, LIST, CMDLINE } kind;
-} components[] = {
+} components[TL_COMP_COUNT] = {
 	{ "secureboot.enabled", "Secure Boot state", SCALAR },
 	{ "secureboot.debug_mode", "UEFI debug mode", SCALAR },
 	{ "secureboot.pk", "platform key (PK)", LIST },
@@ -210,6 +211,21 @@ static const struct {
 	{ "files", "files loaded by the boot loader", LIST },
 	{ "exit_boot_services", "ExitBootServices measurement", SCALAR },
 };
+
+const char *tl_component_path(enum tl_component c)
+{
+	return (unsigned)c < TL_COMP_COUNT ? components[c].path : NULL;
+}
+
+bool tl_component_from_path(const char *path, enum tl_component *out)
+{
+	for (size_t i = 0; path && i < TL_COMP_COUNT; i++)
+		if (strcmp(components[i].path, path) == 0) {
+			*out = (enum tl_component)i;
+			return true;
+		}
+	return false;
+}
 
 static json_t *compare(json_t *expected, json_t *actual, bool scoped)
 {

@@ -51,61 +51,15 @@ static json_t *pcr_list(uint32_t mask)
 	return a;
 }
 
-static bool has_reason(json_t *reasons, const char *prefix)
-{
-	json_t *r;
-	size_t i;
-	json_array_foreach(reasons, i, r) {
-		const char *c = json_string_value(json_object_get(r, "code"));
-		if (c && strncmp(c, prefix, strlen(prefix)) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The token's claims (docs/tokens.md). */
-static json_t *claims(const struct tl_server *srv, const char *vm_id, const struct tl_evidence *ev,
-		      const struct tl_verdict *v, int64_t id, int64_t now)
-{
-	char nonce[2 * TL_NONCE_LEN + 1], jti[24], digest[65] = "";
-	json_t *sb = json_object_get(v->facts, "secureboot");
-	const char *cmdline = json_string_value(json_object_get(v->facts, "kernel_cmdline"));
-	bool sb_on = json_is_true(json_object_get(sb, "enabled"));
-	tl_hex(ev->nonce, sizeof(ev->nonce), nonce);
-	snprintf(jti, sizeof(jti), "%lld", (long long)id);
-	if (cmdline) {
-		uint8_t h[TL_MAX_DIGEST];
-		if (tl_hash(TL_ALG_SHA256, cmdline, strlen(cmdline), h) == TL_OK)
-			tl_hex(h, TL_SHA256_LEN, digest);
-	}
-	json_t *c = json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:s,s:b,s:o}", "iss", srv->issuer, "sub",
-			      vm_id, "jti", jti, "iat", (json_int_t)now, "exp",
-			      (json_int_t)(now + srv->token_ttl), "nonce", nonce, "verdict",
-			      v->healthy ? "healthy" : "unhealthy", "secure_boot", sb_on, "pcrs",
-			      pcr_list(v->quoted_pcrs));
-	/* the key stores were measured, and match the baseline */
-	json_object_set_new(c, "db_validated",
-			    json_boolean(sb && !json_is_null(json_object_get(sb, "db")) &&
-					 !has_reason(v->reasons, "baseline.secureboot.db") &&
-					 !has_reason(v->reasons, "log.")));
-	json_object_set_new(c, "dbx_validated",
-			    json_boolean(sb && !json_is_null(json_object_get(sb, "dbx")) &&
-					 !has_reason(v->reasons, "baseline.secureboot.dbx") &&
-					 !has_reason(v->reasons, "log.")));
-	json_object_set_new(c, "kernel_cmdline_sha256", digest[0] ? json_string(digest) : json_null());
-	if (ev->os)
-		json_object_set(c, "os", ev->os);
-	return c;
-}
-
 /* The record kept: every reason; the facts when there is something to look at (unhealthy, or
  * learned), else their digest (they equal the baseline's). Records of quotes the enrolled TPM
  * did not make are kept too (someone tried to speak for this VM), with nothing else the
  * sender claimed. */
-static char *record(const struct tl_evidence *ev, const struct tl_verdict *v)
+static char *record(const struct tl_evidence *ev, const struct tl_attest_verdict *av)
 {
+	const struct tl_verdict *v = &av->typed;
 	json_t *o = json_pack("{s:s,s:O,s:b}", "verdict", v->healthy ? "healthy" : "unhealthy",
-			      "reasons", v->reasons, "quote_verified", v->quote_verified);
+			      "reasons", av->reasons, "quote_verified", v->quote_verified);
 	if (v->quote_verified)
 		json_object_set_new(o, "quote",
 				    json_pack("{s:I,s:I,s:I,s:b,s:o}", "clock",
@@ -115,10 +69,10 @@ static char *record(const struct tl_evidence *ev, const struct tl_verdict *v)
 					      v->quote.rebooted, "pcrs", pcr_list(v->quoted_pcrs)));
 	if (v->facts && (!v->healthy || v->learn)) {
 		json_object_set(o, "facts", v->facts);
-	} else if (v->facts && v->has_log) {
+	} else if (v->facts && av->has_log) {
 		/* the facts equal the baseline's; the log they came from identifies them */
 		char hex[65];
-		tl_hex(v->log_sha256, sizeof(v->log_sha256), hex);
+		tl_hex(av->log_sha256, sizeof(av->log_sha256), hex);
 		json_object_set_new(o, "event_log_sha256", json_string(hex));
 	}
 	/* what the guest says beside the quote counts only when the TPM vouched for the quote:
@@ -147,7 +101,7 @@ struct job {
 	struct tl_later later; /* first: the job is its own continuation */
 	struct tl_server *srv;
 	struct tl_evidence ev;
-	struct tl_verdict v;
+	struct tl_attest_verdict v;
 	struct tl_attest_write w;
 	char *learn;
 	int64_t now;
@@ -157,7 +111,7 @@ static void job_free(struct job *j)
 {
 	free(j->learn);
 	free(j->w.att.result);
-	tl_verdict_free(&j->v);
+	tl_attest_verdict_free(&j->v);
 	tl_evidence_free(&j->ev);
 	free(j);
 }
@@ -182,14 +136,15 @@ static struct tl_resp finish(struct tl_later *l)
 		resp = tl_http_error(503, "store.unavailable", "the attestation was not recorded", NULL);
 	} else {
 		json_t *o = json_pack("{s:I,s:s,s:O}", "attestation_id", (json_int_t)j->w.att.id,
-				      "verdict", j->v.healthy ? "healthy" : "unhealthy", "reasons",
+				      "verdict", j->v.typed.healthy ? "healthy" : "unhealthy", "reasons",
 				      j->v.reasons);
 		if (j->w.learned)
 			json_object_set_new(o, "baseline", json_string("learned"));
 		/* a token only for what the enrolled TPM said over this challenge */
-		if (j->v.quote_verified) {
-			json_t *c = claims(j->srv, j->w.att.vm_id, &j->ev, &j->v, j->w.att.id, j->now);
-			if (tl_jwtkeys_sign(j->srv->keys, c, &token) == TL_OK)
+		if (j->v.typed.quote_verified) {
+			json_t *c = tl_attest_claims(j->srv->issuer, j->srv->token_ttl, j->w.att.vm_id,
+						     &j->ev, &j->v.typed, j->w.att.id, j->now);
+			if (c && tl_jwtkeys_sign(j->srv->keys, c, &token) == TL_OK)
 				json_object_set_new(o, "token", json_string(token));
 			json_decref(c);
 			free(token);
@@ -209,7 +164,7 @@ static struct tl_resp finish(struct tl_later *l)
 			free(head);
 		}
 		if (!resp.text)
-			json_object_set(o, "facts", j->v.facts ? j->v.facts : json_null());
+			json_object_set(o, "facts", j->v.typed.facts ? j->v.typed.facts : json_null());
 	}
 	job_free(j);
 	return resp;
@@ -225,7 +180,7 @@ static void committed(struct tl_attest_write *w)
 static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tpm *t)
 {
 	struct tl_attest_write *w = &j->w;
-	const struct tl_verdict *v = &j->v;
+	const struct tl_verdict *v = &j->v.typed;
 	memcpy(w->nonce, j->ev.nonce, sizeof(w->nonce));
 	snprintf(w->att.vm_id, sizeof(w->att.vm_id), "%s", vm_id);
 	w->att.time = j->now;
@@ -233,7 +188,8 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 	w->verified = v->quote_verified;
 	if (v->quote_verified)
 		snprintf(w->clock.ak_name, sizeof(w->clock.ak_name), "%s", t->ak_name);
-	if (v->quote_verified && !has_reason(v->reasons, "quote.clock")) {
+	/* a clock that went backwards is not kept: the floor stays where it was */
+	if (v->quote_verified && !v->clock_backwards) {
 		w->update_clock = true;
 		w->clock.clock = v->quote.attest.clock;
 		w->clock.reset_count = v->quote.attest.reset_count;
@@ -241,7 +197,7 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 	}
 	if (v->learn && !(w->learn = j->learn = json_dumps(v->learn, JSON_COMPACT)))
 		return TL_E_NOMEM;
-	return (w->att.result = record(&j->ev, v)) ? TL_OK : TL_E_NOMEM;
+	return (w->att.result = record(&j->ev, &j->v)) ? TL_OK : TL_E_NOMEM;
 }
 
 struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
@@ -271,7 +227,7 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 	}
 	err = tl_nonce_check(r->srv->nonce_key, vm_id, j->ev.nonce, j->now, TL_NONCE_TTL);
 	if (err == TL_OK)
-		err = tl_verdict_make(&vm, &t, baseline, &j->ev, &j->v, &resp);
+		err = tl_attest_verdict_make(&vm, &t, baseline, &j->ev, &j->v, &resp);
 	else
 		resp = nonce_refused(err);
 	free(baseline);

@@ -1,30 +1,37 @@
-/* Internal: the verification pipeline of one attestation (DESIGN.md): identity, quote, log,
- * meaning, baseline, kernel events; a verdict with reasons. No I/O: the caller loads the
- * VM's TPM binding and baseline and stores the outcome. */
+/* Internal: one attestation's verdict. The pipeline (identity, quote, log, meaning,
+ * baseline) is the library's (trustlaunch/verdict.h); this part hands it the enrolled AK, the
+ * cached log (parsed, replayed, explained once per log) and the parsed baseline, and renders
+ * the reasons last. No I/O: the caller loads the VM's TPM binding and baseline and stores the
+ * outcome. */
 #ifndef TL_SERVER_VERDICT_H
 #define TL_SERVER_VERDICT_H
 
 #include "evidence.h"
+#include "trustlaunch/verdict.h"
 
-struct tl_verdict {
-	bool quote_verified;  /* signed by the enrolled AK, over this challenge: the TPM spoke */
-	bool healthy;
-	json_t *reasons;      /* [{code, message, component?, expected?, actual?, detail?}] */
-	json_t *facts;        /* from the event log's trusted PCRs, or NULL */
-	char *facts_text;     /* the same as compact JSON (malloc'd), or NULL */
-	json_t *learn;        /* components to learn (no baseline yet, healthy), or NULL */
-	uint32_t quoted_pcrs; /* PCRs of the quote's selection */
-	struct tl_quote_result quote;
+/* The library's typed verdict (trustlaunch/verdict.h) with what the service keeps beside it. */
+struct tl_attest_verdict {
+	struct tl_verdict typed; /* decisions read this: tl_verdict_failed, differs, flags */
+	json_t *reasons;      /* rendered from typed, last: [{code, message, ...}] (docs/api.md) */
+	char *facts_text;     /* typed.facts as compact JSON (malloc'd), or NULL */
 	bool has_log;
 	uint8_t log_sha256[32]; /* of the event log's bytes, when has_log */
 };
 
-/* TL_OK with out filled (release with tl_verdict_free), or, for evidence that is malformed
- * rather than untrue (an event log that does not parse), an error with resp set to the 400.
- * baseline: the VM's baseline components (JSON text), or NULL. */
-int tl_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm, const char *baseline,
-		    const struct tl_evidence *ev, struct tl_verdict *out, struct tl_resp *resp);
-void tl_verdict_free(struct tl_verdict *v);
+/* TL_OK with out filled (release with tl_attest_verdict_free), or, for evidence that is
+ * malformed rather than untrue (an event log that does not parse), an error with resp set to
+ * the 400; TL_E_NOMEM with resp set to a 503. baseline: the VM's baseline components (JSON
+ * text), or NULL. */
+int tl_attest_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm,
+			   const char *baseline, const struct tl_evidence *ev,
+			   struct tl_attest_verdict *out, struct tl_resp *resp);
+void tl_attest_verdict_free(struct tl_attest_verdict *v);
+
+/* The signed token's claims (docs/tokens.md): the service's (iss, sub, jti, iat, exp, nonce,
+ * os) and the verdict's (tl_verdict_claims). NULL when out of memory. */
+json_t *tl_attest_claims(const char *issuer, int64_t token_ttl, const char *vm_id,
+			 const struct tl_evidence *ev, const struct tl_verdict *v, int64_t id,
+			 int64_t now);
 
 /* ---- log_cache.c: event logs by the SHA-256 of their bytes (parsed, replayed, explained) */
 struct tl_log_entry;
