@@ -11,11 +11,13 @@
 
 #include "collect.h"
 #include "tpm.h"
+#include "trustlaunch/wire.h"
 
 #define TL_AGENT_WHY 512u
-#define TL_AGENT_MAX_LOG (16u * 1024u * 1024u)    /* an event log or IMA log sent */
 #define TL_AGENT_MAX_KMSG (4u * 1024u * 1024u)    /* kernel log read in one attestation */
 #define TL_AGENT_MAX_KEVENTS 64u                  /* kernel events sent in one attestation */
+/* what is sent: within trustlaunch/wire.h, the service's limits */
+_Static_assert(TL_AGENT_MAX_KEVENTS <= TL_WIRE_MAX_KERNEL_EVENTS, "kernel events over the wire");
 #define TL_AGENT_VM_ID 64u
 
 #define TL_AGENT_EVENTLOG "/sys/kernel/security/tpm0/binary_bios_measurements"
@@ -84,9 +86,7 @@ TL_MUST_CHECK int tl_agent_state_dir(const char *dir, char why[static TL_AGENT_W
 void tl_agent_state_load(const char *dir, struct tl_agent_state *st);
 TL_MUST_CHECK int tl_agent_state_save(const char *dir, const struct tl_agent_state *st,
 				      char why[static TL_AGENT_WHY]);
-/* A whole file of at most max bytes (malloc'd, NUL after it). TL_E_IO when it cannot be read
- * (errno kept), TL_E_ARG when larger. */
-TL_MUST_CHECK int tl_agent_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
+/* Whole files are read with tl_file_read (src/common/file.h). */
 /* This boot's id (/proc/sys/kernel/random/boot_id), "" when unknown. */
 void tl_agent_boot_id(char out[static 40]);
 
@@ -122,6 +122,14 @@ TL_MUST_CHECK int tl_agent_evidence(const struct tl_agent_opts *o, struct tl_tpm
 				    const struct tl_tpm_ak *ak, const struct tl_agent_state *st,
 				    const char *nonce_hex, json_t **out, uint64_t *kmsg_next,
 				    char why[static TL_AGENT_WHY]);
+/* The log file at path as base64 into ev[key], when it has at most max bytes (the event log:
+ * TL_WIRE_MAX_EVENT_LOG, the IMA log: TL_WIRE_MAX_IMA_LOG). A missing file is left out (the
+ * service says log.missing). A larger one: left out with a warning when omit_large (the IMA
+ * log, not evaluated yet), else TL_E_WIRE_TOO_LARGE with why (the event log: the service would
+ * refuse the whole evidence). */
+TL_MUST_CHECK int tl_agent_add_log(json_t *ev, const char *key, const char *path, size_t max,
+				   bool omit_large, const struct tl_agent_opts *o,
+				   char why[static TL_AGENT_WHY]);
 /* The PCR selection of --pcrs, plus PCR 10 in each bank when IMA is active. */
 TL_MUST_CHECK int tl_agent_selection(const char *spec, bool ima, struct tl_pcr_selection *out);
 /* Extends every digest of a TCG log into the TPM's allocated banks (replay.c). */

@@ -31,7 +31,7 @@ const char *tl_agent_vm_id(const struct tl_agent_opts *o, const struct tl_agent_
 	const char *id = o->vm_id && *o->vm_id ? o->vm_id : st->vm_id;
 
 	if (!*id) {
-		snprintf(why, TL_AGENT_WHY, "no VM id: give --vm-id (the id `tl vm create` printed)");
+		snprintf(why, TL_AGENT_WHY, "no VM id: give --vm-id (the id `tl vm register` printed)");
 		return NULL;
 	}
 	if (!vm_id_ok(id)) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "file.h"
 #include "trustlaunch/hash.h"
 #include "trustlaunch/limits.h"
 #include "trustlaunch/tcglog.h"
@@ -74,9 +75,10 @@ int tl_agent_replay(struct tl_tpm *tpm, const char *path, char why[static TL_AGE
 			 "(use --tcti swtpm:... or mssim:...)");
 		return TL_E_ARG;
 	}
-	if ((err = tl_agent_read_file(path, TL_MAX_LOG_SIZE, &buf, &len)) != TL_OK) {
+	if ((err = tl_file_read(path, TL_MAX_LOG_SIZE, &buf, &len)) != TL_OK) {
 		snprintf(why, TL_AGENT_WHY, "%s: %s", path,
-			 err == TL_E_ARG ? "larger than an event log may be" : strerror(errno));
+			 err == TL_E_FILE_TOO_LARGE ? "larger than an event log may be"
+			 : err == TL_E_IO ? strerror(errno) : tl_err_msg(err));
 		return err;
 	}
 	if ((err = tl_log_parse(buf, len, &log, &diag)) != TL_OK) {

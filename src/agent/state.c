@@ -1,8 +1,7 @@
 /* The agent's state directory: state.json (the binding with the service, where the kernel
- * log was read up to, the last verdict), written whole to a temporary file, synced and
- * renamed, so that a crash leaves the old or the new state, never half of one. */
+ * log was read up to, the last verdict), written whole through src/common/file.h (a
+ * temporary file, synced, renamed), so that a crash leaves the old or the new state. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "file.h"
 
 #define STATE_FILE "state.json"
 #define STATE_MAX (64u * 1024u)
@@ -36,72 +36,13 @@ int tl_agent_state_dir(const char *dir, char why[static TL_AGENT_WHY])
 	return TL_OK;
 }
 
-int tl_agent_read_file(const char *path, size_t max, uint8_t **out, size_t *len)
-{
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	*out = NULL;
-	*len = 0;
-	if (fd < 0)
-		return TL_E_IO;
-	for (;;) {
-		if (n == cap) {
-			/* securityfs files report size 0: grow as they are read */
-			size_t ncap = cap ? cap * 2 : 65536;
-			if (ncap > max + 1)
-				ncap = max + 1; /* one more than max: a larger file shows itself */
-			uint8_t *p = realloc(buf, ncap);
-			if (!p) {
-				free(buf);
-				close(fd);
-				return TL_E_NOMEM;
-			}
-			buf = p;
-			cap = ncap;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			errno = e;
-			return TL_E_IO;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > max) {
-			free(buf);
-			close(fd);
-			return TL_E_ARG;
-		}
-	}
-	close(fd);
-	if (n == cap) {
-		uint8_t *p = realloc(buf, n + 1);
-		if (!p) {
-			free(buf);
-			return TL_E_NOMEM;
-		}
-		buf = p;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return TL_OK;
-}
-
 void tl_agent_boot_id(char out[static 40])
 {
 	uint8_t *b = NULL;
 	size_t n = 0;
 
 	out[0] = '\0';
-	if (tl_agent_read_file("/proc/sys/kernel/random/boot_id", 64, &b, &n) == TL_OK)
+	if (tl_file_read("/proc/sys/kernel/random/boot_id", 64, &b, &n) == TL_OK)
 		tl_agent_printable(out, 40, (struct tl_bytes){ b, n });
 	free(b);
 }
@@ -121,7 +62,7 @@ void tl_agent_state_load(const char *dir, struct tl_agent_state *st)
 
 	memset(st, 0, sizeof *st);
 	snprintf(path, sizeof path, "%s/%s", dir, STATE_FILE);
-	if (tl_agent_read_file(path, STATE_MAX, &text, &len) != TL_OK)
+	if (tl_file_read(path, STATE_MAX, &text, &len) != TL_OK)
 		return;
 	doc = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, NULL);
 	free(text);
@@ -159,37 +100,21 @@ static json_t *state_json(const struct tl_agent_state *st)
 int tl_agent_state_save(const char *dir, const struct tl_agent_state *st,
 			char why[static TL_AGENT_WHY])
 {
-	char path[4096], tmp[4200];
+	char path[4096];
 	json_t *doc = state_json(st);
 	char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
-	int fd = -1, err = TL_E_IO;
+	size_t n;
+	int err;
 
 	json_decref(doc);
 	if (!text)
 		return TL_E_NOMEM;
+	n = strlen(text);
+	text[n] = '\n'; /* json_dumps's NUL: the file ends with a newline instead */
 	snprintf(path, sizeof path, "%s/%s", dir, STATE_FILE);
-	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-	size_t n = strlen(text);
-	unlink(tmp); /* a leftover of a crash with this pid */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd >= 0 && write(fd, text, n) == (ssize_t)n && write(fd, "\n", 1) == 1 &&
-	    fsync(fd) == 0 && close(fd) == 0) {
-		fd = -1;
-		if (rename(tmp, path) == 0) {
-			int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			err = TL_OK; /* the rename itself lasts once the directory is synced */
-			if (d >= 0) {
-				(void)fsync(d);
-				close(d);
-			}
-		}
-	}
-	if (err != TL_OK) {
-		snprintf(why, TL_AGENT_WHY, "cannot write %.300s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
-	}
+	if ((err = tl_file_write_private(path, text, n + 1, true)) != TL_OK)
+		snprintf(why, TL_AGENT_WHY, "cannot write %.300s: %s", path,
+			 err == TL_E_IO ? strerror(errno) : tl_err_msg(err));
 	free(text);
 	return err;
 }

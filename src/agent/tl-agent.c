@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "file.h"
 #include "cmd.h"
 #include "trustlaunch/conf.h"
 
@@ -31,7 +32,7 @@ static const char help[] =
 	"                          virtio-serial:/dev/virtio-ports/NAME or unix:PATH (a relay)\n"
 	"  --cacert FILE           the CA certificates (PEM) that https may trust; pins the service\n"
 	"  --vm-id ID              this VM's id in the service (kept once enrolled)\n"
-	"  --enrollment-token T    the one-time token `tl vm create` printed\n"
+	"  --enrollment-token T    the one-time token `tl vm register` printed\n"
 	"  --enrollment-token-file F  read it from a file instead (re-read at each enrolment)\n"
 	"  --tcti TCTI             device:/dev/tpmrm0 (default), swtpm:host=H,port=P, mssim:...\n"
 	"  --state-dir DIR         default /var/lib/tl-agent\n"
@@ -148,11 +149,12 @@ static int read_config(struct tl_agent_opts *o, const char *path)
 	uint8_t *text = NULL;
 	size_t len = 0;
 	unsigned line = 0;
-	int err = tl_agent_read_file(path, TL_CONF_MAX_TEXT, &text, &len);
+	int err = tl_file_read(path, TL_CONF_MAX_TEXT, &text, &len);
 
 	if (err != TL_OK) {
 		fprintf(stderr, "tl-agent: %s: %s\n", path,
-			err == TL_E_ARG ? "larger than 1 MiB" : strerror(errno));
+			err == TL_E_FILE_TOO_LARGE ? "larger than 1 MiB"
+			: err == TL_E_IO ? strerror(errno) : tl_err_msg(err));
 		return err;
 	}
 	err = tl_conf_parse((struct tl_bytes){ text, len }, set_opt, o, &line);
@@ -209,7 +211,7 @@ const char *tl_agent_token(struct tl_agent_opts *o)
 
 	if (!token_file)
 		return o->enrollment_token;
-	if (tl_agent_read_file(token_file, sizeof tok - 1, &text, &len) != TL_OK) {
+	if (tl_file_read(token_file, sizeof tok - 1, &text, &len) != TL_OK) {
 		tl_agent_log(o, "warning", "%s: cannot read the enrollment token", token_file);
 		return o->enrollment_token;
 	}

@@ -83,8 +83,11 @@ const char *tl_cli_cell(json_t *v, char *buf, size_t cap);
 const char *tl_cli_time_cell(json_t *v, char *buf, size_t cap);
 /* Prints "KEY  VALUE" lines of the keys of obj, aligned; "created" and "time" as times. */
 int tl_cli_show_fields(json_t *obj, const char *const *keys, size_t nkeys);
-/* Prints s with control characters replaced by '?'. */
+/* Prints s with control characters, bytes that are not UTF-8 and invisible format characters
+ * (bidi overrides, zero-width characters) escaped (tl_text_terminal). */
 void tl_cli_put_safe(FILE *f, const char *s);
+/* One line of text for people, formatted, escaped as tl_cli_put_safe, then a newline. */
+void tl_cli_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 int tl_cmd_eventlog(int argc, char **argv);
 int tl_cmd_quote(int argc, char **argv);

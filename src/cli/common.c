@@ -1,66 +1,25 @@
 /* Helpers every `tl` subcommand shares. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "file.h"
 
 int tl_cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	uint8_t *data = NULL;
-	size_t n = 0, cap = 0;
+	bool in = strcmp(path, "-") == 0;
+	int err = in ? tl_file_read_fd(STDIN_FILENO, max, buf, len) : tl_file_read(path, max, buf, len);
 
-	*buf = NULL;
-	*len = 0;
-	if (!f) {
-		fprintf(stderr, "tl: %s: %s\n", path, strerror(errno));
-		return TL_E_IO;
-	}
-	for (;;) {
-		size_t got;
-		if (n == cap) {
-			/* one byte beyond max tells a file at the limit from one past it */
-			size_t ncap = cap ? cap * 2 : 65536;
-			uint8_t *p;
-			if (ncap > max + 1)
-				ncap = max + 1;
-			if (ncap <= cap)
-				break;
-			p = realloc(data, ncap);
-			if (!p) {
-				free(data);
-				if (f != stdin)
-					fclose(f);
-				fprintf(stderr, "tl: %s: out of memory\n", path);
-				return TL_E_NOMEM;
-			}
-			data = p;
-			cap = ncap;
-		}
-		got = fread(data + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "tl: %s: read error\n", path);
-		free(data);
-		if (f != stdin)
-			fclose(f);
-		return TL_E_IO;
-	}
-	if (f != stdin)
-		fclose(f);
-	if (n > max) {
+	if (err == TL_E_FILE_TOO_LARGE)
 		fprintf(stderr, "tl: %s: larger than the limit of %zu bytes\n", path, max);
-		free(data);
-		return TL_E_ARG;
-	}
-	*buf = data;
-	*len = n;
-	return TL_OK;
+	else if (err != TL_OK)
+		fprintf(stderr, "tl: %s: %s\n", path,
+			err == TL_E_IO ? strerror(errno) : tl_err_msg(err));
+	return err;
 }
 
 int tl_cli_fail(const char *what, int err)

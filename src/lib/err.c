@@ -234,6 +234,35 @@ static const struct {
 
 	{ TL_E_PCR_MISMATCH, "pcr.mismatch",
 	  "a replayed PCR value differs from the expected value" },
+
+	{ TL_E_STORE, "store.unavailable", "the database failed or could not be reached" },
+	{ TL_E_STORE_NOT_FOUND, "store.not_found", "the database holds no such record" },
+	{ TL_E_STORE_CONFLICT, "store.conflict",
+	  "the database already holds a record with this unique key (e.g. a nonce used before)" },
+	{ TL_E_STORE_URL, "store.url",
+	  "the database URL is neither sqlite:PATH nor postgresql://..." },
+	{ TL_E_STORE_BUSY, "store.busy", "another process has the SQLite database open" },
+	{ TL_E_STORE_STALE, "store.stale",
+	  "what the write was based on changed in the database meanwhile" },
+
+	{ TL_E_NONCE_FORGED, "nonce.invalid",
+	  "the nonce was not issued by this service for this VM" },
+	{ TL_E_NONCE_EXPIRED, "nonce.expired", "the nonce is older than its lifetime" },
+
+	{ TL_E_FILE_SYMLINK, "file.symlink",
+	  "the file is a symbolic link, which is not followed for secrets and state" },
+	{ TL_E_FILE_TYPE, "file.not_regular", "the path is not a regular file" },
+	{ TL_E_FILE_OWNER, "file.owner", "the file belongs to another user than this process" },
+	{ TL_E_FILE_MODE, "file.permissions",
+	  "the secret file may be read or written by group or others (chmod 600)" },
+	{ TL_E_FILE_SIZE, "file.size",
+	  "the secret file does not have its exact size (cut short by a crash or edited?)" },
+	{ TL_E_FILE_TOO_LARGE, "file.too_large", "the file is larger than its limit" },
+	{ TL_E_FILE_MISSING, "file.missing", "the file does not exist" },
+	{ TL_E_FILE_EXISTS, "file.exists", "the file exists already and is not replaced" },
+
+	{ TL_E_WIRE_TOO_LARGE, "wire.too_large",
+	  "the evidence is larger than the service accepts (trustlaunch/wire.h)" },
 };
 
 static int find(int err)
@@ -248,6 +277,14 @@ const char *tl_err_name(int err)
 {
 	int i = find(err);
 	return i < 0 ? "unknown" : table[i].name;
+}
+
+const char *tl_err_table_at(size_t i, int *err)
+{
+	if (i >= sizeof(table) / sizeof(table[0]))
+		return NULL;
+	*err = table[i].err;
+	return table[i].name;
 }
 
 const char *tl_err_msg(int err)

@@ -94,10 +94,31 @@ static size_t utf8_seq(const struct tl_rd *rd, uint32_t *cp)
 	return n + 1u;
 }
 
-void tl_text_bytes(struct tl_buf *out, struct tl_bytes in)
+/* Code points a terminal does not show as themselves (beyond C0 and DEL): the C1 controls and
+ * the invisible format characters of Unicode (categories Cf, Zl, Zp) among which the
+ * bidirectional embeddings, overrides, isolates and marks reorder or hide what follows. */
+static bool hidden(uint32_t cp)
+{
+	static const struct {
+		uint32_t lo, hi;
+	} ranges[] = {
+		{ 0x80, 0x9F },       { 0xAD, 0xAD },       { 0x34F, 0x34F },     { 0x600, 0x605 },
+		{ 0x61C, 0x61C },     { 0x6DD, 0x6DD },     { 0x70F, 0x70F },     { 0x890, 0x891 },
+		{ 0x8E2, 0x8E2 },     { 0x180E, 0x180E },   { 0x200B, 0x200F },   { 0x2028, 0x202E },
+		{ 0x2060, 0x206F },   { 0xFEFF, 0xFEFF },   { 0xFFF9, 0xFFFB },   { 0x110BD, 0x110BD },
+		{ 0x110CD, 0x110CD }, { 0x13430, 0x1343F }, { 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A },
+		{ 0xE0000, 0xE007F },
+	};
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (cp >= ranges[i].lo && cp <= ranges[i].hi)
+			return true;
+	return false;
+}
+
+static void escape(struct tl_buf *out, struct tl_bytes in, bool terminal)
 {
 	struct tl_rd rd;
-	tl_rd_from(&rd, tl_bytes_rstrip_nul(in));
+	tl_rd_from(&rd, in);
 	while (tl_rd_left(&rd) > 0) {
 		uint32_t cp;
 		struct tl_bytes run;
@@ -116,8 +137,21 @@ void tl_text_bytes(struct tl_buf *out, struct tl_bytes in)
 		}
 		if (tl_rd_skip(&rd, n) != TL_OK)
 			break;
-		put_escaped(out, cp);
+		if (terminal && hidden(cp))
+			tl_buf_printf(out, cp > 0xFFFF ? "\\U%08x" : "\\u%04x", (unsigned)cp);
+		else
+			put_escaped(out, cp);
 	}
+}
+
+void tl_text_bytes(struct tl_buf *out, struct tl_bytes in)
+{
+	escape(out, tl_bytes_rstrip_nul(in), false);
+}
+
+void tl_text_terminal(struct tl_buf *out, struct tl_bytes in)
+{
+	escape(out, in, true);
 }
 
 bool tl_text_is_ascii(struct tl_bytes in)

@@ -87,5 +87,18 @@ expect_rc 0 "$tl" eventlog --help
 grep -q 'replay' "$tmp/out" && ok || bad "help lists replay"
 for c in show json replay facts; do expect_rc 0 "$tl" eventlog $c --help; done
 
+# text from a log reaches the terminal escaped: a right-to-left override (U+202E) in place of
+# the "B" of the real log's \BOOT\ device paths (UTF-16, the same length: the log still
+# parses, and the digests, of the images, still bind the boot applications)
+python3 -c "import sys; d = open(sys.argv[1], 'rb').read()
+open(sys.argv[2], 'wb').write(d.replace('\\\\BOOT\\\\'.encode('utf-16-le'), '\\\\\u202eOOT\\\\'.encode('utf-16-le')))" "$on" "$tmp/rlo.bin"
+for c in show facts; do
+  expect_rc 0 "$tl" eventlog $c "$tmp/rlo.bin"
+  LC_ALL=C grep -q $'\xe2\x80\xae' "$tmp/out" && bad "eventlog $c: a raw U+202E reached the terminal" || ok
+  grep -qF '\EFI\\u202eOOT\grubx64.efi' "$tmp/out" && ok || bad "eventlog $c: no \\u202e: $(grep -a grubx64 "$tmp/out")"
+done
+expect_rc 0 "$tl" eventlog facts "$tmp/rlo.bin" --json   # JSON keeps the text as it is
+json "assert '\\\\EFI\\\\\u202eOOT\\\\grubx64.efi' in [a['path'] for a in d['efi_apps']], d['efi_apps']"
+
 echo "$passes passed, $fails failed"
 [[ $fails == 0 ]]

@@ -164,6 +164,41 @@ for mutate in "e['quote']['attest']='%%%'" "e['pcrs']={'sha999':{}}" "e['pcrs'][
   python3 -c "import json; e=json.load(open('evidence.json')); e['nonce']='$n'; $mutate; json.dump(e,open('m.json','w'))"
   TOKEN= call POST "/v1/vms/$vm/attest" m.json; expect 400 "malformed: $mutate"
 done
+# evidence exactly as docs/api.md has it: ima_log checked, PCR indexes canonical, no unknown
+# field; each refused with 400 request.field naming the field
+strict() { # FIELD MUTATION: a fresh nonce, the mutation, 400 naming FIELD
+  TOKEN= call POST "/v1/vms/$vm/challenge"; n=$(field "d['nonce']")
+  python3 -c "import json; e=json.load(open('evidence.json')); e['nonce']='$n'; $2; json.dump(e,open('m.json','w'))"
+  TOKEN= call POST "/v1/vms/$vm/attest" m.json; expect 400 "strict: $2"
+  [[ $(field "d['error']['code'], d['error']['field']") == "request.field $1" ]] && ok || bad "strict: $2: $(head -c 300 body.json)"
+}
+strict ima_log "e['ima_log']=12345"
+strict ima_log "e['ima_log']={'x':1}"
+strict ima_log "e['ima_log']='!!!not base64'"
+strict ima_log "e['ima_log']=''"
+strict ima_log "e['ima_log']='QUFB'*300+'A'"                      # lifted, then refused
+strict ima_log "e['ima_log']='QUFB'*(8*1024*1024//3+2)"           # over 8 MiB decoded
+strict pcrs "p=e['pcrs']['sha256']; p[' 1']=p.pop('1')"
+strict pcrs "p=e['pcrs']['sha256']; p['+1']=p.pop('1')"
+strict pcrs "p=e['pcrs']['sha256']; p['01']=p.pop('1')"
+strict pcrs "p=e['pcrs']['sha256']; p['1 ']=p.pop('1')"
+strict x "e['x']=1"
+strict imalog "e['imalog']='AAAA'"
+# the body limit of trustlaunch/wire.h: exactly at it is read (here: refused for its ima_log,
+# not for its size); one byte over is 413
+wire_max=$(python3 -c 'b=lambda n:(n+2)//3*4; print(b(4<<20)+b(8<<20)+(512<<10))')
+for extra in 0 1; do
+  TOKEN= call POST "/v1/vms/$vm/challenge"; n=$(field "d['nonce']")
+  python3 -c "
+import json
+e=json.load(open('evidence.json')); e['nonce']='$n'; e['ima_log']='!'
+t=json.dumps(e); pad=$wire_max+$extra-len(t)
+open('m.json','w').write(t[:-1]+' '*pad+'}')"
+  [[ $(stat -c %s m.json) == $((wire_max + extra)) ]] || bad "body of $((wire_max + extra)) bytes made"
+  TOKEN= call POST "/v1/vms/$vm/attest" m.json
+  if [[ $extra == 0 ]]; then expect 400 "a body at the limit is read"; [[ $(field "d['error']['field']") == ima_log ]] && ok || bad "at the limit: $(head -c 300 body.json)"
+  else expect 413 "a body one byte over the limit"; [[ $(field "d['error']['code']") == request.too_large ]] && ok || bad "413 named"; fi
+done
 TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; expect 200 attestations
 [[ $(field "len(d['attestations'])") == 2 ]] && ok || bad "refused evidence recorded nothing (2: PCR 16, healthy)"
 

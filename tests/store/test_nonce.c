@@ -3,7 +3,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "nonce.h"
@@ -52,12 +56,50 @@ static void nonce_order_is_issue_order(void **state)
 	assert_true(memcmp(b, c, TL_NONCE_LEN) < 0);
 }
 
+static void write_file(const char *path, const void *p, size_t n, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* a crash after O_CREAT used to leave a short key, read as a key; links were followed */
+static void nonce_key_load_refuses_short_linked_or_loose_key(void **state)
+{
+	char dir[] = "/tmp/tl-nonce-XXXXXX", path[64], cmd[96];
+	uint8_t k[TL_NONCE_KEY_LEN], again[TL_NONCE_KEY_LEN];
+	struct stat st;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/nonce.key", dir);
+	assert_int_equal(tl_nonce_key_load(dir, k), TL_OK); /* made */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, TL_NONCE_KEY_LEN);
+	assert_int_equal(tl_nonce_key_load(dir, again), TL_OK); /* read back */
+	assert_memory_equal(k, again, sizeof(k));
+	write_file(path, key, 5, 0600);
+	assert_int_equal(tl_nonce_key_load(dir, k), TL_E_FILE_SIZE);
+	write_file(path, key, sizeof(key), 0644);
+	assert_int_equal(tl_nonce_key_load(dir, k), TL_E_FILE_MODE);
+	assert_int_equal(unlink(path), 0);
+	snprintf(cmd, sizeof(cmd), "%s/elsewhere", dir);
+	write_file(cmd, key, sizeof(key), 0600);
+	assert_int_equal(symlink(cmd, path), 0);
+	assert_int_equal(tl_nonce_key_load(dir, k), TL_E_FILE_SYMLINK);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nonce_check_accepts_its_own_nonce_in_time),
 		cmocka_unit_test(nonce_check_refuses_other_vm_key_and_bits),
 		cmocka_unit_test(nonce_order_is_issue_order),
+		cmocka_unit_test(nonce_key_load_refuses_short_linked_or_loose_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

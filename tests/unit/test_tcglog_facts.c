@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -137,6 +139,8 @@ static void facts_extract_rejects_secureboot_length(void **state)
 	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
 	assert_string_equal(reasons_of(&b, &f), "sb.secureboot_length");
 	assert_true(json_is_false(json_object_get(json_object_get(f, "secureboot"), "enabled")));
+	/* measured means measured and broke no rule (docs/facts.md) */
+	assert_true(json_is_false(json_object_get(json_object_get(f, "secureboot"), "measured")));
 	json_decref(f);
 	lb_free(&b);
 }
@@ -243,7 +247,9 @@ static void facts_extract_rejects_relabelled_pcr7_events(void **state)
 	lb_free(&v);
 	sb_var(&b, "SecureBoot", &TL_GUID_GLOBAL_VARIABLE, "\x01", 1);
 	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
-	assert_string_equal(reasons_of(&b, &f), "tcglog.separator_disguised "
+	/* a one-byte variable is no authority either */
+	assert_string_equal(reasons_of(&b, &f), "sb.variable_malformed "
+						 "tcglog.separator_disguised "
 						 "sb.variable_after_separator "
 						 "tcglog.separator_duplicate sb.secureboot_missing");
 	assert_false(json_is_true(json_object_get(json_object_get(f, "secureboot"), "enabled")));
@@ -327,6 +333,176 @@ static void facts_extract_uses_only_trusted_pcrs(void **state)
 	lb_free(&b);
 }
 
+/* A real certificate from the vectors (DER); the caller frees it. */
+static uint8_t *vector_cert(const char *name, size_t *len)
+{
+	char path[4096];
+	const char *dir = getenv("TL_VECTORS");
+	FILE *f;
+	uint8_t *buf = malloc(65536);
+	snprintf(path, sizeof(path), "%s/certs/secure-boot/%s", dir ? dir : "../shared/vectors",
+		 name);
+	f = fopen(path, "rb");
+	if (!f || !buf)
+		fail_msg("cannot open %s (set TL_VECTORS)", path);
+	*len = fread(buf, 1, 65536, f);
+	fclose(f);
+	assert_true(*len > 0 && *len < 65536);
+	return buf;
+}
+
+/* An EV_EFI_VARIABLE_AUTHORITY of vendor guid and name whose data is a, then b. */
+static void authority_event(struct lb *b, const struct tl_guid *g, const char *name,
+			    const void *a, size_t alen, const void *rest, size_t rlen)
+{
+	struct lb data = { 0 }, v = { 0 };
+	lb_put(&data, a, alen);
+	lb_put(&data, rest, rlen);
+	lb_var(&v, g->b, name, data.buf, data.len);
+	lb_event(b, 7, TL_EV_EFI_VARIABLE_AUTHORITY, v.buf, v.len);
+	lb_free(&v);
+	lb_free(&data);
+}
+
+static json_t *authorities_of(json_t *f)
+{
+	return json_object_get(json_object_get(f, "secureboot"), "authorities");
+}
+
+static const char *str_at(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* shim measures its vendor certificate ("Shim") as the bare DER, with no owner GUID in front;
+ * firmware and shim measure db and MokList entries as EFI_SIGNATURE_DATA (owner, then the
+ * certificate). Both read as the certificate they are. */
+static void facts_extract_reads_both_authority_shapes(void **state)
+{
+	struct lb b = { 0 };
+	size_t len;
+	uint8_t *der = vector_cert("MicCorUEFCA2011_2011-06-27.crt", &len), fp[TL_MAX_DIGEST];
+	const uint8_t owner[16] = { 0xbd, 0x9a, 0xfa, 0x77, 0x59, 0x03, 0x32, 0x4d,
+				    0xbd, 0x60, 0x28, 0xf4, 0xe7, 0x8f, 0x78, 0x4b };
+	char hex[65];
+	json_t *f, *shim, *db;
+	(void)state;
+	assert_int_equal(tl_hash(TL_ALG_SHA256, der, len, fp), TL_OK);
+	tl_hex(fp, 32, hex);
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	authority_event(&b, &TL_GUID_IMAGE_SECURITY_DB, "db", owner, 16, der, len);
+	authority_event(&b, &TL_GUID_SHIM_LOCK, "Shim", NULL, 0, der, len);
+	assert_string_equal(reasons_of(&b, &f), "");
+	assert_int_equal(json_array_size(authorities_of(f)), 2);
+	db = json_array_get(authorities_of(f), 0);
+	shim = json_array_get(authorities_of(f), 1);
+	assert_string_equal(str_at(db, "owner"), "77fa9abd-0359-4d32-bd60-28f4e78f784b");
+	assert_string_equal(str_at(shim, "variable"), "Shim");
+	assert_null(json_object_get(shim, "owner"));
+	assert_null(json_object_get(shim, "hash"));
+	for (size_t i = 0; i < 2; i++) {
+		json_t *a = json_array_get(authorities_of(f), i);
+		assert_non_null(strstr(str_at(a, "subject"), "CN=Microsoft Corporation UEFI CA 2011"));
+		assert_string_equal(str_at(a, "sha256"), hex);
+	}
+	json_decref(f);
+	lb_free(&b);
+	free(der);
+}
+
+/* Bytes that read as a whole certificate and as an owner GUID followed by another one: the
+ * two readings name different certificates, so neither is a fact. */
+static void facts_extract_rejects_ambiguous_authority(void **state)
+{
+	static const uint8_t name[17] = { 0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03, 0x55,
+					  0x04, 0x03, 0x0c, 0x04, 'T', 'e', 's', 't' };
+	static const uint8_t head[28] = {
+		0x30, 0x40, 0x30, 0x3e, 0xa0, 0x03, 0x02, 0x01, 0x02, /* certificate, tbs, v3 */
+		0x02, 0x11, 0x01, 0x02, 0x03, 0x04, 0x05,             /* a serial of 17 bytes */
+		/* ... that holds, from offset 16, a second certificate's start */
+		0x30, 0x30, 0x30, 0x2e, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01,
+	};
+	struct lb b = { 0 }, tail = { 0 };
+	json_t *f;
+	(void)state;
+	lb_put(&tail, head, sizeof(head));
+	lb_put(&tail, "\x30\x00", 2);      /* signature algorithm */
+	lb_put(&tail, name, sizeof(name)); /* issuer */
+	lb_put(&tail, "\x30\x00", 2);      /* validity */
+	lb_put(&tail, name, sizeof(name)); /* subject */
+	assert_int_equal(tail.len, 66);
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	authority_event(&b, &TL_GUID_IMAGE_SECURITY_DB, "db", NULL, 0, tail.buf, tail.len);
+	assert_string_equal(reasons_of(&b, &f), "sb.variable_malformed");
+	assert_int_equal(json_array_size(authorities_of(f)), 0);
+	json_decref(f);
+	lb_free(&b);
+	lb_free(&tail);
+}
+
+/* MokListTrusted is a one-byte setting (MOK keys trusted for the kernel's keyrings), not a
+ * certificate that allowed an image. */
+static void facts_extract_reports_mok_list_trusted(void **state)
+{
+	static const struct {
+		const char *data;
+		size_t len;
+		bool bound;
+		const char *reasons;
+		int value; /* 1 true, 0 false, -1 null */
+	} cases[] = {
+		{ "\x01", 1, true, "", 1 },
+		{ "\x00", 1, true, "", 0 },
+		{ "\x02", 1, true, "sb.variable_malformed", -1 },
+		{ "\x01\x01", 2, true, "sb.variable_malformed", -1 },
+		{ "\x01", 1, false, "sb.variable_digest_mismatch", -1 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lb b = { 0 }, v = { 0 };
+		json_t *f, *t;
+		good_prefix(&b);
+		lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+		lb_var(&v, TL_GUID_SHIM_LOCK.b, "MokListTrusted", cases[i].data, cases[i].len);
+		if (cases[i].bound)
+			lb_event(&b, 7, TL_EV_EFI_VARIABLE_AUTHORITY, v.buf, v.len);
+		else
+			lb_event_digesting(&b, 7, TL_EV_EFI_VARIABLE_AUTHORITY, v.buf, v.len,
+					   "x", 1);
+		assert_string_equal(reasons_of(&b, &f), cases[i].reasons);
+		assert_int_equal(json_array_size(authorities_of(f)), 0);
+		t = json_object_get(json_object_get(f, "secureboot"), "mok_list_trusted");
+		assert_non_null(t);
+		assert_true(cases[i].value < 0 ? json_is_null(t)
+					       : json_is_boolean(t) &&
+							 json_is_true(t) == (cases[i].value == 1));
+		json_decref(f);
+		lb_free(&b);
+		lb_free(&v);
+	}
+}
+
+/* Two MokListTrusted of different values: which one shim acted on is unknown. */
+static void facts_extract_rejects_conflicting_mok_list_trusted(void **state)
+{
+	struct lb b = { 0 };
+	json_t *f;
+	(void)state;
+	good_prefix(&b);
+	lb_event(&b, 7, TL_EV_SEPARATOR, SEP0, 4);
+	authority_event(&b, &TL_GUID_SHIM_LOCK, "MokListTrusted", "\x01", 1, NULL, 0);
+	authority_event(&b, &TL_GUID_SHIM_LOCK, "MokListTrusted", "\x01", 1, NULL, 0);
+	assert_string_equal(reasons_of(&b, NULL), "");
+	authority_event(&b, &TL_GUID_SHIM_LOCK, "MokListTrusted", "\x00", 1, NULL, 0);
+	assert_string_equal(reasons_of(&b, &f), "sb.variable_duplicate");
+	assert_true(json_is_null(json_object_get(json_object_get(f, "secureboot"),
+						 "mok_list_trusted")));
+	json_decref(f);
+	lb_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +522,10 @@ int main(void)
 		cmocka_unit_test(facts_extract_rejects_second_kernel_cmdline),
 		cmocka_unit_test(facts_extract_ignores_unbound_platform_facts),
 		cmocka_unit_test(facts_extract_uses_only_trusted_pcrs),
+		cmocka_unit_test(facts_extract_reads_both_authority_shapes),
+		cmocka_unit_test(facts_extract_rejects_ambiguous_authority),
+		cmocka_unit_test(facts_extract_reports_mok_list_trusted),
+		cmocka_unit_test(facts_extract_rejects_conflicting_mok_list_trusted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,6 +132,8 @@ static void check_one(json_t *e)
 		assert_string_equal(json_string_value(json_object_get(r, "code")),
 				    "sb.secureboot_length");
 		assert_string_equal(json_string_value(json_object_get(r, "detail")), "0 bytes");
+		/* a SecureBoot that broke a rule is not "measured" (docs/facts.md) */
+		assert_true(json_is_false(json_object_get(sb, "measured")));
 	} else if (!json_is_true(json_object_get(facts, "valid"))) {
 		char *dump = json_dumps(json_object_get(facts, "reasons"), 0);
 		fail_msg("%s: unexpected reasons %s", name, dump);
@@ -293,12 +295,99 @@ static void vectors_sb_on_truncated_and_corrupted_everywhere(void **state)
 	free(buf);
 }
 
+static json_t *facts_of(const char *rel)
+{
+	size_t len;
+	uint8_t *buf = slurp(rel, &len);
+	struct tl_log *log;
+	json_t *facts;
+	assert_int_equal(tl_log_parse(buf, len, &log, NULL), TL_OK);
+	assert_int_equal(tl_facts_extract(log, TL_PCRS_ALL, &facts), TL_OK);
+	tl_log_free(log);
+	free(buf);
+	return facts;
+}
+
+/* shim's vendor certificate ("Shim" in PCR 7) is measured as the bare DER: it reads as the
+ * certificate, checked against openssl x509 of the event's data. MokListTrusted is a setting,
+ * never an authority. */
+static void vectors_shim_authorities_read_as_certificates(void **state)
+{
+	static const struct {
+		const char *log, *subject, *sha256;
+		bool bound; /* Debian 10's shim measured a digest of other bytes */
+	} shims[] = {
+		{ "gce/eventlogs/rhel8-uefi.bin", "CN=Red Hat Secure Boot CA 5",
+		  "40175d4c7c5ab4bd753a493f47952f1d8dcf1c219b836968a693e48bd4766135", true },
+		{ "gce/eventlogs/debian-10.bin", "CN=Debian Secure Boot CA",
+		  "079646974bce09b1f04da67bd722d1fb0947ae4c4010bccdbba52d5b23cbf1a2", false },
+	};
+	static const char *const trusting[] = {
+		"gce/eventlogs/confidential-gke-debug-251000_eventlog.bin",
+		"gce/eventlogs/eventlogwithsp800155.bin",
+	};
+	static const char *const logs[] = {
+		"arch-linux-workstation", "confidential-gke-debug-251000_eventlog", "cos-101-amd-sev",
+		"cos-85-amd-sev", "cos-93-amd-sev", "debian-10", "eventlogwithsp800155", "gdc-host",
+		"glinux-alex", "rhel8-uefi", "ubuntu-1804-amd-sev", "ubuntu-2104-no-dbx",
+		"ubuntu-2104-no-secure-boot", "ubuntu-2404-amd-sevsnp",
+	};
+	size_t nshim = 0, ntrusting = 0;
+	(void)state;
+	for (size_t l = 0; l < sizeof(logs) / sizeof(logs[0]) + 2; l++) {
+		char rel[256];
+		json_t *f, *sb, *a, *t;
+		size_t i;
+		if (l < sizeof(logs) / sizeof(logs[0]))
+			snprintf(rel, sizeof(rel), "gce/eventlogs/%s.bin", logs[l]);
+		else
+			snprintf(rel, sizeof(rel), "boot/%s/eventlog.bin",
+				 l == sizeof(logs) / sizeof(logs[0]) ? "sb-on" : "cmdline");
+		f = facts_of(rel);
+		sb = json_object_get(f, "secureboot");
+		json_array_foreach(json_object_get(sb, "authorities"), i, a)
+		{
+			const char *var = json_string_value(json_object_get(a, "variable"));
+			json_t *cert = json_object_get(a, "claimed") ? json_object_get(a, "claimed") : a;
+			size_t k;
+			assert_string_not_equal(var, "MokListTrusted");
+			if (strcmp(var, "Shim") != 0)
+				continue;
+			for (k = 0; k < sizeof(shims) / sizeof(shims[0]); k++)
+				if (strcmp(shims[k].log, rel) == 0)
+					break;
+			if (k == sizeof(shims) / sizeof(shims[0]))
+				fail_msg("%s: an unexpected Shim authority", rel);
+			nshim++;
+			assert_true(json_is_true(json_object_get(a, "digest_verified")) ==
+				    shims[k].bound);
+			assert_null(json_object_get(cert, "owner"));
+			if (!strstr(json_string_value(json_object_get(cert, "subject")) ?: "",
+				    shims[k].subject))
+				fail_msg("%s: Shim authority is not %s", rel, shims[k].subject);
+			assert_string_equal(json_string_value(json_object_get(cert, "sha256")),
+					    shims[k].sha256);
+		}
+		t = json_object_get(sb, "mok_list_trusted");
+		if (strcmp(rel, trusting[0]) == 0 || strcmp(rel, trusting[1]) == 0) {
+			assert_true(json_is_true(t));
+			ntrusting++;
+		} else {
+			assert_true(json_is_null(t));
+		}
+		json_decref(f);
+	}
+	assert_int_equal(nshim, 2);
+	assert_int_equal(ntrusting, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vectors_gce_logs_replay_and_facts_agree),
 		cmocka_unit_test(vectors_ovmf_boots_replay_and_differ_in_pcr8_9),
 		cmocka_unit_test(vectors_sb_on_truncated_and_corrupted_everywhere),
+		cmocka_unit_test(vectors_shim_authorities_read_as_certificates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "file.h"
 #include "trustlaunch/hash.h"
 
 #define OS_FIELD 64u /* the service keeps id and version up to 63 bytes */
@@ -89,25 +90,37 @@ static json_t *pcrs_json(const struct tl_pcr_values *v)
 	return o;
 }
 
-/* A log file as base64 into key; a missing file is left out (the service says log.missing). */
-static int add_log(json_t *ev, const char *key, const char *path, const struct tl_agent_opts *o,
-		   char why[static TL_AGENT_WHY])
+int tl_agent_add_log(json_t *ev, const char *key, const char *path, size_t max,
+		     bool omit_large, const struct tl_agent_opts *o, char why[static TL_AGENT_WHY])
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	int err = tl_agent_read_file(path, TL_AGENT_MAX_LOG, &buf, &len);
+	int err = tl_file_read(path, max, &buf, &len);
+	json_t *text;
 
-	if (err == TL_E_IO && errno == ENOENT) {
+	if (err == TL_E_FILE_MISSING) {
 		tl_agent_log(o, "info", "%s: no %s (reported as missing)", path, key);
 		return TL_OK;
 	}
+	if (err == TL_E_FILE_TOO_LARGE && omit_large) {
+		tl_agent_log(o, "warning", "%s: larger than the %zu bytes the service accepts "
+			     "(trustlaunch/wire.h): %s left out of the evidence", path, max, key);
+		return TL_OK;
+	}
+	if (err == TL_E_FILE_TOO_LARGE) {
+		snprintf(why, TL_AGENT_WHY, "%s: larger than the %zu bytes the service accepts as "
+			 "%s (trustlaunch/wire.h)", path, max, key);
+		return TL_E_WIRE_TOO_LARGE;
+	}
 	if (err != TL_OK) {
 		snprintf(why, TL_AGENT_WHY, "%s: %s", path,
-			 err == TL_E_ARG ? "larger than 16 MiB" : strerror(errno));
+			 err == TL_E_IO ? strerror(errno) : tl_err_msg(err));
 		return err;
 	}
-	json_object_set_new(ev, key, tl_agent_b64(buf, len));
+	text = tl_agent_b64(buf, len);
 	free(buf);
+	if (!text || json_object_set_new(ev, key, text) != 0)
+		return TL_E_NOMEM;
 	return TL_OK;
 }
 
@@ -157,7 +170,7 @@ static int add_kernel_events(json_t *ev, const struct tl_agent_opts *o,
 	tl_agent_boot_id(boot);
 	uint64_t from = strcmp(boot, st->boot_id) == 0 ? st->kmsg_seq : 0; /* a new boot: all */
 	*next = from;
-	err = o->kmsg ? tl_agent_read_file(o->kmsg, TL_KMSG_MAX_TEXT, &text, &len)
+	err = o->kmsg ? tl_file_read(o->kmsg, TL_KMSG_MAX_TEXT, &text, &len)
 		      : read_kmsg_device(&text, &len);
 	if (err != TL_OK) {
 		tl_agent_log(o, "warning", "%s: cannot read the kernel log: %s",
@@ -187,8 +200,8 @@ static void add_os(json_t *ev, const struct tl_agent_opts *o)
 	char id[OS_FIELD], version[OS_FIELD];
 
 	memset(&osr, 0, sizeof osr);
-	if ((tl_agent_read_file("/etc/os-release", TL_OSREL_MAX_TEXT, &text, &len) == TL_OK ||
-	     tl_agent_read_file("/usr/lib/os-release", TL_OSREL_MAX_TEXT, &text, &len) == TL_OK) &&
+	if ((tl_file_read("/etc/os-release", TL_OSREL_MAX_TEXT, &text, &len) == TL_OK ||
+	     tl_file_read("/usr/lib/os-release", TL_OSREL_MAX_TEXT, &text, &len) == TL_OK) &&
 	    tl_osrelease_parse((struct tl_bytes){ text, len }, &osr) != TL_OK)
 		tl_agent_log(o, "warning", "os-release could not be read");
 	free(text);
@@ -235,9 +248,10 @@ int tl_agent_evidence(const struct tl_agent_opts *o, struct tl_tpm *tpm,
 			       tl_agent_b64(q.sig, q.sig_len), "pcrs", pcrs_json(&q.pcrs));
 	if (!ev)
 		return TL_E_NOMEM;
-	if ((err = add_log(ev, "event_log", o->eventlog ? o->eventlog : TL_AGENT_EVENTLOG, o,
-			   why)) != TL_OK ||
-	    (has_ima && (err = add_log(ev, "ima_log", ima, o, why)) != TL_OK) ||
+	if ((err = tl_agent_add_log(ev, "event_log", o->eventlog ? o->eventlog : TL_AGENT_EVENTLOG,
+				    TL_WIRE_MAX_EVENT_LOG, false, o, why)) != TL_OK ||
+	    (has_ima && (err = tl_agent_add_log(ev, "ima_log", ima, TL_WIRE_MAX_IMA_LOG, true, o,
+						why)) != TL_OK) ||
 	    (err = add_kernel_events(ev, o, st, kmsg_next)) != TL_OK) {
 		json_decref(ev);
 		return err;

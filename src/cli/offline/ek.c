@@ -48,10 +48,11 @@ static void show(const struct tl_ek_info *info, int err, bool json)
 		json_object_set_new(o, "key_checked", json_boolean(info->key_checked));
 		tl_cli_print_json(o);
 	} else if (err == TL_OK) {
-		printf("trusted: %s\n  issuer  %s\n  TPM     %s %s %s\n  key     %s\n",
-		       info->subject ? info->subject : "", info->issuer ? info->issuer : "",
-		       info->manufacturer ? info->manufacturer : "?", info->model ? info->model : "?",
-		       info->version ? info->version : "?",
+		tl_cli_line(stdout, "trusted: %s", info->subject ? info->subject : "");
+		tl_cli_line(stdout, "  issuer  %s", info->issuer ? info->issuer : "");
+		tl_cli_line(stdout, "  TPM     %s %s %s", info->manufacturer ? info->manufacturer : "?",
+			    info->model ? info->model : "?", info->version ? info->version : "?");
+		printf("  key     %s\n",
 		       info->key_checked ? "matches the EK" : "not compared (no --ek-pub)");
 	}
 	if (err != TL_OK)

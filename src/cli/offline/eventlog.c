@@ -93,7 +93,7 @@ static int show(int argc, char **argv)
 		tl_hex(ev->digest[b], 8, dig);
 		tl_buf_init(&sum, 4096);
 		tl_event_summary(log, ev, &sum);
-		printf("%5zu %3u  %-34s %-17s %s\n", i, ev->pcr, name, dig, tl_buf_str(&sum));
+		tl_cli_line(stdout, "%5zu %3u  %-34s %-17s %s", i, ev->pcr, name, dig, tl_buf_str(&sum));
 		tl_buf_free(&sum);
 	}
 	tl_log_free(log);

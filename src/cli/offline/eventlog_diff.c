@@ -73,8 +73,9 @@ int tl_eventlog_diff(int argc, char **argv)
 		size_t i;
 		json_t *e;
 		json_array_foreach(d, i, e)
-			printf("%-26s %s\n", json_string_value(json_object_get(e, "component")),
-			       json_string_value(json_object_get(e, "message")));
+			tl_cli_line(stdout, "%-26s %s",
+				    json_string_value(json_object_get(e, "component")),
+				    json_string_value(json_object_get(e, "message")));
 		if (rc == TL_EXIT_OK)
 			printf("no component differs\n");
 	}

@@ -34,9 +34,9 @@ static void print_list(json_t *doc, const char *key, const char *label)
 		if (!d)
 			d = json_object_get(json_object_get(v, "digests"), "sha1");
 		if (d)
-			printf("%-16s %.16s  %s\n", i ? "" : label, json_string_value(d), p ? p : "");
+			tl_cli_line(stdout, "%-16s %.16s  %s", i ? "" : label, json_string_value(d), p ? p : "");
 		else
-			printf("%-16s %s\n", i ? "" : label, p ? p : "");
+			tl_cli_line(stdout, "%-16s %s", i ? "" : label, p ? p : "");
 	}
 }
 
@@ -54,7 +54,7 @@ static void print_db(json_t *sb, const char *key)
 	{
 		const char *subj = json_string_value(json_object_get(e, "subject"));
 		if (subj)
-			printf("         %s\n", subj);
+			tl_cli_line(stdout, "         %s", subj);
 	}
 }
 
@@ -75,16 +75,23 @@ static void print_text(json_t *doc)
 	print_db(sb, "dbx");
 	json_array_foreach(json_object_get(sb, "authorities"), i, v)
 	{
-		const char *s = json_string_value(json_object_get(v, "subject"));
-		printf("%-16s %s: %s\n", i ? "" : "Authorities",
-		       json_string_value(json_object_get(v, "variable")), s ? s : "(hash)");
+		json_t *claimed = json_object_get(v, "claimed");
+		json_t *cert = claimed ? claimed : v;
+		const char *s = json_string_value(json_object_get(cert, "subject"));
+		tl_cli_line(stdout, "%-16s %s: %s%s", i ? "" : "Authorities",
+		       json_string_value(json_object_get(v, "variable")), s ? s : "(hash)",
+		       claimed ? " (claimed: the digest does not bind it)" : "");
 	}
 	if (json_is_string(json_object_get(sb, "sbat_level")))
-		printf("SbatLevel        %s\n", json_string_value(json_object_get(sb, "sbat_level")));
-	printf("Firmware         %s\n", fw ? fw : "(no S-CRTM version)");
+		tl_cli_line(stdout, "SbatLevel        %s",
+			    json_string_value(json_object_get(sb, "sbat_level")));
+	if (json_is_boolean(json_object_get(sb, "mok_list_trusted")))
+		printf("MokListTrusted   %s\n",
+		       json_is_true(json_object_get(sb, "mok_list_trusted")) ? "yes" : "no");
+	tl_cli_line(stdout, "Firmware         %s", fw ? fw : "(no S-CRTM version)");
 	print_list(doc, "efi_apps", "EFI apps");
 	print_list(doc, "grub_commands", "GRUB commands");
-	printf("Kernel cmdline   %s\n", cmd ? cmd : "(not measured)");
+	tl_cli_line(stdout, "Kernel cmdline   %s", cmd ? cmd : "(not measured)");
 	print_list(doc, "files", "Files");
 	printf("ExitBootServices %s\n",
 	       json_is_true(json_object_get(doc, "exit_boot_services")) ? "measured"
@@ -95,8 +102,11 @@ static void print_text(json_t *doc)
 		printf("%-16s %s: %s", i ? "" : "Problems",
 		       json_string_value(json_object_get(v, "code")),
 		       json_string_value(json_object_get(v, "message")));
-		if (detail)
-			printf(" [%s]", json_string_value(detail));
+		if (detail) {
+			tl_cli_put_safe(stdout, " [");
+			tl_cli_put_safe(stdout, json_string_value(detail));
+			putchar(']');
+		}
 		if (ev)
 			printf(" (event %lld, PCR %lld)", (long long)json_integer_value(ev),
 			       (long long)json_integer_value(json_object_get(v, "pcr")));

@@ -81,7 +81,8 @@ static int verify(int argc, char **argv)
 			json_object_set_new(o, "trusted_by", json_string(res.trusted_subject));
 		tl_cli_print_json(o);
 	} else {
-		printf("%s%s%s\n", status(err), res.signer[0] ? ": signed by " : "", res.signer);
+		tl_cli_line(stdout, "%s%s%s", status(err), res.signer[0] ? ": signed by " : "",
+			    res.signer);
 	}
 	if (err != TL_OK)
 		fprintf(stderr, "%s: %s\n", tl_err_name(err), tl_err_msg(err));

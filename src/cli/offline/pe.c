@@ -111,9 +111,11 @@ static int signers(int argc, char **argv)
 	} else {
 		rc = TL_EXIT_OK;
 		for (size_t i = 0; i < s.count; i++) {
-			printf("signature %zu: %s\n  subject %s\n  issuer  %s\n  digest  %s (%s)\n", i + 1,
-			       s.sig[i].covers_image ? "covers this image" : "DOES NOT cover this image",
-			       s.sig[i].subject, s.sig[i].issuer, s.sig[i].digest_hex,
+			printf("signature %zu: %s\n", i + 1,
+			       s.sig[i].covers_image ? "covers this image" : "DOES NOT cover this image");
+			tl_cli_line(stdout, "  subject %s", s.sig[i].subject);
+			tl_cli_line(stdout, "  issuer  %s", s.sig[i].issuer);
+			printf("  digest  %s (%s)\n", s.sig[i].digest_hex,
 			       tl_alg_name(s.sig[i].alg) ? tl_alg_name(s.sig[i].alg) : "?");
 			if (!s.sig[i].covers_image)
 				rc = TL_EXIT_CHECK;

@@ -102,7 +102,7 @@ static int check(int argc, char **argv)
 	}
 	err = tl_sb_check(pe, &pol, &res);
 	if (err == TL_OK) {
-		printf("allowed: %s\n", res.by_hash ? "its hash is in db" : res.subject);
+		tl_cli_line(stdout, "allowed: %s", res.by_hash ? "its hash is in db" : res.subject);
 		rc = TL_EXIT_OK;
 	} else if (err <= TL_E_VARSTORE && err >= TL_E_SB_SBAT) {
 		fprintf(stderr, "refused: %s: %s%s%s\n", tl_err_name(err), tl_err_msg(err),

@@ -1,38 +1,33 @@
 /* Text for people from the server's answers: aligned tables and fields. Strings from the
- * server reach the terminal only through safe_copy, which replaces control characters. */
+ * server reach the terminal only through safe_copy, which escapes control and invisible
+ * format characters. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "trustlaunch/text.h"
 
 #define TL_TABLE_MAX_COLS 12u
 #define TL_TABLE_MAX_ROWS 1000000u
+#define TL_TABLE_MAX_CELL (64u * 1024u * 1024u) /* escaped: at most 4 bytes a byte of input */
 
 struct tl_table {
 	size_t ncols, nrows, cap;
 	char **cells; /* nrows * ncols, row-major, each a safe copy */
 };
 
-/* C0 controls, DEL and the UTF-8 encodings of the C1 controls (U+0080..U+009F) become '?';
- * jansson has already checked that strings are valid UTF-8. */
+/* Control characters, bytes that are not UTF-8 and the invisible format characters (a
+ * right-to-left override U+202E in a VM name would reorder the rest of the line) are escaped
+ * as \xNN or \uXXXX (tl_text_terminal). */
 static char *safe_copy(const char *s)
 {
-	size_t n = strlen(s);
-	char *out = malloc(n + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			*o++ = '?';
-			p++;
-		} else {
-			*o++ = *p < 0x20 || *p == 0x7f ? '?' : (char)*p;
-		}
-	}
-	*o = '\0';
-	return out;
+	struct tl_buf b;
+	tl_buf_init(&b, TL_TABLE_MAX_CELL);
+	tl_buf_puts(&b, "");
+	tl_text_terminal(&b, (struct tl_bytes){ (const uint8_t *)s, strlen(s) });
+	return tl_buf_take(&b);
 }
 
 void tl_cli_put_safe(FILE *f, const char *s)
@@ -40,6 +35,25 @@ void tl_cli_put_safe(FILE *f, const char *s)
 	char *t = safe_copy(s);
 	fputs(t ? t : "?", f);
 	free(t);
+}
+
+void tl_cli_line(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (s = malloc((size_t)n + 1)) != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	tl_cli_put_safe(f, s ? s : "?");
+	fputc('\n', f);
+	free(s);
 }
 
 /* Columns on a terminal: one per UTF-8 sequence (wide characters are rare in names). */

@@ -14,8 +14,8 @@ static int show_vm(json_t *vm)
 	return tl_cli_show_fields(vm, vm_fields, sizeof(vm_fields) / sizeof(vm_fields[0]));
 }
 
-static const char create_help[] =
-	"usage: tl [GLOBAL OPTIONS] vm create --name N --size S --os O\n"
+static const char register_help[] =
+	"usage: tl [GLOBAL OPTIONS] vm register --name N --size S --os O\n"
 	"          [--security-type standard|trustedlaunch|confidential] [--no-secure-boot]\n"
 	"          [--no-vtpm] [--tenant T] [--scale-set X] [--json]\n"
 	"\n"
@@ -58,7 +58,7 @@ static bool security_type_ok(const char *t)
 	       strcmp(t, "confidential") == 0;
 }
 
-static int vm_create(int argc, char **argv)
+static int vm_register(int argc, char **argv)
 {
 	static const struct {
 		const char *option, *key;
@@ -74,7 +74,7 @@ static int vm_create(int argc, char **argv)
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool known = false;
 		if (tl_cli_is_help(o)) {
-			fputs(create_help, stdout);
+			fputs(register_help, stdout);
 			json_decref(body);
 			return TL_EXIT_OK;
 		} else if (strcmp(o, "--json") == 0) {
@@ -91,21 +91,21 @@ static int vm_create(int argc, char **argv)
 			}
 		}
 		if (!known) {
-			fprintf(stderr, "tl vm create: unexpected '%s'\n\n%s", o, create_help);
+			fprintf(stderr, "tl vm register: unexpected '%s'\n\n%s", o, register_help);
 			json_decref(body);
 			return TL_EXIT_USAGE;
 		}
 	}
 	if (!body || !json_object_get(body, "name") || !json_object_get(body, "size") ||
 	    !json_object_get(body, "os")) {
-		fprintf(stderr, "tl vm create: --name, --size and --os are needed\n\n%s",
-			create_help);
+		fprintf(stderr, "tl vm register: --name, --size and --os are needed\n\n%s",
+			register_help);
 		json_decref(body);
 		return TL_EXIT_USAGE;
 	}
 	if (json_object_get(body, "security_type") &&
 	    !security_type_ok(json_string_value(json_object_get(body, "security_type")))) {
-		fprintf(stderr, "tl vm create: --security-type is standard, trustedlaunch or "
+		fprintf(stderr, "tl vm register: --security-type is standard, trustedlaunch or "
 				"confidential\n");
 		json_decref(body);
 		return TL_EXIT_USAGE;
@@ -113,6 +113,14 @@ static int vm_create(int argc, char **argv)
 	if ((rc = tl_client_call(TL_HTTP_POST, "/v1/vms", NULL, NULL, body, &answer)) != 0)
 		return rc;
 	return tl_client_output(answer, show_created);
+}
+
+/* The old name of register: 'create' will create a real VM (the host launcher). */
+static int vm_create(int argc, char **argv)
+{
+	fputs("tl: 'tl vm create' is deprecated (it will create VMs): use 'tl vm register'\n",
+	      stderr);
+	return vm_register(argc, argv);
 }
 
 static const char list_help[] =
@@ -241,7 +249,8 @@ static int vm_enrollment_token(int argc, char **argv)
 }
 
 static const struct tl_cmd vm_cmds[] = {
-	{ "create", vm_create, "register a VM; prints its one-time enrollment token" },
+	{ "register", vm_register, "register a VM; prints its one-time enrollment token" },
+	{ "create", vm_create, "deprecated: the old name of 'register'" },
 	{ "list", vm_list, "the VMs of the token's tenant" },
 	{ "show", vm_show, "one VM" },
 	{ "update", tl_vm_update, "change its security profile (Trusted Launch, Secure Boot, vTPM)" },

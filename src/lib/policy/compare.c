@@ -202,6 +202,7 @@ static const struct {
 	{ "secureboot.sbat_level", "SBAT level", SCALAR },
 	{ "secureboot.authorities", "authorities that allowed boot images", LIST },
 	{ "secureboot.mok", "shim MOK lists", SCALAR },
+	{ "secureboot.mok_list_trusted", "shim MOK trust setting (MokListTrusted)", SCALAR },
 	{ "firmware.scrtm_version", "firmware version (S-CRTM)", SCALAR },
 	{ "platform.confidential_technology", "confidential computing technology", SCALAR },
 	{ "efi_apps", "boot applications", LIST },

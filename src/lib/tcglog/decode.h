@@ -7,6 +7,8 @@
 
 #include "trustlaunch/buf.h"
 #include "trustlaunch/tcglog.h"
+#include "trustlaunch/uefi.h"
+#include "trustlaunch/x509.h"
 
 struct tl_dec {
 	json_t *d;            /* the event's "data" object, or NULL */
@@ -42,6 +44,25 @@ void tl_dec_opaque(struct tl_dec *x);
 /* GCE NonHostInfo: "GCE NonHostInfo\0" then the confidential technology byte; its name, or
  * NULL when the data is not that. */
 const char *tl_dec_gce_technology(struct tl_bytes data);
+
+/* What an EV_EFI_VARIABLE_AUTHORITY's variable data holds: an EFI_SIGNATURE_DATA (owner
+ * GUID, then a certificate or a hash: firmware's db entries, shim's MokList and vendor_db
+ * entries) or a bare DER certificate (shim's vendor certificate, "Shim"). */
+struct tl_dec_authority {
+	bool has_owner;
+	struct tl_guid owner;
+	bool is_cert;
+	struct tl_x509_info cert;     /* when is_cert */
+	struct tl_bytes hash;         /* when !is_cert: the bytes after the owner */
+};
+/* Decided by the bytes: a certificate exactly to the end, or an owner GUID and then one; an
+ * owner and other bytes are a hash. TL_E_VAR_MALFORMED when the data reads both ways as a
+ * certificate (the two readings name different certificates) or is shorter than a GUID and
+ * not a certificate. Clear out with tl_dec_authority_clear (also after an error). */
+TL_MUST_CHECK int tl_dec_authority(struct tl_bytes data, struct tl_dec_authority *out);
+void tl_dec_authority_clear(struct tl_dec_authority *a);
+/* subject, issuer and sha256 of a certificate or hash, and owner when there is one, into o */
+void tl_dec_authority_json(const struct tl_dec_authority *a, json_t *o);
 
 /* Signature list entries as a JSON array of {type, owner, subject, issuer, sha256 | hash}. */
 json_t *tl_dec_esl(struct tl_bytes store, size_t *count, int *err);

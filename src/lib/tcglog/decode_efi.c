@@ -97,6 +97,66 @@ bad:
 	tl_dec_flag(x, "load_option_malformed");
 }
 
+int tl_dec_authority(struct tl_bytes data, struct tl_dec_authority *out)
+{
+	struct tl_rd rd;
+	struct tl_x509_info other;
+	bool bare;
+
+	memset(out, 0, sizeof(*out));
+	bare = tl_x509_info(data, &out->cert) == TL_OK;
+	tl_rd_from(&rd, data);
+	if (tl_rd_guid(&rd, &out->owner) != TL_OK) {
+		out->is_cert = bare;
+		return bare ? TL_OK : TL_E_VAR_MALFORMED;
+	}
+	out->hash = tl_rd_rest(&rd);
+	if (tl_x509_info(out->hash, &other) == TL_OK) {
+		if (bare) {
+			tl_x509_info_clear(&other);
+			return TL_E_VAR_MALFORMED;
+		}
+		out->cert = other;
+		out->is_cert = out->has_owner = true;
+	} else if (bare) {
+		out->is_cert = true;
+	} else {
+		out->has_owner = true;
+	}
+	if (out->is_cert)
+		out->hash = (struct tl_bytes){ NULL, 0 };
+	if (!out->has_owner)
+		memset(&out->owner, 0, sizeof(out->owner));
+	return TL_OK;
+}
+
+void tl_dec_authority_clear(struct tl_dec_authority *a)
+{
+	tl_x509_info_clear(&a->cert);
+	memset(a, 0, sizeof(*a));
+}
+
+void tl_dec_authority_json(const struct tl_dec_authority *a, json_t *o)
+{
+	if (a->has_owner) {
+		char g[TL_GUID_STR_LEN];
+		tl_guid_str(&a->owner, g);
+		json_object_set_new(o, "owner", json_string(g));
+	}
+	if (a->is_cert) {
+		json_object_set_new(o, "subject", json_string(a->cert.subject));
+		json_object_set_new(o, "issuer", json_string(a->cert.issuer));
+		json_object_set_new(o, "sha256", json_string(a->cert.sha256));
+	} else {
+		char *hex = malloc(2 * a->hash.len + 1);
+		if (hex) {
+			tl_hex(a->hash.ptr, a->hash.len, hex);
+			json_object_set_new(o, "hash", json_string(hex));
+			free(hex);
+		}
+	}
+}
+
 static void var_value(struct tl_dec *x, const struct tl_uefi_var *v)
 {
 	bool global = tl_guid_eq(&v->guid, &TL_GUID_GLOBAL_VARIABLE);
@@ -106,23 +166,22 @@ static void var_value(struct tl_dec *x, const struct tl_uefi_var *v)
 
 	if (x->ev->type == TL_EV_EFI_VARIABLE_AUTHORITY && v->data.len > 16 &&
 		   strcmp(v->name, "SbatLevel") != 0) {
-		/* EFI_SIGNATURE_DATA: owner GUID, then the certificate that allowed an image */
-		struct tl_rd rd;
-		struct tl_guid owner;
+		/* the certificate (or hash) that allowed an image */
+		struct tl_dec_authority a;
 		json_t *o = json_object();
-		struct tl_x509_info info;
-		tl_rd_from(&rd, v->data);
-		if (tl_rd_guid(&rd, &owner) == TL_OK) {
-			struct tl_bytes der = tl_rd_rest(&rd);
-			char g[TL_GUID_STR_LEN];
-			tl_guid_str(&owner, g);
-			json_object_set_new(o, "owner", json_string(g));
-			cert_json(o, der);
-			if (tl_x509_info(der, &info) == TL_OK) {
-				tl_buf_printf(x->sum, " %s", info.subject);
-				tl_x509_info_clear(&info);
+		if (tl_dec_authority(v->data, &a) == TL_OK) {
+			tl_dec_authority_json(&a, o);
+			if (a.is_cert) {
+				json_object_set_new(o, "serial", json_string(a.cert.serial));
+				tl_buf_printf(x->sum, " %s", a.cert.subject);
 			}
+		} else {
+			json_object_set_new(o, "error", json_string("neither one certificate nor "
+								    "one signature entry"));
+			tl_dec_flag(x, "authority_malformed");
+			tl_buf_puts(x->sum, " (malformed authority)");
 		}
+		tl_dec_authority_clear(&a);
 		tl_dec_set(x, "signature", o);
 	} else if (global && strcmp(v->name, "SecureBoot") == 0) {
 		int b = tl_bytes_at(v->data, 0);

@@ -318,6 +318,7 @@ static json_t *skeleton(const struct tl_log *log)
 	json_object_set_new(sb, "dbx", json_null());
 	json_object_set_new(sb, "authorities", json_array());
 	json_object_set_new(sb, "sbat_level", json_null());
+	json_object_set_new(sb, "mok_list_trusted", json_null());
 	json_object_set_new(sb, "mok", json_object());
 	json_object_set_new(sb, "other_variables", json_object());
 	json_object_set_new(doc, "secureboot", sb);

@@ -20,6 +20,8 @@ struct tl_facts_ctx {
 	json_t *doc, *sb, *reasons;
 	size_t budget;              /* bytes of text still allowed into doc */
 	bool over_budget;
+	bool secureboot_seen;       /* the SecureBoot variable, even one that broke a rule */
+	bool mok_trust_conflict;    /* MokListTrusted measured with two values */
 	size_t nvars;
 	struct {
 		uint8_t guid[16];

@@ -69,10 +69,12 @@ static void config_var(struct tl_facts_ctx *c)
 
 	if (tl_uefi_var_is(&v, &TL_GUID_GLOBAL_VARIABLE, "SecureBoot")) {
 		int b = tl_bytes_at(v.data, 0);
+		/* seen, though it may break a rule: not "missing" as well */
+		c->secureboot_seen = true;
 		if (v.data.len != 1)
 			tl_facts_reason(c, TL_E_SB_LENGTH, v.data.len ? "longer than 1 byte" : "0 bytes");
 		json_object_set_new(c->sb, "enabled", json_boolean(v.data.len == 1 && b == 1));
-		json_object_set_new(c->sb, "measured", json_true());
+		json_object_set_new(c->sb, "measured", json_boolean(v.data.len == 1));
 	} else if ((key = db_key(&v)) != NULL) {
 		size_t n;
 		int err;
@@ -97,37 +99,52 @@ out:
 	tl_uefi_var_clear(&v);
 }
 
-/* The certificate (or hash) of an EFI_SIGNATURE_DATA into o. */
-static void signature_data(json_t *o, struct tl_bytes data)
+/* shim's MokListTrusted (one byte: whether MOK keys are trusted for the kernel's keyrings) is a
+ * setting, not a certificate that allowed an image: secureboot.mok_list_trusted. */
+static void mok_list_trusted(struct tl_facts_ctx *c, const struct tl_uefi_var *v, bool bound)
 {
-	struct tl_rd rd;
-	struct tl_guid owner;
-	struct tl_x509_info info;
-	char g[TL_GUID_STR_LEN];
+	json_t *was = json_object_get(c->sb, "mok_list_trusted");
+	int b = tl_bytes_at(v->data, 0);
+	bool value = b == 1;
 
-	tl_rd_from(&rd, data);
-	if (tl_rd_guid(&rd, &owner) != TL_OK)
+	if (!bound) {
+		tl_facts_reason(c, TL_E_VAR_DIGEST, v->name);
 		return;
-	struct tl_bytes rest = tl_rd_rest(&rd);
-	tl_guid_str(&owner, g);
-	json_object_set_new(o, "owner", json_string(g));
-	if (tl_x509_info(rest, &info) == TL_OK) {
-		json_object_set_new(o, "subject", json_string(info.subject));
-		json_object_set_new(o, "issuer", json_string(info.issuer));
-		json_object_set_new(o, "sha256", json_string(info.sha256));
-		tl_x509_info_clear(&info);
-	} else {
-		char *hex = malloc(2 * rest.len + 1);
-		if (hex) {
-			tl_hex(rest.ptr, rest.len, hex);
-			json_object_set_new(o, "hash", json_string(hex));
-			free(hex);
-		}
 	}
+	if (v->data.len != 1 || (b != 0 && b != 1)) {
+		tl_facts_reason(c, TL_E_VAR_MALFORMED, v->name);
+		return;
+	}
+	if (c->mok_trust_conflict)
+		return;
+	if (json_is_boolean(was) && json_is_true(was) != value) {
+		/* which one shim acted on is unknown */
+		c->mok_trust_conflict = true;
+		tl_facts_reason(c, TL_E_VAR_DUPLICATE, v->name);
+		json_object_set_new(c->sb, "mok_list_trusted", json_null());
+		return;
+	}
+	json_object_set_new(c->sb, "mok_list_trusted", json_boolean(value));
 }
 
-/* An authority that allowed an image to load (an EFI_SIGNATURE_DATA from db, shim's own
- * certificate or MokList), or shim's SbatLevel. */
+/* The certificate that allowed an image (or the hash), as its own object or, when the digest
+ * does not bind it, under "claimed"; false when the bytes cannot be read as one. */
+static bool authority_entry(json_t *a, struct tl_bytes data, bool bound)
+{
+	struct tl_dec_authority auth;
+	int err = tl_dec_authority(data, &auth);
+	json_t *o = bound ? a : json_object();
+
+	if (err == TL_OK)
+		tl_dec_authority_json(&auth, o);
+	tl_dec_authority_clear(&auth);
+	if (!bound)
+		json_object_set_new(a, "claimed", o);
+	return err == TL_OK || !bound;
+}
+
+/* An authority that allowed an image to load (an EFI_SIGNATURE_DATA from db or MokList, or
+ * shim's own certificate as bare DER), or shim's SbatLevel or MokListTrusted. */
 static void authority(struct tl_facts_ctx *c)
 {
 	struct tl_uefi_var v;
@@ -144,6 +161,10 @@ static void authority(struct tl_facts_ctx *c)
 	bound = tl_facts_digest_is(c, c->ev->data);
 	if (!tl_facts_spend(c, 2 * v.data.len + TL_FACTS_ITEM_COST))
 		goto out;
+	if (tl_uefi_var_is(&v, &TL_GUID_SHIM_LOCK, "MokListTrusted")) {
+		mok_list_trusted(c, &v, bound);
+		goto out;
+	}
 	if (tl_uefi_var_is(&v, &TL_GUID_SHIM_LOCK, "SbatLevel")) {
 		char *t;
 		if (!bound) {
@@ -160,14 +181,12 @@ static void authority(struct tl_facts_ctx *c)
 	json_object_set_new(a, "digest_verified", json_boolean(bound));
 	if (trailing.len)
 		json_object_set_new(a, "trailing_bytes", json_integer((json_int_t)trailing.len));
-	if (bound) {
-		signature_data(a, v.data);
+	if (authority_entry(a, v.data, bound)) {
+		json_array_append_new(json_object_get(c->sb, "authorities"), a);
 	} else {
-		json_t *claimed = json_object();
-		signature_data(claimed, v.data);
-		json_object_set_new(a, "claimed", claimed);
+		tl_facts_reason(c, TL_E_VAR_MALFORMED, v.name);
+		json_decref(a);
 	}
-	json_array_append_new(json_object_get(c->sb, "authorities"), a);
 out:
 	tl_uefi_var_clear(&v);
 }
@@ -196,7 +215,7 @@ void tl_facts_pcr7_finish(struct tl_facts_ctx *c)
 {
 	if (!(c->trusted & (1u << 7)))
 		return;
-	if (!json_is_true(json_object_get(c->sb, "measured"))) {
+	if (!c->secureboot_seen) {
 		c->ev = NULL;
 		tl_facts_reason(c, TL_E_SB_MISSING, NULL);
 	}

@@ -9,8 +9,8 @@
 #include "json_lift.h"
 #include "trustlaunch/b64.h"
 #include "trustlaunch/hash.h"
+#include "trustlaunch/wire.h"
 
-#define MAX_KERNEL_EVENTS 256u
 
 void tl_evidence_free(struct tl_evidence *ev)
 {
@@ -55,6 +55,22 @@ static bool quote(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
 	return true;
 }
 
+/* "0" to "23" exactly: no sign, space or leading zero (strtoul would take " 1" and "+1") */
+static bool pcr_index(const char *idx, unsigned *out)
+{
+	size_t n = strlen(idx);
+	unsigned v = 0;
+	if (n == 0 || n > 2 || (n == 2 && idx[0] == '0'))
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		if (idx[k] < '0' || idx[k] > '9')
+			return false;
+		v = v * 10 + (unsigned)(idx[k] - '0');
+	}
+	*out = v;
+	return v < TL_NUM_PCRS;
+}
+
 /* pcrs: {bank: {index: hex}} */
 static bool pcrs(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
 {
@@ -68,11 +84,10 @@ static bool pcrs(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
 			return bad(resp, "pcrs", "pcrs names an unknown bank, or a bank is not an object");
 		json_object_foreach(vals, idx, v) {
 			uint8_t d[TL_MAX_DIGEST];
-			char *end;
-			unsigned long i = strtoul(idx, &end, 10);
+			unsigned i;
 			size_t n = tl_alg_size(alg);
-			if (!*idx || *end || i >= TL_NUM_PCRS || (idx[0] == '0' && idx[1]))
-				return bad(resp, "pcrs", "a PCR index must be 0 to 23");
+			if (!pcr_index(idx, &i))
+				return bad(resp, "pcrs", "a PCR index must be 0 to 23 in decimal digits");
 			if (!json_is_string(v) || json_string_length(v) != 2 * n ||
 			    tl_unhex(json_string_value(v), d, n) != TL_OK)
 				return bad(resp, "pcrs", "a PCR value is not hex of its bank's size");
@@ -94,7 +109,7 @@ static bool event_log(json_t *body, const struct tl_lift *lift, struct tl_eviden
 	if (lift->count) { /* its text was lifted out before parsing; "" stands in its place */
 		size_t max = lift->text.len / 4 * 3;
 		int err;
-		if (max > TL_MAX_LOG_SIZE)
+		if (max > TL_WIRE_MAX_EVENT_LOG)
 			return bad(resp, "event_log", "event_log is larger than 4 MiB");
 		uint8_t key[TL_MAX_DIGEST];
 		if (tl_hash(TL_ALG_SHA256, lift->text.ptr, lift->text.len, key) == TL_OK) {
@@ -113,13 +128,44 @@ static bool event_log(json_t *body, const struct tl_lift *lift, struct tl_eviden
 		return err == TL_OK || bad(resp, "event_log", "event_log is not valid base64");
 	}
 	size_t max = json_string_length(v) / 4 * 3;
-	if (max > TL_MAX_LOG_SIZE)
+	if (max > TL_WIRE_MAX_EVENT_LOG)
 		return bad(resp, "event_log", "event_log is larger than 4 MiB");
 	if (!(ev->log = malloc(max ? max : 1))) {
 		*resp = tl_http_error(503, "server.busy", "out of memory", NULL);
 		return false;
 	}
 	return tl_api_b64(body, "event_log", true, ev->log, max, &ev->log_len, resp);
+}
+
+/* ima_log: checked (a base64 string of at most TL_WIRE_MAX_IMA_LOG bytes) but not kept: it is
+ * not evaluated yet */
+static bool ima_log(json_t *body, const struct tl_lift *lift, struct tl_resp *resp)
+{
+	json_t *v = json_object_get(body, "ima_log");
+	const char *text;
+	size_t len, got;
+	uint8_t *buf;
+	int err;
+
+	if (!v)
+		return true;
+	if (!json_is_string(v))
+		return bad(resp, "ima_log", "ima_log must be a base64 string");
+	text = lift->count ? (const char *)lift->text.ptr : json_string_value(v);
+	len = lift->count ? lift->text.len : json_string_length(v);
+	if (len == 0)
+		return bad(resp, "ima_log", "ima_log must be a base64 string");
+	if (len > TL_WIRE_B64(TL_WIRE_MAX_IMA_LOG))
+		return bad(resp, "ima_log", "ima_log is larger than 8 MiB");
+	if (!(buf = malloc(len / 4 * 3 + 3))) {
+		*resp = tl_http_error(503, "server.busy", "out of memory", NULL);
+		return false;
+	}
+	err = tl_b64_decode(text, len, buf, TL_WIRE_MAX_IMA_LOG, &got);
+	free(buf);
+	if (err == TL_E_B64_SIZE)
+		return bad(resp, "ima_log", "ima_log is larger than 8 MiB");
+	return err == TL_OK || bad(resp, "ima_log", "ima_log is not valid base64");
 }
 
 /* kernel_events: [{type, module, reason, time}], kept as given once checked */
@@ -129,8 +175,9 @@ static bool kernel_events(json_t *body, struct tl_evidence *ev, struct tl_resp *
 	size_t i;
 	if (!a)
 		return true;
-	if (!json_is_array(a) || json_array_size(a) > MAX_KERNEL_EVENTS)
+	if (!json_is_array(a) || json_array_size(a) > TL_WIRE_MAX_KERNEL_EVENTS)
 		return bad(resp, "kernel_events", "kernel_events must be an array of at most 256");
+	_Static_assert(TL_WIRE_MAX_KERNEL_EVENTS == 256, "the message above says 256");
 	ev->kernel_events = json_array();
 	json_array_foreach(a, i, e) {
 		char type[32], module[64], reason[256], tm[40];
@@ -166,6 +213,33 @@ static bool os(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
 	return true;
 }
 
+/* The top-level fields of docs/api.md and no other: an unknown one is named in the answer
+ * (printable, cut at 64 characters) rather than ignored. */
+static bool only_known(json_t *body, struct tl_resp *resp)
+{
+	static const char *const known[] = { "nonce",   "quote",         "pcrs", "event_log",
+					     "ima_log", "kernel_events", "os" };
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(body, key, v) {
+		char name[65], msg[160];
+		size_t k, i = 0;
+		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (strcmp(key, known[k]) == 0)
+				break;
+		if (k < sizeof(known) / sizeof(known[0]))
+			continue;
+		for (; key[i] && i < sizeof(name) - 1; i++)
+			name[i] = key[i] >= 0x20 && key[i] < 0x7f ? key[i] : '?';
+		name[i] = '\0';
+		snprintf(msg, sizeof(msg), "unknown field '%s': the evidence has only the fields of "
+			 "docs/api.md", name);
+		return bad(resp, name, msg);
+	}
+	return true;
+}
+
 bool tl_evidence_parse(struct tl_req *r, struct tl_evidence *ev, struct tl_resp *resp)
 {
 	struct tl_lift lifts[2] = { { "event_log", { NULL, 0 }, 0 }, { "ima_log", { NULL, 0 }, 0 } };
@@ -183,9 +257,9 @@ bool tl_evidence_parse(struct tl_req *r, struct tl_evidence *ev, struct tl_resp 
 	free(rest);
 	if (!body)
 		return false;
-	ok = nonce(body, ev, resp) && quote(body, ev, resp) && pcrs(body, ev, resp) &&
-	     event_log(body, &lifts[0], ev, resp) && kernel_events(body, ev, resp) &&
-	     os(body, ev, resp);
+	ok = only_known(body, resp) && nonce(body, ev, resp) && quote(body, ev, resp) &&
+	     pcrs(body, ev, resp) && event_log(body, &lifts[0], ev, resp) &&
+	     ima_log(body, &lifts[1], resp) && kernel_events(body, ev, resp) && os(body, ev, resp);
 	json_decref(body);
 	if (!ok)
 		tl_evidence_free(ev);

@@ -9,14 +9,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "file.h"
 #include "jwtkeys.h"
 #include "trustlaunch/b64.h"
 
 #define PATH_LEN 4096
 #define CURRENT_MAX 512 /* bytes of the `current` file */
+#define KEY_MAX 16384   /* bytes of a key's PEM file */
 
 struct jwtkey {
 	EVP_PKEY *pkey;
@@ -68,25 +72,31 @@ static int key_set(struct jwtkey *key, EVP_PKEY *pkey)
 	return TL_OK;
 }
 
+/* The file layer's refusals (a link, loose permissions, another owner) are the key store's. */
+static int keystore_err(int err)
+{
+	return err == TL_OK || err == TL_E_IO || err == TL_E_NOMEM ? err : TL_E_JWT_KEYSTORE;
+}
+
 static int key_read(const struct tl_jwtkeys *k, const char *kid, struct jwtkey *key)
 {
 	char path[PATH_LEN];
 	EVP_PKEY *pkey = NULL;
-	FILE *f = NULL;
-	int fd = -1, err;
+	uint8_t *pem = NULL;
+	size_t len = 0;
+	BIO *bio = NULL;
+	int err;
 
 	if ((err = path_of(k, kid, ".pem", path)) != TL_OK)
 		return err;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return errno == ENOENT || errno == ELOOP ? TL_E_JWT_KEYSTORE : TL_E_IO;
-	if ((err = check_private(fd, S_IFREG)) != TL_OK)
+	if ((err = keystore_err(tl_file_read_private(path, KEY_MAX, &pem, &len))) != TL_OK)
 		goto out;
-	err = TL_E_IO;
-	if (!(f = fdopen(fd, "r")))
+	err = TL_E_NOMEM;
+	if (!(bio = BIO_new_mem_buf(pem, (int)len))) /* len <= KEY_MAX */
 		goto out;
-	fd = -1;
 	err = TL_E_JWT_KEYSTORE;
-	if (!(pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL)) || (err = key_set(key, pkey)) != TL_OK)
+	if (!(pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) ||
+	    (err = key_set(key, pkey)) != TL_OK)
 		goto out;
 	pkey = NULL;
 	if (strcmp(key->kid, kid) != 0) { /* a file renamed or replaced: not the key its name says */
@@ -95,57 +105,41 @@ static int key_read(const struct tl_jwtkeys *k, const char *kid, struct jwtkey *
 	}
 out:
 	EVP_PKEY_free(pkey);
-	if (f)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
+	BIO_free(bio);
+	if (pem)
+		OPENSSL_cleanse(pem, len);
+	free(pem);
 	return err;
 }
 
+/* A new key's file: never over another (its name is its thumbprint). */
 static int key_write(const struct tl_jwtkeys *k, const struct jwtkey *key)
 {
 	char path[PATH_LEN];
-	FILE *f;
-	int fd, ok;
+	BIO *bio = BIO_new(BIO_s_secmem());
+	char *pem;
+	long len;
+	int err = TL_E_IO;
 
+	if (!bio)
+		return TL_E_NOMEM;
 	if (path_of(k, key->kid, ".pem", path) != TL_OK)
-		return TL_E_ARG;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return TL_E_IO;
-	if (!(f = fdopen(fd, "w"))) {
-		close(fd);
-		unlink(path);
-		return TL_E_IO;
-	}
-	ok = PEM_write_PrivateKey(f, key->pkey, NULL, NULL, 0, NULL, NULL) == 1 &&
-	     fflush(f) == 0 && fsync(fileno(f)) == 0;
-	if (fclose(f) != 0 || !ok) {
-		unlink(path);
-		return TL_E_IO;
-	}
-	return TL_OK;
+		err = TL_E_ARG;
+	else if (PEM_write_bio_PrivateKey(bio, key->pkey, NULL, NULL, 0, NULL, NULL) == 1 &&
+		 (len = BIO_get_mem_data(bio, &pem)) > 0)
+		err = tl_file_write_private(path, pem, (size_t)len, false);
+	BIO_free(bio);
+	return err == TL_E_FILE_EXISTS ? TL_E_IO : err;
 }
 
-static int sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
-	if (fd < 0)
-		return TL_E_IO;
-	rc = fsync(fd);
-	close(fd);
-	return rc == 0 ? TL_OK : TL_E_IO;
-}
-
-/* Writes the list of kids to current.tmp and renames it over `current`, so a crash leaves the
- * old list or the new one. */
+/* Writes the list of kids over `current` (src/common/file.h), so a crash leaves the old list
+ * or the new one. */
 static int current_write(const struct tl_jwtkeys *k, const struct jwtkey *keys, size_t n)
 {
-	char tmp[PATH_LEN], path[PATH_LEN], text[CURRENT_MAX];
+	char path[PATH_LEN], text[CURRENT_MAX];
 	size_t len = 0;
-	int fd, ok;
 
-	if (path_of(k, "current", ".tmp", tmp) != TL_OK || path_of(k, "current", "", path) != TL_OK)
+	if (path_of(k, "current", "", path) != TL_OK)
 		return TL_E_ARG;
 	for (size_t i = 0; i < n; i++) {
 		int w = snprintf(&text[len], sizeof(text) - len, "%s\n", keys[i].kid);
@@ -153,55 +147,55 @@ static int current_write(const struct tl_jwtkeys *k, const struct jwtkey *keys, 
 			return TL_E_ARG;
 		len += (size_t)w;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return TL_E_IO;
-	ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-	if (close(fd) != 0 || !ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return TL_E_IO;
-	}
-	return sync_dir(k->dir);
+	return tl_file_write_private(path, text, len, true);
+}
+
+/* One line of `current`: a kid (not seen before) and a newline; its key is read. */
+static int current_line(struct tl_jwtkeys *k, const char *line, size_t n)
+{
+	char kid[TL_JWK_KID_LEN + 1];
+	uint8_t raw[32];
+	size_t raw_len;
+	int err;
+
+	if (n != TL_JWK_KID_LEN || line[n] != '\n' || k->n == TL_JWTKEYS_KEEP ||
+	    tl_b64url_decode(line, n, raw, sizeof(raw), &raw_len) != TL_OK)
+		return TL_E_JWT_KEYSTORE;
+	memcpy(kid, line, n);
+	kid[n] = '\0';
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->keys[i].kid, kid) == 0)
+			return TL_E_JWT_KEYSTORE;
+	if ((err = key_read(k, kid, &k->keys[k->n])) != TL_OK)
+		return err;
+	k->n++;
+	return TL_OK;
 }
 
 /* Reads the kids listed in `current` (each a thumbprint and a newline, at most
  * TL_JWTKEYS_KEEP, no repeats) and their keys; no keys, and TL_OK, when there is no file yet. */
 static int current_read(struct tl_jwtkeys *k)
 {
-	char path[PATH_LEN], text[CURRENT_MAX + 1];
-	const char *line = text;
-	ssize_t len;
-	int fd, err;
+	char path[PATH_LEN];
+	uint8_t *text = NULL;
+	const char *line;
+	size_t len = 0;
+	int err;
 
 	if ((err = path_of(k, "current", "", path)) != TL_OK)
 		return err;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? TL_OK : TL_E_IO;
-	len = read(fd, text, sizeof(text));
-	close(fd);
-	if (len < 0)
-		return TL_E_IO;
-	if (len == 0 || (size_t)len > CURRENT_MAX)
-		return TL_E_JWT_KEYSTORE;
-	text[len] = '\0';
-	while (*line) {
-		size_t n = strcspn(line, "\n"), raw_len;
-		char kid[TL_JWK_KID_LEN + 1];
-		uint8_t raw[32];
-		if (n != TL_JWK_KID_LEN || line[n] != '\n' || k->n == TL_JWTKEYS_KEEP ||
-		    tl_b64url_decode(line, n, raw, sizeof(raw), &raw_len) != TL_OK)
-			return TL_E_JWT_KEYSTORE;
-		memcpy(kid, line, n);
-		kid[n] = '\0';
-		for (size_t i = 0; i < k->n; i++)
-			if (strcmp(k->keys[i].kid, kid) == 0)
-				return TL_E_JWT_KEYSTORE;
-		if ((err = key_read(k, kid, &k->keys[k->n])) != TL_OK)
-			return err;
-		k->n++;
-		line = &line[n + 1];
+	err = tl_file_read_private(path, CURRENT_MAX, &text, &len);
+	if (err == TL_E_FILE_MISSING)
+		return TL_OK;
+	if ((err = keystore_err(err)) == TL_OK && len == 0)
+		err = TL_E_JWT_KEYSTORE;
+	for (line = (const char *)text; err == TL_OK && *line;) {
+		size_t n = strcspn(line, "\n");
+		if ((err = current_line(k, line, n)) == TL_OK)
+			line = &line[n + 1];
 	}
-	return TL_OK;
+	free(text);
+	return err;
 }
 
 static int open_dir(struct tl_jwtkeys *k, const char *state_dir)

@@ -1,10 +1,10 @@
 /* HMAC-sealed challenge nonces. */
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "nonce.h"
 #include "trustlaunch/hash.h"
 #include "trustlaunch/rd.h"
@@ -63,20 +63,17 @@ int tl_nonce_check(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id,
 int tl_nonce_key_load(const char *state_dir, uint8_t key[TL_NONCE_KEY_LEN])
 {
 	char path[4096];
-	int fd;
-	ssize_t n;
-	snprintf(path, sizeof(path), "%s/nonce.key", state_dir);
-	fd = open(path, O_RDONLY);
-	if (fd >= 0) {
-		n = read(fd, key, TL_NONCE_KEY_LEN);
-		close(fd);
-		return n == (ssize_t)TL_NONCE_KEY_LEN ? TL_OK : TL_E_IO;
-	}
-	if (tl_random(key, TL_NONCE_KEY_LEN) != TL_OK)
-		return TL_E_CRYPTO;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd < 0)
-		return TL_E_IO;
-	n = write(fd, key, TL_NONCE_KEY_LEN);
-	return close(fd) == 0 && n == (ssize_t)TL_NONCE_KEY_LEN ? TL_OK : TL_E_IO;
+	int n = snprintf(path, sizeof(path), "%s/nonce.key", state_dir), err;
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return TL_E_ARG;
+	err = tl_file_read_secret(path, key, TL_NONCE_KEY_LEN);
+	if (err != TL_E_FILE_MISSING)
+		return err; /* a short key (a crash while it was written, before) is not used */
+	if ((err = tl_random(key, TL_NONCE_KEY_LEN)) != TL_OK)
+		return err;
+	err = tl_file_write_private(path, key, TL_NONCE_KEY_LEN, false);
+	if (err == TL_E_FILE_EXISTS) /* another node made it meanwhile: theirs is the key */
+		err = tl_file_read_secret(path, key, TL_NONCE_KEY_LEN);
+	return err;
 }

@@ -16,10 +16,7 @@
 #define TL_NONCE_KEY_LEN 32u
 #define TL_NONCE_TTL 300 /* seconds */
 
-enum {
-	TL_E_NONCE_FORGED = -610,  /* not sealed by this service for this VM */
-	TL_E_NONCE_EXPIRED = -611,
-};
+/* Its errors, TL_E_NONCE_*, are in trustlaunch/err.h with every other code. */
 
 TL_MUST_CHECK int tl_nonce_make(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id,
 				int64_t now, uint8_t out[TL_NONCE_LEN]);
@@ -27,7 +24,9 @@ TL_MUST_CHECK int tl_nonce_make(const uint8_t key[TL_NONCE_KEY_LEN], const char 
  * (and not in the future); single use is the store's part. */
 TL_MUST_CHECK int tl_nonce_check(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id,
 				 const uint8_t nonce[TL_NONCE_LEN], int64_t now, int64_t ttl);
-/* STATE/nonce.key, created (0600) when missing: nodes sharing it check each other's nonces. */
+/* STATE/nonce.key, created (0600, durably, never replaced) when missing: nodes sharing it
+ * check each other's nonces. A key file that is not exactly TL_NONCE_KEY_LEN bytes, a link,
+ * or readable by others is refused (TL_E_FILE_*) rather than used or made again. */
 TL_MUST_CHECK int tl_nonce_key_load(const char *state_dir, uint8_t key[TL_NONCE_KEY_LEN]);
 
 #endif

@@ -151,8 +151,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *mc, const char 
 	req.later = h->can_wait ? &c->later : NULL;
 	if (c->too_large)
 		resp = tl_http_error(413, "request.too_large",
-				     c->max == TL_HTTP_MAX_BODY ? "the request body is over 4 MiB"
-								: "the request body is over 64 KiB",
+				     c->max == TL_HTTP_MAX_BODY
+					     ? "the request body is over the evidence limit (docs/api.md)"
+					     : "the request body is over 64 KiB",
 				     NULL);
 	else if (c->busy)
 		resp = tl_http_error(503, "server.busy",

@@ -8,10 +8,11 @@
 #include "store.h"
 #include "trustlaunch/catalog.h"
 #include "trustlaunch/rd.h"
+#include "trustlaunch/wire.h"
 
 struct MHD_Connection;
 
-#define TL_HTTP_MAX_BODY (4u * 1024u * 1024u)      /* evidence (.../attest), baselines */
+#define TL_HTTP_MAX_BODY TL_WIRE_MAX_BODY /* evidence (.../attest: trustlaunch/wire.h), baselines */
 #define TL_HTTP_MAX_SMALL_BODY (64u * 1024u)      /* every other request */
 
 struct tl_jwtkeys;

@@ -1,7 +1,9 @@
 /* The lift: a scan of the top-level object that follows JSON's string rules exactly (a
  * backslash escapes the next character), so that it always agrees with a JSON parser on
  * where strings begin and end; what it removes lies inside one string and is only base64
- * characters, so the rest is valid JSON exactly when the body was. */
+ * characters, so the rest is valid JSON exactly when the body was. The body is read only
+ * through the bounded reader (trustlaunch/rd.h): cuts are offsets, and the rest is copied
+ * with tl_rd_copy around them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,19 +91,74 @@ static bool skip_value(struct tl_rd *rd)
 	}
 }
 
-char *tl_json_lift(const char *body, size_t len, struct tl_lift *lifts, size_t n,
-		   size_t *rest_len)
+/* A lifted value: where its text starts in the body and how long it is. */
+struct cut {
+	size_t at, len;
+};
+
+/* The body without the cut spans, copied through a reader over the body: every span is
+ * checked to lie inside it and after the one before (no pointer arithmetic on the body). */
+static char *assemble(const char *body, size_t len, const struct cut *cut, size_t ncut,
+		      size_t removed, size_t *rest_len)
 {
 	struct tl_rd rd;
-	struct tl_bytes cut[8];
+	size_t o = 0, keep;
+	char *rest = malloc(len - removed + 1);
+
+	if (!rest)
+		return NULL;
+	tl_rd_init(&rd, (const uint8_t *)body, len);
+	for (size_t i = 0; i < ncut; i++) {
+		size_t here = len - tl_rd_left(&rd);
+		keep = cut[i].at - here;
+		if (cut[i].at < here || tl_rd_copy(&rd, &rest[o], keep) != TL_OK ||
+		    tl_rd_skip(&rd, cut[i].len) != TL_OK) {
+			free(rest);
+			return NULL;
+		}
+		o += keep;
+	}
+	keep = tl_rd_left(&rd);
+	if (tl_rd_copy(&rd, &rest[o], keep) != TL_OK) {
+		free(rest);
+		return NULL;
+	}
+	o += keep;
+	rest[o] = '\0';
+	*rest_len = o;
+	return rest;
+}
+
+/* The member's value, when it is a string of TL_LIFT_MIN or more base64 characters: cut. */
+static bool lift_value(struct tl_rd *rd, size_t len, struct tl_lift *lift, struct cut *cut,
+		       size_t *ncut, size_t *removed)
+{
+	size_t run = tl_rd_span_b64(rd);
+	struct tl_rd peek = *rd;
+	struct tl_bytes text;
+	uint8_t q;
+
+	if (tl_rd_bytes(rd, run, &text) == TL_OK && tl_rd_u8(rd, &q) == TL_OK && q == '"' &&
+	    run >= TL_LIFT_MIN && *ncut < 8) {
+		lift->text = text;
+		lift->count++;
+		cut[(*ncut)++] = (struct cut){ len - tl_rd_left(rd) - 1 - run, run };
+		*removed += run;
+		return true;
+	}
+	*rd = peek;
+	return skip_string(rd);
+}
+
+static char *lift(const char *body, size_t len, struct tl_lift *lifts, size_t n,
+		  size_t *rest_len)
+{
+	struct tl_rd rd;
+	struct cut cut[8];
 	size_t ncut = 0, removed = 0;
 	char name[32];
 	uint8_t c;
 
-	for (size_t i = 0; i < n; i++) {
-		lifts[i].text = (struct tl_bytes){ NULL, 0 };
-		lifts[i].count = 0;
-	}
 	tl_rd_init(&rd, (const uint8_t *)body, len);
 	if (!expect(&rd, '{'))
 		return NULL;
@@ -115,21 +172,8 @@ char *tl_json_lift(const char *body, size_t len, struct tl_lift *lifts, size_t n
 			if (strcmp(name, lifts[i].key) == 0)
 				which = i;
 		if (which < n && tl_rd_u8(&rd, &c) == TL_OK && c == '"') {
-			size_t run = tl_rd_span_b64(&rd);
-			struct tl_bytes text;
-			struct tl_rd peek = rd;
-			uint8_t q;
-			if (tl_rd_bytes(&rd, run, &text) == TL_OK && tl_rd_u8(&rd, &q) == TL_OK &&
-			    q == '"' && run >= TL_LIFT_MIN && ncut < sizeof(cut) / sizeof(cut[0])) {
-				lifts[which].text = text;
-				lifts[which].count++;
-				cut[ncut++] = text;
-				removed += run;
-			} else {
-				rd = peek;
-				if (!skip_string(&rd))
-					return NULL;
-			}
+			if (!lift_value(&rd, len, &lifts[which], cut, &ncut, &removed))
+				return NULL;
 		} else {
 			rd = at;
 			if (!skip_value(&rd))
@@ -138,23 +182,22 @@ char *tl_json_lift(const char *body, size_t len, struct tl_lift *lifts, size_t n
 		if (!expect(&rd, ','))
 			break;
 	}
-	if (ncut == 0)
-		return NULL;
-	/* the rest: everything but the cut spans */
-	char *rest = malloc(len - removed + 1);
-	size_t o = 0;
-	const char *from = body;
-	if (!rest)
-		return NULL;
-	for (size_t i = 0; i < ncut; i++) {
-		size_t k = (size_t)((const char *)cut[i].ptr - from);
-		memcpy(&rest[o], from, k);
-		o += k;
-		from = (const char *)cut[i].ptr + cut[i].len;
+	return ncut ? assemble(body, len, cut, ncut, removed, rest_len) : NULL;
+}
+
+char *tl_json_lift(const char *body, size_t len, struct tl_lift *lifts, size_t n,
+		   size_t *rest_len)
+{
+	char *rest;
+
+	for (size_t i = 0; i < n; i++) {
+		lifts[i].text = (struct tl_bytes){ NULL, 0 };
+		lifts[i].count = 0;
 	}
-	memcpy(&rest[o], from, (size_t)(body + len - from));
-	o += (size_t)(body + len - from);
-	rest[o] = '\0';
-	*rest_len = o;
+	rest = lift(body, len, lifts, n, rest_len);
+	for (size_t i = 0; !rest && i < n; i++) { /* nothing handed out that is not cut */
+		lifts[i].text = (struct tl_bytes){ NULL, 0 };
+		lifts[i].count = 0;
+	}
 	return rest;
 }

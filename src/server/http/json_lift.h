@@ -19,8 +19,8 @@ struct tl_lift {
 	int count;            /* out: how many members of that name were lifted */
 };
 
-/* The body without the lifted values (malloc'd, NUL-terminated) in *rest, or NULL when
- * nothing was lifted (then parse body itself). */
+/* The body without the lifted values (malloc'd, NUL-terminated), or NULL when nothing was
+ * lifted (then parse body itself, and every count is 0). */
 char *tl_json_lift(const char *body, size_t len, struct tl_lift *lifts, size_t n,
 		   size_t *rest_len);
 

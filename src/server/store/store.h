@@ -11,14 +11,7 @@
 
 #include "trustlaunch/err.h"
 
-enum {
-	TL_E_STORE = -600,          /* the database failed; the message says how */
-	TL_E_STORE_NOT_FOUND = -601,
-	TL_E_STORE_CONFLICT = -602, /* a unique key: e.g. a nonce used before */
-	TL_E_STORE_URL = -603,
-	TL_E_STORE_BUSY = -604,     /* another process has the database */
-	TL_E_STORE_STALE = -605,    /* what the write was based on changed meanwhile */
-};
+/* Its errors, TL_E_STORE_*, are in trustlaunch/err.h with every other code. */
 
 #define TL_ID_LEN 37
 
