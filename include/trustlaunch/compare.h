@@ -21,6 +21,7 @@ enum tl_component {
 	TL_COMP_SB_SBAT_LEVEL,    /* secureboot.sbat_level */
 	TL_COMP_SB_AUTHORITIES,   /* secureboot.authorities */
 	TL_COMP_SB_MOK,           /* secureboot.mok */
+	TL_COMP_SB_MOK_TRUSTED,   /* secureboot.mok_list_trusted */
 	TL_COMP_SCRTM_VERSION,    /* firmware.scrtm_version */
 	TL_COMP_CONFIDENTIAL,     /* platform.confidential_technology */
 	TL_COMP_EFI_APPS,         /* efi_apps */

@@ -4,6 +4,7 @@
 #ifndef TRUSTLAUNCH_ERR_H
 #define TRUSTLAUNCH_ERR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -211,6 +212,8 @@ enum tl_err {
 const char *tl_err_name(int err);
 /* One sentence a person understands; never NULL. */
 const char *tl_err_msg(int err);
+/* The code of a stable name; false when no code has it. */
+bool tl_err_from_name(const char *name, int *out);
 /* For tests: the name of table entry i of err.c (NULL past the end) and its code. */
 const char *tl_err_table_at(size_t i, int *err);
 

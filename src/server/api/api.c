@@ -50,6 +50,50 @@ static struct tl_resp healthz(struct tl_req *r)
 	return tl_http_json(200, o);
 }
 
+/* rest: "" or "/{id}[/dismiss|/resolve]" */
+static struct tl_resp alerts(struct tl_req *r, const char *rest)
+{
+	struct tl_resp resp;
+	char id[TL_ID_LEN];
+	bool get = strcmp(r->method, "GET") == 0;
+	if (tl_http_auth(r, get ? "reader" : "operator", &resp) != TL_OK)
+		return resp;
+	if (!*rest)
+		return get ? tl_api_alert_list(r)
+			   : tl_http_error(405, "request.method", "use GET", NULL);
+	snprintf(id, sizeof(id), "%.*s", TL_ID_LEN - 1, rest + 1);
+	if (strlen(rest + 1) < TL_ID_LEN - 1 || !tl_api_vm_id(id))
+		return tl_http_error(404, "alert.not_found", "no such alert", NULL);
+	rest += TL_ID_LEN;
+	if (!*rest)
+		return get ? tl_api_alert_one(r, id)
+			   : tl_http_error(405, "request.method", "use GET", NULL);
+	if (strcmp(rest, "/dismiss") != 0 && strcmp(rest, "/resolve") != 0)
+		return tl_http_error(404, "request.not_found", "no such endpoint", NULL);
+	if (strcmp(r->method, "POST") != 0)
+		return tl_http_error(405, "request.method", "use POST", NULL);
+	return tl_api_alert_act(r, id, rest[1] == 'd' ? "dismiss" : "resolve");
+}
+
+static struct tl_resp suppressions(struct tl_req *r, const char *rest)
+{
+	struct tl_resp resp;
+	char id[TL_ID_LEN];
+	bool get = strcmp(r->method, "GET") == 0;
+	if (tl_http_auth(r, get ? "reader" : "operator", &resp) != TL_OK)
+		return resp;
+	if (!*rest)
+		return get || strcmp(r->method, "POST") == 0
+			       ? tl_api_suppressions(r)
+			       : tl_http_error(405, "request.method", "use GET or POST", NULL);
+	snprintf(id, sizeof(id), "%.*s", TL_ID_LEN - 1, rest + 1);
+	if (strlen(rest + 1) != TL_ID_LEN - 1 || !tl_api_vm_id(id))
+		return tl_http_error(404, "suppression.not_found", "no such rule", NULL);
+	if (!get && strcmp(r->method, "DELETE") != 0)
+		return tl_http_error(405, "request.method", "use GET or DELETE", NULL);
+	return tl_api_suppression_one(r, id);
+}
+
 struct tl_resp tl_api_handle(struct tl_req *r)
 {
 	const char *p = r->path;
@@ -67,6 +111,10 @@ struct tl_resp tl_api_handle(struct tl_req *r)
 			return resp;
 		return p[11] ? tl_api_catalog_check(r) : tl_api_catalog(r);
 	}
+	if (strcmp(p, "/v1/alerts") == 0 || strncmp(p, "/v1/alerts/", 11) == 0)
+		return alerts(r, p + 10);
+	if (strcmp(p, "/v1/suppression-rules") == 0 || strncmp(p, "/v1/suppression-rules/", 22) == 0)
+		return suppressions(r, p + 21);
 	if (strcmp(p, "/v1/tokens") == 0)
 		return tl_api_tokens(r, NULL);
 	if (strncmp(p, "/v1/tokens/", 11) == 0)

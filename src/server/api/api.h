@@ -38,6 +38,12 @@ struct tl_resp tl_api_catalog_check(struct tl_req *r);
 /* GET /v1/vms/{id}/recommendations and /assessment (api_posture.c) */
 struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id);
 struct tl_resp tl_api_vm_assessment(struct tl_req *r, const char *id);
+/* /v1/alerts (api_alerts.c), /v1/suppression-rules (api_suppressions.c) */
+struct tl_resp tl_api_alert_list(struct tl_req *r);
+struct tl_resp tl_api_alert_one(struct tl_req *r, const char *id);
+struct tl_resp tl_api_alert_act(struct tl_req *r, const char *id, const char *action);
+struct tl_resp tl_api_suppressions(struct tl_req *r);
+struct tl_resp tl_api_suppression_one(struct tl_req *r, const char *id);
 /* /v1/tokens[/{id}] (api_tokens.c) */
 struct tl_resp tl_api_tokens(struct tl_req *r, const char *id);
 /* /.well-known/... (api_wellknown.c) */
