@@ -102,6 +102,8 @@ int tl_cmd_vm(int argc, char **argv);
 int tl_vm_update(int argc, char **argv); /* vm_update.c */
 int tl_cmd_recommendations(int argc, char **argv); /* posture.c */
 int tl_cmd_assessment(int argc, char **argv);
+int tl_cmd_alerts(int argc, char **argv);       /* alerts.c */
+int tl_cmd_suppressions(int argc, char **argv); /* suppressions.c */
 int tl_cmd_token(int argc, char **argv);
 int tl_cmd_attestations(int argc, char **argv);
 int tl_cmd_baseline(int argc, char **argv);

@@ -29,6 +29,8 @@ static const struct tl_cmd server_groups[] = {
 	{ "baseline", tl_cmd_baseline, "show, relearn or set a VM's baseline" },
 	{ "recommendations", tl_cmd_recommendations, "what to turn on for a VM (Secure Boot, vTPM, agent)" },
 	{ "assessment", tl_cmd_assessment, "a VM's boot-integrity assessment" },
+	{ "alerts", tl_cmd_alerts, "attestation failures and untrusted kernel modules" },
+	{ "suppressions", tl_cmd_suppressions, "rules that dismiss expected alerts" },
 	{ "tokens", tl_cmd_tokens, "create, list and revoke API tokens" },
 	{ "token", tl_cmd_token, "verify an attestation token against the service's keys" },
 	{ NULL, NULL, NULL },

@@ -149,4 +149,20 @@ check "any('origin could not be verified' in a['description'] and a['title'].end
 alerts "limit=1"; check "len(d['alerts']) == 1 and d['next_cursor']" "first page"
 c=$(field "d['next_cursor']"); first=$(field "d['alerts'][0]['id']")
 alerts "limit=1&cursor=$c"; check "len(d['alerts']) == 1 and d['alerts'][0]['id'] != '$first'" "second page"
+# ---- the same through the CLI
+export TL_SERVER=$base TL_TOKEN=$ADMIN
+"$tl" alerts list --vm "$vm" > out.txt 2>&1 && grep -q '^ID  *SEVERITY  *STATUS  *TYPE  *VM  *COUNT  *TITLE  *LAST SEEN$' out.txt &&
+  grep -q "attestation_failure  *web-1" out.txt && ok || bad "tl alerts list: $(cat out.txt)"
+"$tl" alerts show "$modalert" > out.txt 2>&1 && grep -q '^module  *evil_drv$' out.txt &&
+  grep -q 'dismissed by .*: known driver, vendor contacted' out.txt && ok || bad "tl alerts show: $(cat out.txt)"
+"$tl" alerts resolve "$modalert" --comment "driver replaced" > out.txt 2>&1 && grep -q '^status  *resolved$' out.txt && ok || bad "tl alerts resolve: $(cat out.txt)"
+"$tl" alerts list --status bogus > out.txt 2>&1; [[ $? == 1 ]] && grep -q 'status' out.txt && ok || bad "bad filter refused by the service"
+"$tl" alerts list --vm 'x&y' > out.txt 2>&1; [[ $? == 2 ]] && ok || bad "query characters refused"
+"$tl" suppressions create --alert-type attestation_failure --vm "$vm" --reason "lab" --dry-run > out.txt 2>&1 &&
+  grep -q '^dry run: 2 active alert(s) would match' out.txt && ok || bad "tl suppressions --dry-run: $(cat out.txt)"
+"$tl" suppressions create --alert-type attestation_failure --reason-code secureboot.disabled --reason "lab" > out.txt 2>&1 && ok || bad "tl suppressions create: $(cat out.txt)"
+rid=$(awk '/^id /{print $2}' out.txt)
+"$tl" suppressions list > out.txt 2>&1 && grep -q "$rid  *attestation_failure" out.txt && ok || bad "tl suppressions list: $(cat out.txt)"
+"$tl" suppressions delete "$rid" > out.txt 2>&1 && ok || bad "tl suppressions delete: $(cat out.txt)"
+"$tl" suppressions create --reason x > out.txt 2>&1; [[ $? == 2 ]] && ok || bad "create needs --alert-type"
 finish
