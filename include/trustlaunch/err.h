@@ -26,6 +26,9 @@
  *   -700 .. -719  the service's store     -720 .. -739  the service's nonces
  *   -740 .. -759  files of secrets and state (src/common)
  *   -760 .. -779  wire limits between agent and service
+ *   -780 .. -799  posture: the compatibility catalog, webhook signatures
+ *   -800 .. -839  confidential VMs (SEV-SNP, HCL reports)
+ *   -840 .. -859  Windows boot logs (SIPA)   -860 .. -879  revocation lists (dbx, SBAT)
  * A new subsystem takes a new block of 20 below the last one. */
 #define TL_ERR_CODES(X)                                                                         \
 	X(TL_OK, 0)                                                                             \
@@ -191,7 +194,13 @@
 	X(TL_E_FILE_EXISTS, -747)                                                              \
                                                                                                 \
 	/* wire limits between agent and service (trustlaunch/wire.h) */                        \
-	X(TL_E_WIRE_TOO_LARGE, -760)
+	X(TL_E_WIRE_TOO_LARGE, -760)                                                            \
+                                                                                                \
+	/* -780: posture */                                                                     \
+	X(TL_E_CATALOG, -780)                                                                   \
+	X(TL_E_WEBHOOK_SECRET, -781)                                                            \
+	X(TL_E_WEBHOOK_SIGNATURE, -782)                                                         \
+	X(TL_E_WEBHOOK_TIMESTAMP, -783)
 
 enum tl_err {
 #define TL_ERR_ENUM(sym, val) sym = val,

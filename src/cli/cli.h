@@ -44,7 +44,7 @@ struct tl_client_opts {
 };
 extern struct tl_client_opts tl_client_opts;
 
-enum tl_http_method { TL_HTTP_GET, TL_HTTP_POST, TL_HTTP_PUT, TL_HTTP_DELETE };
+enum tl_http_method { TL_HTTP_GET, TL_HTTP_POST, TL_HTTP_PUT, TL_HTTP_DELETE, TL_HTTP_PATCH };
 
 /* One request to trustlaunchd: METHOD server PATH[/ID][REST], ID percent-encoded, BODY (the
  * reference is taken; NULL: none) as JSON. On a 2xx answer that is a JSON object sets
@@ -116,7 +116,13 @@ int tl_cmd_pe(int argc, char **argv);
 int tl_cmd_sb(int argc, char **argv);
 int tl_cmd_modsig(int argc, char **argv);
 int tl_cmd_predict(int argc, char **argv);
+int tl_cmd_catalog(int argc, char **argv);
 int tl_cmd_vm(int argc, char **argv);
+int tl_vm_update(int argc, char **argv); /* vm_update.c */
+int tl_cmd_recommendations(int argc, char **argv); /* posture.c */
+int tl_cmd_assessment(int argc, char **argv);
+int tl_cmd_alerts(int argc, char **argv);       /* alerts.c */
+int tl_cmd_suppressions(int argc, char **argv); /* suppressions.c */
 int tl_cmd_token(int argc, char **argv);
 int tl_cmd_attestations(int argc, char **argv);
 int tl_cmd_baseline(int argc, char **argv);

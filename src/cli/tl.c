@@ -18,6 +18,7 @@ static const struct tl_cmd groups[] = {
 	{ "pe", tl_cmd_pe, "Authenticode digest and signers of a PE/COFF image" },
 	{ "ek", tl_cmd_ek, "verify an EK certificate against trusted CAs" },
 	{ "credential", tl_cmd_credential, "bind a secret to an AK under an EK, and check it" },
+	{ "catalog", tl_cmd_catalog, "which sizes and OS versions support Trusted Launch" },
 	{ NULL, NULL, NULL },
 };
 
@@ -26,6 +27,10 @@ static const struct tl_cmd server_groups[] = {
 	{ "vm", tl_cmd_vm, "register, list, show and delete VMs; enrollment tokens" },
 	{ "attestations", tl_cmd_attestations, "a VM's attestations: verdicts and reasons" },
 	{ "baseline", tl_cmd_baseline, "show, relearn or set a VM's baseline" },
+	{ "recommendations", tl_cmd_recommendations, "what to turn on for a VM (Secure Boot, vTPM, agent)" },
+	{ "assessment", tl_cmd_assessment, "a VM's boot-integrity assessment" },
+	{ "alerts", tl_cmd_alerts, "attestation failures and untrusted kernel modules" },
+	{ "suppressions", tl_cmd_suppressions, "rules that dismiss expected alerts" },
 	{ "tokens", tl_cmd_tokens, "create, list and revoke API tokens" },
 	{ "token", tl_cmd_token, "verify an attestation token against the service's keys" },
 	{ NULL, NULL, NULL },

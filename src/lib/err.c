@@ -202,6 +202,14 @@ static const struct {
 	  "the token is not valid yet (nbf or iat more than 60 seconds in the future)" },
 	{ TL_E_JWT_KEYSTORE, "jwt.keystore",
 	  "a token signing key file is missing, not private (mode 0600) or not an EC P-256 key" },
+	{ TL_E_CATALOG, "catalog.malformed",
+	  "the catalog file is not what docs/catalog.md describes" },
+	{ TL_E_WEBHOOK_SECRET, "webhook.secret",
+	  "a webhook secret is whsec_ followed by the base64 of a 16 to 64 byte key" },
+	{ TL_E_WEBHOOK_SIGNATURE, "webhook.signature",
+	  "no v1 signature of the webhook matches its id, timestamp and body under this secret" },
+	{ TL_E_WEBHOOK_TIMESTAMP, "webhook.timestamp",
+	  "the webhook's timestamp is too far from now (an old delivery replayed?)" },
 
 	{ TL_E_HTTP_MALFORMED, "http.malformed",
 	  "the service's answer is not well-formed HTTP/1.1: a bad status line or header line, a "

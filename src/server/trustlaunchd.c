@@ -44,6 +44,10 @@ static const char help[] =
 	"                       without its enrollment token; repeatable\n"
 	"  --issuer URL         the tokens' issuer (default: the URL this service listens on)\n"
 	"  --token-ttl SECONDS  validity of attestation tokens (default 3600)\n"
+	"  --catalog-data FILE  the compatibility catalog (default: the installed one)\n"
+	"  --catalog FILE       an overlay of the operator's sizes, families, OS ids; repeatable\n"
+	"  --stale-after SECONDS an agent silent this long is 'not reporting' (default 1200,\n"
+	"                       twice the agent's default interval)\n"
 	"  --rotate-signing-key make a new token signing key current, then run\n"
 	"\n"
 	"On first start an admin token is created and written, mode 0600, to STATE/admin.token;\n"
@@ -58,6 +62,9 @@ struct opts {
 	long token_ttl;
 	bool rotate;
 	unsigned max_conns_per_ip; /* 0: the HTTP layer's default */
+	const char *catalog_data, *catalog[8];
+	size_t n_catalog;
+	long stale_after;
 };
 
 /* Values read from the configuration file live as long as the process. */
@@ -100,6 +107,13 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 		o->issuer = v;
 	else if (strcmp(name, "ek-ca") == 0 && o->n_ek_ca < 16)
 		o->ek_ca[o->n_ek_ca++] = v;
+	else if (strcmp(name, "catalog-data") == 0)
+		o->catalog_data = v;
+	else if (strcmp(name, "catalog") == 0 && o->n_catalog < 8)
+		o->catalog[o->n_catalog++] = v;
+	else if (strcmp(name, "stale-after") == 0)
+		return (o->stale_after = strtol(v, &end, 10)) >= 60 && o->stale_after <= 7 * 86400 &&
+		       !*end;
 	else if (strcmp(name, "threads") == 0)
 		return (o->threads = (unsigned)strtoul(v, &end, 10)) <= 256 && *v && !*end;
 	else if (strcmp(name, "max-conns-per-ip") == 0)
@@ -213,6 +227,7 @@ static bool check_opts(const struct opts *o, char addr[static 64], unsigned *por
 struct files {
 	struct tl_bytes cas[16];
 	char *cert, *key;
+	struct tl_catalog *catalog;
 };
 
 static void files_free(struct files *f, size_t n_cas)
@@ -221,6 +236,25 @@ static void files_free(struct files *f, size_t n_cas)
 		free((void *)f->cas[i].ptr);
 	free(f->cert);
 	free(f->key);
+	tl_catalog_free(f->catalog);
+}
+
+#ifndef TL_CATALOG_DEFAULT
+#define TL_CATALOG_DEFAULT "/usr/share/trustlaunch/catalog.json"
+#endif
+
+/* The compatibility catalog: the base (--catalog-data) and the overlays (--catalog). */
+static bool load_catalog(const struct opts *o, struct tl_server *srv, struct files *f)
+{
+	char msg[512];
+	if (tl_api_catalog_load(o->catalog_data ? o->catalog_data : TL_CATALOG_DEFAULT, o->catalog,
+				o->n_catalog, &f->catalog, msg, sizeof(msg)) != TL_OK) {
+		fprintf(stderr, "trustlaunchd: catalog: %s\n", msg);
+		return false;
+	}
+	srv->catalog = f->catalog;
+	srv->stale_after = o->stale_after;
+	return true;
 }
 
 static bool load_files(const struct opts *o, struct tl_server *srv, struct files *f)
@@ -237,6 +271,8 @@ static bool load_files(const struct opts *o, struct tl_server *srv, struct files
 	srv->ek_cas = f->cas;
 	srv->n_ek_cas = o->n_ek_ca;
 	if (o->tls_cert && (!(f->cert = slurp(o->tls_cert, &len)) || !(f->key = slurp(o->tls_key, &len))))
+		return false;
+	if (!load_catalog(o, srv, f))
 		return false;
 	if ((err = tl_nonce_key_load(o->dir, srv->nonce_key)) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: %s/nonce.key: %s (%s)\n", o->dir, tl_err_msg(err),
@@ -316,7 +352,8 @@ int main(int argc, char **argv)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0,
-			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false, 0 };
+			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false, 0,
+			  NULL, { NULL }, 0, 1200 };
 	char addr[64], url[4200], issuer[300];
 	struct files f;
 	struct tl_server srv;

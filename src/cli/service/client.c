@@ -277,7 +277,7 @@ static void print_transport_error(CURLcode rc, const char *errbuf, const struct 
 static int set_request(CURL *c, enum tl_http_method method, const char *body,
 		       struct curl_slist *headers, struct answer *a, char *errbuf)
 {
-	static const char *const names[] = { "GET", "POST", "PUT", "DELETE" };
+	static const char *const names[] = { "GET", "POST", "PUT", "DELETE", "PATCH" };
 	CURLcode e = CURLE_OK;
 
 	e |= curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, names[method]);

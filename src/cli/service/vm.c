@@ -256,6 +256,7 @@ static const struct tl_cmd vm_cmds[] = {
 	{ "create", vm_create, "deprecated: the old name of 'register'" },
 	{ "list", vm_list, "the VMs of the token's tenant" },
 	{ "show", vm_show, "one VM" },
+	{ "update", tl_vm_update, "change its security profile (Trusted Launch, Secure Boot, vTPM)" },
 	{ "delete", vm_delete, "delete a VM" },
 	{ "enrollment-token", vm_enrollment_token, "a new one-time enrollment token for a VM" },
 	{ NULL, NULL, NULL },

@@ -91,6 +91,59 @@ static struct tl_resp baseline(struct tl_req *r) { return tl_api_baseline(r, r->
 static struct tl_resp relearn(struct tl_req *r) { return tl_api_baseline(r, r->params.vm, true); }
 static struct tl_resp tokens(struct tl_req *r) { return tl_api_tokens(r, NULL); }
 static struct tl_resp token_one(struct tl_req *r) { return tl_api_tokens(r, r->params.token); }
+static struct tl_resp recommendations(struct tl_req *r)
+{
+	return tl_api_vm_recommendations(r, r->params.vm);
+}
+static struct tl_resp assessment(struct tl_req *r) { return tl_api_vm_assessment(r, r->params.vm); }
+
+/* {id} of alerts, rules and webhooks: ids this service made (lower-case UUIDs). */
+static bool id_ok(struct tl_req *r, const char *what, struct tl_resp *resp)
+{
+	char code[40], msg[40];
+	if (tl_api_vm_id(r->params.id))
+		return true;
+	snprintf(code, sizeof(code), "%s.not_found", what);
+	snprintf(msg, sizeof(msg), "no such %s", what);
+	*resp = tl_http_error(404, code, msg, NULL);
+	return false;
+}
+static struct tl_resp alert_one(struct tl_req *r)
+{
+	struct tl_resp resp;
+	return id_ok(r, "alert", &resp) ? tl_api_alert_one(r, r->params.id) : resp;
+}
+static struct tl_resp alert_dismiss(struct tl_req *r)
+{
+	struct tl_resp resp;
+	return id_ok(r, "alert", &resp) ? tl_api_alert_act(r, r->params.id, "dismiss") : resp;
+}
+static struct tl_resp alert_resolve(struct tl_req *r)
+{
+	struct tl_resp resp;
+	return id_ok(r, "alert", &resp) ? tl_api_alert_act(r, r->params.id, "resolve") : resp;
+}
+static struct tl_resp rule_one(struct tl_req *r)
+{
+	struct tl_resp resp;
+	return id_ok(r, "suppression", &resp) ? tl_api_suppression_one(r, r->params.id) : resp;
+}
+static struct tl_resp hook_one(struct tl_req *r)
+{
+	struct tl_resp resp;
+	return id_ok(r, "webhook", &resp) ? tl_api_webhook_one(r, r->params.id, "") : resp;
+}
+static struct tl_resp hook_deliveries(struct tl_req *r)
+{
+	struct tl_resp resp;
+	return id_ok(r, "webhook", &resp) ? tl_api_webhook_one(r, r->params.id, "/deliveries")
+					  : resp;
+}
+static struct tl_resp hook_test(struct tl_req *r)
+{
+	struct tl_resp resp;
+	return id_ok(r, "webhook", &resp) ? tl_api_webhook_one(r, r->params.id, "/test") : resp;
+}
 
 #define SMALL TL_HTTP_MAX_SMALL_BODY
 #define LARGE TL_HTTP_MAX_BODY
@@ -121,6 +174,25 @@ static const struct tl_route routes[] = {
 	{ "GET", "/v1/tokens", ADMIN, TL_GATE_ROLE, 0, tokens },
 	{ "POST", "/v1/tokens", ADMIN, TL_GATE_ROLE, SMALL, tokens },
 	{ "DELETE", "/v1/tokens/{token}", ADMIN, TL_GATE_ROLE, 0, token_one },
+	/* posture (docs/posture.md) */
+	{ "GET", "/v1/catalog", READER, TL_GATE_ROLE, 0, tl_api_catalog },
+	{ "GET", "/v1/catalog/check", READER, TL_GATE_ROLE, 0, tl_api_catalog_check },
+	{ "GET", "/v1/vms/{vm}/recommendations", READER, TL_GATE_ROLE, 0, recommendations },
+	{ "GET", "/v1/vms/{vm}/assessment", READER, TL_GATE_ROLE, 0, assessment },
+	{ "GET", "/v1/alerts", READER, TL_GATE_ROLE, 0, tl_api_alert_list },
+	{ "GET", "/v1/alerts/{id}", READER, TL_GATE_ROLE, 0, alert_one },
+	{ "POST", "/v1/alerts/{id}/dismiss", OPERATOR, TL_GATE_ROLE, SMALL, alert_dismiss },
+	{ "POST", "/v1/alerts/{id}/resolve", OPERATOR, TL_GATE_ROLE, SMALL, alert_resolve },
+	{ "GET", "/v1/suppression-rules", READER, TL_GATE_ROLE, 0, tl_api_suppressions },
+	{ "POST", "/v1/suppression-rules", OPERATOR, TL_GATE_ROLE, SMALL, tl_api_suppressions },
+	{ "GET", "/v1/suppression-rules/{id}", READER, TL_GATE_ROLE, 0, rule_one },
+	{ "DELETE", "/v1/suppression-rules/{id}", OPERATOR, TL_GATE_ROLE, 0, rule_one },
+	{ "GET", "/v1/webhooks", READER, TL_GATE_ROLE, 0, tl_api_webhooks },
+	{ "POST", "/v1/webhooks", OPERATOR, TL_GATE_ROLE, SMALL, tl_api_webhooks },
+	{ "GET", "/v1/webhooks/{id}", READER, TL_GATE_ROLE, 0, hook_one },
+	{ "DELETE", "/v1/webhooks/{id}", OPERATOR, TL_GATE_ROLE, 0, hook_one },
+	{ "GET", "/v1/webhooks/{id}/deliveries", READER, TL_GATE_ROLE, 0, hook_deliveries },
+	{ "POST", "/v1/webhooks/{id}/test", OPERATOR, TL_GATE_ROLE, SMALL, hook_test },
 };
 
 const struct tl_route *tl_api_routes(size_t *n)

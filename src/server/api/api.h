@@ -31,6 +31,29 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id);
 /* /v1/vms/{id}/attestations and /baseline[/relearn] (api_baseline.c) */
 struct tl_resp tl_api_attestations(struct tl_req *r, const char *vm_id);
 struct tl_resp tl_api_baseline(struct tl_req *r, const char *vm_id, bool relearn);
+/* The compatibility catalog (api_catalog.c): a new VM's security_type, secure_boot and vtpm
+ * from the body and the seed's rules, into vm (size and os already set); false with resp the
+ * 400 naming the rule. */
+bool tl_api_vm_profile_new(struct tl_req *r, json_t *body, struct tl_vm *vm,
+			   struct tl_resp *resp);
+/* PATCH /v1/vms/{id}; show renders the changed VM. */
+struct tl_resp tl_api_vm_patch(struct tl_req *r, const char *id,
+			       json_t *(*show)(const struct tl_vm *));
+/* The base catalog and overlays (files), at start; msg says what is wrong. */
+TL_MUST_CHECK int tl_api_catalog_load(const char *base, const char *const *overlays, size_t n,
+				      struct tl_catalog **out, char *msg, size_t cap);
+/* GET /v1/catalog, GET /v1/catalog/check?size=&os=[&security_type=] */
+struct tl_resp tl_api_catalog(struct tl_req *r);
+struct tl_resp tl_api_catalog_check(struct tl_req *r);
+/* GET /v1/vms/{id}/recommendations and /assessment (api_posture.c) */
+struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id);
+struct tl_resp tl_api_vm_assessment(struct tl_req *r, const char *id);
+/* /v1/alerts (api_alerts.c), /v1/suppression-rules (api_suppressions.c) */
+struct tl_resp tl_api_alert_list(struct tl_req *r);
+struct tl_resp tl_api_alert_one(struct tl_req *r, const char *id);
+struct tl_resp tl_api_alert_act(struct tl_req *r, const char *id, const char *action);
+struct tl_resp tl_api_suppressions(struct tl_req *r);
+struct tl_resp tl_api_suppression_one(struct tl_req *r, const char *id);
 /* /v1/tokens[/{id}] (api_tokens.c) */
 struct tl_resp tl_api_tokens(struct tl_req *r, const char *id);
 /* /.well-known/... (api_wellknown.c) */

@@ -10,6 +10,7 @@
 
 #include "jwtkeys.h"
 #include "trustlaunch/hash.h"
+#include "alert_plan.h"
 #include "verdict.h"
 
 /* The answer for a VM without a bound TPM: one answer whether the VM is unknown or not
@@ -113,10 +114,12 @@ struct job {
 	char *learn;
 	int64_t now;
 	char enrolled_by[16]; /* how the VM's TPM was bound: the token's "enrollment" claim */
+	struct tl_alerts_job alerts;
 };
 
 static void job_free(struct job *j)
 {
+	tl_alerts_job_free(&j->alerts);
 	free(j->learn);
 	free(j->w.att.result);
 	tl_attest_verdict_free(&j->v);
@@ -212,6 +215,11 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 	}
 	if (v->learn && !(w->learn = j->learn = json_dumps(v->learn, JSON_COMPACT)))
 		return TL_E_NOMEM;
+	/* kernel events count only when the TPM vouched for the quote they came with */
+	if (tl_alerts_plan(&j->alerts, v, j->v.reasons, v->quote_verified ? j->ev.kernel_events
+									 : NULL) != TL_OK)
+		return TL_E_NOMEM;
+	w->alerts = &j->alerts.plan;
 	return (w->att.result = record(&j->ev, &j->v)) ? TL_OK : TL_E_NOMEM;
 }
 

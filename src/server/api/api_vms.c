@@ -52,7 +52,6 @@ static struct tl_resp create(struct tl_req *r)
 	int err;
 
 	memset(&vm, 0, sizeof(vm));
-	vm.secure_boot = vm.vtpm = true;
 	snprintf(vm.enrollment, sizeof(vm.enrollment), "%s", TL_ENROLL_ANY);
 	if (!body)
 		return resp;
@@ -61,9 +60,8 @@ static struct tl_resp create(struct tl_req *r)
 	    !tl_api_text(body, "os", true, vm.os, sizeof(vm.os), &resp) ||
 	    !tl_api_text(body, "security_type", false, type, sizeof(type), &resp) ||
 	    !tl_api_text(body, "scale_set", false, vm.scale_set, sizeof(vm.scale_set), &resp) ||
-	    !tl_api_bool(body, "secure_boot", &vm.secure_boot, &resp) ||
-	    !tl_api_bool(body, "vtpm", &vm.vtpm, &resp) ||
-	    !enrollment_field(body, vm.enrollment, sizeof(vm.enrollment), &resp))
+	    !enrollment_field(body, vm.enrollment, sizeof(vm.enrollment), &resp) ||
+	    !tl_api_vm_profile_new(r, body, &vm, &resp))
 		goto out;
 	if (strcmp(type, "standard") && strcmp(type, "trustedlaunch") && strcmp(type, "confidential")) {
 		resp = tl_http_error(400, "request.field",
@@ -102,24 +100,35 @@ static int add(const struct tl_vm *vm, void *arg)
 	return TL_OK;
 }
 
-/* PATCH /v1/vms/{id}: what may change after creation ({"enrollment": policy}). */
+/* PATCH /v1/vms/{id}: the enrolment policy, and the security profile under the catalog's
+ * rules (api_catalog.c): security_type, secure_boot, vtpm, size, os. */
 static struct tl_resp patch(struct tl_req *r, const char *id)
 {
 	struct tl_resp resp = { 0, NULL, NULL };
 	struct tl_vm vm;
 	char policy[24] = "";
 	json_t *body = tl_api_body(r, &resp);
+	bool profile;
 	int err;
 	if (!body)
 		return resp;
+	profile = json_object_size(body) > (json_object_get(body, "enrollment") ? 1u : 0u);
 	if (!enrollment_field(body, policy, sizeof(policy), &resp)) {
 		json_decref(body);
 		return resp;
 	}
 	json_decref(body);
-	if (!policy[0])
-		return tl_http_error(400, "request.field", "nothing to change: enrollment is missing",
-				     "enrollment");
+	if (!policy[0] && !profile)
+		return tl_http_error(400, "request.field",
+				     "nothing to change: enrollment, security_type, secure_boot, vtpm, "
+				     "size or os",
+				     NULL);
+	if (profile) { /* checked whole before anything is stored */
+		resp = tl_api_vm_patch(r, id, vm_json);
+		if (resp.status != 200 || !policy[0])
+			return resp;
+		json_decref(resp.body);
+	}
 	err = tl_store_vm_set_enrollment(r->srv->store, r->token.tenant, id, policy);
 	if (err == TL_OK)
 		err = tl_store_vm_get(r->srv->store, r->token.tenant, id, &vm);

@@ -7,6 +7,7 @@
 
 #include "route.h"
 #include "store.h"
+#include "trustlaunch/catalog.h"
 #include "trustlaunch/rd.h"
 #include "trustlaunch/wire.h"
 
@@ -20,6 +21,7 @@ struct MHD_Connection;
 #define TL_HTTP_LIBRARY_LOG_PER_SECOND 5u /* libmicrohttpd's own lines logged a second */
 
 struct tl_jwtkeys;
+struct tl_webhook_sender;
 
 struct tl_server {
 	struct tl_store *store;
@@ -31,6 +33,9 @@ struct tl_server {
 	size_t n_ek_cas;
 	int64_t token_ttl;              /* seconds an attestation token is valid */
 	unsigned max_conns_per_ip;      /* 0: TL_HTTP_CONNS_PER_IP */
+	const struct tl_catalog *catalog; /* sizes, OS versions, the seed's rules */
+	int64_t stale_after;            /* seconds without an attestation: the agent is silent */
+	struct tl_webhook_sender *sender; /* delivers the webhook outbox, or NULL */
 };
 
 struct tl_later;

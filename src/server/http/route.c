@@ -49,6 +49,8 @@ static char *param_slot(struct tl_route_params *params, struct tl_bytes name)
 		return params->eid;
 	if (tl_bytes_eq(name, "{token}", 7))
 		return params->token;
+	if (tl_bytes_eq(name, "{id}", 4)) /* an alert's, a rule's, a webhook's */
+		return params->id;
 	return NULL;
 }
 

@@ -27,11 +27,13 @@ enum tl_route_gate {
 #define TL_ROUTE_MAX_SEGMENTS 8
 #define TL_ROUTE_ALLOW_LEN 48 /* "GET, PUT, POST, DELETE" and some */
 
-/* The parameters a pattern names: {vm}, {eid} (an enrolment), {token} (a token's id). */
+/* The parameters a pattern names: {vm}, {eid} (an enrolment), {token} (a token's id), {id}
+ * (an alert's, a suppression rule's, a webhook's). */
 struct tl_route_params {
 	char vm[TL_ROUTE_MAX_PARAM + 1];
 	char eid[TL_ROUTE_MAX_PARAM + 1];
 	char token[TL_ROUTE_MAX_PARAM + 1];
+	char id[TL_ROUTE_MAX_PARAM + 1];
 };
 
 struct tl_req;

@@ -205,6 +205,87 @@ TL_MUST_CHECK int tl_store_attestation_latest_verified(struct tl_store *s, const
 TL_MUST_CHECK int tl_store_attestation_get(struct tl_store *s, const char *vm_id, int64_t id,
 					   struct tl_attestation *out);
 
+/* ---- alerts and suppression rules (store_alerts.c; docs/posture.md) */
+
+/* An alert an attestation raises (or adds to: the same VM, type and cause while open). */
+struct tl_alert_new {
+	char id[TL_ID_LEN];      /* the id it gets if it opens a new alert */
+	const char *type;        /* attestation_failure | untrusted_kernel_module */
+	const char *severity;    /* medium | low */
+	const char *cause;       /* the de-duplication key: sorted reason codes, or the module */
+	const char *title, *description, *remediation;
+	const char *reasons;     /* JSON array text [{code, message, component?, ...}] */
+	const char *module;      /* untrusted_kernel_module: the module, else NULL */
+	const char *codes[16];   /* the reason codes, for suppression rules; NULL-terminated */
+};
+
+/* What one attestation does to its VM's alerts, inside its write's transaction. */
+#define TL_ALERTS_PER_ATTESTATION 9
+struct tl_alert_plan {
+	bool resolve_failure;    /* a healthy verdict: open attestation failures resolve */
+	size_t n;
+	struct tl_alert_new add[TL_ALERTS_PER_ATTESTATION];
+	/* out: what happened, for webhooks and metrics */
+	size_t created, updated, resolved, suppressed;
+};
+
+struct tl_alert {
+	char id[TL_ID_LEN];
+	char tenant[64], vm_id[TL_ID_LEN], vm_name[128];
+	char type[32], severity[16], status[16]; /* active | resolved | dismissed */
+	bool open;               /* its condition persists (an active or suppressed alert) */
+	char *cause, *title, *description, *reasons, *module, *remediation; /* malloc'd */
+	char suppressed_by[TL_ID_LEN];
+	int64_t count, first_seen, last_seen, updated, seq;
+};
+void tl_alert_clear(struct tl_alert *a);
+
+struct tl_alert_filter {
+	const char *tenant;      /* "*": every tenant */
+	const char *status, *type, *severity, *vm_id; /* NULL: any */
+	int64_t since;           /* last_seen at or after; 0: any */
+	int64_t before_seq;      /* paging: only older than this (0: from the newest) */
+	size_t limit;
+};
+/* Newest first (by when they were opened), at most f->limit. */
+TL_MUST_CHECK int tl_store_alert_list(struct tl_store *s, const struct tl_alert_filter *f,
+				      int (*fn)(const struct tl_alert *a, void *arg), void *arg);
+TL_MUST_CHECK int tl_store_alert_get(struct tl_store *s, const char *tenant, const char *id,
+				     struct tl_alert *out);
+/* dismiss or resolve, by a person, with a comment; the audit trail keeps who and when.
+ * TL_E_STORE_CONFLICT when the alert is already in that status. */
+TL_MUST_CHECK int tl_store_alert_act(struct tl_store *s, const char *tenant, const char *id,
+				     const char *action, const char *actor, const char *comment,
+				     int64_t now);
+/* The audit trail of an alert, oldest first: fn(time, actor, action, comment). */
+TL_MUST_CHECK int tl_store_alert_events(struct tl_store *s, const char *id,
+					int (*fn)(int64_t time, const char *actor,
+						  const char *action, const char *comment, void *arg),
+					void *arg);
+/* The writer's part: inside the attestation's transaction (conn is the writer's). */
+TL_MUST_CHECK int tl_store_alerts_apply(struct tl_store *conn, const char *vm_id,
+					struct tl_alert_plan *p, int64_t now);
+
+struct tl_suppression {
+	char id[TL_ID_LEN];
+	char tenant[64], alert_type[32];
+	char *vm_ids, *reason_codes; /* JSON arrays text; "[]": any (malloc'd) */
+	char reason[128], comment[512], created_by[64];
+	int64_t created, expires;    /* expires 0: never */
+};
+void tl_suppression_clear(struct tl_suppression *r);
+TL_MUST_CHECK int tl_store_suppression_add(struct tl_store *s, const struct tl_suppression *r);
+TL_MUST_CHECK int tl_store_suppression_list(struct tl_store *s, const char *tenant,
+					    int (*fn)(const struct tl_suppression *r, void *arg),
+					    void *arg);
+TL_MUST_CHECK int tl_store_suppression_get(struct tl_store *s, const char *tenant,
+					   const char *id, struct tl_suppression *out);
+TL_MUST_CHECK int tl_store_suppression_delete(struct tl_store *s, const char *tenant,
+					      const char *id);
+/* Would rule r match an alert of this VM with these codes (now)? */
+bool tl_suppression_matches(const struct tl_suppression *r, const char *type,
+			    const char *vm_id, const char *const *codes, int64_t now);
+
 /* ---- the attestation write (store_batch.c): everything one attestation changes, made
  * durable together with other attestations' writes in one transaction (group commit). */
 struct tl_attest_write {
@@ -215,6 +296,7 @@ struct tl_attest_write {
 	/* vm_id, ak_name, clock, reset_count, restart_count, nonce_issued */
 	struct tl_vm_tpm clock;
 	const char *learn;                /* components to learn when the VM has no baseline */
+	struct tl_alert_plan *alerts;     /* what it does to the VM's alerts, or NULL */
 	/* out */
 	bool learned;
 	bool superseded;                  /* TL_E_STORE_STALE: a later quote of the same TPM

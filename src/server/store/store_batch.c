@@ -167,6 +167,9 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 				   pb, 4, counted, &learned);
 		a->learned = learned > 0;
 	}
+	/* its alerts, in the same transaction: durable with the record, no fsync of their own */
+	if (err == TL_OK && a->alerts)
+		err = tl_store_alerts_apply(w, a->att.vm_id, a->alerts, a->att.time);
 	return err == TL_OK ? TL_OK : TL_E_STORE;
 }
 

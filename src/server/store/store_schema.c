@@ -73,5 +73,22 @@ const char *const tl_store_migrations[] = {
 	"INSERT INTO nonces (nonce, expires) SELECT nonce, time + 600 FROM attestations WHERE "
 	"verified = 0 AND nonce IS NOT NULL ON CONFLICT (nonce) DO NOTHING",
 	"DELETE FROM attestations WHERE verified = 0",
+	/* alerts (docs/posture.md): at most one open alert of a VM, type and cause; "open" while
+	 * its condition persists (active, or dismissed by a suppression rule); seq orders them */
+	"CREATE TABLE alerts (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, vm_id TEXT NOT NULL, "
+	"vm_name TEXT NOT NULL, type TEXT NOT NULL, severity TEXT NOT NULL, status TEXT NOT NULL, "
+	"open INTEGER NOT NULL, cause TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT "
+	"NULL, reasons TEXT NOT NULL, module TEXT, remediation TEXT NOT NULL, count BIGINT NOT "
+	"NULL, first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, suppressed_by TEXT, "
+	"updated BIGINT NOT NULL, seq BIGINT NOT NULL)",
+	"CREATE UNIQUE INDEX alerts_open ON alerts (vm_id, type, cause) WHERE open = 1",
+	"CREATE INDEX alerts_seq ON alerts (tenant, seq)",
+	"CREATE TABLE alert_events (alert_id TEXT NOT NULL, time BIGINT NOT NULL, actor TEXT NOT "
+	"NULL, action TEXT NOT NULL, comment TEXT NOT NULL)",
+	"CREATE INDEX alert_events_alert ON alert_events (alert_id, time)",
+	"CREATE TABLE suppression_rules (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, alert_type "
+	"TEXT NOT NULL, vm_ids TEXT NOT NULL, reason_codes TEXT NOT NULL, reason TEXT NOT NULL, "
+	"comment TEXT NOT NULL, created BIGINT NOT NULL, created_by TEXT NOT NULL, expires BIGINT "
+	"NOT NULL)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

@@ -1,0 +1,132 @@
+/* A VM's posture (docs/posture.md): GET /v1/vms/{id}/recommendations and /assessment,
+ * decided by the library (trustlaunch/posture.h) from the VM's profile, the catalog's word
+ * on its size and OS, its TPM binding and its latest attestation the TPM vouched for. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "trustlaunch/posture.h"
+
+/* What posture is decided from; *latest: the latest verified attestation's record (JSON,
+ * a new reference) or NULL. */
+static int gather(struct tl_req *r, const char *id, struct tl_vm *vm, struct tl_posture_vm *p,
+		  json_t **latest, int64_t *latest_id)
+{
+	struct tl_vm_tpm t;
+	struct tl_attestation a;
+	struct tl_size_info size;
+	struct tl_os_info os;
+	int err = tl_store_vm_get(r->srv->store, r->token.tenant, id, vm);
+
+	*latest = NULL;
+	*latest_id = 0;
+	if (err != TL_OK)
+		return err;
+	tl_catalog_size(r->srv->catalog, vm->size, &size);
+	tl_catalog_os(r->srv->catalog, vm->os, &os);
+	memset(p, 0, sizeof(*p));
+	p->type = tl_security_type_parse(vm->security_type);
+	p->secure_boot = vm->secure_boot;
+	p->vtpm = vm->vtpm;
+	p->size = size.support;
+	p->os_supported = os.known;
+	p->attested_secure_boot = -1;
+	if (vm->enrolled && (err = tl_store_tpm_get(r->srv->store, id, &t)) == TL_OK) {
+		p->enrolled = true;
+		p->enrolled_at = t.enrolled;
+	}
+	if (err != TL_OK && err != TL_E_STORE_NOT_FOUND)
+		return err;
+	err = tl_store_attestation_latest_verified(r->srv->store, id, &a);
+	if (err == TL_E_STORE_NOT_FOUND)
+		return TL_OK;
+	if (err != TL_OK)
+		return err;
+	p->attested = true;
+	p->attested_at = a.time;
+	p->attested_healthy = strcmp(a.verdict, "healthy") == 0;
+	*latest = a.result ? json_loads(a.result, 0, NULL) : NULL;
+	*latest_id = a.id;
+	free(a.result);
+	/* Secure Boot as the boot showed it: the facts of an unhealthy record; a healthy one
+	 * matched a VM registered with Secure Boot on (else it would not be healthy) */
+	json_t *sb = json_object_get(json_object_get(json_object_get(*latest, "facts"),
+						     "secureboot"), "enabled");
+	if (json_is_boolean(sb))
+		p->attested_secure_boot = json_is_true(sb);
+	else if (p->attested_healthy && vm->secure_boot)
+		p->attested_secure_boot = 1;
+	return TL_OK;
+}
+
+static json_t *remediation(const char *text, const char *vm_id)
+{
+	char out[512];
+	size_t o = 0;
+	for (const char *p = text; *p && o + TL_ID_LEN + 1 < sizeof(out); p++) {
+		if (strncmp(p, "VM", 2) == 0 && (p == text || p[-1] == ' ' || p[-1] == '/')) {
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "%s", vm_id);
+			p++;
+		} else {
+			out[o++] = *p;
+		}
+	}
+	out[o] = '\0';
+	return json_string(out);
+}
+
+struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id)
+{
+	struct tl_vm vm;
+	struct tl_posture_vm p;
+	json_t *latest, *list = json_array();
+	int64_t latest_id, now = (int64_t)time(NULL);
+	char why[128];
+	int err = gather(r, id, &vm, &p, &latest, &latest_id);
+
+	json_decref(latest);
+	if (err != TL_OK) {
+		json_decref(list);
+		return tl_api_store_error(err, "VM");
+	}
+	for (unsigned i = 0; i < TL_REC_COUNT; i++) {
+		const struct tl_rec_def *d = tl_rec_def((enum tl_rec_id)i);
+		enum tl_status s = tl_rec_status(&p, d->id, now, r->srv->stale_after, why,
+						 sizeof(why));
+		json_array_append_new(
+			list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "id", d->slug, "title",
+					d->title, "severity", "low", "status", tl_status_name(s),
+					"reason", why, "description", d->description, "remediation",
+					remediation(d->remediation, vm.id)));
+	}
+	return tl_http_json(200, json_pack("{s:s,s:o}", "vm_id", vm.id, "recommendations", list));
+}
+
+struct tl_resp tl_api_vm_assessment(struct tl_req *r, const char *id)
+{
+	struct tl_vm vm;
+	struct tl_posture_vm p;
+	struct tl_assessment a;
+	json_t *latest, *o;
+	int64_t latest_id;
+	char idtext[24];
+	int err = gather(r, id, &vm, &p, &latest, &latest_id);
+
+	if (err != TL_OK)
+		return tl_api_store_error(err, "VM");
+	tl_assess(&p, (int64_t)time(NULL), r->srv->stale_after, &a);
+	o = json_pack("{s:s,s:s,s:s,s:s}", "vm_id", vm.id, "status", tl_status_name(a.status),
+		      "cause", tl_assess_cause_name(a.cause), "message", a.message);
+	if (a.since)
+		json_object_set_new(o, "since", json_integer(a.since));
+	if (latest_id) {
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)latest_id);
+		json_object_set_new(o, "attestation_id", json_string(idtext));
+	}
+	if (a.cause == TL_ASSESS_UNHEALTHY && json_object_get(latest, "reasons"))
+		json_object_set(o, "reasons", json_object_get(latest, "reasons"));
+	json_decref(latest);
+	return tl_http_json(200, o);
+}

@@ -1,0 +1,56 @@
+// Building the page from data: every value from the API goes in as text, never as markup.
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function clear(el) {
+  while (el.firstChild) el.firstChild.remove();
+  return el;
+}
+
+export function when(unixSeconds) {
+  if (unixSeconds === undefined || unixSeconds === null) return '–';
+  const d = new Date(Number(unixSeconds) * 1000);
+  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+export function ago(unixSeconds) {
+  const s = Math.max(0, Math.round(Date.now() / 1000 - Number(unixSeconds)));
+  if (s < 90) return `${s} s ago`;
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  if (s < 129600) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} days ago`;
+}
+
+// A status pill: healthy / unhealthy / not_applicable / pending, and its words.
+const WORDS = { healthy: 'Healthy', unhealthy: 'Unhealthy', not_applicable: 'Not applicable',
+  active: 'Active', resolved: 'Resolved', dismissed: 'Dismissed', low: 'Low', medium: 'Medium',
+  high: 'High', trustedlaunch: 'Trusted Launch', standard: 'Standard', confidential: 'Confidential' };
+export function pill(status) {
+  return h('span', { class: `pill pill-${String(status).replace(/[^a-z_]/g, '')}` },
+    WORDS[status] || String(status));
+}
+
+export function yesno(v) {
+  return h('span', { class: v ? 'yes' : 'no' }, v ? 'On' : 'Off');
+}
+
+export function field(label, value) {
+  return [h('dt', {}, label), h('dd', {}, value)];
+}
+
+export function empty(text) {
+  return h('p', { class: 'empty' }, text);
+}

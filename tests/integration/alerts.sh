@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Alerts and suppression rules through trustlaunchd with a real TPM (swtpm + tpm2-tools): a
+# changed kernel command line raises one medium attestation_failure naming the deviation,
+# de-duplicated over three attestations and resolved by a healthy one after relearning; a
+# refused module raises a low untrusted_kernel_module; a quote of another TPM names the
+# origin; a suppression rule records the alert as dismissed; dismiss and resolve keep an audit
+# trail, and a reader may do neither. TL_STORE_URL=postgresql://... runs it on PostgreSQL.
+here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
+d=${TL_DAEMON:?} pid=
+[[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
+cleanup() {
+  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
+  [[ -n ${TL_KEEP:-} ]] && cp "$work/svc.log" "$TL_KEEP"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+port=$(free_port) base=http://127.0.0.1:$port
+dbargs=(); [[ -n ${TL_STORE_URL:-} ]] && dbargs=(--db "$TL_STORE_URL")
+"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "${dbargs[@]}" 2>>"$work/svc.log" & pid=$!
+for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+call() {
+  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2")
+  [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
+  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary @"$3")
+  code=$(curl "${args[@]}")
+}
+expect() { [[ $code == "$1" ]] && ok || bad "$2: HTTP $code, wanted $1: $(head -c 400 body.json)"; }
+field() { python3 -c "import json; d=json.load(open('body.json')); print($1)"; }
+check() { python3 -c "import json; d=json.load(open('body.json')); assert $1, d" 2>/dev/null && ok || bad "$2: $(head -c 600 body.json)"; }
+json() { python3 -c "import json,sys; print(json.dumps($1))"; }
+b64() { base64 -w0 "$1"; }
+activate() {
+  tpm2_startauthsession --policy-session -S session.ctx >/dev/null 2>&1 &&
+  tpm2_policysecret -S session.ctx -c e >/dev/null 2>&1 &&
+  tpm2_activatecredential -c "$1" -C "$2" -i "$3" -o "$4" -P"session:session.ctx" >act.log 2>&1
+  local rc=$?; flush; return $rc
+}
+extend_log() {
+  "$tl" eventlog json "$1" > events.json || exit 2
+  python3 -c "
+import json
+for e in json.load(open('events.json'))['events']:
+    if e['type_name'] != 'EV_NO_ACTION':
+        print(f\"{e['pcr']}:sha256={e['digests']['sha256']}\")" > extends.txt
+  tpm tpm2_pcrextend $(cat extends.txt)
+}
+SEL=sha256:0,1,2,3,4,5,6,7,8,9,14
+attest() { # VM AK LOG [KERNEL_EVENTS_JSON]
+  local vm=$1 ak=$2 log=$3 kev=${4:-}
+  TOKEN= call POST "/v1/vms/$vm/challenge"; expect 200 challenge; local n; n=$(field "d['nonce']")
+  tpm tpm2_quote -c "$ak" -l $SEL -q "$n" -m q.msg -s q.sig -o q.pcrs -F values -g sha256
+  python3 "$here/evidence.py" "$n" q.msg q.sig q.pcrs $SEL $log > evidence.json || exit 2
+  [[ -n $kev ]] && python3 -c "import json,sys; e=json.load(open('evidence.json')); e['kernel_events']=json.loads(sys.argv[1]); json.dump(e, open('evidence.json','w'))" "$kev"
+  TOKEN= call POST "/v1/vms/$vm/attest" evidence.json
+}
+enroll() { # VM TOKEN: a new AK under the EK, persisted at $AK
+  tpm tpm2_createek -c ek.ctx -G rsa -u ek.pub
+  tpm tpm2_createak -C ek.ctx -c ak.ctx -G ecc -g sha256 -s ecdsa -u ak.pub -n ak.name
+  tpm tpm2_evictcontrol -C o -c ak.ctx $AK
+  json "{'ek_public':'$(b64 ek.pub)','ak_public':'$(b64 ak.pub)'}" > enroll.json
+  TOKEN=$2 call POST "/v1/vms/$1/enroll" enroll.json; expect 201 enrol
+  local eid; eid=$(field "d['enrollment_id']"); field "d['credential']" | base64 -d > cred.blob
+  activate $AK ek.ctx cred.blob secret.bin || bad "activation: $(cat act.log)"
+  json "{'secret':'$(b64 secret.bin)'}" > secret.json
+  TOKEN= call POST "/v1/vms/$1/enroll/$eid/activate" secret.json; expect 200 activate
+}
+alerts() { TOKEN=$ADMIN call GET "/v1/alerts?$1"; expect 200 "alerts $1"; }
+on=$v/boot/sb-on/eventlog.bin cmd=$v/boot/cmdline/eventlog.bin AK=0x81010010
+
+ADMIN=$(cat svc/admin.token) TOKEN=$ADMIN
+json '{"name":"web-1","size":"Standard_D2s_v5","os":"debian-12"}' > vm.json
+call POST /v1/vms vm.json; expect 201 "create VM"
+vm=$(field "d['id']") et=$(field "d['enrollment_token']")
+start_swtpm sha256
+enroll "$vm" "$et"
+extend_log "$on"
+attest "$vm" $AK "$on"; expect 200 "healthy first"; check "d['verdict'] == 'healthy'" "learned healthy"
+alerts ""; check "d['alerts'] == [] and d['next_cursor'] is None" "no alert for a healthy VM"
+
+# ---- a changed kernel command line, three times: one medium alert, count 3
+restart_swtpm; extend_log "$cmd"
+for i in 1 2 3; do attest "$vm" $AK "$cmd"; expect 200 "changed boot $i"; done
+check "d['verdict'] == 'unhealthy'" "changed boot is unhealthy"
+alerts "vm=$vm"
+check "len(d['alerts']) == 1" "one alert over three attestations"
+check "(d['alerts'][0]['type'], d['alerts'][0]['severity'], d['alerts'][0]['status'], d['alerts'][0]['count']) == ('attestation_failure', 'medium', 'active', 3)" "medium, active, count 3"
+check "'deviates from the trusted baseline' in d['alerts'][0]['description']" "baseline class named"
+check "[r for r in d['alerts'][0]['reasons'] if r['code'] == 'baseline.kernel_cmdline' and 'tl.extra=1' in r['actual'] and 'tl.extra=1' not in r['expected']]" "kernel command line expected/actual"
+check "d['alerts'][0]['vm_name'] == 'web-1' and d['alerts'][0]['first_seen'] <= d['alerts'][0]['last_seen']" "VM named, times"
+alert=$(field "d['alerts'][0]['id']")
+TOKEN=$ADMIN call GET "/v1/alerts/$alert"; expect 200 "one alert"
+check "[e['action'] for e in d['audit']] == ['created']" "audit: created"
+
+# ---- relearn, healthy: the alert resolves itself and stays in history
+TOKEN=$ADMIN call POST "/v1/vms/$vm/baseline/relearn"; expect 200 relearn
+attest "$vm" $AK "$cmd"; expect 200 "healthy after relearn"; check "d['verdict'] == 'healthy'" "healthy"
+TOKEN=$ADMIN call GET "/v1/alerts/$alert"; expect 200 "resolved alert"
+check "d['status'] == 'resolved' and d['open'] is False and [e['action'] for e in d['audit']] == ['created', 'resolved']" "resolved by the healthy attestation"
+alerts "status=active"; check "d['alerts'] == []" "nothing active"
+
+# ---- a refused module in the kernel log: a low alert naming it
+attest "$vm" $AK "$cmd" '[{"type":"module_untrusted_key","module":"evil_drv","reason":"Loading of module with unavailable key is rejected","time":"2026-12-06T14:00:00Z"}]'
+expect 200 "attest with a refused module"; check "d['verdict'] == 'healthy'" "the boot itself is healthy"
+alerts "type=untrusted_kernel_module"
+check "len(d['alerts']) == 1 and d['alerts'][0]['severity'] == 'low' and d['alerts'][0]['module'] == 'evil_drv' and 'was not loaded' in d['alerts'][0]['description']" "module alert"
+check "'do you know it and expect it to load' in d['alerts'][0]['remediation']" "the seed's questions"
+modalert=$(field "d['alerts'][0]['id']")
+
+# ---- dismiss and resolve: operators only, with a comment, audited
+READER_JSON=$(json "{'name':'auditor','role':'reader'}"); echo "$READER_JSON" > reader.json
+TOKEN=$ADMIN call POST /v1/tokens reader.json; expect 201 "reader token"; READER=$(field "d['token']")
+echo '{"comment":"known driver, vendor contacted"}' > c.json
+TOKEN=$READER call POST "/v1/alerts/$modalert/dismiss" c.json; expect 403 "a reader cannot dismiss"
+TOKEN=$READER call GET "/v1/alerts/$modalert"; expect 200 "a reader can read"
+TOKEN=$ADMIN call POST "/v1/alerts/$modalert/dismiss" c.json; expect 200 "dismiss"
+check "d['status'] == 'dismissed' and d['audit'][-1]['comment'] == 'known driver, vendor contacted' and d['audit'][-1]['action'] == 'dismissed'" "dismissal audited"
+TOKEN=$ADMIN call POST "/v1/alerts/$modalert/dismiss" c.json; expect 409 "dismissed twice"
+TOKEN=$ADMIN call POST "/v1/alerts/00000000-0000-4000-8000-000000000000/resolve" c.json; expect 404 "unknown alert"
+TOKEN=$ADMIN call GET "/v1/alerts?status=nope"; expect 400 "bad filter"; check "d['error']['field'] == 'status'" "filter named"
+
+# ---- a suppression rule: the next failure of this VM is recorded dismissed, naming the rule
+json "{'alert_type':'attestation_failure','vm_ids':['$vm'],'reason':'lab VM without Secure Boot','comment':'ticket 42'}" > rule.json
+TOKEN=$ADMIN call POST "/v1/suppression-rules?dry_run=1" rule.json; expect 200 "dry run"
+check "d['dry_run'] is True and d['matching_active_alerts'] == 0" "dry run counts"
+TOKEN=$ADMIN call GET /v1/suppression-rules; expect 200 "rules"; check "d['rules'] == []" "dry run stored nothing"
+TOKEN=$READER call POST /v1/suppression-rules rule.json; expect 403 "a reader cannot suppress"
+TOKEN=$ADMIN call POST /v1/suppression-rules rule.json; expect 201 "rule"; rule=$(field "d['id']")
+restart_swtpm; extend_log "$on"
+attest "$vm" $AK "$on"; expect 200 "a changed boot again"; check "d['verdict'] == 'unhealthy'" "unhealthy"
+alerts "vm=$vm&type=attestation_failure&status=dismissed"
+check "len(d['alerts']) == 1 and d['alerts'][0]['suppressed_by'] == '$rule'" "suppressed, rule named"
+TOKEN=$ADMIN call DELETE "/v1/suppression-rules/$rule"; expect 200 "delete rule"
+attest "$vm" $AK "$on"; expect 200 "and once more, without the rule"
+alerts "vm=$vm&type=attestation_failure&status=active"
+check "len(d['alerts']) == 1 and d['alerts'][0]['count'] == 2 and 'suppressed_by' not in d['alerts'][0]" "active again once the rule is gone"
+
+# ---- another TPM's quote: the origin could not be verified
+stop_swtpm; start_swtpm sha256
+tpm tpm2_createek -c ek2.ctx -G rsa -u ek2.pub
+tpm tpm2_createak -C ek2.ctx -c ak2.ctx -G ecc -g sha256 -s ecdsa -u ak2.pub -n ak2.name
+extend_log "$on"
+attest "$vm" ak2.ctx "$on"; expect 200 "quote of another key"
+alerts "vm=$vm&type=attestation_failure&status=active"
+check "any('origin could not be verified' in a['description'] and a['title'].endswith('quote origin not verified') for a in d['alerts'])" "origin named"
+
+# ---- paging: newest first, a cursor to the next page
+alerts "limit=1"; check "len(d['alerts']) == 1 and d['next_cursor']" "first page"
+c=$(field "d['next_cursor']"); first=$(field "d['alerts'][0]['id']")
+alerts "limit=1&cursor=$c"; check "len(d['alerts']) == 1 and d['alerts'][0]['id'] != '$first'" "second page"
+# ---- the same through the CLI
+export TL_SERVER=$base TL_TOKEN=$ADMIN
+"$tl" alerts list --vm "$vm" > out.txt 2>&1 && grep -q '^ID  *SEVERITY  *STATUS  *TYPE  *VM  *COUNT  *TITLE  *LAST SEEN$' out.txt &&
+  grep -q "attestation_failure  *web-1" out.txt && ok || bad "tl alerts list: $(cat out.txt)"
+"$tl" alerts show "$modalert" > out.txt 2>&1 && grep -q '^module  *evil_drv$' out.txt &&
+  grep -q 'dismissed by .*: known driver, vendor contacted' out.txt && ok || bad "tl alerts show: $(cat out.txt)"
+"$tl" alerts resolve "$modalert" --comment "driver replaced" > out.txt 2>&1 && grep -q '^status  *resolved$' out.txt && ok || bad "tl alerts resolve: $(cat out.txt)"
+"$tl" alerts list --status bogus > out.txt 2>&1; [[ $? == 1 ]] && grep -q 'status' out.txt && ok || bad "bad filter refused by the service"
+"$tl" alerts list --vm 'x&y' > out.txt 2>&1; [[ $? == 2 ]] && ok || bad "query characters refused"
+"$tl" suppressions create --alert-type attestation_failure --vm "$vm" --reason "lab" --dry-run > out.txt 2>&1 &&
+  grep -q '^dry run: 2 active alert(s) would match' out.txt && ok || bad "tl suppressions --dry-run: $(cat out.txt)"
+"$tl" suppressions create --alert-type attestation_failure --reason-code secureboot.disabled --reason "lab" > out.txt 2>&1 && ok || bad "tl suppressions create: $(cat out.txt)"
+rid=$(awk '/^id /{print $2}' out.txt)
+"$tl" suppressions list > out.txt 2>&1 && grep -q "$rid  *attestation_failure" out.txt && ok || bad "tl suppressions list: $(cat out.txt)"
+"$tl" suppressions delete "$rid" > out.txt 2>&1 && ok || bad "tl suppressions delete: $(cat out.txt)"
+"$tl" suppressions create --reason x > out.txt 2>&1; [[ $? == 2 ]] && ok || bad "create needs --alert-type"
+finish
