@@ -94,6 +94,31 @@ static struct tl_resp suppressions(struct tl_req *r, const char *rest)
 	return tl_api_suppression_one(r, id);
 }
 
+static struct tl_resp webhooks(struct tl_req *r, const char *rest)
+{
+	struct tl_resp resp;
+	char id[TL_ID_LEN];
+	const char *sub;
+	bool get = strcmp(r->method, "GET") == 0;
+	if (tl_http_auth(r, get ? "reader" : "operator", &resp) != TL_OK)
+		return resp;
+	if (!*rest)
+		return get || strcmp(r->method, "POST") == 0
+			       ? tl_api_webhooks(r)
+			       : tl_http_error(405, "request.method", "use GET or POST", NULL);
+	snprintf(id, sizeof(id), "%.*s", TL_ID_LEN - 1, rest + 1);
+	if (strlen(rest + 1) < TL_ID_LEN - 1 || !tl_api_vm_id(id))
+		return tl_http_error(404, "webhook.not_found", "no such webhook", NULL);
+	sub = rest + TL_ID_LEN;
+	if (*sub && strcmp(sub, "/deliveries") != 0 && strcmp(sub, "/test") != 0)
+		return tl_http_error(404, "request.not_found", "no such endpoint", NULL);
+	if ((!*sub && !get && strcmp(r->method, "DELETE") != 0) ||
+	    (strcmp(sub, "/deliveries") == 0 && !get) || (strcmp(sub, "/test") == 0 &&
+							  strcmp(r->method, "POST") != 0))
+		return tl_http_error(405, "request.method", "not with this method", NULL);
+	return tl_api_webhook_one(r, id, sub);
+}
+
 struct tl_resp tl_api_handle(struct tl_req *r)
 {
 	const char *p = r->path;
@@ -115,6 +140,8 @@ struct tl_resp tl_api_handle(struct tl_req *r)
 		return alerts(r, p + 10);
 	if (strcmp(p, "/v1/suppression-rules") == 0 || strncmp(p, "/v1/suppression-rules/", 22) == 0)
 		return suppressions(r, p + 21);
+	if (strcmp(p, "/v1/webhooks") == 0 || strncmp(p, "/v1/webhooks/", 13) == 0)
+		return webhooks(r, p + 12);
 	if (strcmp(p, "/v1/tokens") == 0)
 		return tl_api_tokens(r, NULL);
 	if (strncmp(p, "/v1/tokens/", 11) == 0)

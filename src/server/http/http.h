@@ -16,6 +16,7 @@ struct MHD_Connection;
 #define TL_HTTP_MAX_SMALL_BODY (64u * 1024u)      /* every other request */
 
 struct tl_jwtkeys;
+struct tl_webhook_sender;
 
 struct tl_server {
 	struct tl_store *store;
@@ -28,6 +29,7 @@ struct tl_server {
 	int64_t token_ttl;              /* seconds an attestation token is valid */
 	const struct tl_catalog *catalog; /* sizes, OS versions, the seed's rules */
 	int64_t stale_after;            /* seconds without an attestation: the agent is silent */
+	struct tl_webhook_sender *sender; /* delivers the webhook outbox, or NULL */
 };
 
 struct tl_later;
