@@ -12,12 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "admin_token.h"
 #include "api.h"
 #include "file.h"
 #include "http.h"
 #include "jwtkeys.h"
 #include "nonce.h"
+#include "webhook_sender.h"
 #include "log.h"
 #include "trustlaunch/conf.h"
 #include "trustlaunch/hash.h"
@@ -336,15 +339,22 @@ static bool serve(struct tl_server *srv, const struct opts *o, const char *addr,
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	srv->max_conns_per_ip = o->max_conns_per_ip;
+	if (tl_webhook_sender_start(srv->store, &srv->sender) != TL_OK) {
+		fprintf(stderr, "trustlaunchd: cannot start the webhook sender\n");
+		return false;
+	}
 	if (tl_http_start(srv, addr, port, o->threads, f->cert, f->key, &http) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: cannot listen on %s%s\n", o->listen,
 			f->cert ? " with TLS (is the key the certificate's?)" : "");
+		tl_webhook_sender_stop(srv->sender);
 		return false;
 	}
 	tl_log("info", "listening", "url", srv->issuer);
 	sigwait(&sigs, &sig);
 	tl_log("info", "stopping", "signal", sig == SIGTERM ? "TERM" : "INT");
 	tl_http_stop(http, 10);
+	tl_webhook_sender_stop(srv->sender); /* what it has not sent stays in the outbox */
+	srv->sender = NULL;
 	return true;
 }
 
@@ -368,6 +378,7 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 8 << 20);
 	if ((rc = parse_args(argc, argv, &o)) >= 0)
 		return rc;
+	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: the webhook sender's */
 	if (!check_opts(&o, addr, &port))
 		return 2;
 	memset(&srv, 0, sizeof(srv));

@@ -4,13 +4,16 @@
 # de-duplicated over three attestations and resolved by a healthy one after relearning; a
 # refused module raises a low untrusted_kernel_module; a quote of another TPM names the
 # origin; a suppression rule records the alert as dismissed; dismiss and resolve keep an audit
-# trail, and a reader may do neither. TL_STORE_URL=postgresql://... runs it on PostgreSQL.
+# trail, and a reader may do neither; every event reaches a loopback receiver that checks its
+# signature, through retries and a SIGKILL of the daemon with events undelivered.
+# TL_STORE_URL=postgresql://... runs it on PostgreSQL.
 here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
 d=${TL_DAEMON:?} pid=
 [[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
 cleanup() {
   [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
+  [[ -n ${rx_pid:-} ]] && kill "$rx_pid" 2>/dev/null && wait "$rx_pid" 2>/dev/null
   [[ -n ${TL_KEEP:-} ]] && cp "$work/svc.log" "$TL_KEEP"
   rm -rf "$work"
 }
@@ -18,8 +21,12 @@ trap cleanup EXIT
 cd "$work"
 port=$(free_port) base=http://127.0.0.1:$port
 dbargs=(); [[ -n ${TL_STORE_URL:-} ]] && dbargs=(--db "$TL_STORE_URL")
-"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "${dbargs[@]}" 2>>"$work/svc.log" & pid=$!
-for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+start() {
+  "$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "${dbargs[@]}" 2>>"$work/svc.log" & pid=$!
+  for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && return 0; sleep 0.1; done
+  echo "trustlaunchd did not start: $(cat "$work/svc.log")" >&2; exit 2
+}
+start
 call() {
   local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2")
   [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
@@ -70,6 +77,21 @@ alerts() { TOKEN=$ADMIN call GET "/v1/alerts?$1"; expect 200 "alerts $1"; }
 on=$v/boot/sb-on/eventlog.bin cmd=$v/boot/cmdline/eventlog.bin AK=0x81010010
 
 ADMIN=$(cat svc/admin.token) TOKEN=$ADMIN
+# a webhook for every event, to a receiver that refuses the first two deliveries (retried)
+rxport=$(free_port) events='["alert.created","alert.updated","alert.resolved","attestation.unhealthy"]'
+echo "{\"url\":\"http://127.0.0.1:1/x\",\"events\":$events}" > hook.json
+call POST /v1/webhooks hook.json; expect 201 "webhook"; old=$(field "d['id']")
+call DELETE "/v1/webhooks/$old"; expect 200 "delete a webhook"
+echo "{\"url\":\"ftp://127.0.0.1/x\",\"events\":$events}" > bad.json
+call POST /v1/webhooks bad.json; expect 400 "ftp refused"; check "d['error']['field'] == 'url'" "url named"
+echo '{"url":"http://127.0.0.1:1/x","events":["alert.exploded"]}' > bad.json
+call POST /v1/webhooks bad.json; expect 400 "unknown event refused"; check "d['error']['field'] == 'events'" "events named"
+echo "{\"url\":\"http://127.0.0.1:$rxport/hook\",\"events\":$events}" > hook.json
+call POST /v1/webhooks hook.json; expect 201 "webhook to the receiver"
+check "d['secret'].startswith('whsec_')" "secret shown once"
+hook=$(field "d['id']") secret=$(field "d['secret']")
+call GET "/v1/webhooks/$hook"; expect 200 "webhook get"; check "'secret' not in d" "secret not shown again"
+python3 "$here/webhook_receiver.py" "$rxport" rx.jsonl "$secret" 2 & rx_pid=$!
 json '{"name":"web-1","size":"Standard_D2s_v5","os":"debian-12"}' > vm.json
 call POST /v1/vms vm.json; expect 201 "create VM"
 vm=$(field "d['id']") et=$(field "d['enrollment_token']")
@@ -149,6 +171,42 @@ check "any('origin could not be verified' in a['description'] and a['title'].end
 alerts "limit=1"; check "len(d['alerts']) == 1 and d['next_cursor']" "first page"
 c=$(field "d['next_cursor']"); first=$(field "d['alerts'][0]['id']")
 alerts "limit=1&cursor=$c"; check "len(d['alerts']) == 1 and d['alerts'][0]['id'] != '$first'" "second page"
+# ---- webhooks: every event once per subscription (the two refused deliveries retried),
+# each signature checked by the receiver on its own
+delivered() { python3 -c "
+import json
+lines = [json.loads(l) for l in open('rx.jsonl')]
+print(len({l['id'] for l in lines if l['status'] == 200 and l['type'] != 'webhook.test'}))"; }
+for _ in $(seq 150); do [[ $(delivered) -ge 12 ]] && break; sleep 0.2; done
+python3 - <<'PY' && ok || bad "webhook events: $(cut -c1-200 rx.jsonl)"
+import json, collections
+lines = [json.loads(l) for l in open('rx.jsonl')]
+assert all(l['valid'] for l in lines), 'a signature did not verify'
+ok = {l['id']: json.loads(l['body']) for l in lines if l['status'] == 200}
+types = collections.Counter(b['type'] for b in ok.values())
+assert types == {'attestation.unhealthy': 5, 'alert.created': 3, 'alert.updated': 3, 'alert.resolved': 1}, types
+assert sum(1 for l in lines if l['status'] == 503) == 2, 'two refused first'
+created = [b['data'] for b in ok.values() if b['type'] == 'alert.created']
+assert {c['type'] for c in created} == {'attestation_failure', 'untrusted_kernel_module'}
+assert any(c.get('module') == 'evil_drv' for c in created)
+PY
+TOKEN=$ADMIN call GET "/v1/webhooks/$hook/deliveries?limit=100"; expect 200 deliveries
+check "sum(1 for x in d['deliveries'] if x['status'] == 503 and '503' in x['error']) == 2 and sum(1 for x in d['deliveries'] if x['status'] == 200) == 12" "every attempt recorded"
+TOKEN=$ADMIN call GET "/v1/webhooks/$hook/deliveries?limit=2"; check "len(d['deliveries']) == 2 and d['next_cursor']" "deliveries paged"
+TOKEN=$ADMIN call POST "/v1/webhooks/$hook/test" '/dev/null'; expect 202 "test event"
+for _ in $(seq 50); do grep -q '"type": "webhook.test"' rx.jsonl && break; sleep 0.2; done
+grep -q '"type": "webhook.test", "status": 200' rx.jsonl && ok || bad "test event delivered"
+TOKEN=$READER call POST "/v1/webhooks/$hook/test" '/dev/null'; expect 403 "a reader cannot send"
+# the receiver away, events written, the daemon SIGKILLed: after a restart they arrive
+kill "$rx_pid"; wait "$rx_pid" 2>/dev/null; rx_pid=
+attest "$vm" ak2.ctx "$on"; expect 200 "unhealthy while the receiver is away"
+sleep 1
+kill -KILL "$pid"; wait "$pid" 2>/dev/null; pid=
+python3 "$here/webhook_receiver.py" "$rxport" rx.jsonl "$secret" 0 & rx_pid=$!
+start
+for _ in $(seq 150); do [[ $(delivered) -ge 14 ]] && break; sleep 0.2; done
+[[ $(delivered) == 14 ]] && ok || bad "events written before the SIGKILL delivered after it: $(delivered) of 14"
+
 # ---- the same through the CLI
 export TL_SERVER=$base TL_TOKEN=$ADMIN
 "$tl" alerts list --vm "$vm" > out.txt 2>&1 && grep -q '^ID  *SEVERITY  *STATUS  *TYPE  *VM  *COUNT  *TITLE  *LAST SEEN$' out.txt &&

@@ -54,6 +54,11 @@ struct tl_resp tl_api_alert_one(struct tl_req *r, const char *id);
 struct tl_resp tl_api_alert_act(struct tl_req *r, const char *id, const char *action);
 struct tl_resp tl_api_suppressions(struct tl_req *r);
 struct tl_resp tl_api_suppression_one(struct tl_req *r, const char *id);
+/* /v1/webhooks[/{id}[/deliveries|/test]] (api_webhooks.c); sub: "", "/deliveries", "/test" */
+struct tl_resp tl_api_webhooks(struct tl_req *r);
+struct tl_resp tl_api_webhook_one(struct tl_req *r, const char *id, const char *sub);
+/* The webhook sender looks at the outbox now. */
+void tl_api_webhooks_kick(struct tl_server *srv);
 /* /v1/tokens[/{id}] (api_tokens.c) */
 struct tl_resp tl_api_tokens(struct tl_req *r, const char *id);
 /* /.well-known/... (api_wellknown.c) */

@@ -132,6 +132,9 @@ static struct tl_resp finish(struct tl_later *l)
 {
 	struct job *j = (struct job *)l;
 	struct tl_resp resp;
+	const struct tl_alert_plan *ap = &j->alerts.plan;
+	if (j->w.result == TL_OK && ap->created + ap->updated + ap->resolved > 0)
+		tl_api_webhooks_kick(j->srv); /* events were written: deliver them now */
 	int err = j->w.result;
 	char *token = NULL;
 

@@ -286,6 +286,62 @@ TL_MUST_CHECK int tl_store_suppression_delete(struct tl_store *s, const char *te
 bool tl_suppression_matches(const struct tl_suppression *r, const char *type,
 			    const char *vm_id, const char *const *codes, int64_t now);
 
+/* ---- webhooks and their outbox (store_webhooks.c; docs/posture.md) */
+struct tl_webhook {
+	char id[TL_ID_LEN];
+	char tenant[64], url[512], created_by[64];
+	char events[512];       /* JSON array text of event types */
+	char secret[96];        /* whsec_...: the signing key, shown once when created */
+	int64_t created;
+};
+TL_MUST_CHECK int tl_store_webhook_add(struct tl_store *s, const struct tl_webhook *w);
+TL_MUST_CHECK int tl_store_webhook_list(struct tl_store *s, const char *tenant,
+					int (*fn)(const struct tl_webhook *w, void *arg), void *arg);
+TL_MUST_CHECK int tl_store_webhook_get(struct tl_store *s, const char *tenant, const char *id,
+				       struct tl_webhook *out);
+/* The webhook and its undelivered events go. */
+TL_MUST_CHECK int tl_store_webhook_delete(struct tl_store *s, const char *tenant,
+					  const char *id);
+/* One event for every webhook of the tenant subscribed to its type (only: that webhook
+ * alone, whatever it subscribed to), inside the caller's transaction on conn. */
+TL_MUST_CHECK int tl_store_outbox_add(struct tl_store *conn, const char *tenant,
+				      const char *type, const char *payload, int64_t now,
+				      const char *only);
+struct tl_outbox_item {
+	char event_id[48], webhook_id[TL_ID_LEN], type[40];
+	char url[512], secret[96];
+	char *payload;          /* malloc'd */
+	int attempts;
+	int64_t created;
+};
+/* Leases up to max due events (one node delivers an event at a time: a lease of lease_s
+ * seconds); fn sees each with its webhook's URL and secret. */
+TL_MUST_CHECK int tl_store_outbox_claim(struct tl_store *s, int64_t now, int64_t lease_s,
+					size_t max,
+					int (*fn)(const struct tl_outbox_item *it, void *arg),
+					void *arg);
+/* An attempt's outcome: recorded as a delivery; delivered, or due again at next_attempt
+ * (0: given up, failed). */
+TL_MUST_CHECK int tl_store_outbox_done(struct tl_store *s, const struct tl_outbox_item *it,
+				       int status, const char *error, int64_t duration_ms,
+				       int64_t now, bool delivered, int64_t next_attempt);
+struct tl_delivery {
+	int64_t id, time, duration_ms;
+	char event_id[48], type[40];
+	int attempt, status;
+	char error[256];
+};
+/* Newest first, older than before_id (0: the newest), at most limit. */
+TL_MUST_CHECK int tl_store_delivery_list(struct tl_store *s, const char *webhook_id,
+					 int64_t before_id, size_t limit,
+					 int (*fn)(const struct tl_delivery *d, void *arg),
+					 void *arg);
+/* A webhook.test event for one webhook. */
+TL_MUST_CHECK int tl_store_webhook_test(struct tl_store *s, const char *webhook_id,
+					const char *payload, int64_t now);
+/* Pending events (for metrics and tests). */
+TL_MUST_CHECK int tl_store_outbox_pending(struct tl_store *s, int64_t *out);
+
 /* ---- the attestation write (store_batch.c): everything one attestation changes, made
  * durable together with other attestations' writes in one transaction (group commit). */
 struct tl_attest_write {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -38,18 +39,26 @@ static int event(struct tl_store *c, const char *id, const char *action, const c
 /* A healthy verdict: the VM's open attestation failures are over. An active one becomes
  * resolved; a dismissed one stays dismissed; both close (the next failure opens anew). */
 static int resolve(struct tl_store *c, const char *vm_id, struct tl_alert_plan *p,
-		   const char *t)
+		   const char *t, struct ids *out)
 {
 	struct ids ids = { .n = 0 };
 	const char *pr[2] = { vm_id, t };
 	int err = c->ops->exec(c,
 			       "UPDATE alerts SET open = 0, status = CASE WHEN status = 'active' THEN "
 			       "'resolved' ELSE status END, updated = CAST($2 AS BIGINT) WHERE vm_id = "
-			       "$1 AND type = 'attestation_failure' AND open = 1 RETURNING id",
+			       "$1 AND type = 'attestation_failure' AND open = 1 AND status = "
+			       "'active' RETURNING id",
 			       pr, 2, collect_id, &ids);
+	/* dismissed ones close too, quietly: their condition is over */
+	if (err == TL_OK)
+		err = c->ops->exec(c,
+				   "UPDATE alerts SET open = 0, updated = CAST($2 AS BIGINT) WHERE "
+				   "vm_id = $1 AND type = 'attestation_failure' AND open = 1",
+				   pr, 2, NULL, NULL);
 	for (size_t i = 0; err == TL_OK && i < ids.n; i++)
 		err = event(c, ids.id[i], "resolved", "the VM attested healthy", t);
 	p->resolved += ids.n;
+	*out = ids;
 	return err;
 }
 
@@ -98,16 +107,55 @@ static int rule_row(const char *const *c, int n, void *arg)
 struct upserted {
 	int64_t count;
 	char id[TL_ID_LEN];
+	char status[16];
 };
 
 static int upsert_row(const char *const *c, int n, void *arg)
 {
 	struct upserted *u = arg;
-	if (n != 2)
+	if (n != 3)
 		return TL_E_STORE;
 	snprintf(u->id, sizeof(u->id), "%s", c[0] ? c[0] : "");
 	u->count = c[1] ? strtoll(c[1], NULL, 10) : 0;
+	snprintf(u->status, sizeof(u->status), "%s", c[2] ? c[2] : "");
 	return TL_OK;
+}
+
+/* A webhook event about an alert: {type, timestamp, data} (Standard Webhooks' shape). */
+static int notify(struct tl_store *c, const char *event, const struct vm_of *vm,
+		  const char *vm_id, const char *id, const char *status, int64_t count,
+		  const struct tl_alert_new *a, int64_t now)
+{
+	json_t *reasons = a && a->reasons ? json_loads(a->reasons, 0, NULL) : NULL;
+	json_t *data = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I}", "alert_id", id, "vm_id", vm_id,
+				 "vm_name", vm->name, "tenant", vm->tenant, "status", status,
+				 "count", (json_int_t)count);
+	char ts[32], *text;
+	time_t tt = (time_t)now;
+	struct tm tm;
+	int err;
+	if (a && data) {
+		json_object_set_new(data, "type", json_string(a->type));
+		json_object_set_new(data, "severity", json_string(a->severity));
+		json_object_set_new(data, "title", json_string(a->title));
+		json_object_set_new(data, "cause", json_string(a->cause));
+		if (a->module)
+			json_object_set_new(data, "module", json_string(a->module));
+		json_object_set_new(data, "reasons", reasons ? reasons : json_array());
+		reasons = NULL;
+	}
+	json_decref(reasons);
+	gmtime_r(&tt, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_t *o = data ? json_pack("{s:s,s:s,s:o}", "type", event, "timestamp", ts, "data", data)
+			 : NULL;
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!text)
+		return TL_E_NOMEM;
+	err = tl_store_outbox_add(c, vm->tenant, event, text, now, NULL);
+	free(text);
+	return err;
 }
 
 /* A repeat of an open alert adds to it; a rule that stopped matching (expired, deleted)
@@ -133,7 +181,7 @@ static int upsert(struct tl_store *c, const char *vm_id, const struct vm_of *vm,
 		"updated = excluded.updated, status = CASE WHEN alerts.suppressed_by IS NOT NULL AND "
 		"excluded.suppressed_by IS NULL AND alerts.status = 'dismissed' THEN 'active' ELSE "
 		"alerts.status END, suppressed_by = CASE WHEN excluded.suppressed_by IS NULL THEN NULL "
-		"ELSE alerts.suppressed_by END RETURNING id, count",
+		"ELSE alerts.suppressed_by END RETURNING id, count, status",
 		p, 16, upsert_row, u);
 }
 
@@ -142,7 +190,7 @@ static int raise_one(struct tl_store *c, const char *vm_id, const struct vm_of *
 		     const char *t)
 {
 	struct matching m = { a, vm_id, now, "" };
-	struct upserted u = { 0, "" };
+	struct upserted u = { 0, "", "" };
 	const char *pr[2] = { vm->tenant, a->type };
 	int err = c->ops->exec(c,
 			       "SELECT id, vm_ids, reason_codes, expires FROM suppression_rules WHERE "
@@ -152,9 +200,16 @@ static int raise_one(struct tl_store *c, const char *vm_id, const struct vm_of *
 		err = upsert(c, vm_id, vm, a, m.rule, t, &u);
 	if (err != TL_OK)
 		return err;
+	bool active = strcmp(u.status, "active") == 0;
+	if (active && strcmp(a->type, "attestation_failure") == 0 &&
+	    (err = notify(c, "attestation.unhealthy", vm, vm_id, u.id, u.status, u.count, a,
+			  now)) != TL_OK)
+		return err;
 	if (u.count > 1) {
 		p->updated++;
-		return TL_OK;
+		/* a dismissed alert is not news: only active ones are delivered */
+		return active ? notify(c, "alert.updated", vm, vm_id, u.id, u.status, u.count, a, now)
+			      : TL_OK;
 	}
 	p->created++;
 	if (m.rule[0]) {
@@ -163,7 +218,9 @@ static int raise_one(struct tl_store *c, const char *vm_id, const struct vm_of *
 		p->suppressed++;
 		return event(c, u.id, "dismissed", why, t);
 	}
-	return event(c, u.id, "created", "", t);
+	err = event(c, u.id, "created", "", t);
+	return err == TL_OK ? notify(c, "alert.created", vm, vm_id, u.id, u.status, 1, a, now)
+			    : err;
 }
 
 int tl_store_alerts_apply(struct tl_store *c, const char *vm_id, struct tl_alert_plan *p,
@@ -174,15 +231,19 @@ int tl_store_alerts_apply(struct tl_store *c, const char *vm_id, struct tl_alert
 	const char *pv[1] = { vm_id };
 	int err = TL_OK;
 
+	struct ids resolved = { .n = 0 };
 	snprintf(t, sizeof(t), "%" PRId64, now);
 	p->created = p->updated = p->resolved = p->suppressed = 0;
-	if (p->resolve_failure && (err = resolve(c, vm_id, p, t)) != TL_OK)
+	if (p->resolve_failure && (err = resolve(c, vm_id, p, t, &resolved)) != TL_OK)
 		return err;
-	if (p->n == 0)
+	if (p->n == 0 && resolved.n == 0)
 		return TL_OK;
 	err = c->ops->exec(c, "SELECT tenant, name FROM vms WHERE id = $1", pv, 1, vm_row, &vm);
 	if (err != TL_OK || !vm.found)
 		return err; /* a VM deleted meanwhile raises nothing */
+	for (size_t i = 0; err == TL_OK && i < resolved.n; i++)
+		err = notify(c, "alert.resolved", &vm, vm_id, resolved.id[i], "resolved", 0, NULL,
+			     now);
 	for (size_t i = 0; err == TL_OK && i < p->n && i < TL_ALERTS_PER_ATTESTATION; i++)
 		err = raise_one(c, vm_id, &vm, &p->add[i], p, now, t);
 	return err;

@@ -90,5 +90,19 @@ const char *const tl_store_migrations[] = {
 	"TEXT NOT NULL, vm_ids TEXT NOT NULL, reason_codes TEXT NOT NULL, reason TEXT NOT NULL, "
 	"comment TEXT NOT NULL, created BIGINT NOT NULL, created_by TEXT NOT NULL, expires BIGINT "
 	"NOT NULL)",
+	/* webhooks and their durable outbox (docs/posture.md): an event is written in the same
+	 * transaction as what caused it, once per subscribed webhook; a node leases due rows */
+	"CREATE TABLE webhooks (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, url TEXT NOT NULL, "
+	"events TEXT NOT NULL, secret TEXT NOT NULL, created BIGINT NOT NULL, created_by TEXT NOT "
+	"NULL)",
+	"CREATE TABLE outbox (event_id TEXT NOT NULL, webhook_id TEXT NOT NULL, type TEXT NOT "
+	"NULL, payload TEXT NOT NULL, created BIGINT NOT NULL, attempts INTEGER NOT NULL, "
+	"next_attempt BIGINT NOT NULL, state TEXT NOT NULL, lease_until BIGINT NOT NULL, "
+	"PRIMARY KEY (event_id, webhook_id))",
+	"CREATE INDEX outbox_due ON outbox (state, next_attempt)",
+	"CREATE TABLE deliveries (id BIGINT PRIMARY KEY, webhook_id TEXT NOT NULL, event_id TEXT "
+	"NOT NULL, type TEXT NOT NULL, time BIGINT NOT NULL, attempt INTEGER NOT NULL, status "
+	"INTEGER NOT NULL, error TEXT NOT NULL, duration_ms BIGINT NOT NULL)",
+	"CREATE INDEX deliveries_webhook ON deliveries (webhook_id, id)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);
