@@ -94,6 +94,7 @@ int tl_cmd_pe(int argc, char **argv);
 int tl_cmd_sb(int argc, char **argv);
 int tl_cmd_modsig(int argc, char **argv);
 int tl_cmd_predict(int argc, char **argv);
+int tl_cmd_revocations(int argc, char **argv);
 int tl_cmd_vm(int argc, char **argv);
 int tl_cmd_token(int argc, char **argv);
 int tl_cmd_attestations(int argc, char **argv);
