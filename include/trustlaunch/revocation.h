@@ -46,6 +46,7 @@ struct tl_revoc_list {
 	size_t count;
 	struct tl_revoc_entry *e;
 	bool have_info, have_update;
+	bool update_verified;   /* the caller verified the update (tl_dbx_update_verify) */
 	char update_time[32];   /* the update's EFI_TIME, "YYYY-MM-DDTHH:MM:SS" */
 	size_t update_entries;  /* signatures in the update */
 };
@@ -60,14 +61,24 @@ TL_MUST_CHECK int tl_dbx_info_parse(struct tl_bytes json, const char *arch,
 /* A signed authenticated-variable update (EFI_VARIABLE_AUTHENTICATION_2 + signature lists). */
 struct tl_dbx_update {
 	char time[32];           /* its TimeStamp, "YYYY-MM-DDTHH:MM:SS" */
+	struct tl_bytes timestamp; /* the EFI_TIME as stored (16 bytes; the signature covers it) */
 	struct tl_bytes pkcs7;   /* WIN_CERTIFICATE_UEFI_GUID CertData (PKCS#7 SignedData) */
 	struct tl_bytes lists;   /* the EFI_SIGNATURE_LISTs it appends */
 	size_t count;            /* signatures in lists */
 };
 /* Parses the header (revision 0x0200, type 0x0EF1, CertType PKCS7, a valid EFI_TIME with the
  * fields UEFI requires to be zero) and checks the signature lists parse. The PKCS#7 signature
- * is NOT verified. Errors: revocation.dbx_update_malformed, revocation.dbx_update_lists. */
+ * is not verified here (tl_dbx_update_verify does). Errors: revocation.dbx_update_malformed,
+ * revocation.dbx_update_lists. */
 TL_MUST_CHECK int tl_dbx_update_parse(struct tl_bytes file, struct tl_dbx_update *out);
+/* Verifies the update's PKCS#7 signature as UEFI firmware does for an authenticated write of
+ * dbx (UEFI 8.2.2; EDK2's AuthVariableLib): over "dbx" (UTF-16) || EFI_IMAGE_SECURITY_DATABASE
+ * GUID || Attributes (NV|BS|RT|TIME_BASED_AUTH, with APPEND_WRITE or without) || TimeStamp ||
+ * the lists, by a signer that chains to the KEK certificate kek (DER or PEM) taken as a trust
+ * anchor, certificate validity times not checked (firmware has no trusted clock).
+ * *appended says which attributes verified. revocation.dbx_update_signature otherwise. */
+TL_MUST_CHECK int tl_dbx_update_verify(const struct tl_dbx_update *up, struct tl_bytes kek,
+				       bool *appended);
 /* Adds the update's signatures to list: entries already named are marked in_update, the
  * others are added without a name. TL_E_NOMEM, revocation.too_many_entries. */
 TL_MUST_CHECK int tl_revoc_list_add_update(struct tl_revoc_list *list,

@@ -241,6 +241,8 @@ static const struct {
 	  "the boot's facts do not have the shape of Secure Boot facts" },
 	{ TL_E_REVOC_IMAGE_SBAT, "revocation.image_sbat_malformed",
 	  "a boot component's .sbat section is not SBAT CSV" },
+	{ TL_E_REVOC_UPDATE_SIGNATURE, "revocation.dbx_update_signature",
+	  "the signed dbx update's PKCS#7 signature does not verify under the KEK given" },
 	{ TL_E_REVOC_NO_SECURE_BOOT, "revocation.no_secure_boot",
 	  "Secure Boot is off (or unknown): revocation lists do not apply" },
 	{ TL_E_REVOC_DBX_MISSING, "revocation.dbx_missing",

@@ -86,6 +86,16 @@ assert len(d['sbat_generations']) == 11 and d['sbat_newest']['datestamp'] == '20
 expect_rc 0 "$tl" revocations show
 grep -q '^SbatLevel newest 2025051000' "$tmp/out" && ok || bad "show text"
 
+# the update's signature, as firmware checks it, under Microsoft's KEK CA 2011 (and not under
+# the UEFI CA)
+k=$v/certs/secure-boot
+expect_rc 0 "$tl" revocations show --json --kek "$k/MicCorKEKCA2011_2011-06-24.crt"
+json "assert d['dbx']['update_signature_verified'] is True" kek
+expect_rc 2 "$tl" revocations check --eventlog "$v/boot/sb-on/eventlog.bin" --kek "$k/MicCorUEFCA2011_2011-06-27.crt"
+grep -q 'revocation.dbx_update_signature' "$tmp/err" && ok || bad "wrong KEK refused"
+expect_rc 1 "$tl" revocations check --json --eventlog "$v/boot/sb-on/eventlog.bin" --kek "$k/MicCorKEKCA2011_2011-06-24.crt"
+json "assert d['dbx']['current_list']['update_signature_verified'] is True" kek-check
+
 # hostile or unusable revocation files: exit 2 with the reason's code
 head -c 3000 "$v/revocations/DBXUpdate-amd64.bin" > "$tmp/short.bin"
 expect_rc 2 "$tl" revocations check --eventlog "$v/boot/sb-on/eventlog.bin" --dbx-update "$tmp/short.bin"

@@ -252,6 +252,54 @@ static void revocation_dbx_update_parse_rejects_bad_header(void **state)
 	free(buf);
 }
 
+static uint8_t *cert(const char *name, size_t *len)
+{
+	char rel[256];
+	snprintf(rel, sizeof(rel), "../certs/secure-boot/%s", name);
+	return slurp(rel, len);
+}
+
+/* Microsoft's update verifies under Microsoft Corporation KEK CA 2011 with APPEND_WRITE in the
+ * signed attributes, as firmware checks it; not under another CA, nor with a byte changed in
+ * what the signature covers. */
+static void revocation_dbx_update_verify_real_signature(void **state)
+{
+	size_t len, kl, ul;
+	uint8_t *buf = slurp("DBXUpdate-amd64.bin", &len);
+	uint8_t *kek = cert("MicCorKEKCA2011_2011-06-24.crt", &kl);
+	uint8_t *uefi = cert("MicCorUEFCA2011_2011-06-27.crt", &ul);
+	struct tl_dbx_update up;
+	bool appended = false;
+	(void)state;
+	assert_int_equal(tl_dbx_update_parse((struct tl_bytes){ buf, len }, &up), TL_OK);
+	assert_int_equal(tl_dbx_update_verify(&up, (struct tl_bytes){ kek, kl }, &appended), TL_OK);
+	assert_true(appended);
+	assert_int_equal(tl_dbx_update_verify(&up, (struct tl_bytes){ uefi, ul }, &appended),
+			 TL_E_REVOC_UPDATE_SIGNATURE);
+	assert_int_equal(tl_dbx_update_verify(&up, (struct tl_bytes){ buf, 64 }, &appended), TL_E_ARG);
+	/* a revoked hash changed: the lists still parse, the signature no longer covers them */
+	buf[len - 1] ^= 1;
+	assert_int_equal(tl_dbx_update_parse((struct tl_bytes){ buf, len }, &up), TL_OK);
+	assert_int_equal(tl_dbx_update_verify(&up, (struct tl_bytes){ kek, kl }, &appended),
+			 TL_E_REVOC_UPDATE_SIGNATURE);
+	buf[len - 1] ^= 1;
+	/* the time stamp (a valid one) changed */
+	buf[6] ^= 1;
+	assert_int_equal(tl_dbx_update_parse((struct tl_bytes){ buf, len }, &up), TL_OK);
+	assert_int_equal(tl_dbx_update_verify(&up, (struct tl_bytes){ kek, kl }, &appended),
+			 TL_E_REVOC_UPDATE_SIGNATURE);
+	buf[6] ^= 1;
+	/* a byte of the SignedData changed */
+	buf[UPDATE_LISTS_AT - 100] ^= 0x55;
+	assert_int_equal(tl_dbx_update_parse((struct tl_bytes){ buf, len }, &up), TL_OK);
+	assert_int_equal(tl_dbx_update_verify(&up, (struct tl_bytes){ kek, kl }, &appended),
+			 TL_E_REVOC_UPDATE_SIGNATURE);
+	assert_false(appended);
+	free(uefi);
+	free(kek);
+	free(buf);
+}
+
 static void revocation_sbat_levels_parse_reads_real_file(void **state)
 {
 	size_t len;
@@ -370,6 +418,7 @@ int main(void)
 		cmocka_unit_test(revocation_dbx_update_parse_reads_real_file),
 		cmocka_unit_test(revocation_dbx_update_parse_rejects_truncation),
 		cmocka_unit_test(revocation_dbx_update_parse_rejects_bad_header),
+		cmocka_unit_test(revocation_dbx_update_verify_real_signature),
 		cmocka_unit_test(revocation_sbat_levels_parse_reads_real_file),
 		cmocka_unit_test(revocation_sbat_levels_parse_rejects_hostile_text),
 		cmocka_unit_test(revocation_sbat_levels_parse_truncated_real_file),

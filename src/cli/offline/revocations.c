@@ -11,7 +11,7 @@
 static const char check_help[] =
 	"usage: tl revocations check (--eventlog FILE | --vars OVMF_VARS.fd) [--image FILE]...\n"
 	"                            [--dbx-info FILE] [--dbx-update FILE] [--sbat-levels FILE]\n"
-	"                            [--arch ARCH] [--json]\n"
+	"                            [--arch ARCH] [--kek CERT] [--json]\n"
 	"\n"
 	"Decides the recommendation revocations-current (\"Secure Boot revocation lists should be\n"
 	"up to date\", low): compares the VM's dbx with the current Microsoft dbx (which entries it\n"
@@ -30,10 +30,14 @@ static const char check_help[] =
 	"  --dbx-update FILE  the signed dbx update (default DIR/" TL_REVOC_UPDATE_FILE ")\n"
 	"  --sbat-levels FILE shim's SbatLevel generations (default DIR/" TL_REVOC_SBAT_FILE ")\n"
 	"  --arch ARCH        whose dbx images count: x64 (default), ia32, aarch64, arm\n"
+	"  --kek CERT         verify the dbx update's PKCS#7 signature as firmware would, with\n"
+	"                     this KEK certificate (DER or PEM; Microsoft Corporation KEK CA 2011\n"
+	"                     for Microsoft's updates) as the anchor; refused (exit 2) otherwise\n"
 	"  --json             the whole report as JSON\n"
 	"\n"
 	"DIR is $TL_REVOCATIONS_DIR, else " TL_REVOC_DEFAULT_DIR "; a default file that is absent\n"
-	"is skipped, a named one must exist. The update's PKCS#7 signature is not verified.\n"
+	"is skipped, a named one must exist. Without --kek the update's signature is not\n"
+	"verified (its structure is).\n"
 	"exit: 0 current (or not applicable: Secure Boot off), 1 lacks revocations or ran revoked\n"
 	"code, 2 unusable input\n";
 

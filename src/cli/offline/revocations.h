@@ -14,7 +14,7 @@
 #define TL_REVOC_MAX_IMAGES 8u
 
 struct tl_revoc_paths {
-	const char *info, *update, *sbat, *arch;
+	const char *info, *update, *sbat, *arch, *kek;
 };
 
 struct tl_revoc_data {
@@ -28,7 +28,7 @@ struct tl_revoc_data {
 	struct tl_bytes image_sbat[TL_REVOC_MAX_IMAGES];
 };
 
-/* --dbx-info/--dbx-update/--sbat-levels/--arch VALUE: 1 when taken (VALUE consumed), 0 not. */
+/* --dbx-info/--dbx-update/--sbat-levels/--arch/--kek VALUE: 1 when taken (VALUE consumed), 0 not. */
 int tl_revoc_path_option(struct tl_revoc_paths *p, const char *opt, const char *value);
 /* Loads the files named, or the defaults that exist; prints why on failure. */
 int tl_revoc_data_load(const struct tl_revoc_paths *p, struct tl_revoc_data *d);

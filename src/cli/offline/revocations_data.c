@@ -11,12 +11,13 @@
 
 static const char show_help[] =
 	"usage: tl revocations show [--dbx-info FILE] [--dbx-update FILE] [--sbat-levels FILE]\n"
-	"                           [--arch ARCH] [--json]\n"
+	"                           [--arch ARCH] [--kek CERT] [--json]\n"
 	"\n"
 	"Shows the revocation data tl revocations check compares with: the dbx entries of ARCH\n"
 	"(default x64) grouped by date of addition and description, the signed update's time and\n"
 	"size, and every SbatLevel generation with the components it requires and its CVEs.\n"
-	"Defaults as for check: $TL_REVOCATIONS_DIR, else " TL_REVOC_DEFAULT_DIR ".\n"
+	"Defaults as for check: $TL_REVOCATIONS_DIR, else " TL_REVOC_DEFAULT_DIR ". With --kek,\n"
+	"the update's signature is verified as firmware would (see check --help).\n"
 	"exit: 0 shown, 2 unusable input\n";
 
 int tl_revoc_path_option(struct tl_revoc_paths *p, const char *opt, const char *value)
@@ -25,6 +26,7 @@ int tl_revoc_path_option(struct tl_revoc_paths *p, const char *opt, const char *
 			    : strcmp(opt, "--dbx-update") == 0  ? &p->update
 			    : strcmp(opt, "--sbat-levels") == 0 ? &p->sbat
 			    : strcmp(opt, "--arch") == 0        ? &p->arch
+			    : strcmp(opt, "--kek") == 0         ? &p->kek
 								: NULL;
 	if (!slot || !value)
 		return 0;
@@ -42,6 +44,24 @@ static const char *pick(const char *named, const char *name, char *buf, size_t c
 	return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
+/* The update's signature under the KEK certificate in the file kek. */
+static int verify_update(const char *kek, const char *update, const struct tl_dbx_update *up)
+{
+	uint8_t *buf;
+	size_t len;
+	bool appended;
+	int err;
+	if (tl_cli_read_file(kek, 1u << 20, &buf, &len) != TL_OK)
+		return TL_EXIT_USAGE;
+	err = tl_dbx_update_verify(up, (struct tl_bytes){ buf, len }, &appended);
+	free(buf);
+	if (err == TL_E_ARG) {
+		fprintf(stderr, "tl: %s: not an X.509 certificate (DER or PEM)\n", kek);
+		return TL_EXIT_USAGE;
+	}
+	return err == TL_OK ? TL_EXIT_OK : tl_cli_fail(update, err);
+}
+
 static int load_list(const struct tl_revoc_paths *p, struct tl_revoc_data *d)
 {
 	char b1[4096], b2[4096];
@@ -50,7 +70,7 @@ static int load_list(const struct tl_revoc_paths *p, struct tl_revoc_data *d)
 	const char *arch = p->arch ? p->arch : "x64";
 	uint8_t *buf = NULL;
 	size_t len;
-	int err;
+	int err, rc;
 
 	if (info) {
 		if (tl_cli_read_file(info, TL_MAX_DBX_INFO, &buf, &len) != TL_OK)
@@ -70,6 +90,12 @@ static int load_list(const struct tl_revoc_paths *p, struct tl_revoc_data *d)
 			    TL_OK ||
 		    (err = tl_revoc_list_add_update(&d->list, &up)) != TL_OK)
 			return tl_cli_fail(update, err);
+		if (p->kek && (rc = verify_update(p->kek, update, &up)) != TL_EXIT_OK)
+			return rc;
+		d->list.update_verified = p->kek != NULL;
+	} else if (p->kek) {
+		fprintf(stderr, "tl revocations: --kek verifies the dbx update, and there is none\n");
+		return TL_EXIT_USAGE;
 	}
 	d->have_list = info || update;
 	return TL_EXIT_OK;
@@ -225,7 +251,7 @@ void tl_revoc_print_report(const struct tl_revoc_report *r, const struct tl_revo
 
 int tl_revoc_show(int argc, char **argv)
 {
-	struct tl_revoc_paths p = { NULL, NULL, NULL, NULL };
+	struct tl_revoc_paths p = { NULL, NULL, NULL, NULL, NULL };
 	struct tl_revoc_data d;
 	bool json = false;
 	json_t *j = NULL;
@@ -257,8 +283,10 @@ int tl_revoc_show(int argc, char **argv)
 			printf("dbx %s: %zu entries%s", d.list.arch, d.list.count,
 			       d.list.have_info ? " named in dbx_info" : "");
 			if (d.list.have_update)
-				printf("; signed update of %s with %zu signatures (signature not "
-				       "verified)", d.list.update_time, d.list.update_entries);
+				printf("; signed update of %s with %zu signatures (signature %s)",
+				       d.list.update_time, d.list.update_entries,
+				       d.list.update_verified ? "verified under the KEK given"
+							      : "not verified: no --kek");
 			putchar('\n');
 			print_groups(json_object_get(json_object_get(j, "dbx"), "groups"), "  ");
 		}

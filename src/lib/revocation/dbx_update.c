@@ -1,8 +1,9 @@
 /* A signed dbx update (DBXUpdate-*.bin): EFI_VARIABLE_AUTHENTICATION_2 (UEFI 2.x 8.2.2) =
  * EFI_TIME TimeStamp + WIN_CERTIFICATE_UEFI_GUID {dwLength, wRevision 0x0200,
  * wCertificateType 0x0EF1, CertType EFI_CERT_TYPE_PKCS7_GUID, CertData}, then the
- * EFI_SIGNATURE_LISTs that SetVariable appends to dbx. The header and lists are checked; the
- * PKCS#7 signature over them is not verified here (docs/revocations.md). */
+ * EFI_SIGNATURE_LISTs that SetVariable appends to dbx. The header and lists are checked here;
+ * the PKCS#7 signature over them is verified by tl_dbx_update_verify (x509_auth2.c) when the
+ * caller has the KEK. */
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +53,7 @@ int tl_dbx_update_parse(struct tl_bytes file, struct tl_dbx_update *out)
 	tl_rd_from(&rd, file);
 	if ((err = timestamp(&rd, u.time)) != TL_OK)
 		return err;
+	u.timestamp = tl_rd_since(&rd, 0);
 	if (tl_rd_le32(&rd, &len) || len < WIN_CERT_HEADER ||
 	    tl_rd_sub(&rd, len - 4u, &cert) || tl_rd_le16(&cert, &rev) ||
 	    tl_rd_le16(&cert, &ctype) || tl_rd_guid(&cert, &type) || rev != 0x0200 ||

@@ -101,7 +101,7 @@ static json_t *dbx_json(const struct tl_revoc_report *r, const struct tl_revoc_v
 		json_object_set_new(lo, "update_time", l->have_update ? json_string(l->update_time)
 								      : json_null());
 		json_object_set_new(lo, "update_entries", json_integer((json_int_t)l->update_entries));
-		json_object_set_new(lo, "update_signature_verified", json_false());
+		json_object_set_new(lo, "update_signature_verified", json_boolean(l->update_verified));
 		json_object_set_new(o, "current_list", lo);
 	}
 	json_object_set_new(o, "current", json_integer((json_int_t)r->current));
@@ -219,7 +219,7 @@ json_t *tl_revoc_lists_json(const struct tl_revoc_list *list, const struct tl_sb
 		json_object_set_new(d, "update_time", list->have_update ? json_string(list->update_time)
 									: json_null());
 		json_object_set_new(d, "update_entries", json_integer((json_int_t)list->update_entries));
-		json_object_set_new(d, "update_signature_verified", json_false());
+		json_object_set_new(d, "update_signature_verified", json_boolean(list->update_verified));
 		json_object_set_new(d, "entries", json_integer((json_int_t)list->count));
 		json_object_set_new(d, "groups", groups(all, list->count));
 		free(all);
