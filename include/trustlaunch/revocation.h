@@ -189,6 +189,7 @@ struct tl_revoc_component_hit {
 
 #define TL_REVOC_MAX_COMPONENT_HITS 32u
 
+/* Holds views into the list, levels and VM it was made from: valid while they are. */
 struct tl_revoc_report {
 	enum tl_revoc_status status;
 	size_t nreasons;
