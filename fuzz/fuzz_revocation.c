@@ -1,6 +1,6 @@
 /* libFuzzer target: the revocation data parsers (dbx_info JSON, the signed dbx update, the
- * SbatLevel generations file, one SbatLevel, a .sbat section) and the check over what they
- * yield. Seeds: ../shared/vectors/revocations and fuzz/corpus/revocation. */
+ * SbatLevel generations file, one SbatLevel, a .sbat section), the update's SignedData
+ * decoding, and the check over what they yield. Seeds: ../shared/vectors/revocations and fuzz/corpus/revocation. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -53,7 +53,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (tl_dbx_info_parse(in, "x64", &list) == TL_OK && list.count > TL_MAX_REVOC_ENTRIES)
 		__builtin_trap();
 	if (tl_dbx_update_parse(in, &up) == TL_OK) {
+		bool appended;
+		int err;
 		if (up.count == 0 || up.lists.len > size || up.pkcs7.len > size)
+			__builtin_trap();
+		/* the SignedData is wrapped and decoded before the anchor is looked at */
+		err = tl_dbx_update_verify(&up, in, &appended);
+		if (err != TL_E_ARG && err != TL_E_REVOC_UPDATE_SIGNATURE && err != TL_OK)
 			__builtin_trap();
 		if (tl_revoc_list_add_update(&list, &up) == TL_OK && !list.have_update)
 			__builtin_trap();
