@@ -54,7 +54,8 @@ struct tl_revoc_list {
 /* Parses dbx_info JSON strictly (known members only, hashes 64 hex, dates YYYY-MM-DD) and
  * keeps the images of arch ("x64", "ia32", "aarch64", "arm"), the certificates and the SVNs.
  * Errors: revocation.dbx_info_too_large, revocation.dbx_info_malformed,
- * revocation.too_many_entries, TL_E_NOMEM. */
+ * revocation.too_many_entries, TL_E_NOMEM; TL_E_ARG when the file has no images of arch
+ * (all of it is still checked first). */
 TL_MUST_CHECK int tl_dbx_info_parse(struct tl_bytes json, const char *arch,
 				    struct tl_revoc_list *out);
 

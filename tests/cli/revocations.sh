@@ -110,6 +110,8 @@ printf 'sbat,1,2021030218\ngrub\n' > "$tmp/levels.txt"
 expect_rc 2 "$tl" revocations show --sbat-levels "$tmp/levels.txt"
 grep -q 'revocation.sbat_levels_malformed' "$tmp/err" && ok || bad "bad SbatLevel row"
 expect_rc 2 "$tl" revocations check --eventlog "$v/boot/sb-on/eventlog.bin" --dbx-info "$tmp/missing.json"
+expect_rc 2 "$tl" revocations check --eventlog "$v/boot/sb-on/eventlog.bin" --arch X64
+grep -q "no images of the architecture 'X64'" "$tmp/err" && ok || bad "unknown arch refused"
 TL_REVOCATIONS_DIR=$tmp/empty expect_rc 2 "$tl" revocations show
 grep -q 'no revocation data' "$tmp/err" && ok || bad "no data named"
 

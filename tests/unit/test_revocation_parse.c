@@ -133,9 +133,12 @@ static void revocation_dbx_info_parse_rejects_hostile_json(void **state)
 	/* an image of another architecture is checked as strictly as the ones kept */
 	assert_int_equal(tl_dbx_info_parse(text("{\"images\":{\"arm\":[{\"hashType\":1}]}}"), "x64",
 					   &l), TL_E_REVOC_INFO_MALFORMED);
-	assert_int_equal(tl_dbx_info_parse(text("{\"images\":{}}"), "x64", &l), TL_OK);
+	assert_int_equal(tl_dbx_info_parse(text("{\"images\":{\"x64\":[]}}"), "x64", &l), TL_OK);
 	assert_int_equal(l.count, 0);
 	tl_revoc_list_clear(&l);
+	/* no images of the architecture asked for: not an empty list that every dbx satisfies */
+	assert_int_equal(tl_dbx_info_parse(text("{\"images\":{\"arm\":[]}}"), "x64", &l), TL_E_ARG);
+	assert_int_equal(tl_dbx_info_parse(text("{\"images\":{}}"), "x64", &l), TL_E_ARG);
 	uint8_t *big = calloc(1, TL_MAX_DBX_INFO + 1);
 	assert_non_null(big);
 	assert_int_equal(tl_dbx_info_parse((struct tl_bytes){ big, TL_MAX_DBX_INFO + 1 }, "x64", &l),

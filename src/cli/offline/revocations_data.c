@@ -77,6 +77,10 @@ static int load_list(const struct tl_revoc_paths *p, struct tl_revoc_data *d)
 			return TL_EXIT_USAGE;
 		err = tl_dbx_info_parse((struct tl_bytes){ buf, len }, arch, &d->list);
 		free(buf);
+		if (err == TL_E_ARG) {
+			fprintf(stderr, "tl: %s: no images of the architecture '%s'\n", info, arch);
+			return TL_EXIT_USAGE;
+		}
 		if (err != TL_OK)
 			return tl_cli_fail(info, err);
 	} else {

@@ -150,7 +150,9 @@ static int each(struct tl_revoc_list *l, json_t *arr, int (*fn)(struct tl_revoc_
 	return TL_OK;
 }
 
-static int images(struct tl_revoc_list *l, json_t *obj)
+/* Every architecture's images are checked; those of l->arch are kept. A file without that
+ * architecture is refused (TL_E_ARG): an empty list would make every dbx look current. */
+static int images(struct tl_revoc_list *l, json_t *obj, bool *found)
 {
 	const char *arch;
 	json_t *arr;
@@ -158,10 +160,12 @@ static int images(struct tl_revoc_list *l, json_t *obj)
 	if (!json_is_object(obj))
 		return TL_E_REVOC_INFO_MALFORMED;
 	json_object_foreach(obj, arch, arr) {
+		bool keep = strcmp(arch, l->arch) == 0;
 		if (strlen(arch) >= sizeof(l->arch))
 			return TL_E_REVOC_INFO_MALFORMED;
-		if ((err = each(l, arr, image, strcmp(arch, l->arch) == 0)) != TL_OK)
+		if ((err = each(l, arr, image, keep)) != TL_OK)
 			return err;
+		*found = *found || keep;
 	}
 	return TL_OK;
 }
@@ -170,14 +174,15 @@ static int fill(struct tl_revoc_list *l, json_t *doc)
 {
 	static const char *const top_keys[] = { "images", "certificates", "svns", NULL };
 	json_t *certs = json_object_get(doc, "certificates"), *svns = json_object_get(doc, "svns");
+	bool found = false;
 	int err;
 	if (!json_is_object(doc) || !known_keys(doc, top_keys) || !json_object_get(doc, "images"))
 		return TL_E_REVOC_INFO_MALFORMED;
-	if ((err = images(l, json_object_get(doc, "images"))) != TL_OK ||
+	if ((err = images(l, json_object_get(doc, "images"), &found)) != TL_OK ||
 	    (certs && (err = each(l, certs, cert, true)) != TL_OK) ||
 	    (svns && (err = each(l, svns, svn, true)) != TL_OK))
 		return err;
-	return TL_OK;
+	return found ? TL_OK : TL_E_ARG;
 }
 
 int tl_dbx_info_parse(struct tl_bytes in, const char *arch, struct tl_revoc_list *out)
