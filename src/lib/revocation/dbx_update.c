@@ -80,13 +80,16 @@ static int add_entry(const struct tl_esl_entry *e, void *arg)
 	int err;
 
 	if (tl_guid_eq(&e->type, &TL_GUID_CERT_SHA256) && e->data.len == TL_SHA256_LEN) {
-		if ((have = tl_revoc_list_find(c->l, e->data.ptr)) != NULL) {
+		struct tl_rd rd;
+		tl_rd_from(&rd, e->data);
+		if (tl_rd_copy(&rd, n.value, TL_SHA256_LEN) != TL_OK)
+			return TL_E_REVOC_UPDATE_LISTS;
+		if ((have = tl_revoc_list_find(c->l, n.value)) != NULL) {
 			have->in_update = true;
 			have->staged = false; /* an SVN the update applies */
 			return TL_OK;
 		}
 		n.kind = TL_REVOC_HASH;
-		memcpy(n.value, e->data.ptr, TL_SHA256_LEN);
 	} else if (tl_guid_eq(&e->type, &TL_GUID_CERT_X509)) {
 		if ((err = tl_hash(TL_ALG_SHA1, e->data.ptr, e->data.len, d)) != TL_OK)
 			return err;

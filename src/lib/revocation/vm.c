@@ -85,8 +85,13 @@ static int store_entry(const struct tl_esl_entry *e, void *arg)
 	struct tl_x509_info info;
 	uint8_t d[TL_MAX_DIGEST];
 	int err;
-	if (tl_guid_eq(&e->type, &TL_GUID_CERT_SHA256) && e->data.len == TL_SHA256_LEN)
-		return tl_revoc_vm_add_hash(vm, e->data.ptr);
+	if (tl_guid_eq(&e->type, &TL_GUID_CERT_SHA256) && e->data.len == TL_SHA256_LEN) {
+		struct tl_rd rd;
+		tl_rd_from(&rd, e->data);
+		if (tl_rd_copy(&rd, d, TL_SHA256_LEN) != TL_OK)
+			return TL_E_ESL_MALFORMED;
+		return tl_revoc_vm_add_hash(vm, d);
+	}
 	if (!tl_guid_eq(&e->type, &TL_GUID_CERT_X509)) {
 		vm->nother++;
 		return TL_OK;
