@@ -80,6 +80,11 @@ TL_MUST_CHECK int tl_dbx_update_parse(struct tl_bytes file, struct tl_dbx_update
  * *appended says which attributes verified. revocation.dbx_update_signature otherwise. */
 TL_MUST_CHECK int tl_dbx_update_verify(const struct tl_dbx_update *up, struct tl_bytes kek,
 				       bool *appended);
+/* The same with each certificate of a KEK signature-list store (e.g. a VM's KEK variable):
+ * would this VM's firmware accept the update? TL_OK when one verifies,
+ * revocation.dbx_update_signature when none does, TL_E_ESL_MALFORMED. */
+TL_MUST_CHECK int tl_dbx_update_verify_kek_lists(const struct tl_dbx_update *up,
+						 struct tl_bytes kek_lists, bool *appended);
 /* Adds the update's signatures to list: entries already named are marked in_update, the
  * others are added without a name. TL_E_NOMEM, revocation.too_many_entries. */
 TL_MUST_CHECK int tl_revoc_list_add_update(struct tl_revoc_list *list,
@@ -149,6 +154,7 @@ struct tl_revoc_vm {
 	struct tl_revoc_vm_cert *cert;
 	bool sbat_known;
 	struct tl_sbat_level sbat;
+	int kek_accepts_update; /* set by the caller: 1 its KEK verifies the update, 0 not, -1 unknown */
 	size_t napps;
 	struct tl_revoc_app app[TL_REVOC_MAX_APPS];
 };

@@ -153,3 +153,27 @@ out:
 	X509_free(anchor);
 	return err;
 }
+
+struct kek_walk {
+	const struct tl_dbx_update *up;
+	bool *appended;
+	bool ok;
+};
+
+static int kek_entry(const struct tl_esl_entry *e, void *arg)
+{
+	struct kek_walk *w = arg;
+	if (!w->ok && tl_guid_eq(&e->type, &TL_GUID_CERT_X509))
+		w->ok = tl_dbx_update_verify(w->up, e->data, w->appended) == TL_OK;
+	return TL_OK;
+}
+
+int tl_dbx_update_verify_kek_lists(const struct tl_dbx_update *up, struct tl_bytes kek_lists,
+				   bool *appended)
+{
+	struct kek_walk w = { up, appended, false };
+	int err = tl_esl_walk(kek_lists, kek_entry, &w);
+	if (err != TL_OK)
+		return err;
+	return w.ok ? TL_OK : TL_E_REVOC_UPDATE_SIGNATURE;
+}

@@ -75,7 +75,10 @@ assert [r['code'] for r in d['recommendation']['reasons']] == ['revocation.sbat_
 # Debian's OVMF stores
 expect_rc 1 "$tl" revocations check --json --vars /usr/share/OVMF/OVMF_VARS_4M.ms.fd
 json "assert d['secure_boot'] and d['dbx']['vm']['sha256'] == 1 and d['dbx']['present'] == 0
-assert d['dbx']['missing_update'] == 443 and d['sbat']['vm_level'] is None" ovmf-ms
+assert d['dbx']['missing_update'] == 443 and d['sbat']['vm_level'] is None
+assert d['dbx']['vm']['kek_accepts_update'] is True" ovmf-ms
+expect_rc 1 "$tl" revocations check --json --vars /usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+json "assert d['dbx']['vm']['kek_accepts_update'] is False" ovmf-snakeoil
 expect_rc 0 "$tl" revocations check --json --vars /usr/share/OVMF/OVMF_VARS_4M.fd
 json "assert d['recommendation']['status'] == 'not_applicable' and not d['secure_boot']" ovmf-nokeys
 

@@ -12,6 +12,7 @@
 
 #include "trustlaunch/facts.h"
 #include "trustlaunch/revocation.h"
+#include "trustlaunch/varstore.h"
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
@@ -180,6 +181,34 @@ static void revocation_check_secure_boot_off_not_applicable(void **state)
 	assert_int_equal(missing_of(&r, "2024-03-01"), 40);
 	tl_revoc_report_clear(&r);
 	tl_revoc_vm_clear(&vm);
+}
+
+/* Would the VM's firmware apply Microsoft's signed update? With OVMF's Microsoft KEK yes;
+ * with the snakeoil KEK (a test key) no. */
+static void revocation_dbx_update_verify_kek_lists_of_stores(void **state)
+{
+	size_t len, ul;
+	uint8_t *u = slurp(vec("revocations/DBXUpdate-amd64.bin"), &ul), *fd;
+	struct tl_dbx_update up;
+	struct tl_bytes kek;
+	bool appended = false;
+	(void)state;
+	assert_int_equal(tl_dbx_update_parse((struct tl_bytes){ u, ul }, &up), TL_OK);
+	fd = slurp("/usr/share/OVMF/OVMF_VARS_4M.ms.fd", &len);
+	assert_int_equal(tl_varstore_get((struct tl_bytes){ fd, len }, &TL_GUID_GLOBAL_VARIABLE,
+					 "KEK", &kek), TL_OK);
+	assert_int_equal(tl_dbx_update_verify_kek_lists(&up, kek, &appended), TL_OK);
+	assert_true(appended);
+	free(fd);
+	fd = slurp("/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd", &len);
+	assert_int_equal(tl_varstore_get((struct tl_bytes){ fd, len }, &TL_GUID_GLOBAL_VARIABLE,
+					 "KEK", &kek), TL_OK);
+	assert_int_equal(tl_dbx_update_verify_kek_lists(&up, kek, &appended),
+			 TL_E_REVOC_UPDATE_SIGNATURE);
+	assert_int_equal(tl_dbx_update_verify_kek_lists(&up, (struct tl_bytes){ fd, 30 }, &appended),
+			 TL_E_ESL_MALFORMED);
+	free(fd);
+	free(u);
 }
 
 static void revocation_check_ovmf_stores(void **state)
@@ -371,6 +400,7 @@ int main(void)
 		cmocka_unit_test(revocation_check_rhel8_booted_revoked_shim),
 		cmocka_unit_test(revocation_check_secure_boot_off_not_applicable),
 		cmocka_unit_test(revocation_check_ovmf_stores),
+		cmocka_unit_test(revocation_dbx_update_verify_kek_lists_of_stores),
 		cmocka_unit_test(revocation_check_current_vm_is_healthy),
 		cmocka_unit_test(revocation_check_each_reason),
 		cmocka_unit_test(revocation_check_image_component_below_newest),

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "revocations.h"
 #include "trustlaunch/limits.h"
+#include "trustlaunch/varstore.h"
 
 static const char check_help[] =
 	"usage: tl revocations check (--eventlog FILE | --vars OVMF_VARS.fd) [--image FILE]...\n"
@@ -22,7 +23,8 @@ static const char check_help[] =
 	"  --eventlog FILE    a TCG event log: Secure Boot state, dbx and SbatLevel from PCR 7,\n"
 	"                     boot applications from PCR 4\n"
 	"  --vars FILE        an OVMF variable store: Secure Boot is on when it holds a PK; dbx\n"
-	"                     and SbatLevel from it\n"
+	"                     and SbatLevel from it; and whether its KEK would accept the dbx\n"
+	"                     update (its signature verified as firmware does)\n"
 	"  --image FILE       a boot component (shim, GRUB): its Authenticode digest is looked up\n"
 	"                     in the current dbx, its .sbat section compared with the newest\n"
 	"                     SbatLevel generation (repeatable)\n"
@@ -73,7 +75,22 @@ out:
 	return rc;
 }
 
-static int load_vm(const char *eventlog, const char *vars, struct tl_revoc_vm *vm)
+/* Would the store's KEK let its firmware apply the update (tl vm update-dbx)? */
+static void kek_accepts(struct tl_bytes fd, const struct tl_revoc_data *d, struct tl_revoc_vm *vm)
+{
+	struct tl_bytes kek;
+	bool appended;
+	if (!d->have_update)
+		return;
+	if (tl_varstore_get(fd, &TL_GUID_GLOBAL_VARIABLE, "KEK", &kek) != TL_OK) {
+		vm->kek_accepts_update = 0;
+		return;
+	}
+	vm->kek_accepts_update = tl_dbx_update_verify_kek_lists(&d->update, kek, &appended) == TL_OK;
+}
+
+static int load_vm(const char *eventlog, const char *vars, const struct tl_revoc_data *d,
+		   struct tl_revoc_vm *vm)
 {
 	uint8_t *buf = NULL;
 	size_t len;
@@ -96,6 +113,7 @@ static int load_vm(const char *eventlog, const char *vars, struct tl_revoc_vm *v
 			rc = tl_cli_fail(vars, err);
 			goto out;
 		}
+		kek_accepts((struct tl_bytes){ buf, len }, d, vm);
 	}
 	rc = TL_EXIT_OK;
 out:
@@ -158,7 +176,7 @@ static int check(int argc, char **argv)
 	if ((rc = parse_check(argc, argv, &o)) >= 0)
 		return rc;
 	if ((rc = tl_revoc_data_load(&o.paths, &d)) != TL_EXIT_OK ||
-	    (rc = load_vm(o.eventlog, o.vars, &vm)) != TL_EXIT_OK)
+	    (rc = load_vm(o.eventlog, o.vars, &d, &vm)) != TL_EXIT_OK)
 		goto out;
 	for (size_t i = 0; i < o.nimages; i++)
 		if ((rc = add_image(&d, &vm, o.images[i], &sbat)) != TL_EXIT_OK)

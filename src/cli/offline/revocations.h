@@ -22,6 +22,8 @@ struct tl_revoc_data {
 	struct tl_revoc_list list;
 	struct tl_sbat_levels levels;
 	uint8_t *update_buf;
+	bool have_update;
+	struct tl_dbx_update update; /* views into update_buf */
 	size_t nimages;
 	uint8_t *image_buf[TL_REVOC_MAX_IMAGES];
 	const char *image_name[TL_REVOC_MAX_IMAGES];

@@ -97,6 +97,8 @@ static int load_list(const struct tl_revoc_paths *p, struct tl_revoc_data *d)
 		if (p->kek && (rc = verify_update(p->kek, update, &up)) != TL_EXIT_OK)
 			return rc;
 		d->list.update_verified = p->kek != NULL;
+		d->update = up;
+		d->have_update = true;
 	} else if (p->kek) {
 		fprintf(stderr, "tl revocations: --kek verifies the dbx update, and there is none\n");
 		return TL_EXIT_USAGE;
@@ -188,6 +190,9 @@ static void print_dbx(const struct tl_revoc_report *r, const struct tl_revoc_vm 
 	       vm->nhash, vm->ncert, d->list.arch, r->current, r->present);
 	printf("                  missing: %zu of the dbx update (%zu optional), %zu staged\n",
 	       r->missing_update, r->missing_optional, r->missing_staged);
+	if (vm->kek_accepts_update >= 0)
+		printf("                  the VM's KEK %s the signed update\n",
+		       vm->kek_accepts_update ? "accepts" : "does not accept");
 	print_groups(json_object_get(json_object_get(j, "dbx"), "missing_groups"), "    lacks ");
 }
 

@@ -91,6 +91,9 @@ static json_t *dbx_json(const struct tl_revoc_report *r, const struct tl_revoc_v
 	json_object_set_new(vmo, "sha256", json_integer((json_int_t)vm->nhash));
 	json_object_set_new(vmo, "x509", json_integer((json_int_t)vm->ncert));
 	json_object_set_new(vmo, "other", json_integer((json_int_t)vm->nother));
+	json_object_set_new(vmo, "kek_accepts_update", vm->kek_accepts_update < 0
+							       ? json_null()
+							       : json_boolean(vm->kek_accepts_update));
 	json_object_set_new(o, "vm", vmo);
 	json_object_set_new(o, "checked", json_boolean(r->dbx_checked));
 	if (l) {

@@ -127,6 +127,7 @@ int tl_revoc_vm_from_varstore(struct tl_bytes fd, struct tl_revoc_vm *out)
 
 	memset(out, 0, sizeof(*out));
 	memset(&vm, 0, sizeof(vm));
+	vm.kek_accepts_update = -1;
 	err = tl_varstore_get(fd, &TL_GUID_GLOBAL_VARIABLE, "PK", &pk);
 	if (err != TL_OK && err != TL_E_VARSTORE_MISSING)
 		goto out;

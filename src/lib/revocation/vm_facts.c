@@ -107,6 +107,7 @@ int tl_revoc_vm_from_facts(json_t *facts, struct tl_revoc_vm *out)
 	memset(out, 0, sizeof(*out));
 	memset(&vm, 0, sizeof(vm));
 	vm.from_log = true;
+	vm.kek_accepts_update = -1;
 	if (!json_is_object(facts) || (sb && !json_is_object(sb)))
 		goto out;
 	vm.secure_boot = json_is_true(json_object_get(sb, "enabled"));
