@@ -200,7 +200,24 @@
 	X(TL_E_CATALOG, -780)                                                                   \
 	X(TL_E_WEBHOOK_SECRET, -781)                                                            \
 	X(TL_E_WEBHOOK_SIGNATURE, -782)                                                         \
-	X(TL_E_WEBHOOK_TIMESTAMP, -783)
+	X(TL_E_WEBHOOK_TIMESTAMP, -783)                                                                \
+	/* -860: revocation lists (dbx, SBAT) */                                                       \
+	X(TL_E_REVOC_INFO_MALFORMED, -860)                                                             \
+	X(TL_E_REVOC_INFO_TOO_LARGE, -861)                                                             \
+	X(TL_E_REVOC_UPDATE_MALFORMED, -862)                                                           \
+	X(TL_E_REVOC_UPDATE_LISTS, -863)                                                               \
+	X(TL_E_REVOC_SBAT_MALFORMED, -864)                                                             \
+	X(TL_E_REVOC_TOO_MANY, -865)                                                                   \
+	X(TL_E_REVOC_VM_SBAT_MALFORMED, -866)                                                          \
+	X(TL_E_REVOC_FACTS, -867)                                                                      \
+	X(TL_E_REVOC_IMAGE_SBAT, -868)                                                                 \
+	X(TL_E_REVOC_UPDATE_SIGNATURE, -869)                                                           \
+	X(TL_E_REVOC_NO_SECURE_BOOT, -870)                                                             \
+	X(TL_E_REVOC_DBX_MISSING, -871)                                                                \
+	X(TL_E_REVOC_DBX_NOT_MEASURED, -872)                                                           \
+	X(TL_E_REVOC_APP_REVOKED, -873)                                                                \
+	X(TL_E_REVOC_SBAT_BEHIND, -874)                                                                \
+	X(TL_E_REVOC_COMPONENT_REVOKED, -875)
 
 enum tl_err {
 #define TL_ERR_ENUM(sym, val) sym = val,

@@ -19,4 +19,13 @@
 #define TL_MAX_JWT (16u * 1024u)   /* characters of one compact JWS */
 #define TL_MAX_JWKS_KEYS 16u       /* keys looked at in one key set */
 
+/* Revocation data (revocation.h): files an operator updates */
+#define TL_MAX_DBX_INFO (8u * 1024u * 1024u)  /* bytes of dbx_info JSON (real: 390 KiB) */
+#define TL_MAX_DBX_UPDATE (1u * 1024u * 1024u) /* bytes of a signed dbx update (real: 24 KiB) */
+#define TL_MAX_REVOC_ENTRIES 4096u            /* entries kept from dbx_info + update (real: 447) */
+#define TL_MAX_REVOC_STRING 1024u             /* bytes of one string member of dbx_info */
+#define TL_MAX_SBAT_LEVELS_TEXT (256u * 1024u) /* bytes of SbatLevel_Variable.txt (real: 2.5 KiB) */
+#define TL_MAX_SBAT_GENERATIONS 256u          /* generations in it (real: 12) */
+#define TL_MAX_SBAT_LINE 256u                 /* bytes of one line of SBAT text */
+
 #endif

@@ -15,6 +15,7 @@ static const struct tl_cmd groups[] = {
 	{ "predict", tl_cmd_predict, "predict PCRs 4, 7, 8, 9 from boot artifacts" },
 	{ "modsig", tl_cmd_modsig, "would the kernel trust this module's signature?" },
 	{ "sb", tl_cmd_sb, "would an image boot under these Secure Boot keys?" },
+	{ "revocations", tl_cmd_revocations, "are a VM's dbx and SbatLevel current? (dbx, SBAT)" },
 	{ "pe", tl_cmd_pe, "Authenticode digest and signers of a PE/COFF image" },
 	{ "ek", tl_cmd_ek, "verify an EK certificate against trusted CAs" },
 	{ "credential", tl_cmd_credential, "bind a secret to an AK under an EK, and check it" },

@@ -262,6 +262,23 @@ printf 'menuentry "" {\n linux /vmlinuz ro\n}\n' > notitle.cfg
 expect_rc 0 "$tl" predict --vars "$ms" --app "$shim" --grub-cfg notitle.cfg --file /vmlinuz="$kernel" --eventlog-out notitle.log
 "$tl" eventlog show notitle.log | grep -q 'grub_cmd: setparams *$' && ok || bad "empty title"
 
+# revocation currency of the real shim 16.1 (shim,4) and GRUB 2.06-13+deb12u2 (grub,5): both
+# at the newest SbatLevel generation's components, neither in Microsoft's current dbx
+expect_rc 1 "$tl" revocations check --json --eventlog "$v/boot/sb-on/eventlog.bin" \
+  --image "$shim" --image "$grub" --dbx-info "$v/revocations/dbx_info_msft_latest.json" \
+  --sbat-levels "$v/revocations/SbatLevel_Variable.txt"
+python3 -c "import json; d=json.load(open('$work/out'))
+assert d['boot_apps']['checked'] == 6 and d['boot_apps']['revoked'] == []
+assert d['sbat']['components_revoked'] == []" && ok || bad "real shim and GRUB not revoked"
+# the same GRUB against a level that wants grub,6: named as revoked
+printf 'sbat,1,2099010100\nshim,4\ngrub,6\n\n' > future-levels.txt
+expect_rc 1 "$tl" revocations check --json --vars "$ms" --image "$grub" \
+  --dbx-info "$v/revocations/dbx_info_msft_latest.json" --sbat-levels future-levels.txt
+python3 -c "import json; d=json.load(open('$work/out'))
+assert d['sbat']['components_revoked'] == [{'image': 'grubx64.efi.signed', 'component': 'grub', 'generation': 5, 'required': 6}]
+assert 'revocation.component_revoked' in [r['code'] for r in d['recommendation']['reasons']]" &&
+  ok || bad "GRUB below a future level"
+
 # not a PE
 expect_rc 2 "$tl" pe digest "$v/boot/sb-on/grub.cfg"
 grep -q 'pe.not_pe' "$work/err" && ok || bad "not a PE"
