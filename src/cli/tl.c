@@ -17,6 +17,8 @@ static const struct tl_cmd groups[] = {
 	{ "sb", tl_cmd_sb, "would an image boot under these Secure Boot keys?" },
 	{ "pe", tl_cmd_pe, "Authenticode digest and signers of a PE/COFF image" },
 	{ "ek", tl_cmd_ek, "verify an EK certificate against trusted CAs" },
+	{ "snp", tl_cmd_snp, "verify an AMD SEV-SNP attestation report and its VCEK/VLEK" },
+	{ "cvm", tl_cmd_cvm, "verify a confidential VM's HCL report and its vTPM quote" },
 	{ "credential", tl_cmd_credential, "bind a secret to an AK under an EK, and check it" },
 	{ NULL, NULL, NULL },
 };
