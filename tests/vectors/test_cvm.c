@@ -304,6 +304,7 @@ static void hcl_runtime_parse_rejects_missing_or_twice_named_ak(void **state)
 		"\"keys\":[]}",
 		"[1]",
 		"{\"keys\":[{\"kid\":\"HCLAkPub\",\"kty\":\"RSA\",\"n\":\"A!AB\",\"e\":\"AQAB\"}]}",
+		"{\"keys\":[{\"kid\":\"HCLAkPub\",\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AAA\"}]}",
 	};
 	struct tl_hcl_runtime rt;
 	(void)state;

@@ -36,7 +36,8 @@ static int ak_from_jwk(json_t *jwk, struct tl_hcl_runtime *rt)
 	rt->ak_e = 0;
 	for (size_t i = 0; i < en; i++)
 		rt->ak_e = rt->ak_e << 8 | e[i];
-	return TL_OK;
+	/* 0 would read as the TPM's "default exponent" (65537): not what the JWK says */
+	return rt->ak_e != 0 ? TL_OK : TL_E_HCL_RUNTIME;
 }
 
 /* Exactly one key named HCLAkPub among at most TL_MAX_JWKS_KEYS. */
