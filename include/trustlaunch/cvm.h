@@ -5,15 +5,13 @@
 #ifndef TRUSTLAUNCH_CVM_H
 #define TRUSTLAUNCH_CVM_H
 
+#include "trustlaunch/limits.h"
 #include "trustlaunch/quote.h"
 #include "trustlaunch/snp.h"
 
 #define TL_HCL_HEADER_LEN 32u
 #define TL_HCL_HW_REPORT_LEN 1184u     /* the hardware report slot, whatever its type */
 #define TL_HCL_REQUEST_DATA_LEN 20u    /* IGVM request data before the runtime data */
-#define TL_HCL_MAX_RUNTIME (16u * 1024u)  /* bytes of runtime data (real: ~1.2 KiB) */
-#define TL_HCL_MAX_LEN (64u * 1024u)      /* bytes of an HCL report with its padding */
-#define TL_HCL_MAX_AK_BYTES 512u       /* RSA modulus of the attestation key (4096 bits) */
 
 enum tl_hcl_report_type { TL_HCL_TYPE_SNP = 2, TL_HCL_TYPE_TDX = 4 };
 

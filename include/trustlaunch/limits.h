@@ -19,4 +19,10 @@
 #define TL_MAX_JWT (16u * 1024u)   /* characters of one compact JWS */
 #define TL_MAX_JWKS_KEYS 16u       /* keys looked at in one key set */
 
+/* Confidential VMs (cvm.h) */
+#define TL_HCL_MAX_RUNTIME (16u * 1024u)  /* bytes of HCL runtime data (real: ~1.2 KiB) */
+#define TL_HCL_MAX_LEN (64u * 1024u)      /* bytes of an HCL report with its padding */
+#define TL_HCL_MAX_AK_BYTES 512u          /* RSA modulus of the vTPM's AK (4096 bits) */
+#define TL_SNP_MAX_CERT_FILE (64u * 1024u) /* bytes of a VCEK or an AMD roots file */
+
 #endif

@@ -11,10 +11,10 @@
 #include <openssl/x509v3.h>
 
 #include "crypto_internal.h"
+#include "trustlaunch/limits.h"
 #include "snp/certext.h"
 #include "x509_internal.h"
 
-#define MAX_PEM (64u * 1024u)
 #define AMD_ARC "1.3.6.1.4.1.3704.1."
 
 struct tl_snp_roots {
@@ -90,7 +90,7 @@ static int place(struct tl_snp_roots *roots, X509 *x)
 int tl_snp_roots_add(struct tl_snp_roots *roots, struct tl_bytes pem)
 {
 	int n = 0;
-	if (pem.len == 0 || pem.len > MAX_PEM)
+	if (pem.len == 0 || pem.len > TL_SNP_MAX_CERT_FILE)
 		return TL_E_SNP_ROOTS;
 	if (tl_bytes_has_prefix(pem, "-----BEGIN")) {
 		BIO *bio = BIO_new_mem_buf(pem.ptr, (int)pem.len);
