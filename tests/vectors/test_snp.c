@@ -225,6 +225,98 @@ static void snp_report_read_rejects_every_prefix(void **state)
 	free(rep);
 }
 
+/* One field patched into the real report: parse result. */
+static int parse_patched(size_t off, uint8_t v, struct tl_snp_report *r)
+{
+	size_t n;
+	uint8_t *rep = slurp("snp/test-report.bin", &n);
+	rep[off] = v;
+	int err = tl_snp_report_parse((struct tl_bytes){ rep, n }, r, NULL);
+	free(rep);
+	return err;
+}
+
+static void snp_report_parse_rejects_hostile_fields(void **state)
+{
+	struct tl_snp_report r;
+	(void)state;
+	assert_int_equal(parse_patched(0x00, 4, &r), TL_E_SNP_VERSION);   /* version 4 */
+	assert_int_equal(parse_patched(0x00, 1, &r), TL_E_SNP_VERSION);
+	assert_int_equal(parse_patched(0x34, 2, &r), TL_E_SNP_SIG_ALGO);  /* signature algorithm */
+	assert_int_equal(parse_patched(0x4C, 1, &r), TL_E_SNP_MALFORMED); /* reserved */
+	assert_int_equal(parse_patched(0x190, 1, &r), TL_E_SNP_MALFORMED);
+	assert_int_equal(parse_patched(0x1EB, 1, &r), TL_E_SNP_MALFORMED);
+	assert_int_equal(parse_patched(0x29F, 1, &r), TL_E_SNP_MALFORMED);
+	assert_int_equal(parse_patched(0x49F, 1, &r), TL_E_SNP_MALFORMED); /* signature reserved */
+	assert_int_equal(parse_patched(0x0B, 0x04, &r), TL_E_SNP_MALFORMED); /* policy bit 26 */
+	assert_int_equal(parse_patched(0x0A, 0x01, &r), TL_E_SNP_MALFORMED); /* bit 17 cleared */
+	assert_int_equal(parse_patched(0x48, 0x0C, &r), TL_E_SNP_MALFORMED); /* signing key 3 */
+	assert_int_equal(parse_patched(0x49, 0x01, &r), TL_E_SNP_MALFORMED); /* flags bit 8 */
+	assert_int_equal(parse_patched(0x30, 4, &r), TL_E_SNP_MALFORMED);   /* VMPL 4 */
+	assert_int_equal(r.version, 0);
+	assert_int_equal(parse_patched(0x48, 0x1C, &r), TL_OK);             /* signing key none */
+	assert_int_equal(r.signing_key, TL_SNP_KEY_NONE);
+}
+
+static void snp_report_parse_reads_version_5(void **state)
+{
+	struct tl_snp_report r;
+	size_t n;
+	uint8_t *rep = slurp("snp/test-report.bin", &n);
+	(void)state;
+	rep[0] = 5;
+	rep[0x188] = 0x1A; /* CPUID family: Turin */
+	rep[0x1F8] = 0x11; /* LAUNCH_MIT_VECTOR */
+	rep[0x200] = 0x22; /* CURRENT_MIT_VECTOR */
+	assert_int_equal(tl_snp_report_parse((struct tl_bytes){ rep, n }, &r, NULL), TL_OK);
+	assert_int_equal(r.launch_mit_vector, 0x11);
+	assert_int_equal(r.current_mit_vector, 0x22);
+	assert_int_equal(tl_snp_report_gen(&r), TL_SNP_GEN_TURIN);
+	rep[0] = 3; /* as version 3 the mitigation vectors are reserved bytes */
+	assert_int_equal(tl_snp_report_parse((struct tl_bytes){ rep, n }, &r, NULL),
+			 TL_E_SNP_MALFORMED);
+	rep[0] = 2; /* as version 2 the CPUID bytes are reserved too */
+	rep[0x1F8] = rep[0x200] = 0;
+	assert_int_equal(tl_snp_report_parse((struct tl_bytes){ rep, n }, &r, NULL),
+			 TL_E_SNP_MALFORMED);
+	free(rep);
+}
+
+static void snp_tcb_decode_by_generation(void **state)
+{
+	struct tl_snp_tcb t;
+	(void)state;
+	tl_snp_tcb_decode(0x7308000000000003ull, TL_SNP_GEN_MILAN, &t);
+	assert_true(t.boot_loader == 3 && t.tee == 0 && t.snp == 8 && t.microcode == 0x73 && !t.fmc);
+	tl_snp_tcb_decode(0x4D0000001B040201ull, TL_SNP_GEN_TURIN, &t);
+	assert_true(t.fmc == 1 && t.boot_loader == 2 && t.tee == 4 && t.snp == 0x1B &&
+		    t.microcode == 0x4D);
+}
+
+static void snp_policy_check_names_low_tcb_component(void **state)
+{
+	struct tl_snp_policy_cfg cfg = { .min_tcb = { .snp = 9 } };
+	struct tl_snp_report r;
+	char detail[64];
+	size_t n;
+	uint8_t *rep = slurp("snp/test-report.bin", &n);
+	(void)state;
+	assert_int_equal(tl_snp_report_parse((struct tl_bytes){ rep, n }, &r, NULL), TL_OK);
+	assert_int_equal(tl_snp_policy_check(&r, TL_SNP_GEN_MILAN, &cfg, detail, sizeof(detail)),
+			 TL_E_SNP_TCB_LOW);
+	assert_string_equal(detail, "snp 8, minimum 9");
+	cfg.min_tcb.snp = 8;
+	assert_int_equal(tl_snp_policy_check(&r, TL_SNP_GEN_MILAN, &cfg, detail, sizeof(detail)),
+			 TL_OK);
+	r.policy.migrate_ma = true;
+	assert_int_equal(tl_snp_policy_check(&r, TL_SNP_GEN_MILAN, &cfg, NULL, 0),
+			 TL_E_SNP_MIGRATE_MA);
+	r.policy.migrate_ma = false;
+	cfg.forbid_smt = true;
+	assert_int_equal(tl_snp_policy_check(&r, TL_SNP_GEN_MILAN, &cfg, NULL, 0), TL_E_SNP_SMT);
+	free(rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +329,10 @@ int main(void)
 		cmocka_unit_test(snp_verify_debug_patched_fails_signature_then_policy),
 		cmocka_unit_test(snp_verify_vmpl_patched_fails_signature_then_policy),
 		cmocka_unit_test(snp_report_read_rejects_every_prefix),
+		cmocka_unit_test(snp_report_parse_rejects_hostile_fields),
+		cmocka_unit_test(snp_report_parse_reads_version_5),
+		cmocka_unit_test(snp_tcb_decode_by_generation),
+		cmocka_unit_test(snp_policy_check_names_low_tcb_component),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
