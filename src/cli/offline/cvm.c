@@ -150,7 +150,7 @@ static void show(const struct args *a, int err, const struct tl_cvm_result *r)
 		       "report; vTPM AK RSA-%zu\n  quote: %s\n",
 		       tl_snp_gen_name(r->snp.cert.gen), r->snp.cert.product, r->hcl.snp.vmpl,
 		       r->runtime.ak_n_len * 8,
-		       r->quote_checked ? "signed by that AK, nonce matches" : "not given");
+		       r->quote_checked ? "signed by that AK, nonce matches" : "not checked");
 	}
 	if (err == TL_E_TDX_UNVERIFIED)
 		fprintf(stderr, "note: TD report parsed%s; its MAC and the TDX module were not "
