@@ -37,6 +37,7 @@ bench: build
 	@$(BUILD)/bench/bench_tcglog $(VECTORS)
 	@$(BUILD)/bench/bench_quote bench/data $(VECTORS)
 	@$(BUILD)/bench/bench_pe
+	@$(BUILD)/bench/bench_snp $(VECTORS)
 	@bench/service.sh $(BUILD) $(VECTORS)
 	@bench/agent.sh $(BUILD) $(VECTORS)
 

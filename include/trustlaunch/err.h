@@ -217,7 +217,34 @@
 	X(TL_E_REVOC_DBX_NOT_MEASURED, -872)                                                           \
 	X(TL_E_REVOC_APP_REVOKED, -873)                                                                \
 	X(TL_E_REVOC_SBAT_BEHIND, -874)                                                                \
-	X(TL_E_REVOC_COMPONENT_REVOKED, -875)
+	X(TL_E_REVOC_COMPONENT_REVOKED, -875)                                                          \
+	/* -800: confidential VMs (SEV-SNP, HCL reports, TDX) */                                       \
+	X(TL_E_SNP_MALFORMED, -800)                                                                    \
+	X(TL_E_SNP_VERSION, -801)                                                                      \
+	X(TL_E_SNP_SIG_ALGO, -802)                                                                     \
+	X(TL_E_SNP_SIGNATURE, -803)                                                                    \
+	X(TL_E_SNP_CERT_MALFORMED, -804)                                                               \
+	X(TL_E_SNP_CERT_UNTRUSTED, -805)                                                               \
+	X(TL_E_SNP_CERT_EXPIRED, -806)                                                                 \
+	X(TL_E_SNP_GENERATION, -807)                                                                   \
+	X(TL_E_SNP_ROOTS, -808)                                                                        \
+	X(TL_E_SNP_KEY_KIND, -809)                                                                     \
+	X(TL_E_SNP_TCB_MISMATCH, -810)                                                                 \
+	X(TL_E_SNP_CHIP_ID, -811)                                                                      \
+	X(TL_E_SNP_DEBUG, -812)                                                                        \
+	X(TL_E_SNP_MIGRATE_MA, -813)                                                                   \
+	X(TL_E_SNP_SMT, -814)                                                                          \
+	X(TL_E_SNP_VMPL, -815)                                                                         \
+	X(TL_E_SNP_TCB_LOW, -816)                                                                      \
+	X(TL_E_SNP_CERT_KEY, -817)                                                                     \
+	X(TL_E_HCL_MALFORMED, -820)                                                                    \
+	X(TL_E_HCL_TYPE, -821)                                                                         \
+	X(TL_E_HCL_HASH_TYPE, -822)                                                                    \
+	X(TL_E_HCL_RUNTIME, -823)                                                                      \
+	X(TL_E_HCL_BINDING, -824)                                                                      \
+	X(TL_E_HCL_AK, -825)                                                                           \
+	X(TL_E_TDX_MALFORMED, -826)                                                                    \
+	X(TL_E_TDX_UNVERIFIED, -827)
 
 enum tl_err {
 #define TL_ERR_ENUM(sym, val) sym = val,

@@ -27,5 +27,10 @@
 #define TL_MAX_SBAT_LEVELS_TEXT (256u * 1024u) /* bytes of SbatLevel_Variable.txt (real: 2.5 KiB) */
 #define TL_MAX_SBAT_GENERATIONS 256u          /* generations in it (real: 12) */
 #define TL_MAX_SBAT_LINE 256u                 /* bytes of one line of SBAT text */
+/* Confidential VMs (cvm.h) */
+#define TL_HCL_MAX_RUNTIME (16u * 1024u)  /* bytes of HCL runtime data (real: ~1.2 KiB) */
+#define TL_HCL_MAX_LEN (64u * 1024u)      /* bytes of an HCL report with its padding */
+#define TL_HCL_MAX_AK_BYTES 512u          /* RSA modulus of the vTPM's AK (4096 bits) */
+#define TL_SNP_MAX_CERT_FILE (64u * 1024u) /* bytes of a VCEK or an AMD roots file */
 
 #endif

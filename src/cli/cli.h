@@ -112,6 +112,8 @@ int tl_cmd_eventlog(int argc, char **argv);
 int tl_cmd_quote(int argc, char **argv);
 int tl_cmd_credential(int argc, char **argv);
 int tl_cmd_ek(int argc, char **argv);
+int tl_cmd_snp(int argc, char **argv);
+int tl_cmd_cvm(int argc, char **argv);
 int tl_cmd_pe(int argc, char **argv);
 int tl_cmd_sb(int argc, char **argv);
 int tl_cmd_modsig(int argc, char **argv);

@@ -18,6 +18,8 @@ static const struct tl_cmd groups[] = {
 	{ "revocations", tl_cmd_revocations, "are a VM's dbx and SbatLevel current? (dbx, SBAT)" },
 	{ "pe", tl_cmd_pe, "Authenticode digest and signers of a PE/COFF image" },
 	{ "ek", tl_cmd_ek, "verify an EK certificate against trusted CAs" },
+	{ "snp", tl_cmd_snp, "verify an AMD SEV-SNP attestation report and its VCEK/VLEK" },
+	{ "cvm", tl_cmd_cvm, "verify a confidential VM's HCL report and its vTPM quote" },
 	{ "credential", tl_cmd_credential, "bind a secret to an AK under an EK, and check it" },
 	{ "catalog", tl_cmd_catalog, "which sizes and OS versions support Trusted Launch" },
 	{ NULL, NULL, NULL },
