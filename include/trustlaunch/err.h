@@ -149,6 +149,25 @@ enum tl_err {
 
 	/* replay compared with expected values */
 	TL_E_PCR_MISMATCH = -300,
+
+	/* Windows Boot Configuration Log: SIPA structure, then rules and boot posture (facts) */
+	TL_E_SIPA_TRUNCATED = -840,
+	TL_E_SIPA_TOO_DEEP = -841,
+	TL_E_SIPA_TOO_MANY = -842,
+	TL_E_SIPA_FIELD_SIZE = -843,
+	TL_E_SIPA_DUPLICATE = -844,
+	TL_E_SIPA_HASH_ALG = -845,
+	TL_E_WIN_EVENT_DIGEST = -846,
+	TL_E_WIN_SEPARATOR = -847,
+	TL_E_WIN_SEPARATOR_MISSING = -848,
+	TL_E_WIN_CONFLICT = -849,
+	TL_E_WIN_BOOT_DEBUGGING = -850,
+	TL_E_WIN_KERNEL_DEBUGGING = -851,
+	TL_E_WIN_HYPERVISOR_DEBUGGING = -852,
+	TL_E_WIN_TEST_SIGNING = -853,
+	TL_E_WIN_CODE_INTEGRITY_OFF = -854,
+	TL_E_WIN_VBS_OFF = -855,
+	TL_E_SIPA_MISSING_FIELD = -856,
 };
 
 /* Stable machine name, e.g. "tcglog.digest_count_mismatch"; never NULL. */
