@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "logbuild.h"
+#include "trustlaunch/compare.h"
 #include "trustlaunch/facts.h"
 #include "trustlaunch/sipa.h"
 #include "trustlaunch/tcglog.h"
@@ -395,6 +396,50 @@ static void facts_extract_linux_has_no_windows(void **state)
 	lb_free(&b);
 }
 
+/* Baselines compare Windows components like the Linux ones. */
+static void facts_compare_windows_by_component(void **state)
+{
+	struct lb a = { 0 }, b = { 0 }, in = { 0 };
+	json_t *fa, *fb, *d, *base, *x;
+	size_t i;
+	char comps[512] = "";
+	(void)state;
+	firmware(&a);
+	healthy(&in);
+	tag(&a, 12, &in);
+	wbcl(&a);
+	firmware(&b);
+	healthy(&in);
+	sipa(&in, TL_SIPA_OSKERNELDEBUG, "\1", 1);
+	tag(&b, 12, &in);
+	wbcl(&b);
+	fa = facts_of(&a, TL_PCRS_ALL);
+	fb = facts_of(&b, TL_PCRS_ALL);
+	d = tl_facts_compare(fa, fb);
+	json_array_foreach(d, i, x)
+	{
+		strncat(comps, json_string_value(json_object_get(x, "component")),
+			sizeof(comps) - strlen(comps) - 2);
+		strcat(comps, " ");
+	}
+	assert_string_equal(comps, "windows.kernel_debugging ");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "message")),
+			    "Windows kernel debugging changed from off to on");
+	json_decref(d);
+	base = tl_baseline_from_facts(fa);
+	x = json_object_get(json_object_get(base, "windows"), "vbs");
+	assert_true(json_is_true(json_object_get(x, "enabled")));
+	assert_non_null(json_object_get(json_object_get(base, "windows"), "loaded_modules"));
+	d = tl_baseline_compare(base, fb);
+	assert_int_equal(json_array_size(d), 1);
+	json_decref(d);
+	json_decref(base);
+	json_decref(fa);
+	json_decref(fb);
+	lb_free(&a);
+	lb_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +455,7 @@ int main(void)
 		cmocka_unit_test(facts_extract_windows_malformed_sipa_gives_nothing),
 		cmocka_unit_test(facts_extract_windows_only_from_trusted_pcrs),
 		cmocka_unit_test(facts_extract_linux_has_no_windows),
+		cmocka_unit_test(facts_compare_windows_by_component),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
