@@ -50,6 +50,12 @@ grep -q 'windows.vbs_off' "$tmp/out" && ok || bad "vbs_off reason shown"
 grep -q 'tcglog.separator_data' "$tmp/out" && bad "WBCL separators flagged" || ok
 grep -q '^  boot modules   44e1ea32b24a0488  \\Windows\\system32\\winload.efi (Microsoft Windows)$' "$tmp/out" && ok || bad "winload shown"
 
+# show and json: Windows' event tags decoded as SIPA events
+expect_rc 0 "$tl" eventlog show "$log"
+grep -qE '^ +15  13  EV_EVENT_TAG +d8f11c636a61f54d  Windows SIPA SIPAEVENT_TRUSTBOUNDARY \(656 events\)$' "$tmp/out" && ok || bad "SIPA summary: $(grep EV_EVENT_TAG "$tmp/out")"
+expect_rc 0 "$tl" eventlog json "$log"
+json "e = d['events'][11]['data']['sipa'][0]; assert e['name'] == 'SIPAEVENT_TRUSTBOUNDARY' and e['events'][0] == {'type': '0x00020002', 'name': 'SIPAEVENT_BOOTCOUNTER', 'hex': '0400000000000000'}"
+
 # the quote: genuine with its AK, SHA-1 allowed, no nonce (the vector has none)
 q=(quote verify --ak "$tmp/ak.pub" --attest "$tmp/quote.msg" --sig "$tmp/quote.sig" --pcrs "$tmp/pcrs.txt")
 expect_rc 0 "$tl" "${q[@]}" --no-nonce --allow-sha1 --eventlog "$log"
