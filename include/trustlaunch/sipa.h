@@ -91,6 +91,10 @@ TL_MUST_CHECK int tl_sipa_walk(struct tl_bytes data, tl_sipa_visit_fn fn, void *
  * TL_E_SIPA_FIELD_SIZE for any other size. */
 TL_MUST_CHECK int tl_sipa_uint(const struct tl_sipa_event *ev, uint64_t *out);
 
+/* True when data starts with a SIPA event of a type Windows defines: other software tags
+ * events of PCR 12-14 too (systemd-stub's TCG_PCClientTaggedEvent has the same framing). */
+bool tl_sipa_is_windows(struct tl_bytes data);
+
 /* "SIPAEVENT_BOOTDEBUGGING" etc.; NULL for a type this library does not name. */
 const char *tl_sipa_name(uint32_t type);
 

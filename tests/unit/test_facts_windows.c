@@ -396,6 +396,23 @@ static void facts_extract_linux_has_no_windows(void **state)
 	lb_free(&b);
 }
 
+/* systemd-stub tags PCR 12 events with the same framing: not a Windows boot. */
+static void facts_extract_systemd_tag_is_not_windows(void **state)
+{
+	struct lb b = { 0 }, t = { 0 };
+	json_t *f;
+	(void)state;
+	firmware(&b);
+	sipa(&t, 0x8F3B22ECu, "q\0u\0i\0e\0t\0\0\0", 12); /* the load options' tag */
+	lb_event(&b, 12, TL_EV_EVENT_TAG, t.buf, t.len);
+	lb_free(&t);
+	f = facts_of(&b, TL_PCRS_ALL);
+	assert_string_equal(codes(f), "");
+	assert_true(json_is_null(json_object_get(f, "windows")));
+	json_decref(f);
+	lb_free(&b);
+}
+
 /* Baselines compare Windows components like the Linux ones. */
 static void facts_compare_windows_by_component(void **state)
 {
@@ -455,6 +472,7 @@ int main(void)
 		cmocka_unit_test(facts_extract_windows_malformed_sipa_gives_nothing),
 		cmocka_unit_test(facts_extract_windows_only_from_trusted_pcrs),
 		cmocka_unit_test(facts_extract_linux_has_no_windows),
+		cmocka_unit_test(facts_extract_systemd_tag_is_not_windows),
 		cmocka_unit_test(facts_compare_windows_by_component),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

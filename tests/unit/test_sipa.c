@@ -224,6 +224,19 @@ static void sipa_name_and_calg(void **state)
 	assert_int_equal(tl_sipa_calg_alg(0x8003), 0); /* MD5 */
 }
 
+static void sipa_is_windows_by_its_first_type(void **state)
+{
+	struct lb b = { 0 };
+	(void)state;
+	sample(&b);
+	assert_true(tl_sipa_is_windows((struct tl_bytes){ b.buf, b.len }));
+	assert_false(tl_sipa_is_windows((struct tl_bytes){ b.buf, 7 }));
+	lb_free(&b);
+	sipa(&b, 0x8F3B22ECu, "x\0", 2); /* systemd-stub's load options tag */
+	assert_false(tl_sipa_is_windows((struct tl_bytes){ b.buf, b.len }));
+	lb_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +250,7 @@ int main(void)
 		cmocka_unit_test(sipa_walk_visits_nothing_of_a_bad_structure),
 		cmocka_unit_test(sipa_uint_reads_little_endian_of_each_size),
 		cmocka_unit_test(sipa_name_and_calg),
+		cmocka_unit_test(sipa_is_windows_by_its_first_type),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

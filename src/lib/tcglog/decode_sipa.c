@@ -56,7 +56,7 @@ bool tl_dec_sipa(struct tl_dec *x)
 	struct tl_bytes d;
 	struct tl_rd rd;
 	const char *name;
-	if (x->ev->pcr < 12 || x->ev->pcr > 14)
+	if (x->ev->pcr < 12 || x->ev->pcr > 14 || !tl_sipa_is_windows(x->ev->data))
 		return false;
 	tl_rd_from(&rd, x->ev->data);
 	if (tl_sipa_read(&rd, &first, &d) != TL_OK)

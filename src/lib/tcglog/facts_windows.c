@@ -187,47 +187,50 @@ static int elam_done(struct tl_facts_ctx *c, struct tl_win *w, const struct tl_w
 	return TL_OK;
 }
 
+/* On/off settings: a weakness latches on, a protection latches off. */
+static const struct {
+	uint32_t type;
+	size_t off;
+	bool protection; /* latches off instead of on */
+} flags[] = {
+	{ TL_SIPA_BOOTDEBUGGING, offsetof(struct tl_win, boot_debugging), false },
+	{ TL_SIPA_OSKERNELDEBUG, offsetof(struct tl_win, kernel_debugging), false },
+	{ TL_SIPA_HYPERVISOR_DEBUG, offsetof(struct tl_win, hypervisor_debugging), false },
+	{ TL_SIPA_TESTSIGNING, offsetof(struct tl_win, test_signing), false },
+	{ TL_SIPA_FLIGHTSIGNING, offsetof(struct tl_win, flight_signing), false },
+	{ TL_SIPA_SAFEMODE, offsetof(struct tl_win, safe_mode), false },
+	{ TL_SIPA_WINPE, offsetof(struct tl_win, winpe), false },
+	{ TL_SIPA_CODEINTEGRITY, offsetof(struct tl_win, code_integrity), true },
+	{ TL_SIPA_VBS_VSM_REQUIRED, offsetof(struct tl_win, vbs_required), false },
+	{ TL_SIPA_VBS_SECUREBOOT_REQUIRED, offsetof(struct tl_win, vbs_secureboot_required),
+	  false },
+	{ TL_SIPA_VBS_IOMMU_REQUIRED, offsetof(struct tl_win, vbs_iommu_required), false },
+	{ TL_SIPA_VBS_MANDATORY_ENFORCEMENT,
+	  offsetof(struct tl_win, vbs_mandatory_enforcement), false },
+	{ TL_SIPA_VBS_MICROSOFT_BOOT_CHAIN_REQUIRED,
+	  offsetof(struct tl_win, vbs_msft_boot_chain_required), false },
+};
+/* Values that must be the same wherever measured. */
+static const struct {
+	uint32_t type;
+	size_t off;
+	const char *component;
+} values[] = {
+	{ TL_SIPA_BOOTCOUNTER, offsetof(struct tl_win, boot_count), "windows.boot_count" },
+	{ TL_SIPA_TRANSFER_CONTROL, offsetof(struct tl_win, transfer_control),
+	  "windows.boot_type" },
+	{ TL_SIPA_DATAEXECUTIONPREVENTION, offsetof(struct tl_win, dep),
+	  "windows.dep_policy" },
+	{ TL_SIPA_HYPERVISOR_LAUNCH_TYPE, offsetof(struct tl_win, hv_launch),
+	  "windows.hypervisor_launch_type" },
+	{ TL_SIPA_VSM_LAUNCH_TYPE, offsetof(struct tl_win, vsm_launch),
+	  "windows.vbs.vsm_launch_type" },
+	{ TL_SIPA_VBS_HVCI_POLICY, offsetof(struct tl_win, hvci), "windows.hvci_policy" },
+};
+
 /* Settings outside module and ELAM records. Sizes were checked by the walk. */
 static int setting(struct tl_facts_ctx *c, struct tl_win *w, const struct tl_sipa_event *ev)
 {
-	static const struct {
-		uint32_t type;
-		size_t off;
-		bool protection; /* latches off instead of on */
-	} flags[] = {
-		{ TL_SIPA_BOOTDEBUGGING, offsetof(struct tl_win, boot_debugging), false },
-		{ TL_SIPA_OSKERNELDEBUG, offsetof(struct tl_win, kernel_debugging), false },
-		{ TL_SIPA_HYPERVISOR_DEBUG, offsetof(struct tl_win, hypervisor_debugging), false },
-		{ TL_SIPA_TESTSIGNING, offsetof(struct tl_win, test_signing), false },
-		{ TL_SIPA_FLIGHTSIGNING, offsetof(struct tl_win, flight_signing), false },
-		{ TL_SIPA_SAFEMODE, offsetof(struct tl_win, safe_mode), false },
-		{ TL_SIPA_WINPE, offsetof(struct tl_win, winpe), false },
-		{ TL_SIPA_CODEINTEGRITY, offsetof(struct tl_win, code_integrity), true },
-		{ TL_SIPA_VBS_VSM_REQUIRED, offsetof(struct tl_win, vbs_required), false },
-		{ TL_SIPA_VBS_SECUREBOOT_REQUIRED, offsetof(struct tl_win, vbs_secureboot_required),
-		  false },
-		{ TL_SIPA_VBS_IOMMU_REQUIRED, offsetof(struct tl_win, vbs_iommu_required), false },
-		{ TL_SIPA_VBS_MANDATORY_ENFORCEMENT,
-		  offsetof(struct tl_win, vbs_mandatory_enforcement), false },
-		{ TL_SIPA_VBS_MICROSOFT_BOOT_CHAIN_REQUIRED,
-		  offsetof(struct tl_win, vbs_msft_boot_chain_required), false },
-	};
-	static const struct {
-		uint32_t type;
-		size_t off;
-		const char *component;
-	} values[] = {
-		{ TL_SIPA_BOOTCOUNTER, offsetof(struct tl_win, boot_count), "windows.boot_count" },
-		{ TL_SIPA_TRANSFER_CONTROL, offsetof(struct tl_win, transfer_control),
-		  "windows.boot_type" },
-		{ TL_SIPA_DATAEXECUTIONPREVENTION, offsetof(struct tl_win, dep),
-		  "windows.dep_policy" },
-		{ TL_SIPA_HYPERVISOR_LAUNCH_TYPE, offsetof(struct tl_win, hv_launch),
-		  "windows.hypervisor_launch_type" },
-		{ TL_SIPA_VSM_LAUNCH_TYPE, offsetof(struct tl_win, vsm_launch),
-		  "windows.vbs.vsm_launch_type" },
-		{ TL_SIPA_VBS_HVCI_POLICY, offsetof(struct tl_win, hvci), "windows.hvci_policy" },
-	};
 	uint64_t v;
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (flags[i].type != ev->type)
@@ -311,8 +314,9 @@ bool tl_facts_windows_event(struct tl_facts_ctx *c)
 	struct tl_win *w;
 	size_t bad = 0;
 	int err;
-	if (ev->type != TL_EV_EVENT_TAG || !is_windows_pcr(ev->pcr))
-		return false;
+	if (ev->type != TL_EV_EVENT_TAG || !is_windows_pcr(ev->pcr) ||
+	    !tl_sipa_is_windows(ev->data))
+		return false; /* not Windows' (systemd-stub tags events of PCR 12-13 too) */
 	if (!(w = state(c)))
 		return true;
 	if (w->wbcl & (1u << ev->pcr)) {

@@ -121,6 +121,15 @@ const char *tl_sipa_name(uint32_t type)
 	return i < 0 ? NULL : types[i].name;
 }
 
+bool tl_sipa_is_windows(struct tl_bytes data)
+{
+	struct tl_rd rd;
+	uint32_t type;
+	struct tl_bytes d;
+	tl_rd_from(&rd, data);
+	return tl_sipa_read(&rd, &type, &d) == TL_OK && find(type) >= 0;
+}
+
 uint16_t tl_sipa_calg_alg(uint32_t calg)
 {
 	switch (calg) {
