@@ -396,6 +396,40 @@ static void facts_extract_linux_has_no_windows(void **state)
 	lb_free(&b);
 }
 
+/* Distinct module records beyond what merging may cost: said, not worked through. */
+static void facts_extract_windows_module_merge_is_bounded(void **state)
+{
+	struct lb b = { 0 };
+	json_t *f, *r;
+	size_t i, n = 0;
+	bool said = false;
+	(void)state;
+	firmware(&b);
+	for (int t = 0; t < 2; t++) { /* 2 000 records: fewer than TL_MAX_WIN_MODULES */
+		struct lb in = { 0 };
+		for (int k = 0; k < 1000; k++, n++) {
+			struct lb lma = { 0 };
+			uint8_t hash[32] = { 0 };
+			memcpy(hash, &n, sizeof(n));
+			sipa(&lma, TL_SIPA_AUTHENTICODEHASH, hash, sizeof(hash));
+			sipa(&in, TL_SIPA_LOADEDMODULE_AGGREGATION, lma.buf, lma.len);
+			lb_free(&lma);
+		}
+		tag(&b, 12, &in);
+	}
+	wbcl(&b);
+	f = facts_of(&b, TL_PCRS_ALL);
+	json_array_foreach(json_object_get(f, "reasons"), i, r)
+		if (strcmp(json_string_value(json_object_get(r, "code")), "tcglog.facts_too_large") == 0)
+			said = strcmp(json_string_value(json_object_get(r, "detail")),
+				      "windows.loaded_modules") == 0;
+	assert_true(said);
+	assert_true(json_array_size(win(f, "loaded_modules")) < 2000);
+	assert_true(json_array_size(win(f, "loaded_modules")) > 1000);
+	json_decref(f);
+	lb_free(&b);
+}
+
 /* systemd-stub tags PCR 12 events with the same framing: not a Windows boot. */
 static void facts_extract_systemd_tag_is_not_windows(void **state)
 {
@@ -473,6 +507,7 @@ int main(void)
 		cmocka_unit_test(facts_extract_windows_only_from_trusted_pcrs),
 		cmocka_unit_test(facts_extract_linux_has_no_windows),
 		cmocka_unit_test(facts_extract_systemd_tag_is_not_windows),
+		cmocka_unit_test(facts_extract_windows_module_merge_is_bounded),
 		cmocka_unit_test(facts_compare_windows_by_component),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

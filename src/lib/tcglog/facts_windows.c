@@ -131,6 +131,11 @@ static int module_done(struct tl_facts_ctx *c, struct tl_win *w, struct tl_win_m
 	if (!by_len || (m->alg && m->alg != by_len))
 		return TL_E_SIPA_HASH_ALG;
 	m->alg = by_len;
+	if (w->merge_work + w->nmod > TL_WIN_MAX_MERGE_WORK) {
+		note_full(c, w, "windows.loaded_modules");
+		return TL_OK;
+	}
+	w->merge_work += w->nmod;
 	for (size_t i = 0; i < w->nmod && !e; i++)
 		if (w->mod[i].alg == m->alg && same(w->mod[i].hash, m->hash))
 			e = &w->mod[i];
