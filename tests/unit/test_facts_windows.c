@@ -195,6 +195,14 @@ static void facts_extract_weakness_is_a_reason_with_component(void **state)
 		r = json_array_get(json_object_get(f, "reasons"), 0);
 		assert_string_equal(json_string_value(json_object_get(r, "component")),
 				    cases[i].component);
+		json_t *c = tl_facts_windows_claims(f);
+		assert_true(json_is_true(json_object_get(c, "is_windows")));
+		/* a debugger on: not disabled, whatever is not measured */
+		assert_true(json_is_false(json_object_get(c, "debuggers_disabled")) ==
+			    (strstr(cases[i].code, "debugging") != NULL));
+		assert_true(json_is_true(json_object_get(c, "signing_disabled")) ==
+			    (strcmp(cases[i].code, "windows.code_integrity_off") == 0));
+		json_decref(c);
 		json_decref(f);
 		lb_free(&b);
 	}
@@ -392,6 +400,10 @@ static void facts_extract_linux_has_no_windows(void **state)
 	f = facts_of(&b, TL_PCRS_ALL);
 	assert_string_equal(codes(f), "");
 	assert_true(json_is_null(json_object_get(f, "windows")));
+	json_t *c = tl_facts_windows_claims(f);
+	assert_int_equal(json_object_size(c), 1);
+	assert_true(json_is_false(json_object_get(c, "is_windows")));
+	json_decref(c);
 	json_decref(f);
 	lb_free(&b);
 }
@@ -443,6 +455,10 @@ static void facts_extract_systemd_tag_is_not_windows(void **state)
 	f = facts_of(&b, TL_PCRS_ALL);
 	assert_string_equal(codes(f), "");
 	assert_true(json_is_null(json_object_get(f, "windows")));
+	json_t *c = tl_facts_windows_claims(f);
+	assert_int_equal(json_object_size(c), 1);
+	assert_true(json_is_false(json_object_get(c, "is_windows")));
+	json_decref(c);
 	json_decref(f);
 	lb_free(&b);
 }

@@ -258,6 +258,22 @@ static void vectors_windows_claims(void **state)
 				   "tcglog.separator_missing tcglog.separator_missing ");
 	claim(json_array_get(json_object_get(f, "reasons"), 0), "component",
 	      "\"windows.vbs.enabled\"");
+
+	/* the token claims of this boot */
+	json_t *tc = tl_facts_windows_claims(f), *want = json_loads(
+		"{\"is_windows\": true, \"bootdebug_enabled\": false, \"kerneldebug_enabled\": false,"
+		" \"hypervisordebug_enabled\": null, \"debuggers_disabled\": null,"
+		" \"testsigning_enabled\": false, \"flightsigning_enabled\": false,"
+		" \"signing_disabled\": false, \"hvci_policy\": null, \"vbs_enabled\": false,"
+		" \"elam_enabled\": true, \"boot_count\": 4, \"cold_boot\": true,"
+		" \"os_build\": null}", 0, NULL);
+	assert_non_null(want);
+	if (!json_equal(tc, want)) {
+		char *g = json_dumps(tc, JSON_SORT_KEYS);
+		fail_msg("token claims: %s", g);
+	}
+	json_decref(tc);
+	json_decref(want);
 	json_decref(f);
 	tl_log_free(log);
 	unload(&v);

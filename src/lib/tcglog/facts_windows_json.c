@@ -1,9 +1,11 @@
 /* The "windows" facts (docs/facts.md, docs/windows.md) from what facts_windows.c gathered. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "decode.h"
 #include "facts_windows.h"
+#include "trustlaunch/facts.h"
 #include "trustlaunch/hash.h"
 
 static json_t *tri(tl_tristate t)
@@ -192,5 +194,57 @@ json_t *tl_facts_windows_json(struct tl_facts_ctx *c, const struct tl_win *w)
 	}
 	json_object_set_new(o, "authority_keys", keys);
 	json_object_set_new(o, "events_after_separator", json_integer((json_int_t)w->after_separator));
+	return o;
+}
+
+/* A claim that is the negation of a fact, null staying null. */
+static json_t *negated(json_t *v)
+{
+	return json_is_boolean(v) ? json_boolean(!json_is_true(v)) : json_null();
+}
+
+static json_t *copy(json_t *v)
+{
+	return v ? json_deep_copy(v) : json_null();
+}
+
+json_t *tl_facts_windows_claims(json_t *facts)
+{
+	json_t *w = json_object_get(facts, "windows"), *o = json_object(), *dbg[3];
+	bool off = true, known = true;
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "is_windows", json_boolean(json_is_object(w)));
+	if (!json_is_object(w))
+		return o;
+	dbg[0] = json_object_get(w, "boot_debugging");
+	dbg[1] = json_object_get(w, "kernel_debugging");
+	dbg[2] = json_object_get(w, "hypervisor_debugging");
+	for (int i = 0; i < 3; i++) {
+		off = off && !json_is_true(dbg[i]);
+		known = known && json_is_boolean(dbg[i]);
+	}
+	json_object_set_new(o, "bootdebug_enabled", copy(dbg[0]));
+	json_object_set_new(o, "kerneldebug_enabled", copy(dbg[1]));
+	json_object_set_new(o, "hypervisordebug_enabled", copy(dbg[2]));
+	/* all three measured off; an unmeasured one leaves it open, unless one is on */
+	json_object_set_new(o, "debuggers_disabled",
+			    !off ? json_false() : known ? json_true() : json_null());
+	json_object_set_new(o, "testsigning_enabled", copy(json_object_get(w, "test_signing")));
+	json_object_set_new(o, "flightsigning_enabled",
+			    copy(json_object_get(w, "flight_signing")));
+	json_object_set_new(o, "signing_disabled", negated(json_object_get(w, "code_integrity")));
+	json_object_set_new(o, "hvci_policy", copy(json_object_get(w, "hvci_policy")));
+	json_object_set_new(o, "vbs_enabled",
+			    copy(json_object_get(json_object_get(w, "vbs"), "enabled")));
+	json_object_set_new(o, "elam_enabled",
+			    json_boolean(json_array_size(json_object_get(w, "elam_drivers")) > 0));
+	json_object_set_new(o, "boot_count", copy(json_object_get(w, "boot_count")));
+	json_t *type = json_object_get(w, "boot_type");
+	json_object_set_new(o, "cold_boot",
+			    json_is_string(type) ? json_boolean(strcmp(json_string_value(type),
+									 "cold") == 0)
+						 : json_null());
+	json_object_set_new(o, "os_build", copy(json_object_get(w, "os_build")));
 	return o;
 }
