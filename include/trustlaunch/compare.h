@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "trustlaunch/err.h"
 
@@ -30,9 +31,30 @@ enum tl_component {
 	TL_COMP_MODULE_CMDLINES,  /* module_cmdlines */
 	TL_COMP_FILES,            /* files */
 	TL_COMP_EXIT_BOOT_SERVICES, /* exit_boot_services */
+	TL_COMP_WIN_BOOT_DEBUGGING,/* windows.boot_debugging */
+	TL_COMP_WIN_KERNEL_DEBUGGING,/* windows.kernel_debugging */
+	TL_COMP_WIN_HYPERVISOR_DEBUGGING,/* windows.hypervisor_debugging */
+	TL_COMP_WIN_TEST_SIGNING, /* windows.test_signing */
+	TL_COMP_WIN_FLIGHT_SIGNING,/* windows.flight_signing */
+	TL_COMP_WIN_CODE_INTEGRITY,/* windows.code_integrity */
+	TL_COMP_WIN_HVCI_POLICY,  /* windows.hvci_policy */
+	TL_COMP_WIN_DEP_POLICY,   /* windows.dep_policy */
+	TL_COMP_WIN_SAFE_MODE,    /* windows.safe_mode */
+	TL_COMP_WIN_WINPE,        /* windows.winpe */
+	TL_COMP_WIN_HYPERVISOR_LAUNCH_TYPE,/* windows.hypervisor_launch_type */
+	TL_COMP_WIN_SYSTEM_ROOT,  /* windows.system_root */
+	TL_COMP_WIN_VBS_ENABLED,  /* windows.vbs.enabled */
+	TL_COMP_WIN_VBS_REQUIRED, /* windows.vbs.required */
+	TL_COMP_WIN_VBS_SECUREBOOT_REQUIRED,/* windows.vbs.secureboot_required */
+	TL_COMP_WIN_VBS_IOMMU_REQUIRED,/* windows.vbs.iommu_required */
+	TL_COMP_WIN_VBS_MANDATORY_ENFORCEMENT,/* windows.vbs.mandatory_enforcement */
+	TL_COMP_WIN_VBS_MICROSOFT_BOOT_CHAIN_REQUIRED,/* windows.vbs.microsoft_boot_chain_required */
+	TL_COMP_WIN_ELAM_DRIVERS, /* windows.elam_drivers */
+	TL_COMP_WIN_LOADED_MODULES,/* windows.loaded_modules */
+	TL_COMP_WIN_AUTHORITY_KEYS,/* windows.authority_keys */
 	TL_COMP_COUNT
 };
-#define TL_COMP_BIT(c) (1u << (c))
+#define TL_COMP_BIT(c) (UINT64_C(1) << (c))
 
 /* "secureboot.db" for TL_COMP_SB_DB; NULL for a value out of range. */
 const char *tl_component_path(enum tl_component c);

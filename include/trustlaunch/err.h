@@ -244,7 +244,25 @@
 	X(TL_E_HCL_BINDING, -824)                                                                      \
 	X(TL_E_HCL_AK, -825)                                                                           \
 	X(TL_E_TDX_MALFORMED, -826)                                                                    \
-	X(TL_E_TDX_UNVERIFIED, -827)
+	X(TL_E_TDX_UNVERIFIED, -827)                                                                   \
+	/* -840: Windows boot logs (SIPA) */                                                           \
+	X(TL_E_SIPA_TRUNCATED, -840)                                                                   \
+	X(TL_E_SIPA_TOO_DEEP, -841)                                                                    \
+	X(TL_E_SIPA_TOO_MANY, -842)                                                                    \
+	X(TL_E_SIPA_FIELD_SIZE, -843)                                                                  \
+	X(TL_E_SIPA_DUPLICATE, -844)                                                                   \
+	X(TL_E_SIPA_HASH_ALG, -845)                                                                    \
+	X(TL_E_WIN_EVENT_DIGEST, -846)                                                                 \
+	X(TL_E_WIN_SEPARATOR, -847)                                                                    \
+	X(TL_E_WIN_SEPARATOR_MISSING, -848)                                                            \
+	X(TL_E_WIN_CONFLICT, -849)                                                                     \
+	X(TL_E_WIN_BOOT_DEBUGGING, -850)                                                               \
+	X(TL_E_WIN_KERNEL_DEBUGGING, -851)                                                             \
+	X(TL_E_WIN_HYPERVISOR_DEBUGGING, -852)                                                         \
+	X(TL_E_WIN_TEST_SIGNING, -853)                                                                 \
+	X(TL_E_WIN_CODE_INTEGRITY_OFF, -854)                                                           \
+	X(TL_E_WIN_VBS_OFF, -855)                                                                      \
+	X(TL_E_SIPA_MISSING_FIELD, -856)
 
 enum tl_err {
 #define TL_ERR_ENUM(sym, val) sym = val,

@@ -32,6 +32,9 @@ struct tl_clock_info {
 struct tl_quote_opts {
 	bool allow_sha1;               /* accept SHA-1 signatures */
 	bool bare_key;                 /* the key's attributes are unknown (PEM): skip them */
+	bool no_nonce;                 /* no nonce was asked for: only an empty extraData is
+					* accepted, and the quote proves nothing about when it
+					* was made (stored evidence; never the service) */
 	const struct tl_clock_info *previous; /* the last accepted quote of this TPM, or NULL */
 	const struct tl_pcrs *replayed; /* tl_log_replay(log) done before, or NULL */
 };

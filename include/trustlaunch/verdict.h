@@ -87,7 +87,7 @@ struct tl_verdict {
 	int quote_err;        /* tl_quote_verify's answer */
 	uint32_t quoted_pcrs; /* PCRs of the quote's selection, any bank */
 	uint32_t failed;      /* TL_CHECK_BIT of every check that failed */
-	uint32_t differs;     /* TL_COMP_BIT of every component that differs from the baseline */
+	uint64_t differs;     /* TL_COMP_BIT of every component that differs from the baseline */
 	struct tl_quote_result quote;
 	json_t *facts;        /* from the PCRs the log replays to, or NULL (a reference) */
 	json_t *learn;        /* components to learn (healthy, no baseline, in.learn), or NULL */

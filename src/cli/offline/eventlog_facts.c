@@ -13,7 +13,9 @@ static const char facts_help[] =
 	"Extracts, under strict rules, the Secure Boot state (enabled, PK/KEK/db/dbx, the\n"
 	"authorities that allowed images, SbatLevel, MokList digests, debug mode) and the boot\n"
 	"chain (EFI applications, GRUB commands, kernel command line, loaded files, firmware\n"
-	"version, ExitBootServices) from the TCG event log FILE.\n"
+	"version, ExitBootServices) from the TCG event log FILE; for Windows, its boot\n"
+	"configuration (debugging, signing, code integrity, VBS, DEP, ELAM, BitLocker, boot\n"
+	"modules and their signers; docs/windows.md).\n"
 	"\n"
 	"  --json         the facts as JSON (schema: docs/facts.md)\n"
 	"  --expect PCRS  use only the events of PCRs that replay to the values in PCRS\n"
@@ -58,6 +60,62 @@ static void print_db(json_t *sb, const char *key)
 	}
 }
 
+/* A Windows setting: measured on/off, or not measured. */
+static const char *onoff(json_t *v)
+{
+	return json_is_true(v) ? "on" : json_is_false(v) ? "off" : "not measured";
+}
+
+static void print_windows(json_t *w)
+{
+	json_t *vbs = json_object_get(w, "vbs"), *v;
+	const char *dep = json_string_value(json_object_get(w, "dep_policy"));
+	const char *root = json_string_value(json_object_get(w, "system_root"));
+	const char *type = json_string_value(json_object_get(w, "boot_type"));
+	size_t i;
+
+	if (!json_is_object(w))
+		return;
+	printf("Windows          boot count ");
+	if (json_is_integer(json_object_get(w, "boot_count")))
+		printf("%lld", (long long)json_integer_value(json_object_get(w, "boot_count")));
+	else
+		printf("not measured");
+	printf(", %s boot, system root %s\n", type ? type : "(unknown)", root ? root : "(none)");
+	printf("  debugging      boot %s, kernel %s, hypervisor %s\n",
+	       onoff(json_object_get(w, "boot_debugging")),
+	       onoff(json_object_get(w, "kernel_debugging")),
+	       onoff(json_object_get(w, "hypervisor_debugging")));
+	printf("  signing        test signing %s, flight signing %s, code integrity %s\n",
+	       onoff(json_object_get(w, "test_signing")), onoff(json_object_get(w, "flight_signing")),
+	       onoff(json_object_get(w, "code_integrity")));
+	printf("  VBS            %s; required %s, Secure Boot required %s, Microsoft boot chain "
+	       "required %s\n",
+	       json_is_true(json_object_get(vbs, "enabled")) ? "enabled" : "OFF",
+	       onoff(json_object_get(vbs, "required")),
+	       onoff(json_object_get(vbs, "secureboot_required")),
+	       onoff(json_object_get(vbs, "microsoft_boot_chain_required")));
+	printf("  DEP            %s\n", dep ? dep : "not measured");
+	if (json_is_integer(json_object_get(w, "hvci_policy")))
+		printf("  HVCI policy    0x%llx\n",
+		       (unsigned long long)json_integer_value(json_object_get(w, "hvci_policy")));
+	json_array_foreach(json_object_get(w, "elam_drivers"), i, v)
+		printf("%-16s %s\n", i ? "" : "  ELAM", json_string_value(json_object_get(v, "name")));
+	printf("  BitLocker      %zu unlock event(s)\n",
+	       json_array_size(json_object_get(w, "bitlocker_unlocks")));
+	json_array_foreach(json_object_get(w, "loaded_modules"), i, v)
+	{
+		json_t *d = json_object_get(v, "digests"), *h = json_object_get(d, "sha256");
+		const char *path = json_string_value(json_object_get(v, "path"));
+		const char *pub = json_string_value(json_object_get(json_object_get(v, "signer"),
+								    "publisher"));
+		if (!h)
+			h = json_object_get(d, "sha1");
+		printf("%-16s %.16s  %s%s%s%s\n", i ? "" : "  boot modules", json_string_value(h),
+		       path ? path : "(no path)", pub ? " (" : "", pub ? pub : "", pub ? ")" : "");
+	}
+}
+
 static void print_text(json_t *doc)
 {
 	json_t *sb = json_object_get(doc, "secureboot"), *v;
@@ -96,6 +154,7 @@ static void print_text(json_t *doc)
 	printf("ExitBootServices %s\n",
 	       json_is_true(json_object_get(doc, "exit_boot_services")) ? "measured"
 									 : "NOT measured");
+	print_windows(json_object_get(doc, "windows"));
 	json_array_foreach(json_object_get(doc, "reasons"), i, v)
 	{
 		json_t *ev = json_object_get(v, "event"), *detail = json_object_get(v, "detail");

@@ -15,7 +15,8 @@
 #define SMALL_FILE (64u * 1024u)
 
 static const char verify_help[] =
-	"usage: tl quote verify --ak FILE --attest FILE --sig FILE --nonce HEX [--pcrs FILE]\n"
+	"usage: tl quote verify --ak FILE --attest FILE --sig FILE (--nonce HEX | --no-nonce)\n"
+	"                       [--pcrs FILE]\n"
 	"                       [--eventlog FILE] [--previous FILE] [--allow-sha1]\n"
 	"                       [--allow-bare-key] [--allow-partial-pcrs] [--json]\n"
 	"\n"
@@ -31,6 +32,8 @@ static const char verify_help[] =
 	"  --attest FILE     TPMS_ATTEST (tpm2_quote -m)\n"
 	"  --sig FILE        TPMT_SIGNATURE (tpm2_quote -s)\n"
 	"  --nonce HEX       the nonce (qualifying data) that was asked for\n"
+	"  --no-nonce        no nonce was asked for (stored evidence): the quote must carry none,\n"
+	"                    and it proves nothing about when it was made (a warning is printed)\n"
 	"  --pcrs FILE       'BANK:INDEX HEX' lines, or the values file of tpm2_quote -F values -o\n"
 	"  --eventlog FILE   TCG event log; facts are taken from the PCRs it replays to\n"
 	"  --previous FILE   the last accepted quote (TPMS_ATTEST) of this TPM: clock, resetCount\n"
@@ -44,7 +47,7 @@ static const char verify_help[] =
 
 struct args {
 	const char *ak, *attest, *sig, *nonce, *pcrs, *eventlog, *previous;
-	bool allow_sha1, bare, partial, json;
+	bool allow_sha1, bare, partial, json, no_nonce;
 };
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -65,6 +68,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			i++;
 		} else if (strcmp(o, "--allow-sha1") == 0) {
 			a->allow_sha1 = true;
+		} else if (strcmp(o, "--no-nonce") == 0) {
+			a->no_nonce = true;
 		} else if (strcmp(o, "--allow-bare-key") == 0) {
 			a->bare = true;
 		} else if (strcmp(o, "--allow-partial-pcrs") == 0) {
@@ -79,9 +84,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			return TL_EXIT_USAGE;
 		}
 	}
-	if (!a->ak || !a->attest || !a->sig || !a->nonce) {
-		fprintf(stderr, "tl quote verify: --ak, --attest, --sig and --nonce are needed\n\n%s",
-			verify_help);
+	if (!a->ak || !a->attest || !a->sig || !a->nonce == !a->no_nonce) {
+		fprintf(stderr, "tl quote verify: --ak, --attest, --sig and one of --nonce and "
+				"--no-nonce are needed\n\n%s", verify_help);
 		return TL_EXIT_USAGE;
 	}
 	return -1;
@@ -124,6 +129,7 @@ static void print_result(const struct args *a, const char *code, const char *mes
 	if (a->json) {
 		json_t *o = json_object(), *sel = json_object();
 		json_object_set_new(o, "verdict", json_string(!code ? "genuine" : "refused"));
+		json_object_set_new(o, "fresh", json_boolean(!code && !a->no_nonce));
 		if (code) {
 			json_t *reason = json_object();
 			json_object_set_new(reason, "code", json_string(code));
@@ -154,7 +160,8 @@ static void print_result(const struct args *a, const char *code, const char *mes
 			json_object_set(o, "facts", facts);
 		tl_cli_print_json(o);
 	} else if (!code) {
-		printf("genuine: TPM quote, nonce matches, clock %llu, resetCount %u, restartCount %u%s\n",
+		printf("genuine: TPM quote, %s, clock %llu, resetCount %u, restartCount %u%s\n",
+		       a->no_nonce ? "NO NONCE (not fresh)" : "nonce matches",
 		       (unsigned long long)at->clock, at->reset_count, at->restart_count,
 		       r->rebooted ? " (the TPM was reset since the previous quote)" : "");
 	}
@@ -250,8 +257,11 @@ static int verify(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	rc = TL_EXIT_USAGE;
-	nl = strlen(a.nonce) / 2;
-	if (nl > sizeof(nonce) || tl_unhex(a.nonce, nonce, nl) != TL_OK) {
+	nl = a.nonce ? strlen(a.nonce) / 2 : 0;
+	if (a.no_nonce)
+		fputs("warning: no nonce: this quote proves nothing about when it was made\n",
+		      stderr);
+	else if (nl > sizeof(nonce) || tl_unhex(a.nonce, nonce, nl) != TL_OK) {
 		fprintf(stderr, "tl: --nonce: not hex of at most %u bytes\n", TL_TPM2_MAX_DIGEST);
 		return TL_EXIT_USAGE;
 	}
@@ -284,6 +294,7 @@ static int verify(int argc, char **argv)
 		opts.previous = &previous;
 	}
 	opts.allow_sha1 = a.allow_sha1;
+	opts.no_nonce = a.no_nonce;
 	rc = decide(&a, &(struct tl_verdict_in){ .ak = &ak, .key = key,
 						 .attest = { attb, attl }, .sig = { sigb, sigl },
 						 .nonce = { nonce, nl }, .pcrs = pcrs, .log = log,

@@ -211,7 +211,31 @@ static const struct {
 	{ "module_cmdlines", "module command lines", LIST },
 	{ "files", "files loaded by the boot loader", LIST },
 	{ "exit_boot_services", "ExitBootServices measurement", SCALAR },
+	{ "windows.boot_debugging", "Windows boot debugging", SCALAR },
+	{ "windows.kernel_debugging", "Windows kernel debugging", SCALAR },
+	{ "windows.hypervisor_debugging", "Windows hypervisor debugging", SCALAR },
+	{ "windows.test_signing", "Windows test signing", SCALAR },
+	{ "windows.flight_signing", "Windows flight signing", SCALAR },
+	{ "windows.code_integrity", "Windows code integrity", SCALAR },
+	{ "windows.hvci_policy", "Windows HVCI policy", SCALAR },
+	{ "windows.dep_policy", "Windows DEP policy", SCALAR },
+	{ "windows.safe_mode", "Windows safe mode", SCALAR },
+	{ "windows.winpe", "Windows PE boot", SCALAR },
+	{ "windows.hypervisor_launch_type", "Windows hypervisor launch type", SCALAR },
+	{ "windows.system_root", "Windows system root", SCALAR },
+	{ "windows.vbs.enabled", "virtualization-based security (VBS)", SCALAR },
+	{ "windows.vbs.required", "VBS required", SCALAR },
+	{ "windows.vbs.secureboot_required", "VBS requiring Secure Boot", SCALAR },
+	{ "windows.vbs.iommu_required", "VBS requiring an IOMMU", SCALAR },
+	{ "windows.vbs.mandatory_enforcement", "VBS mandatory enforcement", SCALAR },
+	{ "windows.vbs.microsoft_boot_chain_required", "VBS requiring the Microsoft boot chain",
+	  SCALAR },
+	{ "windows.elam_drivers", "Windows ELAM drivers", LIST },
+	{ "windows.loaded_modules", "Windows boot modules", LIST },
+	{ "windows.authority_keys", "Windows boot authority keys", LIST },
 };
+
+_Static_assert(TL_COMP_COUNT <= 64, "a verdict keeps the components that differ in 64 bits");
 
 const char *tl_component_path(enum tl_component c)
 {

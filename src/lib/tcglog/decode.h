@@ -38,6 +38,8 @@ void tl_dec_tables(struct tl_dec *x);
 void tl_dec_ipl(struct tl_dec *x);
 void tl_dec_nonhost_info(struct tl_dec *x);
 void tl_dec_tag(struct tl_dec *x);
+/* Windows' SIPA events (PCR 12-14) as a tree; false (x untouched) when the data is not. */
+bool tl_dec_sipa(struct tl_dec *x);
 void tl_dec_string(struct tl_dec *x);
 void tl_dec_opaque(struct tl_dec *x);
 

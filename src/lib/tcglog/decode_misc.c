@@ -150,6 +150,8 @@ void tl_dec_tag(struct tl_dec *x)
 	uint32_t id, size;
 	struct tl_bytes data;
 
+	if (tl_dec_sipa(x))
+		return;
 	tl_rd_from(&rd, x->ev->data);
 	if (tl_rd_le32(&rd, &id) || tl_rd_le32(&rd, &size) || tl_rd_bytes(&rd, size, &data) ||
 	    tl_rd_end(&rd)) {

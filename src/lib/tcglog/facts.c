@@ -6,6 +6,7 @@
 
 #include "decode.h"
 #include "facts.h"
+#include "facts_windows.h"
 #include "trustlaunch/facts.h"
 #include "trustlaunch/hash.h"
 #include "trustlaunch/text.h"
@@ -279,6 +280,8 @@ static void event(struct tl_facts_ctx *c)
 			separator(c);
 			return;
 		}
+	} else if (tl_facts_windows_separator(c) || tl_facts_windows_event(c)) {
+		return; /* Windows' own structure of PCR 12-14 (WBCL) */
 	} else if (ev->type == TL_EV_SEPARATOR) {
 		separator(c);
 		return;
@@ -330,6 +333,7 @@ static json_t *skeleton(const struct tl_log *log)
 	json_object_set_new(doc, "firmware", json_object());
 	json_object_set_new(doc, "platform", json_object());
 	json_object_set_new(doc, "exit_boot_services", json_false());
+	json_object_set_new(doc, "windows", json_null());
 	json_object_set_new(doc, "separators", json_array());
 	json_object_set_new(doc, "trusted_pcrs", json_array());
 	json_object_set_new(doc, "reasons", json_array());
@@ -365,6 +369,7 @@ int tl_facts_extract(const struct tl_log *log, uint32_t trusted, json_t **out)
 	}
 	c.ev = NULL;
 	tl_facts_pcr7_finish(&c);
+	tl_facts_windows_finish(&c);
 	for (uint32_t i = 0; i < 8; i++) {
 		char pcr[8];
 		snprintf(pcr, sizeof(pcr), "PCR %u", i);
@@ -380,6 +385,7 @@ int tl_facts_extract(const struct tl_log *log, uint32_t trusted, json_t **out)
 	json_object_set_new(c.doc, "valid", json_boolean(json_array_size(c.reasons) == 0));
 	for (size_t i = 0; i < c.nvars; i++)
 		free(c.vars[i].name);
+	tl_facts_windows_free(&c);
 	*out = c.doc;
 	return TL_OK;
 }

@@ -11,6 +11,8 @@
 #define TL_FACTS_ITEM_COST 1024u   /* what one JSON object costs in jansson, roughly */
 #define TL_FACTS_MAX_REASONS 64u   /* reasons listed; more are counted in reasons_omitted */
 
+struct tl_win;
+
 struct tl_facts_ctx {
 	const struct tl_log *log;
 	uint32_t trusted;
@@ -30,6 +32,7 @@ struct tl_facts_ctx {
 	/* digests of well-known measured values, per bank */
 	uint8_t sep0[TL_MAX_BANKS][TL_MAX_DIGEST], sep1[TL_MAX_BANKS][TL_MAX_DIGEST];
 	uint8_t debug[TL_MAX_BANKS][TL_MAX_DIGEST];
+	struct tl_win *win;         /* Windows boot log state (facts_windows.c), or NULL */
 };
 
 /* Whether the firmware profile allows an event type in a PCR (always true above 7). */

@@ -176,7 +176,9 @@ int tl_quote_verify(const struct tl_tpm2_public *ak, const struct tl_tpm2_key *k
 		return TL_E_QUOTE_MAGIC;
 	if (out->attest.type != TL_ST_ATTEST_QUOTE)
 		return TL_E_QUOTE_TYPE;
-	if (!tl_bytes_eq(out->attest.extra_data, nonce.ptr, nonce.len) || nonce.len == 0)
+	if (opts->no_nonce ? nonce.len != 0 || out->attest.extra_data.len != 0
+			   : !tl_bytes_eq(out->attest.extra_data, nonce.ptr, nonce.len) ||
+				     nonce.len == 0)
 		return TL_E_QUOTE_NONCE;
 	if (opts->previous) {
 		if (went_backwards(&out->attest, opts->previous))
