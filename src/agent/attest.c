@@ -62,7 +62,10 @@ static enum tl_agent_outcome verdict(const struct tl_agent_opts *o, json_t *answ
 				     struct tl_agent_state *st)
 {
 	const char *v = json_string_value(json_object_get(answer, "verdict"));
-	json_int_t id = json_integer_value(json_object_get(answer, "attestation_id"));
+	/* a string of digits (or, from services before ids were strings, a number) */
+	json_t *idv = json_object_get(answer, "attestation_id");
+	json_int_t id = json_is_string(idv) ? (json_int_t)strtoll(json_string_value(idv), NULL, 10)
+					    : json_integer_value(idv);
 	json_t *reasons = json_object_get(answer, "reasons"), *r;
 	size_t i, used = 0;
 

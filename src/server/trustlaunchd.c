@@ -26,6 +26,7 @@ static const char help[] =
 	"usage: trustlaunchd [--config FILE] [--listen ADDR:PORT] [--state-dir DIR] [--db URL]\n"
 	"                    [--threads N] [--tls-cert PEM --tls-key PEM] [--ek-ca PEM]...\n"
 	"                    [--issuer URL] [--token-ttl SECONDS] [--rotate-signing-key]\n"
+	"                    [--max-conns-per-ip N]\n"
 	"\n"
 	"The trustlaunch attestation service (API v1, docs/api.md).\n"
 	"\n"
@@ -37,6 +38,7 @@ static const char help[] =
 	"  --threads N          request threads (default: one per CPU, at least 2), each serving\n"
 	"                       its connections in turn; an attestation waiting for the shared\n"
 	"                       disk commit is set aside meanwhile. 0: a thread per connection\n"
+	"  --max-conns-per-ip N connections one client address may hold open (default 64)\n"
 	"  --tls-cert, --tls-key  serve HTTPS with this certificate (chain) and key\n"
 	"  --ek-ca PEM          a vTPM CA whose EK certificates (CN = VM id) may enrol a VM\n"
 	"                       without its enrollment token; repeatable\n"
@@ -55,6 +57,7 @@ struct opts {
 	unsigned threads;
 	long token_ttl;
 	bool rotate;
+	unsigned max_conns_per_ip; /* 0: the HTTP layer's default */
 };
 
 /* Values read from the configuration file live as long as the process. */
@@ -99,6 +102,9 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 		o->ek_ca[o->n_ek_ca++] = v;
 	else if (strcmp(name, "threads") == 0)
 		return (o->threads = (unsigned)strtoul(v, &end, 10)) <= 256 && *v && !*end;
+	else if (strcmp(name, "max-conns-per-ip") == 0)
+		return (o->max_conns_per_ip = (unsigned)strtoul(v, &end, 10)) >= 1 &&
+		       o->max_conns_per_ip <= 4096 && *v != '-' && !*end;
 	else if (strcmp(name, "token-ttl") == 0)
 		return (o->token_ttl = strtol(v, &end, 10)) >= 60 && o->token_ttl <= 86400 && !*end;
 	else
@@ -293,6 +299,7 @@ static bool serve(struct tl_server *srv, const struct opts *o, const char *addr,
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	srv->max_conns_per_ip = o->max_conns_per_ip;
 	if (tl_http_start(srv, addr, port, o->threads, f->cert, f->key, &http) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: cannot listen on %s%s\n", o->listen,
 			f->cert ? " with TLS (is the key the certificate's?)" : "");
@@ -309,7 +316,7 @@ int main(int argc, char **argv)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0,
-			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false };
+			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false, 0 };
 	char addr[64], url[4200], issuer[300];
 	struct files f;
 	struct tl_server srv;

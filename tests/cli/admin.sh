@@ -261,7 +261,7 @@ CANNED = {
         {"id": 1, "time": 60, "verdict": "pass", "reasons": []}]}),
     ("GET", "/v1/vms/vm-1/baseline"): (200, BASELINE),
     ("PUT", "/v1/vms/vm-1/baseline"): (200, BASELINE),
-    ("POST", "/v1/vms/vm-1/baseline/relearn"): (200, dict(BASELINE, source="learned", attestation_id=1)),
+    ("POST", "/v1/vms/vm-1/baseline/relearn"): (200, dict(BASELINE, source="learned", attestation_id="1")),
     ("POST", "/v1/tokens"): (201, {"id": 7, "token": "tok-secret", "name": "ci", "role": "reader",
                                   "tenant": "default", "created": 0}),
     ("GET", "/v1/tokens"): (200, {"tokens": [{"id": 7, "name": "ci", "role": "reader",
@@ -343,7 +343,7 @@ out_has '^source +manifest$'
 out_has '^kernel_cmdline +/vmlinuz ro$'
 out_has '^secureboot +\{"enabled":true\}$'
 expect_rc 0 "$tl" "${c[@]}" baseline relearn vm-1 --attestation 1
-last "assert r['method'] == 'POST' and r['path'].endswith('/baseline/relearn') and r['body'] == {'attestation_id': 1}"
+last "assert r['method'] == 'POST' and r['path'].endswith('/baseline/relearn') and r['body'] == {'attestation_id': '1'}"
 out_has '^attestation_id +1$'
 expect_rc 0 "$tl" "${c[@]}" baseline relearn vm-1
 last "assert r['body'] == {}"

@@ -115,6 +115,8 @@ SEL=sha256:16 attest "$vm" $AK "$on"; expect 200 "attest over PCR 16 only"
 # ---- attest: healthy, the baseline learned, a token
 TOKEN=$ADMIN call GET "/v1/vms/$vm/baseline"; expect 404 "no baseline before the first attestation"
 attest "$vm" $AK "$on"; expect 200 "attest sb-on"
+# ids as strings of digits (JavaScript clients lose precision past 2^53)
+[[ $(field "type(d['attestation_id']).__name__ + ' ' + str(d['attestation_id'].isdigit())") == "str True" ]] && ok || bad "attestation_id a string: $(field "d['attestation_id']")"
 [[ $(field "d['verdict']") == healthy ]] && ok || bad "healthy: $(field "d['reasons']")"
 [[ $(field "d.get('baseline')") == learned ]] && ok || bad "baseline learned"
 [[ $(field "d['facts']['kernel_cmdline']") == "/vmlinuz console=ttyS0 panic=-1 rdinit=/init" ]] && ok || bad "facts"
@@ -203,6 +205,7 @@ open('m.json','w').write(t[:-1]+' '*pad+'}')"
 done
 TOKEN=$ADMIN call GET "/v1/vms/$vm/attestations"; expect 200 attestations
 [[ $(field "len(d['attestations'])") == 2 ]] && ok || bad "refused evidence recorded nothing (2: PCR 16, healthy)"
+[[ $(field "all(isinstance(a['id'], str) for a in d['attestations'])") == True ]] && ok || bad "listed ids are strings"
 
 # ---- a log that is not this boot's: unhealthy, the PCR named
 attest "$vm" $AK "$cmd"; expect 200 "attest with another boot's log"

@@ -85,7 +85,7 @@ static int baseline_relearn(int argc, char **argv)
 			char *end;
 			unsigned long long n = strtoull(argv[++i], &end, 10);
 			if (v[0] < '1' || v[0] > '9' || *end || n > (unsigned long long)LLONG_MAX ||
-			    json_object_set_new(body, "attestation_id", json_integer((json_int_t)n))) {
+			    json_object_set_new(body, "attestation_id", json_string(v))) {
 				fprintf(stderr, "tl baseline relearn: --attestation takes an "
 						"attestation's ID, a positive integer\n");
 				json_decref(body);

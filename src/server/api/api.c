@@ -1,4 +1,6 @@
-/* API v1 routing, authentication, and the health endpoint. */
+/* API v1: the route table, authentication, and the health endpoint. Every endpoint is one
+ * row here and one handler; the HTTP layer matches the row and checks its role (and its
+ * gate) before it reads a byte of the body. */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,14 +8,8 @@
 #include "http.h"
 #include "trustlaunch/hash.h"
 
-static int role_rank(const char *role)
-{
-	return strcmp(role, "admin") == 0 ? 3 : strcmp(role, "operator") == 0 ? 2
-					   : strcmp(role, "reader") == 0   ? 1
-									   : 0;
-}
-
-int tl_http_auth(struct tl_req *r, const char *min_role, struct tl_resp *resp)
+/* The bearer token named in the request, its role parsed once. */
+static int authenticate(struct tl_req *r, struct tl_resp *resp)
 {
 	const char *a = r->authorization;
 	char hex[65];
@@ -35,7 +31,20 @@ int tl_http_auth(struct tl_req *r, const char *min_role, struct tl_resp *resp)
 		*resp = tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 		return err;
 	}
-	if (role_rank(r->token.role) < role_rank(min_role)) {
+	if (tl_role_parse(r->token.role, &r->role) != TL_OK) {
+		*resp = tl_http_error(403, "auth.role", "the token's role is not known", NULL);
+		return TL_E_ARG;
+	}
+	r->authenticated = true;
+	return TL_OK;
+}
+
+int tl_http_auth(struct tl_req *r, enum tl_role min_role, struct tl_resp *resp)
+{
+	int err;
+	if (!r->authenticated && (err = authenticate(r, resp)) != TL_OK)
+		return err;
+	if (r->role < min_role) {
 		*resp = tl_http_error(403, "auth.role", "the token's role does not allow this", NULL);
 		return TL_E_ARG;
 	}
@@ -64,30 +73,95 @@ static struct tl_resp livez(struct tl_req *r)
 	return tl_http_json(200, json_pack("{s:s}", "status", "alive"));
 }
 
-struct tl_resp tl_api_handle(struct tl_req *r)
+/* Adapters: the handlers by resource take their parameters as arguments. */
+static struct tl_resp vm_list(struct tl_req *r) { return tl_api_vm_collection(r); }
+static struct tl_resp vm_one(struct tl_req *r) { return tl_api_vm_one(r, r->params.vm); }
+static struct tl_resp challenge(struct tl_req *r) { return tl_api_challenge(r, r->params.vm); }
+static struct tl_resp attest(struct tl_req *r) { return tl_api_attest(r, r->params.vm); }
+static struct tl_resp enroll(struct tl_req *r) { return tl_api_enroll(r, r->params.vm, NULL); }
+static struct tl_resp activate(struct tl_req *r)
 {
-	const char *p = r->path;
-	if (strcmp(p, "/healthz") == 0)
-		return strcmp(r->method, "GET") == 0
-			       ? healthz(r)
-			       : tl_http_error(405, "request.method", "use GET", NULL);
-	if (strcmp(p, "/livez") == 0)
-		return strcmp(r->method, "GET") == 0
-			       ? livez(r)
-			       : tl_http_error(405, "request.method", "use GET", NULL);
-	if (strcmp(p, "/v1/vms") == 0 || strncmp(p, "/v1/vms/", 8) == 0)
-		return tl_api_vms(r, p + 7);
-	if (strcmp(p, "/v1/tokens") == 0)
-		return tl_api_tokens(r, NULL);
-	if (strncmp(p, "/v1/tokens/", 11) == 0)
-		return tl_api_tokens(r, p + 11);
-	if (strcmp(p, "/.well-known/jwks.json") == 0)
-		return strcmp(r->method, "GET") == 0
-			       ? tl_api_jwks(r)
-			       : tl_http_error(405, "request.method", "use GET", NULL);
-	if (strcmp(p, "/.well-known/openid-configuration") == 0)
-		return strcmp(r->method, "GET") == 0
-			       ? tl_api_openid(r)
-			       : tl_http_error(405, "request.method", "use GET", NULL);
-	return tl_http_error(404, "request.not_found", "no such endpoint", NULL);
+	if (!tl_api_vm_id(r->params.eid))
+		return tl_http_error(404, "enroll.not_found", "no such enrolment", NULL);
+	return tl_api_enroll(r, r->params.vm, r->params.eid);
+}
+static struct tl_resp enroll_token(struct tl_req *r) { return tl_api_enroll_token(r, r->params.vm); }
+static struct tl_resp attestations(struct tl_req *r) { return tl_api_attestations(r, r->params.vm); }
+static struct tl_resp baseline(struct tl_req *r) { return tl_api_baseline(r, r->params.vm, false); }
+static struct tl_resp relearn(struct tl_req *r) { return tl_api_baseline(r, r->params.vm, true); }
+static struct tl_resp tokens(struct tl_req *r) { return tl_api_tokens(r, NULL); }
+static struct tl_resp token_one(struct tl_req *r) { return tl_api_tokens(r, r->params.token); }
+
+#define SMALL TL_HTTP_MAX_SMALL_BODY
+#define LARGE TL_HTTP_MAX_BODY
+#define NONE TL_ROLE_NONE
+#define READER TL_ROLE_READER
+#define OPERATOR TL_ROLE_OPERATOR
+#define ADMIN TL_ROLE_ADMIN
+
+static const struct tl_route routes[] = {
+	{ "GET", "/healthz", NONE, TL_GATE_ROLE, 0, healthz },
+	{ "GET", "/livez", NONE, TL_GATE_ROLE, 0, livez },
+	{ "GET", "/.well-known/jwks.json", NONE, TL_GATE_ROLE, 0, tl_api_jwks },
+	{ "GET", "/.well-known/openid-configuration", NONE, TL_GATE_ROLE, 0, tl_api_openid },
+	{ "GET", "/v1/vms", READER, TL_GATE_ROLE, 0, vm_list },
+	{ "POST", "/v1/vms", OPERATOR, TL_GATE_ROLE, SMALL, vm_list },
+	{ "GET", "/v1/vms/{vm}", READER, TL_GATE_ROLE, 0, vm_one },
+	{ "PATCH", "/v1/vms/{vm}", OPERATOR, TL_GATE_ROLE, SMALL, vm_one },
+	{ "DELETE", "/v1/vms/{vm}", OPERATOR, TL_GATE_ROLE, 0, vm_one },
+	{ "POST", "/v1/vms/{vm}/challenge", NONE, TL_GATE_ROLE, SMALL, challenge },
+	{ "POST", "/v1/vms/{vm}/attest", NONE, TL_GATE_ENROLLED, LARGE, attest },
+	{ "POST", "/v1/vms/{vm}/enroll", NONE, TL_GATE_ROLE, SMALL, enroll },
+	{ "POST", "/v1/vms/{vm}/enroll/{eid}/activate", NONE, TL_GATE_ROLE, SMALL, activate },
+	{ "POST", "/v1/vms/{vm}/enrollment-token", OPERATOR, TL_GATE_ROLE, SMALL, enroll_token },
+	{ "GET", "/v1/vms/{vm}/attestations", READER, TL_GATE_ROLE, 0, attestations },
+	{ "GET", "/v1/vms/{vm}/baseline", READER, TL_GATE_ROLE, 0, baseline },
+	{ "PUT", "/v1/vms/{vm}/baseline", OPERATOR, TL_GATE_ROLE, LARGE, baseline },
+	{ "POST", "/v1/vms/{vm}/baseline/relearn", OPERATOR, TL_GATE_ROLE, SMALL, relearn },
+	{ "GET", "/v1/tokens", ADMIN, TL_GATE_ROLE, 0, tokens },
+	{ "POST", "/v1/tokens", ADMIN, TL_GATE_ROLE, SMALL, tokens },
+	{ "DELETE", "/v1/tokens/{token}", ADMIN, TL_GATE_ROLE, 0, token_one },
+};
+
+const struct tl_route *tl_api_routes(size_t *n)
+{
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
+
+/* The answer to an agent about a VM it may not attest (unknown, or not enrolled: the same
+ * answer for both, so that nobody learns without a token which ids exist). */
+struct tl_resp tl_api_not_enrolled(void)
+{
+	return tl_http_error(409, "vm.not_enrolled",
+			     "no enrolled VM has this id: enrol the VM first", NULL);
+}
+
+/* Before the body: the row's role, and its gate. TL_OK, or resp holds the refusal. */
+int tl_api_admit(struct tl_req *r, const struct tl_route *route, struct tl_resp *resp)
+{
+	int err;
+
+	if (strstr(route->pattern, "{vm}") && !tl_api_vm_id(r->params.vm)) {
+		*resp = route->gate == TL_GATE_ENROLLED || route->handler == challenge
+				? tl_api_not_enrolled()
+				: tl_http_error(404, "vm.not_found", "no such VM", NULL);
+		return TL_E_ARG;
+	}
+	if (route->min_role > TL_ROLE_NONE && (err = tl_http_auth(r, route->min_role, resp)) != TL_OK)
+		return err;
+	if (route->gate == TL_GATE_ENROLLED) {
+		err = tl_store_attest_context(r->srv->store, r->params.vm, &r->prefetch.vm,
+					      &r->prefetch.tpm, &r->prefetch.baseline);
+		if (err == TL_OK && r->prefetch.vm.enrolled) {
+			r->prefetch.valid = true;
+			return TL_OK;
+		}
+		*resp = err == TL_OK || err == TL_E_STORE_NOT_FOUND
+				? tl_api_not_enrolled()
+				: tl_http_error(503, "store.unavailable", "the database did not answer",
+						NULL);
+		return err == TL_OK ? TL_E_ARG : err;
+	}
+	return TL_OK;
 }

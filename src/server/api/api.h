@@ -7,8 +7,18 @@
 
 #include "http.h"
 
-/* /v1/vms and /v1/vms/{id}[/...]: rest is what follows "/v1/vms" */
-struct tl_resp tl_api_vms(struct tl_req *r, const char *rest);
+/* The route table (api.c): every endpoint, its role, gate and body limit. */
+const struct tl_route *tl_api_routes(size_t *n);
+/* Before the body is read: the row's role (the bearer token) and gate. TL_OK, or resp
+ * holds the refusal. */
+TL_MUST_CHECK int tl_api_admit(struct tl_req *r, const struct tl_route *route,
+			       struct tl_resp *resp);
+/* 409 vm.not_enrolled: the one answer without a token for an unknown or unenrolled VM. */
+struct tl_resp tl_api_not_enrolled(void);
+/* /v1/vms: GET the list, POST a new VM (api_vms.c) */
+struct tl_resp tl_api_vm_collection(struct tl_req *r);
+/* /v1/vms/{id}: GET or DELETE */
+struct tl_resp tl_api_vm_one(struct tl_req *r, const char *id);
 /* /v1/vms/{id}/enroll[/{eid}/activate] (api_enroll.c) */
 struct tl_resp tl_api_enroll(struct tl_req *r, const char *vm_id, const char *eid);
 /* /v1/vms/{id}/enrollment-token: a new one-time enrollment token */
@@ -50,6 +60,11 @@ TL_MUST_CHECK int tl_api_sha256_hex(const void *p, size_t n, char out[65]);
 TL_MUST_CHECK int tl_api_new_secret(char token[65], char hash[65]);
 /* A random (version 4) UUID. */
 TL_MUST_CHECK int tl_api_uuid(char out[TL_ID_LEN]);
+/* A record's id as JSON: a string of digits ("123"), which JavaScript clients read without
+ * losing precision above 2^53. */
+json_t *tl_api_id_json(int64_t id);
+/* An id a client sends: a string of 1-18 digits, or (as before) a JSON integer; > 0. */
+bool tl_api_id_value(json_t *v, int64_t *out);
 /* A VM id as this service makes them (lower-case UUID). */
 bool tl_api_vm_id(const char *id);
 

@@ -12,15 +12,12 @@
 #include "trustlaunch/hash.h"
 #include "verdict.h"
 
-/* The answer for a VM without a bound TPM: unknown (404) or not enrolled (409). */
-static struct tl_resp not_enrolled(struct tl_req *r, const char *vm_id, int err)
+/* The answer for a VM without a bound TPM: one answer whether the VM is unknown or not
+ * enrolled (these endpoints take no token: nobody learns here which ids exist). */
+static struct tl_resp not_enrolled(int err)
 {
-	struct tl_vm vm;
 	if (err == TL_E_STORE_NOT_FOUND)
-		err = tl_store_vm_get(r->srv->store, "*", vm_id, &vm);
-	if (err == TL_OK)
-		return tl_http_error(409, "vm.not_enrolled",
-				     "this VM has no enrolled TPM: enrol it first", NULL);
+		return tl_api_not_enrolled();
 	return tl_api_store_error(err, "VM");
 }
 
@@ -34,7 +31,7 @@ struct tl_resp tl_api_challenge(struct tl_req *r, const char *vm_id)
 	int err = tl_store_attest_context(r->srv->store, vm_id, &vm, &t, NULL);
 
 	if (err != TL_OK || !vm.enrolled)
-		return not_enrolled(r, vm_id, err == TL_OK ? TL_E_STORE_NOT_FOUND : err);
+		return not_enrolled(err == TL_OK ? TL_E_STORE_NOT_FOUND : err);
 	if (tl_nonce_make(r->srv->nonce_key, vm_id, now, nonce) != TL_OK)
 		return tl_http_error(500, "server.internal", "no randomness", NULL);
 	tl_hex(nonce, sizeof(nonce), hex);
@@ -148,8 +145,10 @@ static struct tl_resp finish(struct tl_later *l)
 	} else if (err != TL_OK) {
 		resp = tl_http_error(503, "store.unavailable", "the attestation was not recorded", NULL);
 	} else {
-		json_t *o = json_pack("{s:I,s:s,s:O}", "attestation_id", (json_int_t)j->w.att.id,
-				      "verdict", j->v.typed.healthy ? "healthy" : "unhealthy", "reasons",
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)j->w.att.id); /* a string: JavaScript */
+		json_t *o = json_pack("{s:s,s:s,s:O}", "attestation_id", id, "verdict",
+				      j->v.typed.healthy ? "healthy" : "unhealthy", "reasons",
 				      j->v.reasons);
 		if (j->w.learned)
 			json_object_set_new(o, "baseline", json_string("learned"));
@@ -230,11 +229,20 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 	j->srv = r->srv;
 	j->later.finish = finish;
 	j->now = (int64_t)time(NULL);
-	err = tl_store_attest_context(r->srv->store, vm_id, &vm, &t, &baseline);
+	if (r->prefetch.valid) { /* read when the head was admitted */
+		vm = r->prefetch.vm;
+		t = r->prefetch.tpm;
+		baseline = r->prefetch.baseline;
+		r->prefetch.baseline = NULL;
+		r->prefetch.valid = false;
+		err = TL_OK;
+	} else {
+		err = tl_store_attest_context(r->srv->store, vm_id, &vm, &t, &baseline);
+	}
 	if (err != TL_OK || !vm.enrolled) {
 		free(baseline);
 		free(j);
-		return not_enrolled(r, vm_id, err == TL_OK ? TL_E_STORE_NOT_FOUND : err);
+		return not_enrolled(err == TL_OK ? TL_E_STORE_NOT_FOUND : err);
 	}
 	if (!tl_evidence_parse(r, &j->ev, &resp)) {
 		free(baseline);

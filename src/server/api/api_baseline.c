@@ -19,7 +19,7 @@ static int add_att(const struct tl_attestation *a, void *arg)
 		return TL_OK;
 	if (!(o = json_loads(a->result, 0, &jerr)))
 		o = json_object();
-	json_object_set_new(o, "id", json_integer(a->id));
+	json_object_set_new(o, "id", tl_api_id_json(a->id));
 	json_object_set_new(o, "time", json_integer(a->time));
 	json_object_set_new(o, "verdict", json_string(a->verdict));
 	tl_api_page_add(pg, o, a->id, NULL);
@@ -38,7 +38,7 @@ struct tl_resp tl_api_attestations(struct tl_req *r, const char *vm_id)
 	int64_t total = 0;
 	int err;
 
-	if (tl_http_auth(r, "reader", &resp) != TL_OK)
+	if (tl_http_auth(r, TL_ROLE_READER, &resp) != TL_OK)
 		return resp;
 	if ((err = tl_store_vm_get(r->srv->store, r->token.tenant, vm_id, &vm)) != TL_OK)
 		return tl_api_store_error(err, "VM");
@@ -72,7 +72,7 @@ static struct tl_resp baseline_json(const struct tl_baseline *b)
 	json_t *o = json_pack("{s:s,s:s,s:I,s:o}", "vm_id", b->vm_id, "source", b->source, "created",
 			      (json_int_t)b->created, "components", c ? c : json_object());
 	if (b->attestation_id)
-		json_object_set_new(o, "attestation_id", json_integer(b->attestation_id));
+		json_object_set_new(o, "attestation_id", tl_api_id_json(b->attestation_id));
 	return tl_http_json(200, o);
 }
 
@@ -80,9 +80,18 @@ static struct tl_resp put(struct tl_baseline *b, struct tl_req *r, json_t *compo
 {
 	const char *bad = NULL;
 	char msg[160];
+	if (json_is_object(components) && json_object_size(components) == 0)
+		return tl_http_error(400, "request.field",
+				     "components is empty: a baseline names at least one component "
+				     "(docs/facts.md)",
+				     "components");
+	if (!json_is_object(components))
+		return tl_http_error(400, "request.field",
+				     "components is missing or not an object of baseline components",
+				     "components");
 	if (!tl_baseline_is_components(components, &bad)) {
 		snprintf(msg, sizeof(msg), "components: '%.64s' is not a baseline component (docs/facts.md)",
-			 bad);
+			 bad ? bad : "?");
 		return tl_http_error(400, "request.field", msg, "components");
 	}
 	b->created = (int64_t)time(NULL);
@@ -159,12 +168,13 @@ static struct tl_resp relearn(struct tl_req *r, struct tl_baseline *b)
 		if (!(body = tl_api_body(r, &resp)))
 			return resp;
 		idv = json_object_get(body, "attestation_id");
-		if (idv && (!json_is_integer(idv) || json_integer_value(idv) <= 0)) {
+		if (idv && !tl_api_id_value(idv, &l.want)) {
 			json_decref(body);
-			return tl_http_error(400, "request.field", "attestation_id must be an id",
+			return tl_http_error(400, "request.field",
+					     "attestation_id must be an id: a string of digits (or a "
+					     "number)",
 					     "attestation_id");
 		}
-		l.want = idv ? (int64_t)json_integer_value(idv) : 0;
 		json_decref(body);
 	}
 	if (l.want) {
@@ -212,7 +222,7 @@ struct tl_resp tl_api_baseline(struct tl_req *r, const char *vm_id, bool relearn
 
 	if (!relearn_it && !get && strcmp(r->method, "PUT") != 0)
 		return tl_http_error(405, "request.method", "use GET or PUT", NULL);
-	if (tl_http_auth(r, get ? "reader" : "operator", &resp) != TL_OK)
+	if (tl_http_auth(r, get ? TL_ROLE_READER : TL_ROLE_OPERATOR, &resp) != TL_OK)
 		return resp;
 	if ((err = tl_store_vm_get(r->srv->store, r->token.tenant, vm_id, &vm)) != TL_OK)
 		return tl_api_store_error(err, "VM");

@@ -31,7 +31,7 @@ struct tl_resp tl_api_enroll_token(struct tl_req *r, const char *vm_id)
 	struct tl_vm vm;
 	char tok[65];
 	int err;
-	if (tl_http_auth(r, "operator", &resp) != TL_OK)
+	if (tl_http_auth(r, TL_ROLE_OPERATOR, &resp) != TL_OK)
 		return resp;
 	if ((err = tl_store_vm_get(r->srv->store, r->token.tenant, vm_id, &vm)) != TL_OK)
 		return tl_api_store_error(err, "VM");
@@ -128,23 +128,16 @@ static struct tl_resp cert_required(void)
 /* Who is asking: the VM's enrollment token (unless its policy requires a certificate), or
  * an EK certificate naming it. A bound VM keeps its TPM unless an operator issued a fresh
  * enrollment token. e receives by_token, token_hash and ek_public. */
-static bool authorise(struct tl_req *r, const struct tl_vm *vm, const struct offer *o,
-		      struct tl_enrollment *e, struct tl_resp *resp)
+static bool authorise(struct tl_req *r, const char *vm_id, struct tl_vm *vm,
+		      const struct offer *o, struct tl_enrollment *e, struct tl_resp *resp)
 {
 	struct tl_vm_tpm bound;
-	bool cert_only = strcmp(vm->enrollment, TL_ENROLL_EK_CERT) == 0;
+	bool cert_only;
 	int err;
-	e->by_token = by_token(r, vm->id, e->token_hash);
+	/* the credentials first: nobody without them learns whether this id exists */
+	e->by_token = by_token(r, vm_id, e->token_hash);
 	if (!e->by_token)
 		e->token_hash[0] = '\0';
-	if (e->by_token && cert_only && !o->cert_len) {
-		*resp = cert_required(); /* said only to the token's holder */
-		return false;
-	}
-	if (e->by_token && cert_only) { /* the certificate decides, not the token */
-		e->by_token = false;
-		e->token_hash[0] = '\0';
-	}
 	if (!e->by_token && !o->cert_len) {
 		*resp = tl_http_error(401, "enroll.unauthorized",
 				      "enrolment needs the VM's enrollment token (Authorization: "
@@ -153,8 +146,23 @@ static bool authorise(struct tl_req *r, const struct tl_vm *vm, const struct off
 		return false;
 	}
 	if (!e->by_token &&
-	    !by_certificate(r, vm->id, tl_api_bytes(o->cert, o->cert_len), &o->ek, resp))
+	    !by_certificate(r, vm_id, tl_api_bytes(o->cert, o->cert_len), &o->ek, resp))
 		return false;
+	if ((err = tl_store_vm_get(r->srv->store, "*", vm_id, vm)) != TL_OK) {
+		*resp = tl_api_store_error(err, "VM");
+		return false;
+	}
+	cert_only = strcmp(vm->enrollment, TL_ENROLL_EK_CERT) == 0;
+	if (e->by_token && cert_only && !o->cert_len) {
+		*resp = cert_required(); /* said only to the token's holder */
+		return false;
+	}
+	if (e->by_token && cert_only) { /* the certificate decides, not the token */
+		e->by_token = false;
+		e->token_hash[0] = '\0';
+		if (!by_certificate(r, vm_id, tl_api_bytes(o->cert, o->cert_len), &o->ek, resp))
+			return false;
+	}
 	err = tl_store_tpm_get(r->srv->store, vm->id, &bound);
 	if (err != TL_OK && err != TL_E_STORE_NOT_FOUND) {
 		*resp = tl_api_store_error(err, "VM");
@@ -209,16 +217,20 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 	struct tl_vm vm;
 	struct tl_resp resp = { 0, NULL, NULL };
 	json_t *body;
-	int err;
 
-	if ((err = tl_store_vm_get(r->srv->store, "*", vm_id, &vm)) != TL_OK)
-		return tl_api_store_error(err, "VM");
+	/* who is asking, before anything else is looked at: without credentials for this id,
+	 * nobody learns whether it exists or what its body lacks */
+	memset(&e, 0, sizeof(e));
+	if (!by_token(r, vm_id, e.token_hash) && r->srv->n_ek_cas == 0)
+		return tl_http_error(401, "enroll.unauthorized",
+				     "enrolment needs the VM's enrollment token (Authorization: "
+				     "Bearer); no vTPM CA is configured for EK certificates",
+				     NULL);
 	if (!(body = tl_api_body(r, &resp)))
 		return resp;
-	memset(&e, 0, sizeof(e));
 	if (!(o = calloc(1, sizeof(*o))))
 		resp = tl_http_error(503, "server.busy", "out of memory", NULL);
-	else if (offer_parse(body, o, &resp) && authorise(r, &vm, o, &e, &resp))
+	else if (offer_parse(body, o, &resp) && authorise(r, vm_id, &vm, o, &e, &resp))
 		resp = credential(r, vm_id, o, &e);
 	free(o);
 	json_decref(body);

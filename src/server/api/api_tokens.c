@@ -59,7 +59,8 @@ static struct tl_resp create(struct tl_req *r)
 	if (!tl_api_text(body, "name", true, t.name, sizeof(t.name), &resp) ||
 	    !tl_api_text(body, "role", true, t.role, sizeof(t.role), &resp))
 		goto out;
-	if (strcmp(t.role, "reader") && strcmp(t.role, "operator") && strcmp(t.role, "admin")) {
+	enum tl_role role;
+	if (tl_role_parse(t.role, &role) != TL_OK) {
 		resp = tl_http_error(400, "request.field", "role must be reader, operator or admin",
 				     "role");
 		goto out;
@@ -97,7 +98,7 @@ struct tl_resp tl_api_tokens(struct tl_req *r, const char *id)
 	struct tl_resp resp;
 	int err;
 
-	if (tl_http_auth(r, "admin", &resp) != TL_OK)
+	if (tl_http_auth(r, TL_ROLE_ADMIN, &resp) != TL_OK)
 		return resp;
 	if (!id) {
 		if (strcmp(r->method, "POST") == 0)

@@ -134,3 +134,28 @@ int tl_api_new_secret(char token[65], char hash[65])
 	tl_hex(raw, sizeof(raw), token);
 	return tl_api_sha256_hex(token, 64, hash);
 }
+
+json_t *tl_api_id_json(int64_t id)
+{
+	char text[24];
+	snprintf(text, sizeof(text), "%lld", (long long)id);
+	return json_string(text);
+}
+
+bool tl_api_id_value(json_t *v, int64_t *out)
+{
+	const char *s = json_string_value(v);
+	int64_t id = 0;
+	if (json_is_integer(v)) {
+		id = (int64_t)json_integer_value(v);
+	} else if (s && *s && strlen(s) <= 18 && strspn(s, "0123456789") == strlen(s)) {
+		for (const char *p = s; *p; p++)
+			id = id * 10 + (*p - '0');
+	} else {
+		return false;
+	}
+	if (id <= 0)
+		return false;
+	*out = id;
+	return true;
+}

@@ -127,14 +127,14 @@ static struct tl_resp patch(struct tl_req *r, const char *id)
 }
 
 /* /v1/vms/{id}: the VM itself */
-static struct tl_resp one(struct tl_req *r, const char *id)
+struct tl_resp tl_api_vm_one(struct tl_req *r, const char *id)
 {
 	struct tl_resp resp;
 	struct tl_vm vm;
 	bool get = strcmp(r->method, "GET") == 0;
 	int err;
 
-	if (tl_http_auth(r, get ? "reader" : "operator", &resp) != TL_OK)
+	if (tl_http_auth(r, get ? TL_ROLE_READER : TL_ROLE_OPERATOR, &resp) != TL_OK)
 		return resp;
 	if (get) {
 		err = tl_store_vm_get(r->srv->store, r->token.tenant, id, &vm);
@@ -150,12 +150,12 @@ static struct tl_resp one(struct tl_req *r, const char *id)
 	return tl_http_error(405, "request.method", "use GET, PATCH or DELETE", NULL);
 }
 
-static struct tl_resp collection(struct tl_req *r)
+struct tl_resp tl_api_vm_collection(struct tl_req *r)
 {
 	struct tl_resp resp;
 	bool get = strcmp(r->method, "GET") == 0;
 
-	if (tl_http_auth(r, get ? "reader" : "operator", &resp) != TL_OK)
+	if (tl_http_auth(r, get ? TL_ROLE_READER : TL_ROLE_OPERATOR, &resp) != TL_OK)
 		return resp;
 	if (strcmp(r->method, "POST") == 0)
 		return create(r);
@@ -170,64 +170,4 @@ static struct tl_resp collection(struct tl_req *r)
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 	}
 	return tl_http_json(200, tl_api_page_answer(&pg, json_object(), "vms"));
-}
-
-static bool is(const char *sub, const char *name, const char *method, const struct tl_req *r,
-	       struct tl_resp *resp)
-{
-	if (strcmp(sub, name) != 0)
-		return false;
-	if (strcmp(r->method, method) != 0) {
-		char msg[32];
-		snprintf(msg, sizeof(msg), "use %s", method);
-		*resp = tl_http_error(405, "request.method", msg, NULL);
-	}
-	return true;
-}
-
-/* rest: "" or "/{id}[/sub-resource]" */
-struct tl_resp tl_api_vms(struct tl_req *r, const char *rest)
-{
-	char id[TL_ID_LEN];
-	const char *sub;
-	struct tl_resp resp = { 0, NULL, NULL };
-
-	if (!*rest)
-		return collection(r);
-	if (rest[0] != '/' || strlen(rest + 1) < TL_ID_LEN - 1)
-		return tl_http_error(404, "vm.not_found", "no such VM", NULL);
-	snprintf(id, sizeof(id), "%.*s", TL_ID_LEN - 1, rest + 1);
-	sub = rest + TL_ID_LEN;
-	if (!tl_api_vm_id(id) || (*sub && *sub != '/'))
-		return tl_http_error(404, "vm.not_found", "no such VM", NULL);
-	if (!*sub)
-		return one(r, id);
-	sub++;
-	if (is(sub, "challenge", "POST", r, &resp))
-		return resp.status ? resp : tl_api_challenge(r, id);
-	if (is(sub, "attest", "POST", r, &resp))
-		return resp.status ? resp : tl_api_attest(r, id);
-	if (is(sub, "enroll", "POST", r, &resp))
-		return resp.status ? resp : tl_api_enroll(r, id, NULL);
-	if (strncmp(sub, "enroll/", 7) == 0) {
-		const char *eid = sub + 7, *act = strchr(eid, '/');
-		char e[TL_ID_LEN];
-		if (!act || (size_t)(act - eid) != TL_ID_LEN - 1 || strcmp(act, "/activate") != 0)
-			return tl_http_error(404, "request.not_found", "no such endpoint", NULL);
-		snprintf(e, sizeof(e), "%.*s", TL_ID_LEN - 1, eid);
-		if (!tl_api_vm_id(e))
-			return tl_http_error(404, "enroll.not_found", "no such enrolment", NULL);
-		if (strcmp(r->method, "POST") != 0)
-			return tl_http_error(405, "request.method", "use POST", NULL);
-		return tl_api_enroll(r, id, e);
-	}
-	if (is(sub, "enrollment-token", "POST", r, &resp))
-		return resp.status ? resp : tl_api_enroll_token(r, id);
-	if (is(sub, "attestations", "GET", r, &resp))
-		return resp.status ? resp : tl_api_attestations(r, id);
-	if (strcmp(sub, "baseline") == 0)
-		return tl_api_baseline(r, id, false);
-	if (is(sub, "baseline/relearn", "POST", r, &resp))
-		return resp.status ? resp : tl_api_baseline(r, id, true);
-	return tl_http_error(404, "request.not_found", "no such endpoint", NULL);
 }

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "route.h"
 #include "store.h"
 #include "trustlaunch/rd.h"
 #include "trustlaunch/wire.h"
@@ -13,6 +14,10 @@ struct MHD_Connection;
 
 #define TL_HTTP_MAX_BODY TL_WIRE_MAX_BODY /* evidence (.../attest: trustlaunch/wire.h), baselines */
 #define TL_HTTP_MAX_SMALL_BODY (64u * 1024u)      /* every other request */
+#define TL_HTTP_CONNS_PER_IP 64u       /* connections from one address (--max-conns-per-ip) */
+#define TL_HTTP_HEAD_TIMEOUT 10u       /* seconds to send a request's head, or to idle */
+#define TL_HTTP_BODY_TIMEOUT 30u       /* seconds of silence once a request is routed */
+#define TL_HTTP_LIBRARY_LOG_PER_SECOND 5u /* libmicrohttpd's own lines logged a second */
 
 struct tl_jwtkeys;
 
@@ -25,6 +30,7 @@ struct tl_server {
 	struct tl_bytes *ek_cas;        /* trusted vTPM CAs (--ek-ca), may be none */
 	size_t n_ek_cas;
 	int64_t token_ttl;              /* seconds an attestation token is valid */
+	unsigned max_conns_per_ip;      /* 0: TL_HTTP_CONNS_PER_IP */
 };
 
 struct tl_later;
@@ -35,7 +41,18 @@ struct tl_req {
 	const char *body;
 	size_t body_len;
 	const char *authorization;
+	struct tl_route_params params; /* the path's parameters ({vm}, {eid}, {token}) */
+	bool authenticated;      /* token and role hold the caller */
 	struct tl_token token;   /* the caller, once authenticated */
+	enum tl_role role;       /* token.role, parsed once */
+	/* what the head's gate read of the VM (TL_GATE_ENROLLED): the handler takes it, and
+	 * the baseline's ownership, instead of asking the store twice (HTTP frees it if not) */
+	struct {
+		bool valid;
+		struct tl_vm vm;
+		struct tl_vm_tpm tpm;
+		char *baseline;
+	} prefetch;
 	struct MHD_Connection *conn;
 	struct tl_later **later; /* where an answer that waits is kept; NULL: none may wait */
 };
@@ -64,14 +81,12 @@ struct tl_resp tl_http_error(unsigned status, const char *code, const char *mess
 			     const char *field);
 struct tl_resp tl_http_json(unsigned status, json_t *body);
 /* TL_OK when the bearer token exists and its role is at least min_role; otherwise resp
- * holds the 401/403. */
-int tl_http_auth(struct tl_req *r, const char *min_role, struct tl_resp *resp);
+ * holds the 401/403. The token is looked up once per request (before the body is read). */
+TL_MUST_CHECK int tl_http_auth(struct tl_req *r, enum tl_role min_role, struct tl_resp *resp);
 
 /* A query argument (?name=value), or NULL. */
 const char *tl_http_arg(const struct tl_req *r, const char *name);
 
-/* Dispatch (api.c). */
-struct tl_resp tl_api_handle(struct tl_req *r);
 
 struct tl_http;
 /* Listens on addr:port (127.0.0.1 by default) with a pool of epoll threads (threads 0: a
