@@ -91,19 +91,19 @@ static const struct tl_cat_family *direct(const struct tl_catalog *c, const char
 
 static const struct tl_cat_family *derive(const struct tl_catalog *c, const struct parts *p)
 {
-	char cand[6][TL_CATALOG_NAME];
+	char cand[6][96]; /* the parts at their longest; a longer name is no family's */
 	const char *l = p->letters, *f = p->features, *a = p->accel, *v = p->version;
 	const char *us = v[0] ? "_" : "";
 	size_t n = 0;
 
 	if (a[0]) {
-		snprintf(cand[n++], TL_CATALOG_NAME, "%s%s%s%s%s", l, f, a, us, v); /* NCasT4_v3 */
-		snprintf(cand[n++], TL_CATALOG_NAME, "%s_%s%s%s", l, a, us, v);     /* NC_A100_v4 */
+		snprintf(cand[n++], sizeof(cand[0]), "%s%s%s%s%s", l, f, a, us, v); /* NCasT4_v3 */
+		snprintf(cand[n++], sizeof(cand[0]), "%s_%s%s%s", l, a, us, v);     /* NC_A100_v4 */
 	}
-	snprintf(cand[n++], TL_CATALOG_NAME, "%s%s%s", l, f, v); /* Eadsv5, Dv3, FXmds */
+	snprintf(cand[n++], sizeof(cand[0]), "%s%s%s", l, f, v); /* Eadsv5, Dv3, FXmds */
 	if (v[0])
-		snprintf(cand[n++], TL_CATALOG_NAME, "%s%s", l, v); /* HBv3, NCv3 */
-	snprintf(cand[n++], TL_CATALOG_NAME, "%s", l);           /* B, M, HC, NC */
+		snprintf(cand[n++], sizeof(cand[0]), "%s%s", l, v); /* HBv3, NCv3 */
+	snprintf(cand[n++], sizeof(cand[0]), "%s", l);           /* B, M, HC, NC */
 	for (size_t i = 0; i < n; i++) {
 		const struct tl_cat_family *fam = direct(c, cand[i]);
 		if (fam)
