@@ -42,7 +42,7 @@ struct tl_rec_def {
 	const char *slug;        /* "secure-boot": stable, in the API */
 	const char *title;
 	const char *description;
-	const char *remediation; /* the exact command or API call, with VM for the VM's id */
+	const char *remediation; /* the exact command or API call; {vm} stands for the VM's id */
 };
 
 /* The definition of a recommendation; NULL for an id out of range. */

@@ -15,17 +15,17 @@ static const struct tl_rec_def defs[TL_REC_COUNT] = {
 	{ TL_REC_SECURE_BOOT, "secure-boot", "Secure Boot should be enabled on supported VMs",
 	  "Secure Boot lets only signed boot loaders, kernels and drivers start, a root of trust "
 	  "against rootkits and bootkits. This VM supports it, and it is off.",
-	  "tl vm update VM --secure-boot on (PATCH /v1/vms/VM {\"secure_boot\": true}), then "
-	  "restart the VM" },
+	  "tl vm update {vm} --secure-boot on (PATCH /v1/vms/{vm} {\"secure_boot\": true}), "
+	  "then restart the VM" },
 	{ TL_REC_VTPM, "vtpm", "vTPM should be enabled on supported VMs",
 	  "A vTPM measures the whole boot chain and lets the service attest it remotely. This VM "
 	  "supports one, and it is off.",
-	  "tl vm update VM --vtpm on (PATCH /v1/vms/VM {\"vtpm\": true}), then restart the VM" },
+	  "tl vm update {vm} --vtpm on (PATCH /v1/vms/{vm} {\"vtpm\": true}), then restart the VM" },
 	{ TL_REC_GUEST_ATTESTATION, "guest-attestation",
 	  "The guest attestation agent should be installed on supported VMs",
 	  "With Secure Boot and a vTPM on, the guest attestation agent lets the service prove the "
 	  "VM's boot integrity and watch it. It is not installed, or has stopped reporting.",
-	  "tl vm enrollment-token VM > token; in the guest: tl-agent --server URL --vm-id VM "
+	  "tl vm enrollment-token {vm} > token; in the guest: tl-agent --server URL --vm-id {vm} "
 	  "--enrollment-token-file token enroll && systemctl enable --now tl-agent" },
 };
 

@@ -61,14 +61,15 @@ static int gather(struct tl_req *r, const char *id, struct tl_vm *vm, struct tl_
 	return TL_OK;
 }
 
+/* The definition's remediation with {vm} replaced by the VM's id (ours: a UUID). */
 static json_t *remediation(const char *text, const char *vm_id)
 {
 	char out[512];
 	size_t o = 0;
 	for (const char *p = text; *p && o + TL_ID_LEN + 1 < sizeof(out); p++) {
-		if (strncmp(p, "VM", 2) == 0 && (p == text || p[-1] == ' ' || p[-1] == '/')) {
+		if (strncmp(p, "{vm}", 4) == 0) {
 			o += (size_t)snprintf(out + o, sizeof(out) - o, "%s", vm_id);
-			p++;
+			p += 3;
 		} else {
 			out[o++] = *p;
 		}

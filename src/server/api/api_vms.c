@@ -47,7 +47,7 @@ static struct tl_resp create(struct tl_req *r)
 {
 	struct tl_vm vm;
 	struct tl_resp resp = { 0, NULL, NULL };
-	char type[16] = "trustedlaunch", enroll[65];
+	char enroll[65];
 	json_t *body = tl_api_body(r, &resp), *o;
 	int err;
 
@@ -58,18 +58,10 @@ static struct tl_resp create(struct tl_req *r)
 	if (!tl_api_text(body, "name", true, vm.name, sizeof(vm.name), &resp) ||
 	    !tl_api_text(body, "size", true, vm.size, sizeof(vm.size), &resp) ||
 	    !tl_api_text(body, "os", true, vm.os, sizeof(vm.os), &resp) ||
-	    !tl_api_text(body, "security_type", false, type, sizeof(type), &resp) ||
 	    !tl_api_text(body, "scale_set", false, vm.scale_set, sizeof(vm.scale_set), &resp) ||
 	    !enrollment_field(body, vm.enrollment, sizeof(vm.enrollment), &resp) ||
-	    !tl_api_vm_profile_new(r, body, &vm, &resp))
+	    !tl_api_vm_profile_new(r, body, &vm, &resp)) /* type, Secure Boot, vTPM: the catalog */
 		goto out;
-	if (strcmp(type, "standard") && strcmp(type, "trustedlaunch") && strcmp(type, "confidential")) {
-		resp = tl_http_error(400, "request.field",
-				     "security_type must be standard, trustedlaunch or confidential",
-				     "security_type");
-		goto out;
-	}
-	snprintf(vm.security_type, sizeof(vm.security_type), "%s", type);
 	/* a token bound to a tenant creates in it; an all-tenant token names one */
 	if (strcmp(r->token.tenant, "*") == 0) {
 		snprintf(vm.tenant, sizeof(vm.tenant), "default");

@@ -141,8 +141,13 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 	a->att.id = tl_store_next_id();
 	snprintf(id, sizeof(id), "%" PRId64, a->att.id);
 	snprintf(t, sizeof(t), "%" PRId64, a->att.time);
-	if (!a->verified)
-		return forgery(w, a, hex, id, t);
+	if (!a->verified) { /* kept apart; its alert (the quote's origin) all the same */
+		err = forgery(w, a, hex, id, t);
+		if (err == TL_OK && a->alerts &&
+		    tl_store_alerts_apply(w, a->att.vm_id, a->alerts, a->att.time) != TL_OK)
+			err = TL_E_STORE;
+		return err;
+	}
 	const char *pa[7] = { id, a->att.vm_id, t, a->att.verdict,
 			      a->att.result ? a->att.result : "{}", a->verified ? "1" : "0", hex };
 	n = 0;
