@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct tl_vm vm = { .id = "00000000-0000-4000-8000-000000000000", .secure_boot = true };
 	static struct tl_vm_tpm tpm;
 	struct tl_req req;
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	struct tl_evidence ev;
 	struct tl_attest_verdict v;
 

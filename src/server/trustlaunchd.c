@@ -47,6 +47,8 @@ static const char help[] =
 	"                       without its enrollment token; repeatable\n"
 	"  --issuer URL         the tokens' issuer (default: the URL this service listens on)\n"
 	"  --token-ttl SECONDS  validity of attestation tokens (default 3600)\n"
+	"  --dashboard-dir DIR  the web dashboard's files (default: the installed ones; none:\n"
+	"                       no dashboard)\n"
 	"  --catalog-data FILE  the compatibility catalog (default: the installed one)\n"
 	"  --catalog FILE       an overlay of the operator's sizes, families, OS ids; repeatable\n"
 	"  --stale-after SECONDS an agent silent this long is 'not reporting' (default 1200,\n"
@@ -68,6 +70,7 @@ struct opts {
 	const char *catalog_data, *catalog[8];
 	size_t n_catalog;
 	long stale_after;
+	const char *dashboard_dir;
 };
 
 /* Values read from the configuration file live as long as the process. */
@@ -110,6 +113,8 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 		o->issuer = v;
 	else if (strcmp(name, "ek-ca") == 0 && o->n_ek_ca < 16)
 		o->ek_ca[o->n_ek_ca++] = v;
+	else if (strcmp(name, "dashboard-dir") == 0)
+		o->dashboard_dir = strcmp(v, "none") == 0 ? NULL : v;
 	else if (strcmp(name, "catalog-data") == 0)
 		o->catalog_data = v;
 	else if (strcmp(name, "catalog") == 0 && o->n_catalog < 8)
@@ -242,6 +247,9 @@ static void files_free(struct files *f, size_t n_cas)
 	tl_catalog_free(f->catalog);
 }
 
+#ifndef TL_DASHBOARD_DEFAULT
+#define TL_DASHBOARD_DEFAULT "/usr/share/trustlaunch/dashboard"
+#endif
 #ifndef TL_CATALOG_DEFAULT
 #define TL_CATALOG_DEFAULT "/usr/share/trustlaunch/catalog.json"
 #endif
@@ -257,6 +265,7 @@ static bool load_catalog(const struct opts *o, struct tl_server *srv, struct fil
 	}
 	srv->catalog = f->catalog;
 	srv->stale_after = o->stale_after;
+	srv->dashboard_dir = o->dashboard_dir;
 	return true;
 }
 
@@ -339,6 +348,7 @@ static bool serve(struct tl_server *srv, const struct opts *o, const char *addr,
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	srv->max_conns_per_ip = o->max_conns_per_ip;
+	tl_api_metrics_init(srv);
 	if (tl_webhook_sender_start(srv->store, &srv->sender) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: cannot start the webhook sender\n");
 		return false;
@@ -363,7 +373,7 @@ int main(int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0,
 			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false, 0,
-			  NULL, { NULL }, 0, 1200 };
+			  NULL, { NULL }, 0, 1200, TL_DASHBOARD_DEFAULT };
 	char addr[64], url[4200], issuer[300];
 	struct files f;
 	struct tl_server srv;

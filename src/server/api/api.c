@@ -174,6 +174,15 @@ static const struct tl_route routes[] = {
 	{ "GET", "/v1/tokens", ADMIN, TL_GATE_ROLE, 0, tokens },
 	{ "POST", "/v1/tokens", ADMIN, TL_GATE_ROLE, SMALL, tokens },
 	{ "DELETE", "/v1/tokens/{token}", ADMIN, TL_GATE_ROLE, 0, token_one },
+	/* the dashboard and its session (docs/dashboard.md), metrics */
+	{ "GET", "/", NONE, TL_GATE_ROLE, 0, tl_api_ui_root },
+	{ "GET", "/ui", NONE, TL_GATE_ROLE, 0, tl_api_ui_index },
+	{ "GET", "/ui/{id}", NONE, TL_GATE_ROLE, 0, tl_api_ui_file },
+	{ "GET", "/ui/js/{id}", NONE, TL_GATE_ROLE, 0, tl_api_ui_script },
+	{ "POST", "/v1/session", NONE, TL_GATE_ROLE, SMALL, tl_api_session_new },
+	{ "GET", "/v1/session", READER, TL_GATE_ROLE, 0, tl_api_session_who },
+	{ "DELETE", "/v1/session", NONE, TL_GATE_ROLE, 0, tl_api_session_end },
+	{ "GET", "/metrics", READER, TL_GATE_ROLE, 0, tl_api_metrics },
 	/* posture (docs/posture.md) */
 	{ "GET", "/v1/catalog", READER, TL_GATE_ROLE, 0, tl_api_catalog },
 	{ "GET", "/v1/catalog/check", READER, TL_GATE_ROLE, 0, tl_api_catalog_check },

@@ -59,6 +59,17 @@ struct tl_resp tl_api_webhooks(struct tl_req *r);
 struct tl_resp tl_api_webhook_one(struct tl_req *r, const char *id, const char *sub);
 /* The webhook sender looks at the outbox now. */
 void tl_api_webhooks_kick(struct tl_server *srv);
+/* The dashboard's session and files (api_session.c); GET /metrics (api_metrics.c) */
+struct tl_resp tl_api_session_new(struct tl_req *r);
+struct tl_resp tl_api_session_who(struct tl_req *r);
+struct tl_resp tl_api_session_end(struct tl_req *r);
+struct tl_resp tl_api_ui_root(struct tl_req *r);
+struct tl_resp tl_api_ui_index(struct tl_req *r);
+struct tl_resp tl_api_ui_file(struct tl_req *r);
+struct tl_resp tl_api_ui_script(struct tl_req *r);
+struct tl_resp tl_api_metrics(struct tl_req *r);
+/* At start: the counters zeroed, the store's collectors registered. */
+void tl_api_metrics_init(struct tl_server *srv);
 /* /v1/tokens[/{id}] (api_tokens.c) */
 struct tl_resp tl_api_tokens(struct tl_req *r, const char *id);
 /* /.well-known/... (api_wellknown.c) */

@@ -152,7 +152,7 @@ struct tl_resp tl_api_alert_one(struct tl_req *r, const char *id)
 /* POST /v1/alerts/{id}/dismiss and /resolve: {comment}. */
 struct tl_resp tl_api_alert_act(struct tl_req *r, const char *id, const char *action)
 {
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	char comment[512] = "";
 	json_t *body = tl_api_body(r, &resp);
 	int err;

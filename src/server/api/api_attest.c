@@ -11,6 +11,7 @@
 #include "jwtkeys.h"
 #include "trustlaunch/hash.h"
 #include "alert_plan.h"
+#include "metrics.h"
 #include "verdict.h"
 
 /* The answer for a VM without a bound TPM: one answer whether the VM is unknown or not
@@ -115,6 +116,7 @@ struct job {
 	int64_t now;
 	char enrolled_by[16]; /* how the VM's TPM was bound: the token's "enrollment" claim */
 	struct tl_alerts_job alerts;
+	struct timespec t0;     /* the request began: the latency histogram */
 };
 
 static void job_free(struct job *j)
@@ -128,6 +130,21 @@ static void job_free(struct job *j)
 }
 
 /* The answer once the write is durable (or refused). */
+/* The metrics of an attestation's end: a verdict (with its latency) or why none. */
+static void count(const struct job *j, int err)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (err == TL_OK)
+		tl_metrics_attestation(j->v.typed.healthy,
+				       (uint64_t)((now.tv_sec - j->t0.tv_sec) * 1000000 +
+						  (now.tv_nsec - j->t0.tv_nsec) / 1000));
+	else
+		tl_metrics_refused(err == TL_E_STORE_CONFLICT ? TL_REFUSED_NONCE
+				   : err == TL_E_STORE_STALE  ? TL_REFUSED_STALE
+							      : TL_REFUSED_STORE);
+}
+
 static struct tl_resp finish(struct tl_later *l)
 {
 	struct job *j = (struct job *)l;
@@ -138,6 +155,7 @@ static struct tl_resp finish(struct tl_later *l)
 	int err = j->w.result;
 	char *token = NULL;
 
+	count(j, err);
 	if (err == TL_E_STORE_CONFLICT) {
 		resp = tl_http_error(409, "nonce.used",
 				     "this nonce was used before; ask for a new challenge", "nonce");
@@ -230,7 +248,7 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 {
 	struct tl_vm vm;
 	struct tl_vm_tpm t;
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	char *baseline = NULL;
 	struct job *j = calloc(1, sizeof(*j));
 	int err;
@@ -240,6 +258,7 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 	j->srv = r->srv;
 	j->later.finish = finish;
 	j->now = (int64_t)time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &j->t0);
 	if (r->prefetch.valid) { /* read when the head was admitted */
 		vm = r->prefetch.vm;
 		t = r->prefetch.tpm;
@@ -258,6 +277,7 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 	if (!tl_evidence_parse(r, &j->ev, &resp)) {
 		free(baseline);
 		free(j);
+		tl_metrics_refused(TL_REFUSED_MALFORMED);
 		return resp;
 	}
 	err = tl_nonce_check(r->srv->nonce_key, vm_id, j->ev.nonce, j->now, TL_NONCE_TTL);
@@ -271,6 +291,9 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 	}
 	free(baseline);
 	if (err != TL_OK) {
+		tl_metrics_refused(err == TL_E_STORE_STALE ? TL_REFUSED_STALE
+				   : resp.status == 400	   ? TL_REFUSED_MALFORMED
+							   : TL_REFUSED_NONCE);
 		tl_evidence_free(&j->ev);
 		free(j);
 		return resp;

@@ -160,7 +160,7 @@ static struct tl_resp relearn(struct tl_req *r, struct tl_baseline *b)
 {
 	struct latest l = { 0, false, NULL, 0 };
 	struct tl_attestation a;
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	json_t *body = NULL, *idv;
 	int err;
 

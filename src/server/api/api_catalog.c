@@ -87,7 +87,7 @@ struct tl_resp tl_api_vm_patch(struct tl_req *r, const char *id, json_t *(*show)
 {
 	static const char *const fields[] = { "security_type", "secure_boot", "vtpm", "size", "os",
 					      "enrollment" /* api_vms.c's */ };
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	struct tl_vm vm;
 	struct tl_vm_request req;
 	struct tl_cat_decision d;

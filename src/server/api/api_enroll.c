@@ -215,7 +215,7 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 	struct offer *o = NULL;
 	struct tl_enrollment e;
 	struct tl_vm vm;
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	json_t *body;
 
 	/* who is asking, before anything else is looked at: without credentials for this id,
@@ -287,7 +287,7 @@ static struct tl_resp activate(struct tl_req *r, const char *vm_id, const char *
 	uint8_t secret[TL_CREDENTIAL_MAX_SECRET];
 	size_t len;
 	struct tl_enrollment e;
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	char hash[65];
 	json_t *body;
 	int err;

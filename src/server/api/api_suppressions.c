@@ -117,7 +117,7 @@ static struct tl_resp dry_run(struct tl_req *r, const struct tl_suppression *s)
 
 static struct tl_resp create(struct tl_req *r)
 {
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	struct tl_suppression s;
 	const char *dry = tl_http_arg(r, "dry_run");
 	json_t *body = tl_api_body(r, &resp);

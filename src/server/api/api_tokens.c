@@ -48,7 +48,7 @@ static struct tl_resp list(struct tl_req *r)
 
 static struct tl_resp create(struct tl_req *r)
 {
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	struct tl_token t;
 	char tok[65];
 	json_t *body = tl_api_body(r, &resp), *o;

@@ -46,7 +46,7 @@ static bool enrollment_field(json_t *body, char *policy, size_t n, struct tl_res
 static struct tl_resp create(struct tl_req *r)
 {
 	struct tl_vm vm;
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	char enroll[65];
 	json_t *body = tl_api_body(r, &resp), *o;
 	int err;
@@ -96,7 +96,7 @@ static int add(const struct tl_vm *vm, void *arg)
  * rules (api_catalog.c): security_type, secure_boot, vtpm, size, os. */
 static struct tl_resp patch(struct tl_req *r, const char *id)
 {
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	struct tl_vm vm;
 	char policy[24] = "";
 	json_t *body = tl_api_body(r, &resp);

@@ -68,7 +68,7 @@ static bool events_of(json_t *body, char out[512], struct tl_resp *resp)
 
 static struct tl_resp create(struct tl_req *r)
 {
-	struct tl_resp resp = { 0, NULL, NULL };
+	struct tl_resp resp = { 0, NULL, NULL, NULL };
 	struct tl_webhook w;
 	uint8_t key[TL_WEBHOOK_KEY_LEN];
 	json_t *body = tl_api_body(r, &resp);

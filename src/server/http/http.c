@@ -15,6 +15,7 @@
 #include "api.h"
 #include "frame.h"
 #include "http.h"
+#include "metrics.h"
 #include "log.h"
 
 struct tl_http {
@@ -68,7 +69,7 @@ static bool is_mark(const void *p)
 
 struct tl_resp tl_http_json(unsigned status, json_t *body)
 {
-	struct tl_resp r = { status, body, NULL };
+	struct tl_resp r = { status, body, NULL, NULL };
 	return r;
 }
 
@@ -165,10 +166,29 @@ static enum MHD_Result send_json(struct MHD_Connection *mc, struct tl_resp r, co
 		resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	}
 	json_decref(r.body);
-	if (!resp)
+	if (!resp) {
+		free(r.head);
 		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Type", "application/json");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	}
+	MHD_add_response_header(resp, "Content-Type", r.head && r.head->content_type
+							    ? r.head->content_type
+							    : "application/json");
+	MHD_add_response_header(resp, "Cache-Control",
+				r.head && r.head->cacheable ? "no-cache" : "no-store");
+	/* the dashboard's pages, and anything else a browser might render: nothing inline, no
+	 * framing, no sniffing */
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'none'; script-src 'self'; style-src 'self'; "
+				"connect-src 'self'; img-src 'self'; base-uri 'none'; form-action "
+				"'self'; frame-ancestors 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (r.head && r.head->set_cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", r.head->set_cookie);
+	if (r.head && r.head->location[0])
+		MHD_add_response_header(resp, "Location", r.head->location);
+	free(r.head);
 	if (allow && allow[0])
 		MHD_add_response_header(resp, "Allow", allow);
 	if (close) /* answered before its body: the connection cannot be reused */
@@ -182,6 +202,7 @@ static void log_answer(const struct conn *c, const char *method, const char *url
 {
 	struct timespec end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
+	tl_metrics_http(status);
 	tl_log_request(method, url, status,
 		       (double)(end.tv_sec - c->start.tv_sec) * 1e3 +
 			       (double)(end.tv_nsec - c->start.tv_nsec) / 1e6);
@@ -216,6 +237,31 @@ static size_t declared_length(struct MHD_Connection *mc)
 {
 	const char *v = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
 	return v ? (size_t)strtoull(v, NULL, 10) : 0; /* digits only: checked by the framing */
+}
+
+/* The dashboard's session: without an Authorization header, the bearer token of the
+ * HttpOnly cookie tl_session. A change by cookie must carry X-TL-Request (a header no other
+ * site's page can make a browser send here: there is no CORS), or it is refused. */
+static bool session_cookie(struct tl_req *r, struct MHD_Connection *mc, const char *method,
+			   struct tl_resp *resp)
+{
+	const char *tok = MHD_lookup_connection_value(mc, MHD_COOKIE_KIND, TL_SESSION_COOKIE);
+	if (r->authorization || !tok || !*tok)
+		return true;
+	if (strlen(tok) > 256) {
+		*resp = tl_http_error(401, "auth.invalid", "the session cookie is not a token", NULL);
+		return false;
+	}
+	if (strcmp(method, "GET") != 0 &&
+	    !MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-TL-Request")) {
+		*resp = tl_http_error(403, "auth.csrf",
+				      "a change by session cookie needs the X-TL-Request header", NULL);
+		return false;
+	}
+	snprintf(r->cookie_auth, sizeof(r->cookie_auth), "Bearer %s", tok);
+	r->authorization = r->cookie_auth;
+	r->by_cookie = true;
+	return true;
 }
 
 /* The request's head: framing, route, length, role and gate, budget, all before a byte of
@@ -257,7 +303,7 @@ static bool admit(struct tl_http *h, struct conn *c, struct MHD_Connection *mc, 
 	c->req.path = url;
 	c->req.authorization = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Authorization");
 	c->req.conn = mc;
-	if (tl_api_admit(&c->req, c->route, resp) != TL_OK)
+	if (!session_cookie(&c->req, mc, method, resp) || tl_api_admit(&c->req, c->route, resp) != TL_OK)
 		return false;
 	c->slot = client_slot(mc);
 	if (length && !reserve(c, length + 1)) {
@@ -340,7 +386,7 @@ struct tl_resp tl_http_later(struct tl_req *r, struct tl_later *l)
 	*r->later = l;
 	waiting++;
 	MHD_suspend_connection(r->conn);
-	return (struct tl_resp){ TL_HTTP_LATER, NULL, NULL };
+	return (struct tl_resp){ TL_HTTP_LATER, NULL, NULL, NULL };
 }
 
 void tl_http_resume(struct tl_later *l)

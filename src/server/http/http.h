@@ -20,6 +20,8 @@ struct MHD_Connection;
 #define TL_HTTP_BODY_TIMEOUT 30u       /* seconds of silence once a request is routed */
 #define TL_HTTP_LIBRARY_LOG_PER_SECOND 5u /* libmicrohttpd's own lines logged a second */
 
+#define TL_SESSION_COOKIE "tl_session"
+
 struct tl_jwtkeys;
 struct tl_webhook_sender;
 
@@ -36,6 +38,7 @@ struct tl_server {
 	const struct tl_catalog *catalog; /* sizes, OS versions, the seed's rules */
 	int64_t stale_after;            /* seconds without an attestation: the agent is silent */
 	struct tl_webhook_sender *sender; /* delivers the webhook outbox, or NULL */
+	const char *dashboard_dir;      /* the dashboard's files, or NULL: not served */
 };
 
 struct tl_later;
@@ -46,6 +49,8 @@ struct tl_req {
 	const char *body;
 	size_t body_len;
 	const char *authorization;
+	bool by_cookie;          /* the bearer token came from the dashboard's session cookie */
+	char cookie_auth[300];   /* "Bearer " + the cookie's token, when by_cookie */
 	struct tl_route_params params; /* the path's parameters ({vm}, {eid}, {token}) */
 	bool authenticated;      /* token and role hold the caller */
 	struct tl_token token;   /* the caller, once authenticated */
@@ -62,10 +67,19 @@ struct tl_req {
 	struct tl_later **later; /* where an answer that waits is kept; NULL: none may wait */
 };
 
+/* What an answer that is not JSON, or sets a cookie or a location, adds (malloc'd, owned). */
+struct tl_resp_head {
+	const char *content_type; /* a literal; NULL: application/json */
+	char set_cookie[512];     /* "" : none */
+	char location[256];       /* "" : none */
+	bool cacheable;           /* static files: revalidated, not "no-store" */
+};
+
 struct tl_resp {
 	unsigned status;         /* TL_HTTP_LATER: tl_http_later() */
 	json_t *body;            /* owned */
 	char *text;              /* or the body already serialized (malloc'd, owned) */
+	struct tl_resp_head *head; /* or NULL */
 };
 
 /* An answer that waits for something done in another thread (the group commit) without

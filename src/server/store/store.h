@@ -262,6 +262,10 @@ TL_MUST_CHECK int tl_store_alert_events(struct tl_store *s, const char *id,
 					int (*fn)(int64_t time, const char *actor,
 						  const char *action, const char *comment, void *arg),
 					void *arg);
+/* Alerts counted by type, severity and status: fn(cols = type, severity, status, count). */
+TL_MUST_CHECK int tl_store_alert_counts(struct tl_store *s,
+					int (*fn)(const char *const *cols, int ncols, void *arg),
+					void *arg);
 /* The writer's part: inside the attestation's transaction (conn is the writer's). */
 TL_MUST_CHECK int tl_store_alerts_apply(struct tl_store *conn, const char *vm_id,
 					struct tl_alert_plan *p, int64_t now);

@@ -209,3 +209,12 @@ int tl_store_alert_events(struct tl_store *s, const char *id,
 			    "$1 ORDER BY time, action",
 			    p, 1, each_event, &e);
 }
+
+int tl_store_alert_counts(struct tl_store *s,
+			  int (*fn)(const char *const *cols, int ncols, void *arg), void *arg)
+{
+	return tl_store_run(s,
+			    "SELECT type, severity, status, count(*) FROM alerts GROUP BY type, "
+			    "severity, status ORDER BY type, severity, status",
+			    NULL, 0, fn, arg);
+}

@@ -4,6 +4,7 @@ import { h, clear } from './dom.js';
 import { fleetView } from './fleet.js';
 import { vmView } from './vm.js';
 import { catalogView } from './catalog.js';
+import { alertsView, alertView } from './alerts.js';
 
 const main = document.getElementById('main');
 export const session = { name: '', role: '', tenant: '' };
@@ -45,11 +46,14 @@ function signIn(message) {
 
 async function route() {
   const hash = location.hash || '#/fleet';
-  const [, page, id] = hash.split('/');
+  const [path, query] = hash.split('?');
+  const [, page, id] = path.split('/');
   for (const a of document.querySelectorAll('[data-nav]'))
-    a.classList.toggle('here', a.dataset.nav === (page === 'vms' && id ? 'vms' : page));
+    a.classList.toggle('here', a.dataset.nav === page);
   try {
     if (page === 'vms' && id) show(await vmView(decodeURIComponent(id)));
+    else if (page === 'alerts' && id) show(await alertView(decodeURIComponent(id)));
+    else if (page === 'alerts') show(await alertsView(new URLSearchParams(query || '').get('status') || ''));
     else if (page === 'vms') show(await fleetView({ listOnly: true }));
     else if (page === 'catalog') show(await catalogView());
     else show(await fleetView({}));

@@ -8,7 +8,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -54,3 +54,28 @@ export function field(label, value) {
 export function empty(text) {
   return h('p', { class: 'empty' }, text);
 }
+
+// A reason of a verdict or an alert: code, component, sentence, expected against actual.
+export function show(v) {
+  if (v === null || v === undefined) return '–';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v, null, 1);
+}
+
+// A value: short ones as they are, long lists folded (the message already says what changed).
+export function value(label, v) {
+  const text = show(v);
+  const body = h('pre', {}, text);
+  if (text.split('\n').length <= 6) return h('div', {}, h('span', { class: 'k' }, label), body);
+  return h('div', {}, h('details', {}, h('summary', { class: 'k' }, `${label} (${text.split('\n').length} lines)`), body));
+}
+
+export function reasonItem(r, brief) {
+  const diff = !brief && ('expected' in r || 'actual' in r)
+    ? h('div', { class: 'diff' }, value('expected', r.expected), value('actual', r.actual))
+    : null;
+  return h('li', { class: 'reason' },
+    h('div', {}, h('code', {}, r.code), r.component ? h('span', { class: 'comp' }, r.component) : null),
+    h('div', { class: 'msg' }, r.message), diff);
+}
+

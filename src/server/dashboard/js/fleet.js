@@ -45,10 +45,11 @@ export async function fleetView({ listOnly }, cursor) {
       holder.replaceWith(await fleetView({ listOnly }, page.next_cursor));
     } }, 'Next page')
     : null;
-  holder.append(
+  holder.append(...[
     h('h1', {}, listOnly ? 'Virtual machines' : 'Fleet'),
     listOnly ? null : tiles(rows),
+    listOnly ? null : h('p', { class: 'sub tiles-note' }, `Boot integrity of the ${vms.length} VMs on this page.`),
     vms.length ? table : empty('No VMs are registered yet. Register one with tl vm register.'),
-    more);
+    more].filter(Boolean));
   return holder;
 }

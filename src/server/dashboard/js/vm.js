@@ -1,27 +1,10 @@
 // One VM: its profile, boot-integrity assessment, recommendations, attestation history (each
 // verdict with its reasons, expected against actual) and its baseline by component.
 import { get, vmPath } from './api.js';
-import { h, pill, yesno, field, when, ago, empty } from './dom.js';
+import { h, pill, yesno, field, when, ago, empty, reasonItem as reason, value } from './dom.js';
 
 async function optional(path) {
   try { return await get(path); } catch (e) { if (e.status === 404) return null; throw e; }
-}
-
-function show(v) {
-  if (v === null || v === undefined) return '–';
-  if (typeof v === 'string') return v;
-  return JSON.stringify(v, null, 1);
-}
-
-function reason(r) {
-  const diff = ('expected' in r || 'actual' in r)
-    ? h('div', { class: 'diff' },
-      h('div', {}, h('span', { class: 'k' }, 'expected'), h('pre', {}, show(r.expected))),
-      h('div', {}, h('span', { class: 'k' }, 'actual'), h('pre', {}, show(r.actual))))
-    : null;
-  return h('li', { class: 'reason' },
-    h('div', {}, h('code', {}, r.code), r.component ? h('span', { class: 'comp' }, r.component) : null),
-    h('div', { class: 'msg' }, r.message), diff);
 }
 
 function profile(vm) {
@@ -36,7 +19,7 @@ function profile(vm) {
 function assessmentCard(a) {
   return h('section', { class: `card assess assess-${a.status}` }, h('h2', {}, 'Boot integrity'),
     h('div', { class: 'big' }, pill(a.status)), h('p', {}, a.message),
-    a.reasons && a.reasons.length ? h('ul', { class: 'reasons' }, a.reasons.map(reason)) : null);
+    a.reasons && a.reasons.length ? h('ul', { class: 'reasons' }, a.reasons.map((r) => reason(r, false))) : null);
 }
 
 function recommendations(list) {
@@ -53,7 +36,7 @@ function timeline(list) {
     h('ol', { class: 'timeline' }, list.map((a) => h('li', { class: `t t-${a.verdict}` },
       h('div', { class: 'when' }, when(a.time), h('span', { class: 'sub' }, ` · ${ago(a.time)} · #${a.id}`)),
       pill(a.verdict),
-      a.reasons && a.reasons.length ? h('ul', { class: 'reasons' }, a.reasons.map(reason)) : null))));
+      a.reasons && a.reasons.length ? h('ul', { class: 'reasons brief' }, a.reasons.map((r) => reason(r, true))) : null))));
 }
 
 function baseline(b) {
@@ -61,7 +44,7 @@ function baseline(b) {
   const comps = b.components || {};
   return h('section', { class: 'card' }, h('h2', {}, 'Baseline'),
     h('p', { class: 'sub' }, `${b.source || ''} · ${when(b.created)}`),
-    h('dl', { class: 'fields components' }, Object.keys(comps).sort().map((k) => field(k, h('pre', {}, show(comps[k]))))));
+    h('dl', { class: 'fields components' }, Object.keys(comps).sort().map((k) => field(k, value('', comps[k])))));
 }
 
 export async function vmView(id) {

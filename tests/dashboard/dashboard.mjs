@@ -1,0 +1,108 @@
+// The dashboard in Debian's Chromium, driven by playwright-core: sign in, the fleet, an
+// unhealthy VM's reasons, an alert dismissed by an operator and not by a reader, a VM whose
+// name is markup shown as text; screenshots into $OUT. Exits non-zero on the first failure.
+import { chromium } from 'playwright-core';
+
+const { BASE, ADMIN, READER, VM_ID, XSS_ID, ALERT_ID, OUT } = process.env;
+const XSS = '<img src=x onerror=alert(1)>';
+let passes = 0;
+const ok = (cond, what) => {
+  if (!cond) throw new Error(`FAIL: ${what}`);
+  passes++;
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  const dialogs = [];
+  page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+  const scripts = [];
+  page.on('console', (m) => { if (m.type() === 'error') scripts.push(m.text()); });
+
+  // the page and its headers
+  const res = await page.goto(`${BASE}/ui`);
+  const csp = res.headers()['content-security-policy'] || '';
+  ok(csp.includes("script-src 'self'") && !csp.includes('unsafe-inline'), `a strict CSP: ${csp}`);
+  await page.waitForSelector('form.signin');
+  await page.screenshot({ path: `${OUT}/01-sign-in.png` });
+
+  // a wrong token, then the admin's
+  await page.fill('#token', 'not-a-token-of-this-service-0000');
+  await page.click('form.signin button');
+  await page.waitForSelector('form.signin [role=alert]:not([hidden])');
+  ok((await page.textContent('form.signin [role=alert]')).includes('not known'), 'a wrong token is refused');
+  await page.fill('#token', ADMIN);
+  await page.click('form.signin button');
+  await page.waitForSelector('table.grid');
+  ok((await page.evaluate(() => document.cookie)).indexOf('tl_session') < 0, 'the session cookie is HttpOnly');
+  const fleet = await page.textContent('main');
+  ok(fleet.includes('web-1'), 'the fleet lists web-1');
+  ok(fleet.includes('Unhealthy'), 'the fleet shows an unhealthy VM');
+  ok(fleet.includes(XSS), 'a VM named with markup is shown as its characters');
+  ok(await page.locator('main img').count() === 0, 'no element was made from a VM name');
+  await page.screenshot({ path: `${OUT}/02-fleet.png`, fullPage: true });
+
+  // the unhealthy VM: its reasons, expected against actual
+  await page.goto(`${BASE}/ui#/vms/${VM_ID}`);
+  await page.waitForSelector('.assess');
+  const vm = await page.textContent('main');
+  ok(vm.includes('kernel command line changed'), 'the kernel command line change is read');
+  ok(vm.includes('tl.extra=1'), 'its actual value is shown');
+  ok(vm.includes('Recommendations') && vm.includes('Attestations'), 'recommendations and history');
+  await page.screenshot({ path: `${OUT}/03-vm-unhealthy.png`, fullPage: true });
+
+  // the markup-named VM's own page
+  await page.goto(`${BASE}/ui#/vms/${XSS_ID}`);
+  await page.waitForSelector('.assess');
+  ok((await page.textContent('h1')).includes(XSS), 'the markup name as the title, as text');
+
+  // the alert: an operator (the admin) dismisses it with a comment
+  await page.goto(`${BASE}/ui#/alerts?status=active`);
+  await page.waitForSelector('table.grid');
+  await page.screenshot({ path: `${OUT}/04-alerts.png`, fullPage: true });
+  await page.goto(`${BASE}/ui#/alerts/${ALERT_ID}`);
+  await page.waitForSelector('.actions');
+  ok((await page.textContent('main')).includes('Compare the reasons'), 'what to do is shown');
+  await page.fill('.actions input', 'planned change: new kernel parameter');
+  await page.screenshot({ path: `${OUT}/05-alert.png`, fullPage: true });
+  await page.click('.actions button:has-text("Dismiss")');
+  await page.waitForSelector('ol.audit li:has-text("dismissed")');
+  ok((await page.textContent('ol.audit')).includes('planned change: new kernel parameter'), 'the comment in the audit trail');
+  await page.screenshot({ path: `${OUT}/06-alert-dismissed.png`, fullPage: true });
+
+  // a reader: sees the alert, no buttons, and the API refuses anyway
+  await page.click('#logout');
+  await page.waitForSelector('form.signin');
+  await page.fill('#token', READER);
+  await page.click('form.signin button');
+  await page.waitForSelector('#who:not([hidden])');
+  await page.goto(`${BASE}/ui#/alerts/${ALERT_ID}`);
+  await page.waitForSelector('h1');
+  await page.waitForTimeout(300);
+  ok(await page.locator('.actions button').count() === 0, 'a reader sees no dismiss button');
+  ok((await page.textContent('main')).includes('Your role can read alerts'), 'and is told why');
+  const status = await page.evaluate(async (id) => (await fetch(`/v1/alerts/${id}/resolve`, {
+    method: 'POST', headers: { 'X-TL-Request': '1', 'Content-Type': 'application/json' }, body: '{}' })).status, ALERT_ID);
+  ok(status === 403, `the API refuses a reader's resolve: ${status}`);
+  const csrf = await page.evaluate(async (id) => (await fetch(`/v1/alerts/${id}/resolve`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status, ALERT_ID);
+  ok(csrf === 403, `a change by cookie without X-TL-Request is refused: ${csrf}`);
+  await page.screenshot({ path: `${OUT}/07-reader.png`, fullPage: true });
+
+  await page.goto(`${BASE}/ui#/catalog`);
+  await page.waitForSelector('.fams');
+  await page.screenshot({ path: `${OUT}/08-catalog.png`, fullPage: true });
+
+  ok(dialogs.length === 0, `no script ran from data: ${dialogs}`);
+  ok(scripts.filter((t) => !t.includes('401') && !t.includes('Failed to load resource')).length === 0, `no script errors: ${scripts}`);
+  console.log(`dashboard.mjs: ${passes} passed, 0 failed`);
+} catch (e) {
+  console.error(e.message);
+  console.log(`dashboard.mjs: ${passes} passed, 1 failed`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The web dashboard in a real browser (Debian's Chromium, driven by playwright-core from npm,
+# tests/dashboard/dashboard.mjs) against a live trustlaunchd whose data a real TPM (swtpm +
+# tpm2-tools) made: a healthy boot, then a changed kernel command line (unhealthy, an alert).
+# Screenshots: $TL_SHOTS (default build/dashboard-shots).
+here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
+d=${TL_DAEMON:?} pid= src=${TL_SOURCE:-$here/../..}
+[[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
+[[ -d $src/tests/dashboard/node_modules/playwright-core ]] || { echo "playwright-core is not installed (scripts/bootstrap)" >&2; exit 2; }
+[[ -x ${CHROMIUM:-/usr/bin/chromium} ]] || { echo "chromium is not installed (scripts/bootstrap)" >&2; exit 2; }
+shots=${TL_SHOTS:-$PWD/dashboard-shots}; mkdir -p "$shots"
+cleanup() {
+  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+port=$(free_port) base=http://127.0.0.1:$port
+"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>"$work/svc.log" & pid=$!
+for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+call() {
+  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2")
+  [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
+  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary @"$3")
+  code=$(curl "${args[@]}")
+}
+field() { python3 -c "import json; d=json.load(open('body.json')); print($1)"; }
+json() { python3 -c "import json,sys; print(json.dumps($1))"; }
+b64() { base64 -w0 "$1"; }
+need() { [[ $code == "$1" ]] || { echo "setup: $2: HTTP $code: $(head -c 300 body.json)" >&2; exit 2; }; }
+activate() {
+  tpm2_startauthsession --policy-session -S session.ctx >/dev/null 2>&1 &&
+  tpm2_policysecret -S session.ctx -c e >/dev/null 2>&1 &&
+  tpm2_activatecredential -c "$1" -C "$2" -i "$3" -o "$4" -P"session:session.ctx" >act.log 2>&1
+  local rc=$?; flush; return $rc
+}
+extend_log() {
+  "$tl" eventlog json "$1" > events.json || exit 2
+  python3 -c "
+import json
+for e in json.load(open('events.json'))['events']:
+    if e['type_name'] != 'EV_NO_ACTION':
+        print(f\"{e['pcr']}:sha256={e['digests']['sha256']}\")" > extends.txt
+  tpm tpm2_pcrextend $(cat extends.txt)
+}
+SEL=sha256:0,1,2,3,4,5,6,7,8,9,14 AK=0x81010010
+attest() {
+  TOKEN= call POST "/v1/vms/$1/challenge"; need 200 challenge; local n; n=$(field "d['nonce']")
+  tpm tpm2_quote -c $AK -l $SEL -q "$n" -m q.msg -s q.sig -o q.pcrs -F values -g sha256
+  python3 "$here/evidence.py" "$n" q.msg q.sig q.pcrs $SEL "$2" > evidence.json || exit 2
+  TOKEN= call POST "/v1/vms/$1/attest" evidence.json; need 200 attest
+}
+
+ADMIN=$(cat svc/admin.token) TOKEN=$ADMIN
+json '{"name":"web-1","size":"Standard_D2s_v5","os":"debian-12"}' > vm.json
+call POST /v1/vms vm.json; need 201 "create VM"; vm=$(field "d['id']") et=$(field "d['enrollment_token']")
+json "{'name':'<img src=x onerror=alert(1)>','size':'Standard_D2s_v5','os':'debian-12'}" > xss.json
+call POST /v1/vms xss.json; need 201 "create the markup VM"; xss=$(field "d['id']")
+json "{'name':'auditor','role':'reader'}" > reader.json
+call POST /v1/tokens reader.json; need 201 "reader token"; READER=$(field "d['token']")
+start_swtpm sha256
+tpm tpm2_createek -c ek.ctx -G rsa -u ek.pub
+tpm tpm2_createak -C ek.ctx -c ak.ctx -G ecc -g sha256 -s ecdsa -u ak.pub -n ak.name
+tpm tpm2_evictcontrol -C o -c ak.ctx $AK
+json "{'ek_public':'$(b64 ek.pub)','ak_public':'$(b64 ak.pub)'}" > enroll.json
+TOKEN=$et call POST "/v1/vms/$vm/enroll" enroll.json; need 201 enrol
+eid=$(field "d['enrollment_id']"); field "d['credential']" | base64 -d > cred.blob
+activate $AK ek.ctx cred.blob secret.bin || { echo "activation failed" >&2; exit 2; }
+json "{'secret':'$(b64 secret.bin)'}" > secret.json
+TOKEN= call POST "/v1/vms/$vm/enroll/$eid/activate" secret.json; need 200 activate
+extend_log "$v/boot/sb-on/eventlog.bin"; attest "$vm" "$v/boot/sb-on/eventlog.bin"
+restart_swtpm; extend_log "$v/boot/cmdline/eventlog.bin"; attest "$vm" "$v/boot/cmdline/eventlog.bin"
+TOKEN=$ADMIN call GET "/v1/alerts?vm=$vm"; need 200 alerts; alert=$(field "d['alerts'][0]['id']")
+
+BASE=$base ADMIN=$ADMIN READER=$READER VM_ID=$vm XSS_ID=$xss ALERT_ID=$alert OUT=$shots \
+  NODE_PATH=$src/tests/dashboard/node_modules node "$src/tests/dashboard/dashboard.mjs"
