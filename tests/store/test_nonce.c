@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -95,6 +96,21 @@ static void nonce_key_load_refuses_short_linked_or_loose_key(void **state)
 
 /* the issue time a nonce carries (seconds and microseconds), in issue order; bytes that
  * cannot be a time (microseconds >= 10^6) say nothing (0) */
+/* now read before the clock moved on: the nonce is of now's last microsecond, never of the
+ * next second's first ones read as now's (it then looked older than a nonce issued before) */
+static void nonce_make_keeps_issue_order_across_a_second(void **state)
+{
+	uint8_t past[TL_NONCE_LEN], future[TL_NONCE_LEN], cur[TL_NONCE_LEN];
+	int64_t t = (int64_t)time(NULL);
+	(void)state;
+	assert_int_equal(tl_nonce_make(key, "vm-1", t - 5, past), TL_OK);
+	assert_int_equal(tl_nonce_issued_us(past), (t - 5) * 1000000LL + 999999);
+	assert_int_equal(tl_nonce_make(key, "vm-1", t + 5, future), TL_OK);
+	assert_int_equal(tl_nonce_issued_us(future), (t + 5) * 1000000LL);
+	assert_int_equal(tl_nonce_make(key, "vm-1", (int64_t)time(NULL), cur), TL_OK);
+	assert_true(tl_nonce_issued_us(cur) > tl_nonce_issued_us(past));
+}
+
 static void nonce_issued_us_reads_the_issue_time(void **state)
 {
 	uint8_t a[TL_NONCE_LEN], c[TL_NONCE_LEN];
@@ -118,6 +134,7 @@ int main(void)
 		cmocka_unit_test(nonce_order_is_issue_order),
 		cmocka_unit_test(nonce_key_load_refuses_short_linked_or_loose_key),
 		cmocka_unit_test(nonce_issued_us_reads_the_issue_time),
+		cmocka_unit_test(nonce_make_keeps_issue_order_across_a_second),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

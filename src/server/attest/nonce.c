@@ -28,8 +28,13 @@ int tl_nonce_make(const uint8_t key[TL_NONCE_KEY_LEN], const char *vm_id, int64_
 	struct timespec ts;
 	uint32_t us;
 	int err;
+	/* the microseconds of the second now names: the clock read here may already be in the
+	 * next second (now was read before), and a nonce must never look older than one issued
+	 * before it (a quote over an older nonce is stale): then the last microsecond of now */
 	clock_gettime(CLOCK_REALTIME, &ts);
-	us = (uint32_t)(ts.tv_nsec / 1000);
+	us = (int64_t)ts.tv_sec == now ? (uint32_t)(ts.tv_nsec / 1000)
+	     : (int64_t)ts.tv_sec > now ? 999999u
+					: 0u;
 	for (int i = 0; i < 8; i++)
 		out[i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
 	for (int i = 0; i < 4; i++)
