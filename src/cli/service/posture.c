@@ -59,8 +59,12 @@ static int show_assessment(json_t *answer)
 					    "attestation_id" };
 	json_t *reasons = json_object_get(answer, "reasons"), *r;
 	size_t i;
-	int rc = tl_cli_show_fields(answer, keys, sizeof(keys) / sizeof(keys[0]));
 	char a[64], b[512];
+	if (json_is_integer(json_object_get(answer, "since"))) /* a time, for people */
+		json_object_set_new(answer, "since",
+				    json_string(tl_cli_time_cell(json_object_get(answer, "since"), a,
+								 sizeof(a))));
+	int rc = tl_cli_show_fields(answer, keys, sizeof(keys) / sizeof(keys[0]));
 	json_array_foreach(reasons, i, r) {
 		printf("reason         %s: ", tl_cli_cell(json_object_get(r, "code"), a, sizeof(a)));
 		tl_cli_put_safe(stdout, tl_cli_cell(json_object_get(r, "message"), b, sizeof(b)));
