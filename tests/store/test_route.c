@@ -122,6 +122,11 @@ static void route_target_ok_refuses_dot_segments_and_encoded_nul(void **state)
 	assert_false(tl_route_target_ok("/v1/vms/" VM "%00/../../tokens"));
 	assert_false(tl_route_target_ok("/v1/../v1/tokens"));
 	assert_false(tl_route_target_ok("/v1/./tokens"));
+	/* an escape that is not one hides an encoded NUL after it (found by fuzz_route) */
+	assert_false(tl_route_target_ok("/v11/toke*s/%%00"));
+	assert_false(tl_route_target_ok("/v1/vms/%zz"));
+	assert_false(tl_route_target_ok("/v1/vms/%4"));
+	assert_true(tl_route_target_ok("/v1/vms/a%41b"));
 	assert_false(tl_route_target_ok("/v1/vms/.."));
 	assert_false(tl_route_target_ok("/v1/vms/."));
 	assert_false(tl_route_target_ok("/v1/%2e%2E/tokens"));

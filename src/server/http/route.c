@@ -122,6 +122,11 @@ static bool escape_is(struct tl_bytes hex, char hi, char lo)
 
 /* A segment's bytes are visible ASCII, and escapes are whole and not of NUL, '/', '\\'
  * or '.' (a dot segment in disguise). */
+static bool hex_digit(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
 static bool segment_ok(struct tl_bytes seg)
 {
 	struct tl_rd rd;
@@ -133,7 +138,10 @@ static bool segment_ok(struct tl_bytes seg)
 			return false;
 		if (c != '%')
 			continue;
-		if (tl_rd_bytes(&rd, 2, &hex) != TL_OK || escape_is(hex, '0', '0') ||
+		/* a well-formed escape only ("%%00" would hide an encoded NUL from a check that
+		 * skipped two bytes), and none of NUL, slash, backslash or dot */
+		if (tl_rd_bytes(&rd, 2, &hex) != TL_OK || !hex_digit(tl_bytes_at(hex, 0)) ||
+		    !hex_digit(tl_bytes_at(hex, 1)) || escape_is(hex, '0', '0') ||
 		    escape_is(hex, '2', 'f') || escape_is(hex, '5', 'c') || escape_is(hex, '2', 'e'))
 			return false;
 	}
