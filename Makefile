@@ -41,6 +41,7 @@ bench: build
 	@$(BUILD)/bench/bench_snp $(VECTORS)
 	@bench/service.sh $(BUILD) $(VECTORS)
 	@bench/agent.sh $(BUILD) $(VECTORS)
+	@bench/fleet.sh $(BUILD)
 
 fuzz-build: bootstrap
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_FUZZ=ON -DTL_VECTORS=$(VECTORS) >/dev/null

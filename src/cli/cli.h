@@ -76,6 +76,9 @@ void tl_pages_say_more(json_t *answer);
  * --json sets tl_client_opts.json, and exactly n positional arguments go to pos[]; anything
  * else prints HELP on stderr and returns TL_EXIT_USAGE. Returns -1 to go on. */
 int tl_client_args(int argc, char **argv, const char *help, size_t n, const char **pos);
+/* tl recommendations without a VM, and with --of REC (fleet.c); help: the command's. */
+int tl_cli_rec_summary(int argc, char **argv, const char *help);
+int tl_cli_rec_vms(int argc, char **argv, const char *help);
 /* Prints an answer (the reference is taken): as JSON with --json, else through show. */
 int tl_client_output(json_t *answer, int (*show)(json_t *answer));
 

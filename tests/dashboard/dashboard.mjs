@@ -43,6 +43,12 @@ try {
   ok(fleet.includes('Unhealthy'), 'the fleet shows an unhealthy VM');
   ok(fleet.includes(XSS), 'a VM named with markup is shown as its characters');
   ok(await page.locator('main img').count() === 0, 'no element was made from a VM name');
+  const sum = await page.evaluate(async () => (await fetch('/v1/recommendations')).json());
+  ok(await page.textContent('.tile.bad .n') === String(sum.assessment.unhealthy) && sum.assessment.unhealthy >= 1,
+    'the unhealthy tile counts the fleet');
+  ok(fleet.includes(`Boot integrity of all ${sum.vms} VMs`), 'the tiles say they count the whole fleet');
+  ok(fleet.includes('vTPM should be enabled on supported VMs') && await page.locator('table.recs tbody tr').count() === 3,
+    'the fleet\'s recommendations');
   await page.screenshot({ path: `${OUT}/02-fleet.png`, fullPage: true });
 
   // the unhealthy VM: its reasons, expected against actual

@@ -100,11 +100,15 @@ enroll "$vm" "$et"
 extend_log "$on"
 attest "$vm" $AK "$on"; expect 200 "healthy first"; check "d['verdict'] == 'healthy'" "learned healthy"
 alerts ""; check "d['alerts'] == [] and d['next_cursor'] is None" "no alert for a healthy VM"
+TOKEN=$ADMIN call GET /v1/recommendations; expect 200 "fleet posture"
+check "d['vms'] == 1 and d['assessment'] == {'healthy': 1, 'unhealthy': 0, 'not_applicable': 0} and all(r['counts']['healthy'] == 1 for r in d['recommendations'])" "fleet: one healthy VM"
 
 # ---- a changed kernel command line, three times: one medium alert, count 3
 restart_swtpm; extend_log "$cmd"
 for i in 1 2 3; do attest "$vm" $AK "$cmd"; expect 200 "changed boot $i"; done
 check "d['verdict'] == 'unhealthy'" "changed boot is unhealthy"
+TOKEN=$ADMIN call GET /v1/recommendations; expect 200 "fleet posture"
+check "d['assessment'] == {'healthy': 0, 'unhealthy': 1, 'not_applicable': 0}" "fleet: one unhealthy VM"
 alerts "vm=$vm"
 check "len(d['alerts']) == 1" "one alert over three attestations"
 check "(d['alerts'][0]['type'], d['alerts'][0]['severity'], d['alerts'][0]['status'], d['alerts'][0]['count']) == ('attestation_failure', 'medium', 'active', 3)" "medium, active, count 3"

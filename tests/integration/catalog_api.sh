@@ -108,6 +108,52 @@ check "(d['status'], d['cause']) == ('not_applicable', 'no_agent')" "assessment 
 TOKEN= call GET "/v1/vms/$std_vm/assessment"; expect 401 "assessment needs a token"
 call POST "/v1/vms/$std_vm/assessment" '{}'; expect 405 "assessment is GET"
 
+# the fleet: counts per recommendation and status agree with every VM's own answer, and the
+# VMs of one recommendation come a page at a time, filtered by status
+BASE=$base TOKEN=$TOKEN python3 - <<'PY' || bad "fleet recommendations"
+import json, os, urllib.request, urllib.error
+base, tok = os.environ["BASE"], os.environ["TOKEN"]
+def get(path):
+    req = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + tok})
+    try:
+        with urllib.request.urlopen(req) as r: return r.status, json.load(r)
+    except urllib.error.HTTPError as e: return e.code, json.load(e)
+_, vms = get("/v1/vms?limit=1000")
+want = {}
+assess = {"healthy": 0, "unhealthy": 0, "not_applicable": 0}
+for vm in vms["vms"]:
+    _, rec = get(f"/v1/vms/{vm['id']}/recommendations")
+    for x in rec["recommendations"]:
+        want.setdefault(x["id"], {}).setdefault(vm["id"], x["status"])
+    assess[get(f"/v1/vms/{vm['id']}/assessment")[1]["status"]] += 1
+code, s = get("/v1/recommendations")
+assert code == 200 and s["vms"] == len(vms["vms"]) >= 4, s
+assert s["assessment"] == assess, (s["assessment"], assess)
+for r in s["recommendations"]:
+    counts = {k: list(want[r["id"]].values()).count(k) for k in ("healthy", "unhealthy", "not_applicable")}
+    assert r["counts"] == counts and r["severity"] == "low", (r, counts)
+assert sum(r["counts"]["unhealthy"] for r in s["recommendations"]) >= 3, s
+for rid, per_vm in want.items():
+    seen, cursor, pages = {}, None, 0
+    while True:
+        code, p = get(f"/v1/recommendations/{rid}?limit=1" + (f"&cursor={cursor}" if cursor else ""))
+        assert code == 200 and p["id"] == rid and len(p["vms"]) <= 1, p
+        for v in p["vms"]: seen[v["vm_id"]] = v["status"]
+        pages += 1
+        cursor = p["next_cursor"]
+        if not cursor: break
+    assert seen == per_vm and pages >= len(per_vm), (rid, seen, per_vm)
+    code, p = get(f"/v1/recommendations/{rid}?status=unhealthy&limit=1000")
+    assert code == 200 and p["next_cursor"] is None, p
+    assert {v["vm_id"] for v in p["vms"]} == {k for k, v in per_vm.items() if v == "unhealthy"}, (rid, p)
+    assert all(v["vm_id"] in v["remediation"] for v in p["vms"]), p
+code, e = get("/v1/recommendations/no-such"); assert code == 404 and e["error"]["code"] == "recommendation.not_found", e
+code, e = get("/v1/recommendations/vtpm?status=bad"); assert code == 400 and e["error"]["field"] == "status", e
+code, e = get("/v1/recommendations/vtpm?cursor=1.x"); assert code == 400 and e["error"]["field"] == "cursor", e
+PY
+[[ $? == 0 ]] && ok
+TOKEN= call GET /v1/recommendations; expect 401 "fleet recommendations need a token"
+
 # the same through the CLI
 tl=${TL_BIN:-}
 if [[ -n $tl ]]; then
@@ -121,6 +167,14 @@ if [[ -n $tl ]]; then
     grep -q "tl vm update $ss_vm --vtpm on" "$work/out" && ok || bad "tl recommendations: $(cat "$work/out")"
   "$tl" assessment "$std_vm" > "$work/out" 2>&1 && grep -q '^cause  *no_agent$' "$work/out" && ok || bad "tl assessment: $(cat "$work/out")"
   "$tl" assessment > "$work/out" 2>&1; [[ $? == 2 ]] && ok || bad "assessment needs a VM"
+  "$tl" recommendations > "$work/out" 2>&1 && grep -Eq '^vtpm +[0-9]+ +[0-9]+ +[0-9]+ +vTPM should be enabled' "$work/out" &&
+    grep -Eq '^boot integrity: 0 healthy, 0 unhealthy, [0-9]+ not applicable \([0-9]+ VMs\)$' "$work/out" && ok || bad "tl recommendations (fleet): $(cat "$work/out")"
+  "$tl" recommendations --of vtpm --status unhealthy > "$work/out" 2>&1 && grep -q "^$ss_vm .* unhealthy  *vTPM is off$" "$work/out" &&
+    ! grep -q " healthy " "$work/out" && ok || bad "tl recommendations --of: $(cat "$work/out")"
+  "$tl" recommendations --of vtpm --limit 1 > "$work/out" 2> "$work/err" && grep -q "more: --cursor" "$work/err" && ok || bad "tl recommendations --of --limit: $(cat "$work/out" "$work/err")"
+  "$tl" recommendations --of nothing > "$work/out" 2>&1; rc=$?
+  [[ $rc == 1 ]] && grep -q 'recommendation.not_found' "$work/out" && ok || bad "unknown recommendation ($rc): $(cat "$work/out")"
+  "$tl" recommendations --of vtpm --status 'x y' > "$work/out" 2>&1; [[ $? == 2 ]] && ok || bad "bad status is usage"
 else
   bad "TL_BIN not set"
 fi

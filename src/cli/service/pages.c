@@ -93,6 +93,7 @@ void tl_pages_say_more(json_t *answer)
 {
 	const char *c = json_string_value(json_object_get(answer, "next_cursor"));
 	if (c) {
+		fflush(stdout); /* after the page, where a terminal shows both */
 		fputs("more: --cursor ", stderr);
 		tl_cli_put_safe(stderr, c);
 		fputs(" (or --all)\n", stderr);

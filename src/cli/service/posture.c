@@ -1,16 +1,24 @@
-/* tl recommendations VM, tl assessment VM: a VM's posture as trustlaunchd decides it. */
+/* tl recommendations [VM], tl assessment VM: posture as trustlaunchd decides it (the fleet's:
+ * fleet.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
 static const char recommendations_help[] =
-	"usage: tl [GLOBAL OPTIONS] recommendations VM [--json]\n"
+	"usage: tl [GLOBAL OPTIONS] recommendations [--json]\n"
+	"       tl [GLOBAL OPTIONS] recommendations VM [--json]\n"
+	"       tl [GLOBAL OPTIONS] recommendations --of REC [--status STATUS] [--limit N]\n"
+	"          [--cursor C] [--json]\n"
 	"\n"
-	"The VM's recommendations (severity low): secure-boot, vtpm and guest-attestation, each\n"
+	"The recommendations (severity low): secure-boot, vtpm and guest-attestation, each\n"
 	"healthy, unhealthy (with the reason and what to do) or not_applicable (docs/posture.md).\n"
+	"Without a VM: how many VMs of the fleet are in each status, and the fleet's boot\n"
+	"integrity. With a VM: that VM's. With --of: the VMs and their status for one\n"
+	"recommendation (--status unhealthy: the ones to fix); every page unless --limit or\n"
+	"--cursor is given.\n"
 	"\n"
-	"exit: 0 shown, 1 unknown VM, refused or unreachable, 2 usage\n";
+	"exit: 0 shown, 1 unknown VM or recommendation, refused or unreachable, 2 usage\n";
 
 static const char assessment_help[] =
 	"usage: tl [GLOBAL OPTIONS] assessment VM [--json]\n"
@@ -87,6 +95,14 @@ static int one(int argc, char **argv, const char *help, const char *sub, int (*s
 
 int tl_cmd_recommendations(int argc, char **argv)
 {
+	bool vm = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--of") == 0)
+			return tl_cli_rec_vms(argc, argv, recommendations_help);
+		vm = vm || argv[i][0] != '-';
+	}
+	if (!vm)
+		return tl_cli_rec_summary(argc, argv, recommendations_help);
 	return one(argc, argv, recommendations_help, "/recommendations",
 		   show_recommendations);
 }

@@ -96,6 +96,7 @@ static struct tl_resp recommendations(struct tl_req *r)
 	return tl_api_vm_recommendations(r, r->params.vm);
 }
 static struct tl_resp assessment(struct tl_req *r) { return tl_api_vm_assessment(r, r->params.vm); }
+static struct tl_resp rec_vms(struct tl_req *r) { return tl_api_rec_vms(r, r->params.id); }
 
 /* {id} of alerts, rules and webhooks: ids this service made (lower-case UUIDs). */
 static bool id_ok(struct tl_req *r, const char *what, struct tl_resp *resp)
@@ -186,6 +187,8 @@ static const struct tl_route routes[] = {
 	/* posture (docs/posture.md) */
 	{ "GET", "/v1/catalog", READER, TL_GATE_ROLE, 0, tl_api_catalog },
 	{ "GET", "/v1/catalog/check", READER, TL_GATE_ROLE, 0, tl_api_catalog_check },
+	{ "GET", "/v1/recommendations", READER, TL_GATE_ROLE, 0, tl_api_rec_summary },
+	{ "GET", "/v1/recommendations/{id}", READER, TL_GATE_ROLE, 0, rec_vms },
 	{ "GET", "/v1/vms/{vm}/recommendations", READER, TL_GATE_ROLE, 0, recommendations },
 	{ "GET", "/v1/vms/{vm}/assessment", READER, TL_GATE_ROLE, 0, assessment },
 	{ "GET", "/v1/alerts", READER, TL_GATE_ROLE, 0, tl_api_alert_list },

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "trustlaunch/posture.h"
 
 /* The route table (api.c): every endpoint, its role, gate and body limit. */
 const struct tl_route *tl_api_routes(size_t *n);
@@ -48,6 +49,17 @@ struct tl_resp tl_api_catalog_check(struct tl_req *r);
 /* GET /v1/vms/{id}/recommendations and /assessment (api_posture.c) */
 struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id);
 struct tl_resp tl_api_vm_assessment(struct tl_req *r, const char *id);
+/* What a VM's posture is decided from (vm: loaded by the caller); *latest: the latest
+ * verified attestation's record (JSON, a new reference) or NULL; store errors as they are. */
+TL_MUST_CHECK int tl_api_posture_of(struct tl_req *r, const struct tl_vm *vm,
+				    struct tl_posture_vm *p, json_t **latest, int64_t *latest_id);
+/* A recommendation's remediation with {vm} replaced by the VM's id. */
+json_t *tl_api_rec_remediation(const char *text, const char *vm_id);
+/* GET /v1/recommendations (the fleet's counts per recommendation and status, and the
+ * assessment's) and GET /v1/recommendations/{id} (the VMs and their status, paged)
+ * (api_fleet.c) */
+struct tl_resp tl_api_rec_summary(struct tl_req *r);
+struct tl_resp tl_api_rec_vms(struct tl_req *r, const char *slug);
 /* /v1/alerts (api_alerts.c), /v1/suppression-rules (api_suppressions.c) */
 struct tl_resp tl_api_alert_list(struct tl_req *r);
 struct tl_resp tl_api_alert_one(struct tl_req *r, const char *id);

@@ -9,21 +9,17 @@
 #include "api.h"
 #include "trustlaunch/posture.h"
 
-/* What posture is decided from; *latest: the latest verified attestation's record (JSON,
- * a new reference) or NULL. */
-static int gather(struct tl_req *r, const char *id, struct tl_vm *vm, struct tl_posture_vm *p,
-		  json_t **latest, int64_t *latest_id)
+int tl_api_posture_of(struct tl_req *r, const struct tl_vm *vm, struct tl_posture_vm *p,
+		      json_t **latest, int64_t *latest_id)
 {
 	struct tl_vm_tpm t;
 	struct tl_attestation a;
 	struct tl_size_info size;
 	struct tl_os_info os;
-	int err = tl_store_vm_get(r->srv->store, r->token.tenant, id, vm);
+	int err = TL_OK;
 
 	*latest = NULL;
 	*latest_id = 0;
-	if (err != TL_OK)
-		return err;
 	tl_catalog_size(r->srv->catalog, vm->size, &size);
 	tl_catalog_os(r->srv->catalog, vm->os, &os);
 	memset(p, 0, sizeof(*p));
@@ -33,13 +29,13 @@ static int gather(struct tl_req *r, const char *id, struct tl_vm *vm, struct tl_
 	p->size = size.support;
 	p->os_supported = os.known;
 	p->attested_secure_boot = -1;
-	if (vm->enrolled && (err = tl_store_tpm_get(r->srv->store, id, &t)) == TL_OK) {
+	if (vm->enrolled && (err = tl_store_tpm_get(r->srv->store, vm->id, &t)) == TL_OK) {
 		p->enrolled = true;
 		p->enrolled_at = t.enrolled;
 	}
 	if (err != TL_OK && err != TL_E_STORE_NOT_FOUND)
 		return err;
-	err = tl_store_attestation_latest_verified(r->srv->store, id, &a);
+	err = tl_store_attestation_latest_verified(r->srv->store, vm->id, &a);
 	if (err == TL_E_STORE_NOT_FOUND)
 		return TL_OK;
 	if (err != TL_OK)
@@ -61,8 +57,17 @@ static int gather(struct tl_req *r, const char *id, struct tl_vm *vm, struct tl_
 	return TL_OK;
 }
 
+static int gather(struct tl_req *r, const char *id, struct tl_vm *vm, struct tl_posture_vm *p,
+		  json_t **latest, int64_t *latest_id)
+{
+	int err = tl_store_vm_get(r->srv->store, r->token.tenant, id, vm);
+	*latest = NULL;
+	*latest_id = 0;
+	return err == TL_OK ? tl_api_posture_of(r, vm, p, latest, latest_id) : err;
+}
+
 /* The definition's remediation with {vm} replaced by the VM's id (ours: a UUID). */
-static json_t *remediation(const char *text, const char *vm_id)
+json_t *tl_api_rec_remediation(const char *text, const char *vm_id)
 {
 	char out[512];
 	size_t o = 0;
@@ -100,7 +105,7 @@ struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id)
 			list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "id", d->slug, "title",
 					d->title, "severity", "low", "status", tl_status_name(s),
 					"reason", why, "description", d->description, "remediation",
-					remediation(d->remediation, vm.id)));
+					tl_api_rec_remediation(d->remediation, vm.id)));
 	}
 	return tl_http_json(200, json_pack("{s:s,s:o}", "vm_id", vm.id, "recommendations", list));
 }

@@ -1,5 +1,5 @@
-// The fleet: how many VMs are healthy, and the VMs themselves, a page at a time (the service
-// pages; this page never loads the whole inventory).
+// The fleet: how many VMs are healthy and what to turn on, counted over the whole fleet by the
+// service, and the VMs themselves a page at a time (this page never loads the whole inventory).
 import { get, vmPath } from './api.js';
 import { h, pill, yesno, empty } from './dom.js';
 
@@ -21,13 +21,28 @@ function row(vm, a) {
     h('td', {}, vm.size, h('div', { class: 'sub' }, vm.os)));
 }
 
-function tiles(rows) {
-  const count = (s) => rows.filter(([, a]) => a && a.status === s).length;
-  const tile = (label, n, cls) => h('div', { class: `tile ${cls}` }, h('div', { class: 'n' }, String(n)), h('div', {}, label));
-  return h('section', { class: 'tiles', 'aria-label': 'Assessment of the VMs listed' },
-    tile('Healthy', count('healthy'), 'ok'),
-    tile('Unhealthy', count('unhealthy'), 'bad'),
-    tile('Not applicable', count('not_applicable'), 'na'));
+// The whole fleet's counts (GET /v1/recommendations), not only the page's.
+function tiles(sum) {
+  const a = sum.assessment || {};
+  const tile = (label, n, cls) => h('div', { class: `tile ${cls}` }, h('div', { class: 'n' }, String(n ?? 0)), h('div', {}, label));
+  return h('section', { class: 'tiles', 'aria-label': 'Boot integrity of the fleet' },
+    tile('Healthy', a.healthy, 'ok'),
+    tile('Unhealthy', a.unhealthy, 'bad'),
+    tile('Not applicable', a.not_applicable, 'na'));
+}
+
+function recTable(sum) {
+  const line = (r) => h('tr', {},
+    h('td', {}, r.title, h('div', { class: 'sub mono' }, r.id)),
+    h('td', {}, pill(r.severity)),
+    h('td', { class: r.counts.unhealthy ? 'no' : '' }, String(r.counts.unhealthy)),
+    h('td', {}, String(r.counts.healthy)),
+    h('td', {}, String(r.counts.not_applicable)));
+  return h('section', { 'aria-label': 'Recommendations' },
+    h('h2', {}, 'Recommendations'),
+    h('table', { class: 'grid recs' },
+      h('thead', {}, h('tr', {}, ...['Recommendation', 'Severity', 'Unhealthy VMs', 'Healthy', 'Not applicable'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, (sum.recommendations || []).map(line))));
 }
 
 export async function fleetView({ listOnly }, cursor) {
@@ -39,6 +54,7 @@ export async function fleetView({ listOnly }, cursor) {
   const table = h('table', { class: 'grid' },
     h('thead', {}, h('tr', {}, ...['VM', 'Boot integrity', 'Security type', 'Secure Boot', 'vTPM', 'Agent', 'Size / OS'].map((t) => h('th', {}, t)))),
     h('tbody', {}, rows.map(([vm, a]) => row(vm, a))));
+  const sum = listOnly || cursor ? null : await get('/v1/recommendations');
   const holder = h('div', {});
   const more = page.next_cursor
     ? h('button', { type: 'button', class: 'more', onclick: async () => {
@@ -47,8 +63,10 @@ export async function fleetView({ listOnly }, cursor) {
     : null;
   holder.append(...[
     h('h1', {}, listOnly ? 'Virtual machines' : 'Fleet'),
-    listOnly ? null : tiles(rows),
-    listOnly ? null : h('p', { class: 'sub tiles-note' }, `Boot integrity of the ${vms.length} VMs on this page.`),
+    sum ? tiles(sum) : null,
+    sum ? h('p', { class: 'sub tiles-note' }, `Boot integrity of all ${sum.vms} VMs.`) : null,
+    sum ? recTable(sum) : null,
+    sum ? h('h2', {}, 'Virtual machines') : null,
     vms.length ? table : empty('No VMs are registered yet. Register one with tl vm register.'),
     more].filter(Boolean));
   return holder;
