@@ -226,5 +226,20 @@ export TL_SERVER=$base TL_TOKEN=$ADMIN
 rid=$(awk '/^id /{print $2}' out.txt)
 "$tl" suppressions list > out.txt 2>&1 && grep -q "$rid  *attestation_failure" out.txt && ok || bad "tl suppressions list: $(cat out.txt)"
 "$tl" suppressions delete "$rid" > out.txt 2>&1 && ok || bad "tl suppressions delete: $(cat out.txt)"
+# rules and webhooks are paged like every list: three rules, two pages of two and one
+for i in 1 2 3; do
+  "$tl" suppressions create --alert-type untrusted_kernel_module --vm "$vm" --reason "page $i" > /dev/null 2>&1 || bad "rule $i"
+done
+TOKEN=$ADMIN call GET "/v1/suppression-rules?limit=2"; expect 200 "rules page 1"
+check "len(d['rules']) == 2 and d['next_cursor']" "a first page of two rules, and a cursor"
+first=$(field "sorted(r['reason'] for r in d['rules'])")
+TOKEN=$ADMIN call GET "/v1/suppression-rules?limit=2&cursor=$(field "d['next_cursor']")"; expect 200 "rules page 2"
+check "len(d['rules']) == 1 and d['next_cursor'] is None and sorted($first + [d['rules'][0]['reason']]) == ['page 1', 'page 2', 'page 3']" "the third rule on the last page"
+TOKEN=$ADMIN call GET "/v1/suppression-rules?cursor=12.zz"; expect 400 "a forged rules cursor"
+"$tl" suppressions list --limit 2 > out.txt 2> err.txt && [[ $(grep -c 'page [0-9]' out.txt) == 2 ]] &&
+  grep -q 'more: --cursor' err.txt && ok || bad "tl suppressions list --limit: $(cat out.txt err.txt)"
+"$tl" suppressions list > out.txt 2>&1 && [[ $(grep -c 'page [0-9]' out.txt) == 3 ]] && ok || bad "tl suppressions list, every page: $(cat out.txt)"
+TOKEN=$ADMIN call GET "/v1/webhooks?limit=1"; expect 200 "webhooks page"
+check "len(d['webhooks']) == 1 and 'secret' not in d['webhooks'][0]" "a page of one webhook, no secret"
 "$tl" suppressions create --reason x > out.txt 2>&1; [[ $? == 2 ]] && ok || bad "create needs --alert-type"
 finish

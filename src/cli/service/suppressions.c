@@ -18,7 +18,10 @@ static const char create_help[] =
 	"Needs an operator token. exit: 0 created, 1 refused or unreachable, 2 usage\n";
 
 static const char list_help[] =
-	"usage: tl [GLOBAL OPTIONS] suppressions list [--json]\n"
+	"usage: tl [GLOBAL OPTIONS] suppressions list [--limit N] [--cursor C] [--json]\n"
+	"\n"
+	"The suppression rules of your tenant, oldest first; every page unless --limit or --cursor\n"
+	"is given.\n"
 	"exit: 0 listed, 1 refused or unreachable, 2 usage\n";
 
 static const char delete_help[] =
@@ -119,12 +122,14 @@ static int show_rules(json_t *answer)
 
 static int list(int argc, char **argv)
 {
+	struct tl_pages pages = { 0 };
 	json_t *answer;
-	int rc = tl_client_args(argc, argv, list_help, 0, NULL);
+	int rc = tl_pages_args(argc, argv, list_help, "suppressions list", &pages);
 	if (rc >= 0)
 		return rc;
-	if ((rc = tl_client_call(TL_HTTP_GET, "/v1/suppression-rules", NULL, NULL, NULL, &answer)))
+	if ((rc = tl_pages_get("/v1/suppression-rules", NULL, NULL, "rules", &pages, &answer)))
 		return rc;
+	tl_pages_say_more(answer);
 	return tl_client_output(answer, show_rules);
 }
 

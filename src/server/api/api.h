@@ -121,6 +121,7 @@ bool tl_api_vm_id(const char *id);
 
 /* ---- api_page.c: a page of a list (?limit=&cursor=) */
 #define TL_API_LIST_MAX 1000
+#define TL_API_LIST_DEFAULT 100 /* rules, webhooks: a page when no limit is given */
 #define TL_API_CURSOR_MAX 128 /* characters */
 #define TL_API_CURSOR_KEY 80  /* bytes of a cursor's key, with its NUL */
 struct tl_api_page {

@@ -141,21 +141,27 @@ static struct tl_resp create(struct tl_req *r)
 
 static int add_rule(const struct tl_suppression *s, void *arg)
 {
-	json_array_append_new(arg, rule_json(s));
+	struct tl_api_page *pg = arg;
+	if (tl_api_page_take(pg))
+		tl_api_page_add(pg, rule_json(s), s->created, s->id);
 	return TL_OK;
 }
 
 struct tl_resp tl_api_suppressions(struct tl_req *r)
 {
-	json_t *list;
+	struct tl_api_page pg;
+	struct tl_resp resp;
 	if (strcmp(r->method, "POST") == 0)
 		return create(r);
-	list = json_array();
-	if (tl_store_suppression_list(r->srv->store, r->token.tenant, add_rule, list) != TL_OK) {
-		json_decref(list);
+	if (!tl_api_page_args(r, TL_API_LIST_DEFAULT, tl_api_vm_id, &pg, &resp))
+		return resp;
+	if (tl_store_suppression_list(r->srv->store, r->token.tenant, pg.after_num,
+				      pg.has_cursor ? pg.after_key : NULL, pg.limit + 1, add_rule,
+				      &pg) != TL_OK) {
+		tl_api_page_free(&pg);
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 	}
-	return tl_http_json(200, json_pack("{s:o,s:n}", "rules", list, "next_cursor"));
+	return tl_http_json(200, tl_api_page_answer(&pg, json_object(), "rules"));
 }
 
 struct tl_resp tl_api_suppression_one(struct tl_req *r, const char *id)

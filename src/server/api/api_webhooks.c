@@ -99,21 +99,27 @@ out:
 
 static int add_hook(const struct tl_webhook *w, void *arg)
 {
-	json_array_append_new(arg, hook_json(w, false));
+	struct tl_api_page *pg = arg;
+	if (tl_api_page_take(pg))
+		tl_api_page_add(pg, hook_json(w, false), w->created, w->id);
 	return TL_OK;
 }
 
 struct tl_resp tl_api_webhooks(struct tl_req *r)
 {
-	json_t *list;
+	struct tl_api_page pg;
+	struct tl_resp resp;
 	if (strcmp(r->method, "POST") == 0)
 		return create(r);
-	list = json_array();
-	if (tl_store_webhook_list(r->srv->store, r->token.tenant, add_hook, list) != TL_OK) {
-		json_decref(list);
+	if (!tl_api_page_args(r, TL_API_LIST_DEFAULT, tl_api_vm_id, &pg, &resp))
+		return resp;
+	if (tl_store_webhook_list(r->srv->store, r->token.tenant, pg.after_num,
+				  pg.has_cursor ? pg.after_key : NULL, pg.limit + 1, add_hook,
+				  &pg) != TL_OK) {
+		tl_api_page_free(&pg);
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 	}
-	return tl_http_json(200, json_pack("{s:o,s:n}", "webhooks", list, "next_cursor"));
+	return tl_http_json(200, tl_api_page_answer(&pg, json_object(), "webhooks"));
 }
 
 static struct tl_resp not_found(int err)

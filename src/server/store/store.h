@@ -279,7 +279,11 @@ struct tl_suppression {
 };
 void tl_suppression_clear(struct tl_suppression *r);
 TL_MUST_CHECK int tl_store_suppression_add(struct tl_store *s, const struct tl_suppression *r);
+/* A page of the rules by (created, id) after (after_created, after_id) (after_id NULL: from
+ * the first), at most limit. */
 TL_MUST_CHECK int tl_store_suppression_list(struct tl_store *s, const char *tenant,
+					    int64_t after_created, const char *after_id,
+					    size_t limit,
 					    int (*fn)(const struct tl_suppression *r, void *arg),
 					    void *arg);
 TL_MUST_CHECK int tl_store_suppression_get(struct tl_store *s, const char *tenant,
@@ -299,7 +303,9 @@ struct tl_webhook {
 	int64_t created;
 };
 TL_MUST_CHECK int tl_store_webhook_add(struct tl_store *s, const struct tl_webhook *w);
+/* A page of the webhooks, as tl_store_suppression_list. */
 TL_MUST_CHECK int tl_store_webhook_list(struct tl_store *s, const char *tenant,
+					int64_t after_created, const char *after_id, size_t limit,
 					int (*fn)(const struct tl_webhook *w, void *arg), void *arg);
 TL_MUST_CHECK int tl_store_webhook_get(struct tl_store *s, const char *tenant, const char *id,
 				       struct tl_webhook *out);

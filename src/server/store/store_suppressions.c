@@ -70,15 +70,21 @@ static int each_rule(const char *const *c, int n, void *arg)
 	return err;
 }
 
-int tl_store_suppression_list(struct tl_store *s, const char *tenant,
+int tl_store_suppression_list(struct tl_store *s, const char *tenant, int64_t after_created,
+			      const char *after_id, size_t limit,
 			      int (*fn)(const struct tl_suppression *r, void *arg), void *arg)
 {
 	struct each_rule e = { fn, arg, false };
-	const char *p[1] = { tenant };
+	char created[24], lim[24];
+	const char *p[4] = { tenant, created, after_id ? after_id : "", lim };
+	snprintf(created, sizeof(created), "%" PRId64, after_id ? after_created : INT64_MIN);
+	snprintf(lim, sizeof(lim), "%zu", limit);
 	return tl_store_run(s,
-			    "SELECT " RULE_COLS " FROM suppression_rules WHERE $1 = '*' OR tenant = "
-			    "$1 OR tenant = '*' ORDER BY created, id",
-			    p, 1, each_rule, &e);
+			    "SELECT " RULE_COLS " FROM suppression_rules WHERE ($1 = '*' OR tenant = "
+			    "$1 OR tenant = '*') AND (created > CAST($2 AS BIGINT) OR (created = "
+			    "CAST($2 AS BIGINT) AND id > $3)) ORDER BY created, id LIMIT CAST($4 AS "
+			    "BIGINT)",
+			    p, 4, each_rule, &e);
 }
 
 static int take(const struct tl_suppression *r, void *arg)

@@ -59,15 +59,20 @@ static int each_hook(const char *const *c, int n, void *arg)
 	return err == TL_OK ? e->fn(&w, e->arg) : err;
 }
 
-int tl_store_webhook_list(struct tl_store *s, const char *tenant,
+int tl_store_webhook_list(struct tl_store *s, const char *tenant, int64_t after_created,
+			  const char *after_id, size_t limit,
 			  int (*fn)(const struct tl_webhook *w, void *arg), void *arg)
 {
 	struct each_hook e = { fn, arg, false };
-	const char *p[1] = { tenant };
+	char created[24], lim[24];
+	const char *p[4] = { tenant, created, after_id ? after_id : "", lim };
+	snprintf(created, sizeof(created), "%" PRId64, after_id ? after_created : INT64_MIN);
+	snprintf(lim, sizeof(lim), "%zu", limit);
 	return tl_store_run(s,
-			    "SELECT " HOOK_COLS " FROM webhooks WHERE $1 = '*' OR tenant = $1 ORDER BY "
-			    "created, id",
-			    p, 1, each_hook, &e);
+			    "SELECT " HOOK_COLS " FROM webhooks WHERE ($1 = '*' OR tenant = $1) AND "
+			    "(created > CAST($2 AS BIGINT) OR (created = CAST($2 AS BIGINT) AND id > "
+			    "$3)) ORDER BY created, id LIMIT CAST($4 AS BIGINT)",
+			    p, 4, each_hook, &e);
 }
 
 static int take(const struct tl_webhook *w, void *arg)
