@@ -70,6 +70,10 @@ int tl_pages_get(const char *path, const char *id, const char *rest, const char 
 /* A list command's arguments: -h/--help, --json and the page options; no positional ones.
  * Without --limit or --cursor, every page. Returns -1 to go on, else the exit code. */
 int tl_pages_args(int argc, char **argv, const char *help, const char *cmd, struct tl_pages *p);
+/* A whole list command: its arguments (tl_pages_args), GET path, the pages' arrays under key,
+ * "more: ..." and the answer through show. */
+int tl_pages_command(int argc, char **argv, const char *help, const char *cmd, const char *path,
+		     const char *key, int (*show)(json_t *answer));
 /* When the answer has a next page: "more: --cursor C" on stderr. */
 void tl_pages_say_more(json_t *answer);
 /* Handles what every server command shares: -h/--help prints HELP (returns TL_EXIT_OK),
@@ -129,6 +133,7 @@ int tl_cmd_recommendations(int argc, char **argv); /* posture.c */
 int tl_cmd_assessment(int argc, char **argv);
 int tl_cmd_alerts(int argc, char **argv);       /* alerts.c */
 int tl_cmd_suppressions(int argc, char **argv); /* suppressions.c */
+int tl_cmd_webhooks(int argc, char **argv);     /* webhooks.c */
 int tl_cmd_token(int argc, char **argv);
 int tl_cmd_attestations(int argc, char **argv);
 int tl_cmd_baseline(int argc, char **argv);

@@ -34,6 +34,7 @@ static const struct tl_cmd server_groups[] = {
 	{ "assessment", tl_cmd_assessment, "a VM's boot-integrity assessment" },
 	{ "alerts", tl_cmd_alerts, "attestation failures and untrusted kernel modules" },
 	{ "suppressions", tl_cmd_suppressions, "rules that dismiss expected alerts" },
+	{ "webhooks", tl_cmd_webhooks, "where alerts and unhealthy attestations are delivered" },
 	{ "tokens", tl_cmd_tokens, "create, list and revoke API tokens" },
 	{ "token", tl_cmd_token, "verify an attestation token against the service's keys" },
 	{ NULL, NULL, NULL },

@@ -239,6 +239,18 @@ TOKEN=$ADMIN call GET "/v1/suppression-rules?cursor=12.zz"; expect 400 "a forged
 "$tl" suppressions list --limit 2 > out.txt 2> err.txt && [[ $(grep -c 'page [0-9]' out.txt) == 2 ]] &&
   grep -q 'more: --cursor' err.txt && ok || bad "tl suppressions list --limit: $(cat out.txt err.txt)"
 "$tl" suppressions list > out.txt 2>&1 && [[ $(grep -c 'page [0-9]' out.txt) == 3 ]] && ok || bad "tl suppressions list, every page: $(cat out.txt)"
+"$tl" webhooks list > out.txt 2>&1 && grep -q "^$hook  *http://127.0.0.1:$rxport/hook  *" out.txt && ok || bad "tl webhooks list: $(cat out.txt)"
+"$tl" webhooks deliveries "$hook" --limit 5 > out.txt 2> err.txt && grep -q '^EVENT  *TYPE  *ATTEMPT  *STATUS  *MS  *ERROR  *TIME$' out.txt &&
+  [[ $(grep -c ' 200 ' out.txt) -ge 1 ]] && grep -q 'more: --cursor' err.txt && ok || bad "tl webhooks deliveries: $(cat out.txt err.txt)"
+"$tl" webhooks create --url "http://127.0.0.1:1/cli" --event alert.created --event alert.resolved > out.txt 2>&1 &&
+  grep -q '^secret  *whsec_' out.txt && ok || bad "tl webhooks create: $(cat out.txt)"
+cli_hook=$(awk '/^id /{print $2}' out.txt)
+"$tl" webhooks test "$cli_hook" > out.txt 2>&1 && grep -q "queued a webhook.test event to $cli_hook" out.txt && ok || bad "tl webhooks test: $(cat out.txt)"
+"$tl" webhooks show "$cli_hook" > out.txt 2>&1 && grep -q '^events  *\["alert.created", *"alert.resolved"\]' out.txt && ! grep -q secret out.txt && ok || bad "tl webhooks show: $(cat out.txt)"
+"$tl" webhooks delete "$cli_hook" > out.txt 2>&1 && grep -q "deleted webhook $cli_hook" out.txt && ok || bad "tl webhooks delete: $(cat out.txt)"
+"$tl" webhooks create --url "http://127.0.0.1:1/x" > out.txt 2>&1; [[ $? == 2 ]] && ok || bad "create needs an --event"
+"$tl" webhooks create --url "http://127.0.0.1:1/x" --event alert.exploded > out.txt 2>&1; rc=$?
+[[ $rc == 1 ]] && grep -q 'field events' out.txt && ok || bad "the service refuses an unknown event ($rc): $(cat out.txt)"
 TOKEN=$ADMIN call GET "/v1/webhooks?limit=1"; expect 200 "webhooks page"
 check "len(d['webhooks']) == 1 and 'secret' not in d['webhooks'][0]" "a page of one webhook, no secret"
 "$tl" suppressions create --reason x > out.txt 2>&1; [[ $? == 2 ]] && ok || bad "create needs --alert-type"

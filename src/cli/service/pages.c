@@ -124,3 +124,17 @@ int tl_pages_args(int argc, char **argv, const char *help, const char *cmd, stru
 		p->all = true;
 	return -1;
 }
+
+int tl_pages_command(int argc, char **argv, const char *help, const char *cmd, const char *path,
+		     const char *key, int (*show)(json_t *answer))
+{
+	struct tl_pages pages = { 0 };
+	json_t *answer;
+	int rc = tl_pages_args(argc, argv, help, cmd, &pages);
+	if (rc >= 0)
+		return rc;
+	if ((rc = tl_pages_get(path, NULL, NULL, key, &pages, &answer)) != 0)
+		return rc;
+	tl_pages_say_more(answer);
+	return tl_client_output(answer, show);
+}

@@ -122,15 +122,8 @@ static int show_rules(json_t *answer)
 
 static int list(int argc, char **argv)
 {
-	struct tl_pages pages = { 0 };
-	json_t *answer;
-	int rc = tl_pages_args(argc, argv, list_help, "suppressions list", &pages);
-	if (rc >= 0)
-		return rc;
-	if ((rc = tl_pages_get("/v1/suppression-rules", NULL, NULL, "rules", &pages, &answer)))
-		return rc;
-	tl_pages_say_more(answer);
-	return tl_client_output(answer, show_rules);
+	return tl_pages_command(argc, argv, list_help, "suppressions list", "/v1/suppression-rules",
+				"rules", show_rules);
 }
 
 static int show_deleted(json_t *answer)

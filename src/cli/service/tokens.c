@@ -112,16 +112,8 @@ static int show_list(json_t *answer)
 
 static int tokens_list(int argc, char **argv)
 {
-	struct tl_pages pages = { 0 };
-	json_t *answer;
-	int rc = tl_pages_args(argc, argv, list_help, "tokens list", &pages);
-
-	if (rc >= 0)
-		return rc;
-	if ((rc = tl_pages_get("/v1/tokens", NULL, NULL, "tokens", &pages, &answer)) != 0)
-		return rc;
-	tl_pages_say_more(answer);
-	return tl_client_output(answer, show_list);
+	return tl_pages_command(argc, argv, list_help, "tokens list", "/v1/tokens", "tokens",
+				show_list);
 }
 
 static const char revoke_help[] =

@@ -155,16 +155,7 @@ static int show_list(json_t *answer)
 
 static int vm_list(int argc, char **argv)
 {
-	struct tl_pages pages = { 0 };
-	json_t *answer;
-	int rc = tl_pages_args(argc, argv, list_help, "vm list", &pages);
-
-	if (rc >= 0)
-		return rc;
-	if ((rc = tl_pages_get("/v1/vms", NULL, NULL, "vms", &pages, &answer)) != 0)
-		return rc;
-	tl_pages_say_more(answer);
-	return tl_client_output(answer, show_list);
+	return tl_pages_command(argc, argv, list_help, "vm list", "/v1/vms", "vms", show_list);
 }
 
 static const char show_help[] =
