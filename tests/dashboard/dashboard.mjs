@@ -79,6 +79,41 @@ try {
   ok((await page.textContent('ol.audit')).includes('planned change: new kernel parameter'), 'the comment in the audit trail');
   await page.screenshot({ path: `${OUT}/06-alert-dismissed.png`, fullPage: true });
 
+  // suppress similar alerts: the rule appears on the rules page, and an operator deletes it
+  await page.click('.actions button:has-text("Suppress similar")');
+  await page.waitForSelector('.actions .note:not([hidden])');
+  ok((await page.textContent('.actions .note')).includes('Suppression rule'), 'suppress similar made a rule');
+  await page.goto(`${BASE}/ui#/rules`);
+  await page.waitForSelector('table.rules');
+  ok((await page.textContent('table.rules')).includes(`similar to alert ${ALERT_ID}`), 'the rule is listed with its reason');
+  await page.screenshot({ path: `${OUT}/06b-rules.png`, fullPage: true });
+  await page.click('table.rules button:has-text("Delete")');
+  await page.waitForSelector('main .empty');
+  ok((await page.evaluate(async () => (await fetch('/v1/suppression-rules')).json())).rules.length === 0, 'the operator deleted it');
+
+  // a webhook: listed, its page, a test event queued, its attempts shown
+  const made = await page.evaluate(async () => (await fetch('/v1/webhooks', { method: 'POST',
+    headers: { 'X-TL-Request': '1', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ url: 'http://127.0.0.1:1/hook', events: ['alert.created'] }) })).json());
+  ok(made.secret && made.secret.startsWith('whsec_'), 'a webhook made through the session');
+  await page.goto(`${BASE}/ui#/webhooks`);
+  await page.waitForSelector('table.hooks');
+  ok((await page.textContent('table.hooks')).includes('http://127.0.0.1:1/hook'), 'the webhook is listed');
+  await page.click('table.hooks a');
+  await page.waitForSelector('button:has-text("Send test event")');
+  await page.click('button:has-text("Send test event")');
+  await page.waitForSelector('.actions .note:not([hidden])');
+  ok((await page.textContent('.actions .note')).includes('webhook.test event was queued'), 'a test event queued');
+  let attempts = 0;
+  for (let i = 0; i < 50 && attempts === 0; i++) {
+    await page.waitForTimeout(200);
+    attempts = (await page.evaluate(async (id) => (await fetch(`/v1/webhooks/${id}/deliveries`)).json(), made.id)).deliveries.length;
+  }
+  await page.reload();
+  await page.waitForSelector('table.deliveries');
+  ok((await page.textContent('table.deliveries')).includes('webhook.test'), 'the test delivery attempt is shown');
+  await page.screenshot({ path: `${OUT}/06c-webhook.png`, fullPage: true });
+
   // a reader: sees the alert, no buttons, and the API refuses anyway
   await page.click('#logout');
   await page.waitForSelector('form.signin');

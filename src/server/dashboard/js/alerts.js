@@ -58,9 +58,10 @@ function actions(a, rerender) {
   const suppress = async () => {
     err.hidden = true;
     try {
-      const rule = await post('/v1/suppression-rules', { alert_type: a.type, vm_ids: [a.vm_id],
-        reason_codes: (a.reasons || []).map((r) => r.code), reason: `similar to alert ${a.id}`,
-        comment: comment.value });
+      const body = { alert_type: a.type, vm_ids: [a.vm_id],
+        reason_codes: (a.reasons || []).map((r) => r.code), reason: `similar to alert ${a.id}` };
+      if (comment.value.trim()) body.comment = comment.value.trim(); // the service refuses ""
+      const rule = await post('/v1/suppression-rules', body);
       err.textContent = `Suppression rule ${rule.id} created: new alerts like this are recorded as dismissed.`;
       err.className = 'note';
       err.hidden = false;

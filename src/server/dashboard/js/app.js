@@ -1,7 +1,9 @@
-// The dashboard: sign-in, then a router over #/fleet, #/vms, #/vms/ID, #/catalog.
+// The dashboard: sign-in, then a router over #/fleet, #/vms[/ID], #/alerts[/ID], #/rules,
+// #/webhooks[/ID], #/catalog.
 import { api, get, ApiError } from './api.js';
 import { h, clear } from './dom.js';
 import { fleetView } from './fleet.js';
+import { rulesView, webhooksView, webhookView } from './delivery.js';
 import { vmView } from './vm.js';
 import { catalogView } from './catalog.js';
 import { alertsView, alertView } from './alerts.js';
@@ -56,6 +58,9 @@ async function route() {
     else if (page === 'alerts') show(await alertsView(new URLSearchParams(query || '').get('status') || ''));
     else if (page === 'vms') show(await fleetView({ listOnly: true }));
     else if (page === 'catalog') show(await catalogView());
+    else if (page === 'rules') show(await rulesView());
+    else if (page === 'webhooks' && id) show(await webhookView(decodeURIComponent(id)));
+    else if (page === 'webhooks') show(await webhooksView());
     else show(await fleetView({}));
   } catch (x) {
     if (x instanceof ApiError && x.status === 401) return signIn('Your session ended: sign in again.');
