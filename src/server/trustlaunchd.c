@@ -53,6 +53,8 @@ static const char help[] =
 	"  --catalog FILE       an overlay of the operator's sizes, families, OS ids; repeatable\n"
 	"  --stale-after SECONDS an agent silent this long is 'not reporting' (default 1200,\n"
 	"                       twice the agent's default interval)\n"
+	"  --webhook-sender on|off  off: this node queues webhook events in the outbox and\n"
+	"                       another node (sharing the database) delivers them (default on)\n"
 	"  --rotate-signing-key make a new token signing key current, then run\n"
 	"\n"
 	"On first start an admin token is created and written, mode 0600, to STATE/admin.token;\n"
@@ -71,6 +73,7 @@ struct opts {
 	size_t n_catalog;
 	long stale_after;
 	const char *dashboard_dir;
+	bool no_sender;            /* --webhook-sender off */
 };
 
 /* Values read from the configuration file live as long as the process. */
@@ -119,6 +122,8 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 		o->catalog_data = v;
 	else if (strcmp(name, "catalog") == 0 && o->n_catalog < 8)
 		o->catalog[o->n_catalog++] = v;
+	else if (strcmp(name, "webhook-sender") == 0)
+		return (o->no_sender = strcmp(v, "off") == 0) || strcmp(v, "on") == 0;
 	else if (strcmp(name, "stale-after") == 0)
 		return (o->stale_after = strtol(v, &end, 10)) >= 60 && o->stale_after <= 7 * 86400 &&
 		       !*end;
@@ -349,7 +354,8 @@ static bool serve(struct tl_server *srv, const struct opts *o, const char *addr,
 	signal(SIGPIPE, SIG_IGN);
 	srv->max_conns_per_ip = o->max_conns_per_ip;
 	tl_api_metrics_init(srv);
-	if (tl_webhook_sender_start(srv->store, &srv->sender) != TL_OK) {
+	srv->sender = NULL; /* --webhook-sender off: events wait in the outbox for another node */
+	if (!o->no_sender && tl_webhook_sender_start(srv->store, &srv->sender) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: cannot start the webhook sender\n");
 		return false;
 	}
@@ -373,7 +379,7 @@ int main(int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0,
 			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false, 0,
-			  NULL, { NULL }, 0, 1200, TL_DASHBOARD_DEFAULT };
+			  NULL, { NULL }, 0, 1200, TL_DASHBOARD_DEFAULT, false };
 	char addr[64], url[4200], issuer[300];
 	struct files f;
 	struct tl_server srv;

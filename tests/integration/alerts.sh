@@ -22,7 +22,7 @@ cd "$work"
 port=$(free_port) base=http://127.0.0.1:$port
 dbargs=(); [[ -n ${TL_STORE_URL:-} ]] && dbargs=(--db "$TL_STORE_URL")
 start() {
-  "$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "${dbargs[@]}" 2>>"$work/svc.log" & pid=$!
+  "$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "${dbargs[@]}" "$@" 2>>"$work/svc.log" & pid=$!
   for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && return 0; sleep 0.1; done
   echo "trustlaunchd did not start: $(cat "$work/svc.log")" >&2; exit 2
 }
@@ -207,6 +207,12 @@ attest "$vm" ak2.ctx "$on"; expect 200 "unhealthy while the receiver is away"
 sleep 1
 kill -KILL "$pid"; wait "$pid" 2>/dev/null; pid=
 python3 "$here/webhook_receiver.py" "$rxport" rx.jsonl "$secret" 0 & rx_pid=$!
+# a node with --webhook-sender off serves the API and leaves the outbox to others
+before=$(delivered)
+start --webhook-sender off
+sleep 1.5
+[[ $(delivered) == "$before" && $before -lt 14 ]] && ok || bad "a node without the sender delivered: $(delivered), $before before"
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
 start
 for _ in $(seq 150); do [[ $(delivered) -ge 14 ]] && break; sleep 0.2; done
 [[ $(delivered) == 14 ]] && ok || bad "events written before the SIGKILL delivered after it: $(delivered) of 14"
