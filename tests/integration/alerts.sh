@@ -12,6 +12,7 @@ d=${TL_DAEMON:?} pid=
 [[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
 cleanup() {
   [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n ${pid2:-} ]] && kill "$pid2" 2>/dev/null && wait "$pid2" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
   [[ -n ${rx_pid:-} ]] && kill "$rx_pid" 2>/dev/null && wait "$rx_pid" 2>/dev/null
   [[ -n ${TL_KEEP:-} ]] && cp "$work/svc.log" "$TL_KEEP"
@@ -27,6 +28,16 @@ start() {
   echo "trustlaunchd did not start: $(cat "$work/svc.log")" >&2; exit 2
 }
 start
+# On PostgreSQL a second node shares the database, as a scaled-out service does: attestations
+# of one VM alternate between the nodes, both run the webhook sender (node 2 until the SIGKILL
+# test below), and the checks are the same: one alert, each event delivered once.
+base1=$base base2=$base pid2=
+if [[ -n ${TL_STORE_URL:-} ]]; then
+  port2=$(free_port) base2=http://127.0.0.1:$port2
+  "$d" --listen 127.0.0.1:$port2 --state-dir "$work/svc2" "${dbargs[@]}" 2>>"$work/svc2.log" & pid2=$!
+  for _ in $(seq 100); do curl -s "$base2/healthz" >/dev/null && break; sleep 0.1; done
+  curl -s "$base2/healthz" >/dev/null || { echo "node 2 did not start: $(cat "$work/svc2.log")" >&2; exit 2; }
+fi
 call() {
   local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2")
   [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
@@ -105,7 +116,10 @@ check "d['vms'] == 1 and d['assessment'] == {'healthy': 1, 'unhealthy': 0, 'not_
 
 # ---- a changed kernel command line, three times: one medium alert, count 3
 restart_swtpm; extend_log "$cmd"
-for i in 1 2 3; do attest "$vm" $AK "$cmd"; expect 200 "changed boot $i"; done
+for i in 1 2 3; do
+  ((i == 2)) && base=$base2 # the second at the other node (on PostgreSQL)
+  attest "$vm" $AK "$cmd"; expect 200 "changed boot $i"; base=$base1
+done
 check "d['verdict'] == 'unhealthy'" "changed boot is unhealthy"
 TOKEN=$ADMIN call GET /v1/recommendations; expect 200 "fleet posture"
 check "d['assessment'] == {'healthy': 0, 'unhealthy': 1, 'not_applicable': 0}" "fleet: one unhealthy VM"
@@ -186,6 +200,8 @@ python3 - <<'PY' && ok || bad "webhook events: $(cut -c1-200 rx.jsonl)"
 import json, collections
 lines = [json.loads(l) for l in open('rx.jsonl')]
 assert all(l['valid'] for l in lines), 'a signature did not verify'
+twice = [i for i, k in collections.Counter(l['id'] for l in lines if l['status'] == 200).items() if k > 1]
+assert not twice, f'delivered twice: {twice}'
 ok = {l['id']: json.loads(l['body']) for l in lines if l['status'] == 200}
 types = collections.Counter(b['type'] for b in ok.values())
 assert types == {'attestation.unhealthy': 5, 'alert.created': 3, 'alert.updated': 3, 'alert.resolved': 1}, types
@@ -202,6 +218,7 @@ for _ in $(seq 50); do grep -q '"type": "webhook.test"' rx.jsonl && break; sleep
 grep -q '"type": "webhook.test", "status": 200' rx.jsonl && ok || bad "test event delivered"
 TOKEN=$READER call POST "/v1/webhooks/$hook/test" '/dev/null'; expect 403 "a reader cannot send"
 # the receiver away, events written, the daemon SIGKILLed: after a restart they arrive
+[[ -n $pid2 ]] && { kill "$pid2"; wait "$pid2" 2>/dev/null; pid2=; } # node 1 alone from here
 kill "$rx_pid"; wait "$rx_pid" 2>/dev/null; rx_pid=
 attest "$vm" ak2.ctx "$on"; expect 200 "unhealthy while the receiver is away"
 sleep 1
