@@ -234,6 +234,14 @@ start
 for _ in $(seq 150); do [[ $(delivered) -ge 14 ]] && break; sleep 0.2; done
 [[ $(delivered) == 14 ]] && ok || bad "events written before the SIGKILL delivered after it: $(delivered) of 14"
 
+# ---- /metrics through the service, checked by Prometheus's own tool
+curl -s -H "Authorization: Bearer $ADMIN" "$base/metrics" > metrics.txt
+promtool check metrics < metrics.txt > promtool.txt 2>&1 && ok || bad "promtool: $(head -5 promtool.txt)"
+grep -Eq '^trustlaunch_alerts\{type="attestation_failure",severity="medium",status="(active|dismissed|resolved)"\} [1-9]' metrics.txt &&
+  grep -q '^trustlaunch_recommendations{recommendation="guest-attestation",status="healthy"} 1$' metrics.txt &&
+  grep -q '^trustlaunch_assessments{status="unhealthy"} 1$' metrics.txt && ok || bad "metrics content: $(grep -E 'alerts|recommend|assess' metrics.txt | head -20)"
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$base/metrics") == 401 ]] && ok || bad "/metrics needs a token"
+
 # ---- the same through the CLI
 export TL_SERVER=$base TL_TOKEN=$ADMIN
 "$tl" alerts list --vm "$vm" > out.txt 2>&1 && grep -q '^ID  *SEVERITY  *STATUS  *TYPE  *VM  *COUNT  *TITLE  *LAST SEEN$' out.txt &&

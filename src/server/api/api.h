@@ -51,8 +51,15 @@ struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id);
 struct tl_resp tl_api_vm_assessment(struct tl_req *r, const char *id);
 /* What a VM's posture is decided from (vm: loaded by the caller); *latest: the latest
  * verified attestation's record (JSON, a new reference) or NULL; store errors as they are. */
-TL_MUST_CHECK int tl_api_posture_of(struct tl_req *r, const struct tl_vm *vm,
+TL_MUST_CHECK int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm,
 				    struct tl_posture_vm *p, json_t **latest, int64_t *latest_id);
+/* The fleet's counts (a tenant's, "*": every tenant's): per recommendation and status
+ * (enum tl_status), and the assessment's; decided per VM when called (api_fleet.c). */
+struct tl_fleet_tally {
+	size_t rec[TL_REC_COUNT][3], assess[3], vms;
+};
+TL_MUST_CHECK int tl_api_fleet_tally(struct tl_server *srv, const char *tenant, int64_t now,
+				     struct tl_fleet_tally *t);
 /* A recommendation's remediation with {vm} replaced by the VM's id. */
 json_t *tl_api_rec_remediation(const char *text, const char *vm_id);
 /* GET /v1/recommendations (the fleet's counts per recommendation and status, and the

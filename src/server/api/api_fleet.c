@@ -31,10 +31,11 @@ static int collect(const struct tl_vm *vm, void *arg)
 }
 
 /* The tenant's next CHUNK VMs after (num, key) (key NULL: from the first). */
-static int next_chunk(struct tl_req *r, int64_t num, const char *key, struct chunk *c)
+static int next_chunk(struct tl_server *srv, const char *tenant, int64_t num, const char *key,
+		      struct chunk *c)
 {
 	c->n = 0;
-	return tl_store_vm_list(r->srv->store, r->token.tenant, num, key, CHUNK, collect, c);
+	return tl_store_vm_list(srv->store, tenant, num, key, CHUNK, collect, c);
 }
 
 static json_t *counts_json(const size_t n[NSTATUS])
@@ -45,12 +46,9 @@ static json_t *counts_json(const size_t n[NSTATUS])
 	return o;
 }
 
-struct tally {
-	size_t rec[TL_REC_COUNT][NSTATUS], assess[NSTATUS], vms;
-};
-
 /* One chunk's VMs into the tally. */
-static int tally_chunk(struct tl_req *r, const struct chunk *c, int64_t now, struct tally *t)
+static int tally_chunk(struct tl_server *srv, const struct chunk *c, int64_t now,
+		       struct tl_fleet_tally *t)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		struct tl_posture_vm p;
@@ -58,21 +56,21 @@ static int tally_chunk(struct tl_req *r, const struct chunk *c, int64_t now, str
 		json_t *latest;
 		int64_t latest_id;
 		char why[128];
-		int err = tl_api_posture_of(r, &c->vms[i], &p, &latest, &latest_id);
+		int err = tl_api_posture_of(srv, &c->vms[i], &p, &latest, &latest_id);
 		json_decref(latest);
 		if (err != TL_OK)
 			return err;
 		for (unsigned k = 0; k < TL_REC_COUNT; k++)
-			t->rec[k][tl_rec_status(&p, (enum tl_rec_id)k, now, r->srv->stale_after, why,
+			t->rec[k][tl_rec_status(&p, (enum tl_rec_id)k, now, srv->stale_after, why,
 						sizeof(why))]++;
-		tl_assess(&p, now, r->srv->stale_after, &a);
+		tl_assess(&p, now, srv->stale_after, &a);
 		t->assess[a.status]++;
 		t->vms++;
 	}
 	return TL_OK;
 }
 
-static json_t *summary_json(const struct tally *t, int64_t now)
+static json_t *summary_json(const struct tl_fleet_tally *t, int64_t now)
 {
 	json_t *list = json_array();
 	for (unsigned k = 0; k < TL_REC_COUNT; k++) {
@@ -87,26 +85,33 @@ static json_t *summary_json(const struct tally *t, int64_t now)
 			 (json_int_t)now);
 }
 
-struct tl_resp tl_api_rec_summary(struct tl_req *r)
+int tl_api_fleet_tally(struct tl_server *srv, const char *tenant, int64_t now,
+		       struct tl_fleet_tally *t)
 {
-	struct tally t;
 	struct chunk c = { calloc(CHUNK, sizeof(struct tl_vm)), 0 };
-	int64_t now = (int64_t)time(NULL), num = 0;
+	int64_t num = 0;
 	char key[TL_ID_LEN] = "";
 	int err = c.vms ? TL_OK : TL_E_NOMEM;
 
-	memset(&t, 0, sizeof(t));
+	memset(t, 0, sizeof(*t));
 	while (err == TL_OK) {
-		err = next_chunk(r, num, key[0] ? key : NULL, &c);
+		err = next_chunk(srv, tenant, num, key[0] ? key : NULL, &c);
 		if (err == TL_OK)
-			err = tally_chunk(r, &c, now, &t);
+			err = tally_chunk(srv, &c, now, t);
 		if (err != TL_OK || c.n < CHUNK)
 			break;
 		num = c.vms[c.n - 1].created;
 		snprintf(key, sizeof(key), "%s", c.vms[c.n - 1].id);
 	}
 	free(c.vms);
-	if (err != TL_OK)
+	return err;
+}
+
+struct tl_resp tl_api_rec_summary(struct tl_req *r)
+{
+	struct tl_fleet_tally t;
+	int64_t now = (int64_t)time(NULL);
+	if (tl_api_fleet_tally(r->srv, r->token.tenant, now, &t) != TL_OK)
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 	return tl_http_json(200, summary_json(&t, now));
 }
@@ -132,7 +137,7 @@ static int page_vm(struct tl_req *r, const struct tl_vm *vm, enum tl_rec_id id, 
 	json_t *latest;
 	int64_t latest_id;
 	char why[128];
-	int err = tl_api_posture_of(r, vm, &p, &latest, &latest_id);
+	int err = tl_api_posture_of(r->srv, vm, &p, &latest, &latest_id);
 	json_decref(latest);
 	if (err != TL_OK)
 		return err;
@@ -162,7 +167,8 @@ static int fill_page(struct tl_req *r, enum tl_rec_id id, int want, struct tl_ap
 	int err = c.vms ? TL_OK : TL_E_NOMEM;
 
 	snprintf(key, sizeof(key), "%s", pg->has_cursor ? pg->after_key : "");
-	while (err == TL_OK && (err = next_chunk(r, num, key[0] ? key : NULL, &c)) == TL_OK) {
+	while (err == TL_OK &&
+	       (err = next_chunk(r->srv, r->token.tenant, num, key[0] ? key : NULL, &c)) == TL_OK) {
 		for (size_t i = 0; i < c.n && err == TL_OK; i++) {
 			if (pg->n == pg->limit || scanned == SCAN_BUDGET) {
 				pg->more = true; /* a VM is left to examine */

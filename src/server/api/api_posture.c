@@ -9,7 +9,7 @@
 #include "api.h"
 #include "trustlaunch/posture.h"
 
-int tl_api_posture_of(struct tl_req *r, const struct tl_vm *vm, struct tl_posture_vm *p,
+int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm, struct tl_posture_vm *p,
 		      json_t **latest, int64_t *latest_id)
 {
 	struct tl_vm_tpm t;
@@ -20,8 +20,8 @@ int tl_api_posture_of(struct tl_req *r, const struct tl_vm *vm, struct tl_postur
 
 	*latest = NULL;
 	*latest_id = 0;
-	tl_catalog_size(r->srv->catalog, vm->size, &size);
-	tl_catalog_os(r->srv->catalog, vm->os, &os);
+	tl_catalog_size(srv->catalog, vm->size, &size);
+	tl_catalog_os(srv->catalog, vm->os, &os);
 	memset(p, 0, sizeof(*p));
 	p->type = tl_security_type_parse(vm->security_type);
 	p->secure_boot = vm->secure_boot;
@@ -29,13 +29,13 @@ int tl_api_posture_of(struct tl_req *r, const struct tl_vm *vm, struct tl_postur
 	p->size = size.support;
 	p->os_supported = os.known;
 	p->attested_secure_boot = -1;
-	if (vm->enrolled && (err = tl_store_tpm_get(r->srv->store, vm->id, &t)) == TL_OK) {
+	if (vm->enrolled && (err = tl_store_tpm_get(srv->store, vm->id, &t)) == TL_OK) {
 		p->enrolled = true;
 		p->enrolled_at = t.enrolled;
 	}
 	if (err != TL_OK && err != TL_E_STORE_NOT_FOUND)
 		return err;
-	err = tl_store_attestation_latest_verified(r->srv->store, vm->id, &a);
+	err = tl_store_attestation_latest_verified(srv->store, vm->id, &a);
 	if (err == TL_E_STORE_NOT_FOUND)
 		return TL_OK;
 	if (err != TL_OK)
@@ -63,7 +63,7 @@ static int gather(struct tl_req *r, const char *id, struct tl_vm *vm, struct tl_
 	int err = tl_store_vm_get(r->srv->store, r->token.tenant, id, vm);
 	*latest = NULL;
 	*latest_id = 0;
-	return err == TL_OK ? tl_api_posture_of(r, vm, p, latest, latest_id) : err;
+	return err == TL_OK ? tl_api_posture_of(r->srv, vm, p, latest, latest_id) : err;
 }
 
 /* The definition's remediation with {vm} replaced by the VM's id (ours: a UUID). */
