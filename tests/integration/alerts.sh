@@ -195,7 +195,7 @@ delivered() { python3 -c "
 import json
 lines = [json.loads(l) for l in open('rx.jsonl')]
 print(len({l['id'] for l in lines if l['status'] == 200 and l['type'] != 'webhook.test'}))"; }
-for _ in $(seq 150); do [[ $(delivered) -ge 12 ]] && break; sleep 0.2; done
+for _ in $(seq 150); do [[ $(delivered) -ge 10 ]] && break; sleep 0.2; done
 python3 - <<'PY' && ok || bad "webhook events: $(cut -c1-200 rx.jsonl)"
 import json, collections
 lines = [json.loads(l) for l in open('rx.jsonl')]
@@ -204,14 +204,17 @@ twice = [i for i, k in collections.Counter(l['id'] for l in lines if l['status']
 assert not twice, f'delivered twice: {twice}'
 ok = {l['id']: json.loads(l['body']) for l in lines if l['status'] == 200}
 types = collections.Counter(b['type'] for b in ok.values())
-assert types == {'attestation.unhealthy': 5, 'alert.created': 3, 'alert.updated': 3, 'alert.resolved': 1}, types
+assert types == {'attestation.unhealthy': 4, 'alert.created': 3, 'alert.updated': 2, 'alert.resolved': 1}, types
+# a burst of repeats is delivered at counts 2, 4, 8, ...: the third changed boot (count 3,
+# seconds after the second) counts in the alert and is not delivered
+assert sorted(b['data']['count'] for b in ok.values() if b['type'] == 'alert.updated') == [2, 2], types
 assert sum(1 for l in lines if l['status'] == 503) == 2, 'two refused first'
 created = [b['data'] for b in ok.values() if b['type'] == 'alert.created']
 assert {c['type'] for c in created} == {'attestation_failure', 'untrusted_kernel_module'}
 assert any(c.get('module') == 'evil_drv' for c in created)
 PY
 TOKEN=$ADMIN call GET "/v1/webhooks/$hook/deliveries?limit=100"; expect 200 deliveries
-check "sum(1 for x in d['deliveries'] if x['status'] == 503 and '503' in x['error']) == 2 and sum(1 for x in d['deliveries'] if x['status'] == 200) == 12" "every attempt recorded"
+check "sum(1 for x in d['deliveries'] if x['status'] == 503 and '503' in x['error']) == 2 and sum(1 for x in d['deliveries'] if x['status'] == 200) == 10" "every attempt recorded"
 TOKEN=$ADMIN call GET "/v1/webhooks/$hook/deliveries?limit=2"; check "len(d['deliveries']) == 2 and d['next_cursor']" "deliveries paged"
 TOKEN=$ADMIN call POST "/v1/webhooks/$hook/test" '/dev/null'; expect 202 "test event"
 for _ in $(seq 50); do grep -q '"type": "webhook.test"' rx.jsonl && break; sleep 0.2; done
@@ -228,11 +231,11 @@ python3 "$here/webhook_receiver.py" "$rxport" rx.jsonl "$secret" 0 & rx_pid=$!
 before=$(delivered)
 start --webhook-sender off
 sleep 1.5
-[[ $(delivered) == "$before" && $before -lt 14 ]] && ok || bad "a node without the sender delivered: $(delivered), $before before"
+[[ $(delivered) == "$before" && $before -lt 12 ]] && ok || bad "a node without the sender delivered: $(delivered), $before before"
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 start
-for _ in $(seq 150); do [[ $(delivered) -ge 14 ]] && break; sleep 0.2; done
-[[ $(delivered) == 14 ]] && ok || bad "events written before the SIGKILL delivered after it: $(delivered) of 14"
+for _ in $(seq 150); do [[ $(delivered) -ge 12 ]] && break; sleep 0.2; done
+[[ $(delivered) == 12 ]] && ok || bad "events written before the SIGKILL delivered after it: $(delivered) of 12"
 
 # ---- /metrics through the service, checked by Prometheus's own tool
 curl -s -H "Authorization: Bearer $ADMIN" "$base/metrics" > metrics.txt

@@ -185,6 +185,37 @@ static int upsert(struct tl_store *c, const char *vm_id, const struct vm_of *vm,
 		p, 16, upsert_row, u);
 }
 
+#define QUIET_S 60 /* a repeat after this long without one is news again */
+
+/* Whether a repeat of an open alert is delivered (alert.updated, attestation.unhealthy): the
+ * first after QUIET_S without one (an agent's periodic attestations are minutes apart), and
+ * within a burst only at counts 2, 4, 8, ...: anyone who knows a VM's id may send it quotes,
+ * and must not be able to make the outbox, and the receivers, grow with their requests. The
+ * alert's count and last_seen still take every repeat. */
+static bool repeat_is_news(int64_t count, int64_t prev_last_seen, int64_t now)
+{
+	return now - prev_last_seen >= QUIET_S || (count & (count - 1)) == 0;
+}
+
+static int int_row(const char *const *c, int n, void *arg)
+{
+	if (n == 1 && c[0])
+		*(int64_t *)arg = strtoll(c[0], NULL, 10);
+	return TL_OK;
+}
+
+/* The open alert's last_seen before this repeat (0: none open). */
+static int prev_last_seen(struct tl_store *c, const char *vm_id, const struct tl_alert_new *a,
+			  int64_t *out)
+{
+	const char *p[3] = { vm_id, a->type, a->cause };
+	*out = 0;
+	return c->ops->exec(c,
+			    "SELECT last_seen FROM alerts WHERE vm_id = $1 AND type = $2 AND cause "
+			    "= $3 AND open = 1",
+			    p, 3, int_row, out);
+}
+
 static int raise_one(struct tl_store *c, const char *vm_id, const struct vm_of *vm,
 		     const struct tl_alert_new *a, struct tl_alert_plan *p, int64_t now,
 		     const char *t)
@@ -192,7 +223,10 @@ static int raise_one(struct tl_store *c, const char *vm_id, const struct vm_of *
 	struct matching m = { a, vm_id, now, "" };
 	struct upserted u = { 0, "", "" };
 	const char *pr[2] = { vm->tenant, a->type };
-	int err = c->ops->exec(c,
+	int64_t prev = 0;
+	int err = prev_last_seen(c, vm_id, a, &prev);
+	if (err == TL_OK)
+		err = c->ops->exec(c,
 			       "SELECT id, vm_ids, reason_codes, expires FROM suppression_rules WHERE "
 			       "(tenant = $1 OR tenant = '*') AND alert_type = $2 ORDER BY created",
 			       pr, 2, rule_row, &m);
@@ -200,16 +234,18 @@ static int raise_one(struct tl_store *c, const char *vm_id, const struct vm_of *
 		err = upsert(c, vm_id, vm, a, m.rule, t, &u);
 	if (err != TL_OK)
 		return err;
-	bool active = strcmp(u.status, "active") == 0;
-	if (active && strcmp(a->type, "attestation_failure") == 0 &&
+	bool news = u.count <= 1 || repeat_is_news(u.count, prev, now);
+	bool deliver = strcmp(u.status, "active") == 0 && news;
+	if (deliver && strcmp(a->type, "attestation_failure") == 0 &&
 	    (err = notify(c, "attestation.unhealthy", vm, vm_id, u.id, u.status, u.count, a,
 			  now)) != TL_OK)
 		return err;
 	if (u.count > 1) {
 		p->updated++;
-		/* a dismissed alert is not news: only active ones are delivered */
-		return active ? notify(c, "alert.updated", vm, vm_id, u.id, u.status, u.count, a, now)
-			      : TL_OK;
+		/* a dismissed alert is not news: only active ones are delivered, as repeat_is_news
+		 * allows */
+		return deliver ? notify(c, "alert.updated", vm, vm_id, u.id, u.status, u.count, a, now)
+			       : TL_OK;
 	}
 	p->created++;
 	if (m.rule[0]) {
