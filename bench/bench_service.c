@@ -13,12 +13,17 @@
  *     i % C == c, so one VM's quotes never race and its TPM clock only grows); after a warm-up
  *     it counts the pairs completed in --seconds and their latency, the daemon's RSS, and
  *     where the CPU went (daemon, this generator, PostgreSQL, I/O wait).
- * Every answer is checked: 200 with verdict "healthy". Any other answer is an error: printed,
+ * --unhealthy: every VM's baseline expects another kernel command line, so every attestation
+ * is unhealthy (the baseline-deviation class): an alert per VM, de-duplicated at every next
+ * one, its webhook events thinned (docs/posture.md): the flood of failures an operator gets.
+ * Every answer is checked: 200 with verdict "healthy" ("unhealthy" with --unhealthy). Any other
+ * answer is an error: printed,
  * counted in the JSON line, and the exit status is 1. One JSON line per figure; meets_target
  * is the issue's goal on a 2-core machine: >= 3,000 attestations/s, p99 < 50 ms, RSS < 300 MB.
  *
  *   bench_service [--vms N] [--keys K] [--clients C[,C..]] [--threads T[,T..]] [--seconds S]
- *                 [--warmup S] [--store sqlite|postgresql] [--baselines] [--vectors DIR]
+ *                 [--warmup S] [--store sqlite|postgresql] [--baselines] [--unhealthy]
+ *                 [--vectors DIR]
  * Defaults: 100 000 VMs, 1 000 keys, 48 clients, 2 request threads (the daemon's default
  * on 2 CPUs; 0 is a thread per connection), 20 s after 3 s of warm-up.
  * Several --threads/--clients run one after the other on the same database (VMs attested in
@@ -204,8 +209,8 @@ static struct {
 	unsigned clients[8], threads[8];
 	size_t nclients, nthreads;
 	const char *store, *vectors, *url;
-	bool baselines;
-} o = { 100000, 1000, 20, 3, { 48 }, { 2 }, 1, 1, "sqlite", NULL, NULL, false };
+	bool baselines, unhealthy;
+} o = { 100000, 1000, 20, 3, { 48 }, { 2 }, 1, 1, "sqlite", NULL, NULL, false, false };
 
 static struct ak *aks;
 static uint8_t *log_buf;
@@ -342,8 +347,12 @@ static void load_log(void)
 
 	/* the baseline the service would learn from this boot */
 	json_t *facts, *bl;
-	if (tl_facts_extract(log, PCR_MASK, &facts) != TL_OK || !(bl = tl_baseline_from_facts(facts)) ||
-	    !(baseline_json = json_dumps(bl, JSON_COMPACT)))
+	if (tl_facts_extract(log, PCR_MASK, &facts) != TL_OK || !(bl = tl_baseline_from_facts(facts)))
+		die("facts");
+	if (o.unhealthy && json_object_set_new(bl, "kernel_cmdline",
+					       json_string("BOOT_IMAGE=/vmlinuz bench.expected=1")))
+		die("baseline");
+	if (!(baseline_json = json_dumps(bl, JSON_COMPACT)))
 		die("facts");
 	json_decref(facts);
 	json_decref(bl);
@@ -535,7 +544,8 @@ static void *client(void *arg)
 		memcpy(req + rl + hl, body_tail, tail_len);
 		st = http(&k, req, rl + hl + tail_len, &body);
 		t2 = now();
-		if (st != 200 || !strstr(body, "\"verdict\":\"healthy\"")) {
+		if (st != 200 || !strstr(body, o.unhealthy ? "\"verdict\":\"unhealthy\""
+							 : "\"verdict\":\"healthy\"")) {
 			error(c, "attest", st, body);
 			continue;
 		}
@@ -783,8 +793,9 @@ static size_t run(const char *dir, unsigned threads, unsigned nclients)
 	daemon_log(logp, off0, off1, &srv_ch, &srv_at, &not200);
 	double sec = (double)o.seconds, rate = (double)n / sec, pct = 100 / sec;
 	printf("{\"bench\":\"service\",\"store\":\"%s\",\"vms\":%zu,\"baselines\":%s,"
-	       "\"clients\":%u,\"threads\":%u,\"seconds\":%zu,", o.store, o.vms,
-	       o.baselines ? "true" : "false", nclients, threads, o.seconds);
+	       "\"verdict\":\"%s\",\"clients\":%u,\"threads\":%u,\"seconds\":%zu,", o.store, o.vms,
+	       o.baselines ? "true" : "false", o.unhealthy ? "unhealthy" : "healthy", nclients,
+	       threads, o.seconds);
 	printf("\"attestations_per_s\":%.0f,\"vs_reference\":%.2f,\"p50_ms\":%.1f,\"p90_ms\":%.1f,"
 	       "\"p99_ms\":%.1f,\"max_ms\":%.1f,", rate, rate / reference_per_s, p[0], p[1], p[2], p[3]);
 	/* the pair's two halves as the client saw them, and as the daemon logged them */
@@ -830,14 +841,15 @@ int main(int argc, char **argv)
 	o.vectors = getenv("TL_VECTORS") ? getenv("TL_VECTORS") : "../shared/vectors";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--baselines") == 0) {
+		if (strcmp(a, "--baselines") == 0 || strcmp(a, "--unhealthy") == 0) {
 			o.baselines = true;
+			o.unhealthy = o.unhealthy || a[2] == 'u';
 			continue;
 		}
 		if (!v)
 			die("usage: bench_service [--vms N] [--keys K] [--clients C[,C..]] [--threads "
 			    "T[,T..]] [--seconds S] [--warmup S] [--store sqlite|postgresql] "
-			    "[--baselines] [--vectors DIR]");
+			    "[--baselines] [--unhealthy] [--vectors DIR]");
 		i++;
 		if (strcmp(a, "--vms") == 0)
 			o.vms = strtoul(v, NULL, 10);
