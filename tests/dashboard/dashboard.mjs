@@ -47,6 +47,9 @@ try {
   ok(await page.textContent('.tile.bad .n') === String(sum.assessment.unhealthy) && sum.assessment.unhealthy >= 1,
     'the unhealthy tile counts the fleet');
   ok(fleet.includes(`Boot integrity of all ${sum.vms} VMs`), 'the tiles say they count the whole fleet');
+  const counts = await page.evaluate(async () => (await fetch('/v1/alert-counts')).json());
+  ok(counts.active.medium >= 1 && (await page.textContent('a.tile.bad .n')) === String(counts.active.medium),
+    'the active medium alerts are counted on the fleet page');
   ok(fleet.includes('vTPM should be enabled on supported VMs') && await page.locator('table.recs tbody tr').count() === 3,
     'the fleet\'s recommendations');
   await page.screenshot({ path: `${OUT}/02-fleet.png`, fullPage: true });

@@ -237,6 +237,11 @@ start
 for _ in $(seq 150); do [[ $(delivered) -ge 12 ]] && break; sleep 0.2; done
 [[ $(delivered) == 12 ]] && ok || bad "events written before the SIGKILL delivered after it: $(delivered) of 12"
 
+# ---- the counts the fleet page shows agree with the lists
+alerts "status=active&severity=medium&limit=500"; medium=$(field "len(d['alerts'])")
+TOKEN=$READER call GET /v1/alert-counts; expect 200 "alert counts"
+check "d['active']['medium'] == $medium and sum(c['count'] for c in d['counts']) >= 4 and {c['status'] for c in d['counts']} <= {'active', 'resolved', 'dismissed'}" "alert counts agree with the list"
+
 # ---- /metrics through the service, checked by Prometheus's own tool
 curl -s -H "Authorization: Bearer $ADMIN" "$base/metrics" > metrics.txt
 promtool check metrics < metrics.txt > promtool.txt 2>&1 && ok || bad "promtool: $(head -5 promtool.txt)"

@@ -192,6 +192,7 @@ static const struct tl_route routes[] = {
 	{ "GET", "/v1/vms/{vm}/recommendations", READER, TL_GATE_ROLE, 0, recommendations },
 	{ "GET", "/v1/vms/{vm}/assessment", READER, TL_GATE_ROLE, 0, assessment },
 	{ "GET", "/v1/alerts", READER, TL_GATE_ROLE, 0, tl_api_alert_list },
+	{ "GET", "/v1/alert-counts", READER, TL_GATE_ROLE, 0, tl_api_alert_counts },
 	{ "GET", "/v1/alerts/{id}", READER, TL_GATE_ROLE, 0, alert_one },
 	{ "POST", "/v1/alerts/{id}/dismiss", OPERATOR, TL_GATE_ROLE, SMALL, alert_dismiss },
 	{ "POST", "/v1/alerts/{id}/resolve", OPERATOR, TL_GATE_ROLE, SMALL, alert_resolve },

@@ -69,6 +69,7 @@ struct tl_resp tl_api_rec_summary(struct tl_req *r);
 struct tl_resp tl_api_rec_vms(struct tl_req *r, const char *slug);
 /* /v1/alerts (api_alerts.c), /v1/suppression-rules (api_suppressions.c) */
 struct tl_resp tl_api_alert_list(struct tl_req *r);
+struct tl_resp tl_api_alert_counts(struct tl_req *r);
 struct tl_resp tl_api_alert_one(struct tl_req *r, const char *id);
 struct tl_resp tl_api_alert_act(struct tl_req *r, const char *id, const char *action);
 struct tl_resp tl_api_suppressions(struct tl_req *r);

@@ -183,3 +183,35 @@ struct tl_resp tl_api_alert_act(struct tl_req *r, const char *id, const char *ac
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 	return tl_api_alert_one(r, id);
 }
+
+static int count_row(const char *const *c, int n, void *arg)
+{
+	json_t *list = arg;
+	if (n != 4 || !c[0] || !c[1] || !c[2] || !c[3])
+		return TL_E_STORE;
+	json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:I}", "type", c[0], "severity", c[1],
+					      "status", c[2], "count",
+					      (json_int_t)strtoll(c[3], NULL, 10)));
+	return TL_OK;
+}
+
+/* GET /v1/alert-counts: the tenant's alerts by type, severity and status (a handful of rows:
+ * 2 types x 2 severities x 3 statuses at most), and the active ones by severity. */
+struct tl_resp tl_api_alert_counts(struct tl_req *r)
+{
+	json_t *list = json_array(), *row, *active = json_pack("{s:i,s:i}", "medium", 0, "low", 0);
+	size_t i;
+	if (tl_store_alert_counts(r->srv->store, r->token.tenant, count_row, list) != TL_OK) {
+		json_decref(list);
+		json_decref(active);
+		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
+	}
+	json_array_foreach(list, i, row) {
+		const char *sev = json_string_value(json_object_get(row, "severity"));
+		json_t *n = json_object_get(active, sev ? sev : "");
+		if (n && strcmp(json_string_value(json_object_get(row, "status")), "active") == 0)
+			json_integer_set(n, json_integer_value(n) +
+						    json_integer_value(json_object_get(row, "count")));
+	}
+	return tl_http_json(200, json_pack("{s:o,s:o}", "active", active, "counts", list));
+}

@@ -31,7 +31,7 @@ static void posture(void *ctx, struct tl_buf *out)
 	int64_t pending = 0;
 	tl_metrics_family(out, "trustlaunch_alerts", "gauge",
 			  "Alerts in the store, by type, severity and status.");
-	if (tl_store_alert_counts(srv->store, alert_row, out) != TL_OK)
+	if (tl_store_alert_counts(srv->store, "*", alert_row, out) != TL_OK)
 		tl_metrics_store_error();
 	tl_metrics_family(out, "trustlaunch_webhook_events_pending", "gauge",
 			  "Webhook events not delivered yet (being tried again, or due).");

@@ -262,8 +262,9 @@ TL_MUST_CHECK int tl_store_alert_events(struct tl_store *s, const char *id,
 					int (*fn)(int64_t time, const char *actor,
 						  const char *action, const char *comment, void *arg),
 					void *arg);
-/* Alerts counted by type, severity and status: fn(cols = type, severity, status, count). */
-TL_MUST_CHECK int tl_store_alert_counts(struct tl_store *s,
+/* A tenant's alerts ("*": every tenant's) counted by type, severity and status:
+ * fn(cols = type, severity, status, count). */
+TL_MUST_CHECK int tl_store_alert_counts(struct tl_store *s, const char *tenant,
 					int (*fn)(const char *const *cols, int ncols, void *arg),
 					void *arg);
 /* The writer's part: inside the attestation's transaction (conn is the writer's). */

@@ -210,11 +210,13 @@ int tl_store_alert_events(struct tl_store *s, const char *id,
 			    p, 1, each_event, &e);
 }
 
-int tl_store_alert_counts(struct tl_store *s,
+int tl_store_alert_counts(struct tl_store *s, const char *tenant,
 			  int (*fn)(const char *const *cols, int ncols, void *arg), void *arg)
 {
+	const char *p[1] = { tenant };
 	return tl_store_run(s,
-			    "SELECT type, severity, status, count(*) FROM alerts GROUP BY type, "
-			    "severity, status ORDER BY type, severity, status",
-			    NULL, 0, fn, arg);
+			    "SELECT type, severity, status, count(*) FROM alerts WHERE $1 = '*' OR "
+			    "tenant = $1 GROUP BY type, severity, status ORDER BY type, severity, "
+			    "status",
+			    p, 1, fn, arg);
 }

@@ -31,6 +31,15 @@ function tiles(sum) {
     tile('Not applicable', a.not_applicable, 'na'));
 }
 
+// Active alerts by severity (GET /v1/alert-counts), each a link to the list.
+function alertTiles(counts) {
+  const a = counts.active || {};
+  const tile = (sev, cls) => h('a', { class: `tile ${cls} link-tile`, href: '#/alerts?status=active' },
+    h('div', { class: 'n' }, String(a[sev] ?? 0)), h('div', {}, `Active ${sev} alerts`));
+  return h('section', { class: 'tiles two', 'aria-label': 'Active alerts by severity' },
+    tile('medium', 'bad'), tile('low', 'warn'));
+}
+
 function recTable(sum) {
   const line = (r) => h('tr', {},
     h('td', {}, r.title, h('div', { class: 'sub mono' }, r.id)),
@@ -54,7 +63,8 @@ export async function fleetView({ listOnly }, cursor) {
   const table = h('table', { class: 'grid' },
     h('thead', {}, h('tr', {}, ...['VM', 'Boot integrity', 'Security type', 'Secure Boot', 'vTPM', 'Agent', 'Size / OS'].map((t) => h('th', {}, t)))),
     h('tbody', {}, rows.map(([vm, a]) => row(vm, a))));
-  const sum = listOnly || cursor ? null : await get('/v1/recommendations');
+  const [sum, counts] = listOnly || cursor ? [null, null]
+    : await Promise.all([get('/v1/recommendations'), get('/v1/alert-counts')]);
   const holder = h('div', {});
   const more = page.next_cursor
     ? h('button', { type: 'button', class: 'more', onclick: async () => {
@@ -65,6 +75,7 @@ export async function fleetView({ listOnly }, cursor) {
     h('h1', {}, listOnly ? 'Virtual machines' : 'Fleet'),
     sum ? tiles(sum) : null,
     sum ? h('p', { class: 'sub tiles-note' }, `Boot integrity of all ${sum.vms} VMs.`) : null,
+    counts ? alertTiles(counts) : null,
     sum ? recTable(sum) : null,
     sum ? h('h2', {}, 'Virtual machines') : null,
     vms.length ? table : empty('No VMs are registered yet. Register one with tl vm register.'),
