@@ -2,6 +2,7 @@
  * of dbx, verified as EDK2's AuthVariableLib does: an X.509 helper, so OpenSSL types stay in
  * here. CertData is a SignedData, usually without its ContentInfo wrapper (as Microsoft
  * signs dbx updates); both forms are accepted. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "trustlaunch/buf.h"
 #include "trustlaunch/revocation.h"
 #include "trustlaunch/uefi.h"
 #include "x509_internal.h"
@@ -20,21 +22,35 @@
 #define MAX_CERT_DATA (1u << 20)
 
 /* A DER length (minimal form) at buf + *n; len < 2^24. */
-static void put_len(uint8_t *buf, size_t *n, size_t len)
+/* A DER length into b. */
+static void put_len(struct tl_buf *b, size_t len)
 {
 	if (len < 0x80) {
-		buf[(*n)++] = (uint8_t)len;
+		tl_buf_putc(b, (char)len);
 		return;
 	}
 	int bytes = len > 0xffff ? 3 : len > 0xff ? 2 : 1;
-	buf[(*n)++] = (uint8_t)(0x80 | bytes);
+	tl_buf_putc(b, (char)(0x80 | bytes));
 	for (int i = bytes - 1; i >= 0; i--)
-		buf[(*n)++] = (uint8_t)(len >> (8 * i));
+		tl_buf_putc(b, (char)(uint8_t)(len >> (8 * i)));
 }
 
 static size_t len_size(size_t len)
 {
 	return len < 0x80 ? 1 : len <= 0xff ? 2 : len <= 0xffff ? 3 : 4;
+}
+
+/* d2i_PKCS7 over exactly these bytes, a SignedData; NULL otherwise. */
+static PKCS7 *whole_signed_data(const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+	PKCS7 *p7 = len <= LONG_MAX ? d2i_PKCS7(NULL, &p, (long)len) : NULL;
+	if (p7 && ((size_t)(p - der) != len || !PKCS7_type_is_signed(p7))) {
+		PKCS7_free(p7);
+		p7 = NULL;
+	}
+	ERR_clear_error();
+	return p7;
 }
 
 /* ContentInfo { id-signedData, [0] EXPLICIT SignedData } around der, or der as it is when it
@@ -43,83 +59,48 @@ static PKCS7 *signed_data(struct tl_bytes der)
 {
 	static const uint8_t oid[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
 				       0xf7, 0x0d, 0x01, 0x07, 0x02 };
-	const unsigned char *p = der.ptr;
-	PKCS7 *p7 = d2i_PKCS7(NULL, &p, (long)der.len);
-	size_t inner, outer, n = 0;
-	uint8_t *buf;
-	struct tl_rd rd;
+	PKCS7 *p7 = whole_signed_data(der.ptr, der.len);
+	struct tl_buf b;
 
-	if (p7 && p == der.ptr + der.len && PKCS7_type_is_signed(p7))
+	if (p7 || der.len > MAX_CERT_DATA)
 		return p7;
-	PKCS7_free(p7);
-	ERR_clear_error();
-	if (der.len > MAX_CERT_DATA)
-		return NULL;
-	inner = 1 + len_size(der.len) + der.len;
-	outer = sizeof(oid) + inner;
-	if (!(buf = malloc(1 + len_size(outer) + outer)))
-		return NULL;
-	buf[n++] = 0x30;
-	put_len(buf, &n, outer);
-	memcpy(buf + n, oid, sizeof(oid));
-	n += sizeof(oid);
-	buf[n++] = 0xa0;
-	put_len(buf, &n, der.len);
-	tl_rd_from(&rd, der);
-	if (tl_rd_copy(&rd, buf + n, der.len) != TL_OK) {
-		free(buf);
-		return NULL;
-	}
-	n += der.len;
-	p = buf;
-	p7 = d2i_PKCS7(NULL, &p, (long)n);
-	if (p7 && (p != buf + n || !PKCS7_type_is_signed(p7))) {
-		PKCS7_free(p7);
-		p7 = NULL;
-	}
-	free(buf);
+	tl_buf_init(&b, MAX_CERT_DATA + 64);
+	tl_buf_putc(&b, 0x30);
+	put_len(&b, sizeof(oid) + 1 + len_size(der.len) + der.len);
+	tl_buf_put(&b, (const char *)oid, sizeof(oid));
+	tl_buf_putc(&b, (char)0xa0);
+	put_len(&b, der.len);
+	tl_buf_put(&b, (const char *)der.ptr, der.len);
+	p7 = b.err == TL_OK ? whole_signed_data((const uint8_t *)b.s, b.len) : NULL;
+	tl_buf_free(&b);
 	return p7;
 }
 
-/* The bytes the signature covers, for the attributes attrs. */
-static uint8_t *signed_bytes(const struct tl_dbx_update *up, uint32_t attrs, size_t *len)
+/* The bytes the signature covers, for the attributes attrs (a tl_buf the caller frees). */
+static int signed_bytes(const struct tl_dbx_update *up, uint32_t attrs, struct tl_buf *b)
 {
 	static const uint8_t name[] = { 'd', 0, 'b', 0, 'x', 0 };
-	size_t n = sizeof(name) + 16 + 4 + up->timestamp.len + up->lists.len, k = 0;
-	uint8_t *b = malloc(n);
-	struct tl_rd rd;
-	if (!b)
-		return NULL;
-	memcpy(b, name, sizeof(name));
-	k += sizeof(name);
-	memcpy(b + k, TL_GUID_IMAGE_SECURITY_DB.b, 16);
-	k += 16;
+	tl_buf_init(b, sizeof(name) + 16 + 4 + up->timestamp.len + up->lists.len + 1);
+	tl_buf_put(b, (const char *)name, sizeof(name));
+	tl_buf_put(b, (const char *)TL_GUID_IMAGE_SECURITY_DB.b, 16);
 	for (int i = 0; i < 4; i++)
-		b[k++] = (uint8_t)(attrs >> (8 * i));
-	tl_rd_from(&rd, up->timestamp);
-	if (tl_rd_copy(&rd, b + k, up->timestamp.len) != TL_OK)
-		goto bad;
-	k += up->timestamp.len;
-	tl_rd_from(&rd, up->lists);
-	if (tl_rd_copy(&rd, b + k, up->lists.len) != TL_OK)
-		goto bad;
-	*len = n;
-	return b;
-bad:
-	free(b);
-	return NULL;
+		tl_buf_putc(b, (char)(uint8_t)(attrs >> (8 * i)));
+	tl_buf_put(b, (const char *)up->timestamp.ptr, up->timestamp.len);
+	tl_buf_put(b, (const char *)up->lists.ptr, up->lists.len);
+	return b->err;
 }
 
 static bool verify_one(PKCS7 *p7, X509_STORE *store, const struct tl_dbx_update *up,
 		       uint32_t attrs)
 {
-	size_t len;
-	uint8_t *data = signed_bytes(up, attrs, &len);
-	BIO *bio = data && len <= INT32_MAX ? BIO_new_mem_buf(data, (int)len) : NULL;
+	struct tl_buf data;
+	BIO *bio = signed_bytes(up, attrs, &data) == TL_OK && data.len <= INT32_MAX
+			   ? BIO_new_mem_buf(data.s, (int)data.len)
+			   : NULL;
 	bool ok = bio && PKCS7_verify(p7, NULL, store, bio, NULL, PKCS7_BINARY) == 1;
 	ERR_clear_error();
 	BIO_free(bio);
-	free(data);
+	tl_buf_free(&data);
 	return ok;
 }
 
