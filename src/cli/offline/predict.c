@@ -30,100 +30,140 @@ static const char predict_help[] =
 
 #define MAX_INPUT (64u * 1024u * 1024u)
 
-int tl_cmd_predict(int argc, char **argv)
-{
+struct predict_args {
 	struct tl_predict_in in;
-	uint8_t *bufs[TL_PREDICT_MAX_APPS + TL_PREDICT_MAX_FILES + 2] = { 0 }, *logb = NULL;
-	size_t nbufs = 0, len, loglen = 0;
-	const char *vars = NULL, *cfg = NULL, *out_log = NULL;
-	bool json = false;
-	json_t *doc = NULL;
-	int rc = TL_EXIT_USAGE, err;
+	uint8_t *bufs[TL_PREDICT_MAX_APPS + TL_PREDICT_MAX_FILES + 2];
+	size_t nbufs;
+	const char *vars, *cfg, *out_log;
+	bool json;
+};
 
-	memset(&in, 0, sizeof(in));
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
-			fputs(predict_help, stdout);
-			return TL_EXIT_OK;
-		} else if (strcmp(o, "--json") == 0) {
-			json = true;
-		} else if (v && strcmp(o, "--vars") == 0) {
-			vars = argv[++i];
-		} else if (v && strcmp(o, "--grub-cfg") == 0) {
-			cfg = argv[++i];
-		} else if (v && strcmp(o, "--grub-prefix") == 0) {
-			in.grub_prefix = argv[++i];
-		} else if (v && strcmp(o, "--cmdline") == 0) {
-			in.cmdline = argv[++i];
-		} else if (v && strcmp(o, "--eventlog-out") == 0) {
-			out_log = argv[++i];
-		} else if (v && strcmp(o, "--failed-attempts") == 0) {
-			char *end;
-			unsigned long n = strtoul(argv[++i], &end, 10);
-			if (*end || n > 16) {
-				fprintf(stderr, "tl predict: --failed-attempts takes 0 to 16\n");
-				return TL_EXIT_USAGE;
-			}
-			in.failed_attempts = (unsigned)n;
-		} else if (v && strcmp(o, "--app") == 0 && in.napps < TL_PREDICT_MAX_APPS) {
-			if (tl_cli_read_file(argv[++i], TL_PE_MAX_SIZE, &bufs[nbufs], &len) != TL_OK)
-				goto out;
-			in.apps[in.napps++] = (struct tl_bytes){ bufs[nbufs++], len };
-		} else if (v && strcmp(o, "--file") == 0 && in.nfiles < TL_PREDICT_MAX_FILES &&
-			   strchr(v, '=')) {
-			char *eq = strchr(argv[++i], '=');
-			*eq = '\0';
-			if (tl_cli_read_file(eq + 1, MAX_INPUT, &bufs[nbufs], &len) != TL_OK)
-				goto out;
-			in.files[in.nfiles].path = argv[i];
-			in.files[in.nfiles++].data = (struct tl_bytes){ bufs[nbufs++], len };
-		} else {
-			fprintf(stderr, "tl predict: unexpected '%s'\n\n%s", o, predict_help);
+/* path's bytes (at most max) into *out, kept in a->bufs to be freed. */
+static bool load(struct predict_args *a, const char *path, size_t max, struct tl_bytes *out)
+{
+	size_t len;
+	if (tl_cli_read_file(path, max, &a->bufs[a->nbufs], &len) != TL_OK)
+		return false;
+	*out = (struct tl_bytes){ a->bufs[a->nbufs++], len };
+	return true;
+}
+
+/* One option (argv[*i], its value after it); -1 to go on, else the exit code. */
+static int option(struct predict_args *a, int argc, char **argv, int *i)
+{
+	const char *o = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	struct tl_predict_in *in = &a->in;
+	char *end, *eq;
+	if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+		fputs(predict_help, stdout);
+		return TL_EXIT_OK;
+	}
+	if (strcmp(o, "--json") == 0) {
+		a->json = true;
+		return -1;
+	}
+	if (!v)
+		goto usage;
+	++*i;
+	if (strcmp(o, "--vars") == 0)
+		a->vars = v;
+	else if (strcmp(o, "--grub-cfg") == 0)
+		a->cfg = v;
+	else if (strcmp(o, "--grub-prefix") == 0)
+		in->grub_prefix = v;
+	else if (strcmp(o, "--cmdline") == 0)
+		in->cmdline = v;
+	else if (strcmp(o, "--eventlog-out") == 0)
+		a->out_log = v;
+	else if (strcmp(o, "--failed-attempts") == 0) {
+		unsigned long n = strtoul(v, &end, 10);
+		if (*end || n > 16) {
+			fprintf(stderr, "tl predict: --failed-attempts takes 0 to 16\n");
 			return TL_EXIT_USAGE;
 		}
-	}
-	if (!vars || !in.napps) {
-		fprintf(stderr, "tl predict: --vars and at least one --app are needed\n\n%s",
-			predict_help);
-		goto out;
-	}
-	if (tl_cli_read_file(vars, MAX_INPUT, &bufs[nbufs], &len) != TL_OK)
-		goto out;
-	in.vars = (struct tl_bytes){ bufs[nbufs++], len };
-	if (cfg) {
-		if (tl_cli_read_file(cfg, 1u << 20, &bufs[nbufs], &len) != TL_OK)
-			goto out;
-		in.grub_cfg = (struct tl_bytes){ bufs[nbufs++], len };
-	}
-	if ((err = tl_predict(&in, &doc, out_log ? &logb : NULL, &loglen)) != TL_OK) {
+		in->failed_attempts = (unsigned)n;
+	} else if (strcmp(o, "--app") == 0 && in->napps < TL_PREDICT_MAX_APPS) {
+		if (!load(a, v, TL_PE_MAX_SIZE, &in->apps[in->napps]))
+			return TL_EXIT_USAGE;
+		in->napps++;
+	} else if (strcmp(o, "--file") == 0 && in->nfiles < TL_PREDICT_MAX_FILES &&
+		   (eq = strchr(argv[*i], '='))) {
+		*eq = '\0';
+		if (!load(a, eq + 1, MAX_INPUT, &in->files[in->nfiles].data))
+			return TL_EXIT_USAGE;
+		in->files[in->nfiles++].path = argv[*i];
+	} else
+		goto usage;
+	return -1;
+usage:
+	fprintf(stderr, "tl predict: unexpected '%s'\n\n%s", o, predict_help);
+	return TL_EXIT_USAGE;
+}
+
+static bool write_log(const char *path, const uint8_t *log, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok = f && log && fwrite(log, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "tl: %s: cannot write\n", path);
+	return ok;
+}
+
+static void show(json_t *doc)
+{
+	const char *bank, *idx;
+	json_t *pcrs, *val, *n;
+	size_t k;
+	json_object_foreach(json_object_get(doc, "pcrs"), bank, pcrs)
+		json_object_foreach(pcrs, idx, val)
+			printf("%s:%s %s\n", bank, idx, json_string_value(val));
+	json_array_foreach(json_object_get(doc, "notes"), k, n)
+		printf("# %s\n", json_string_value(n));
+}
+
+/* The prediction from the loaded inputs; the exit code. */
+static int run(struct predict_args *a)
+{
+	uint8_t *logb = NULL;
+	size_t loglen = 0;
+	json_t *doc = NULL;
+	int err, rc = TL_EXIT_USAGE;
+
+	if (!load(a, a->vars, MAX_INPUT, &a->in.vars) ||
+	    (a->cfg && !load(a, a->cfg, 1u << 20, &a->in.grub_cfg)))
+		return TL_EXIT_USAGE;
+	if ((err = tl_predict(&a->in, &doc, a->out_log ? &logb : NULL, &loglen)) != TL_OK)
 		rc = tl_cli_fail("predict", err);
-		goto out;
+	else if (!a->out_log || write_log(a->out_log, logb, loglen)) {
+		if (a->json)
+			tl_cli_print_json(json_incref(doc));
+		else
+			show(doc);
+		rc = TL_EXIT_OK;
 	}
-	if (out_log) {
-		FILE *f = fopen(out_log, "wb");
-		if (!f || !logb || fwrite(logb, 1, loglen, f) != loglen || fclose(f) != 0) {
-			fprintf(stderr, "tl: %s: cannot write\n", out_log);
-			goto out;
-		}
-	}
-	if (json) {
-		tl_cli_print_json(json_incref(doc));
-	} else {
-		const char *bank, *idx;
-		json_t *pcrs, *val, *n;
-		size_t k;
-		json_object_foreach(json_object_get(doc, "pcrs"), bank, pcrs)
-			json_object_foreach(pcrs, idx, val)
-				printf("%s:%s %s\n", bank, idx, json_string_value(val));
-		json_array_foreach(json_object_get(doc, "notes"), k, n)
-			printf("# %s\n", json_string_value(n));
-	}
-	rc = TL_EXIT_OK;
-out:
 	json_decref(doc);
 	free(logb);
-	for (size_t i = 0; i < nbufs; i++)
-		free(bufs[i]);
+	return rc;
+}
+
+int tl_cmd_predict(int argc, char **argv)
+{
+	struct predict_args a;
+	int rc = -1;
+
+	memset(&a, 0, sizeof(a));
+	for (int i = 1; i < argc && rc < 0; i++)
+		rc = option(&a, argc, argv, &i);
+	if (rc < 0 && (!a.vars || !a.in.napps)) {
+		fprintf(stderr, "tl predict: --vars and at least one --app are needed\n\n%s",
+			predict_help);
+		rc = TL_EXIT_USAGE;
+	}
+	if (rc < 0)
+		rc = run(&a);
+	for (size_t i = 0; i < a.nbufs; i++)
+		free(a.bufs[i]);
 	return rc;
 }
