@@ -34,15 +34,61 @@ static int read_lists(const char *path, uint8_t **buf, struct tl_bytes *lists)
 	return TL_EXIT_OK;
 }
 
-static int check(int argc, char **argv)
+/* db and dbx from a varstore (OVMF_VARS.fd): none is no error (no db: nothing is allowed). */
+static int lists_from_vars(const char *vars, uint8_t **buf, struct tl_sb_policy *pol)
 {
-	const char *image = NULL, *vars = NULL, *db = NULL, *dbx = NULL, *sbat = NULL;
-	uint8_t *ib = NULL, *vb = NULL, *dbb = NULL, *dbxb = NULL, *sb = NULL;
-	size_t il, vl, sl;
-	struct tl_sb_policy pol = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+	size_t len;
+	int err;
+	if (tl_cli_read_file(vars, KEYS_MAX, buf, &len) != TL_OK)
+		return TL_EXIT_USAGE;
+	struct tl_bytes fd = { *buf, len };
+	err = tl_varstore_get(fd, &TL_GUID_IMAGE_SECURITY_DB, "db", &pol->db);
+	if (err == TL_OK)
+		err = tl_varstore_get(fd, &TL_GUID_IMAGE_SECURITY_DB, "dbx", &pol->dbx);
+	if (err == TL_E_VARSTORE_MISSING)
+		err = TL_OK;
+	return err == TL_OK ? TL_EXIT_OK : tl_cli_fail(vars, err);
+}
+
+/* The image against the policy: allowed (0), refused (1, why on stderr), or unusable. */
+static int decide(const char *image, const struct tl_sb_policy *pol)
+{
+	uint8_t *ib = NULL;
+	size_t il;
 	struct tl_sb_result res;
 	struct tl_pe *pe = NULL;
 	int rc = TL_EXIT_USAGE, err;
+
+	if (tl_cli_read_file(image, TL_PE_MAX_SIZE, &ib, &il) != TL_OK || !(pe = malloc(sizeof(*pe))))
+		goto out;
+	if ((err = tl_pe_parse((struct tl_bytes){ ib, il }, pe)) != TL_OK) {
+		rc = tl_cli_fail(image, err);
+		goto out;
+	}
+	err = tl_sb_check(pe, pol, &res);
+	if (err == TL_OK) {
+		tl_cli_line(stdout, "allowed: %s", res.by_hash ? "its hash is in db" : res.subject);
+		rc = TL_EXIT_OK;
+	} else if (err <= TL_E_VARSTORE && err >= TL_E_SB_SBAT) {
+		fprintf(stderr, "refused: %s: %s%s%s\n", tl_err_name(err), tl_err_msg(err),
+			res.detail[0] ? ": " : "", res.detail);
+		rc = TL_EXIT_CHECK;
+	} else {
+		rc = tl_cli_fail(image, err);
+	}
+out:
+	free(pe);
+	free(ib);
+	return rc;
+}
+
+static int check(int argc, char **argv)
+{
+	const char *image = NULL, *vars = NULL, *db = NULL, *dbx = NULL, *sbat = NULL;
+	uint8_t *vb = NULL, *dbb = NULL, *dbxb = NULL, *sb = NULL;
+	size_t sl;
+	struct tl_sb_policy pol = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+	int rc = TL_EXIT_USAGE;
 
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -69,51 +115,19 @@ static int check(int argc, char **argv)
 			check_help);
 		return TL_EXIT_USAGE;
 	}
-	if (vars) {
-		if (tl_cli_read_file(vars, KEYS_MAX, &vb, &vl) != TL_OK)
-			goto out;
-		struct tl_bytes fd = { vb, vl };
-		err = tl_varstore_get(fd, &TL_GUID_IMAGE_SECURITY_DB, "db", &pol.db);
-		if (err == TL_OK) {
-			err = tl_varstore_get(fd, &TL_GUID_IMAGE_SECURITY_DB, "dbx", &pol.dbx);
-			if (err == TL_E_VARSTORE_MISSING)
-				err = TL_OK;
-		} else if (err == TL_E_VARSTORE_MISSING) {
-			err = TL_OK; /* no db: nothing is allowed */
-		}
-		if (err != TL_OK) {
-			rc = tl_cli_fail(vars, err);
-			goto out;
-		}
-	} else if (read_lists(db, &dbb, &pol.db) != TL_EXIT_OK ||
-		   (dbx && read_lists(dbx, &dbxb, &pol.dbx) != TL_EXIT_OK)) {
-		goto out;
+	if (vars)
+		rc = lists_from_vars(vars, &vb, &pol);
+	else /* an unusable db or dbx file: usage, as it always was */
+		rc = read_lists(db, &dbb, &pol.db) == TL_EXIT_OK &&
+			     (!dbx || read_lists(dbx, &dbxb, &pol.dbx) == TL_EXIT_OK)
+			     ? TL_EXIT_OK
+			     : TL_EXIT_USAGE;
+	if (rc == TL_EXIT_OK && sbat) {
+		rc = tl_cli_read_file(sbat, 65536, &sb, &sl) == TL_OK ? TL_EXIT_OK : TL_EXIT_USAGE;
+		pol.sbat_level = (struct tl_bytes){ sb, rc == TL_EXIT_OK ? sl : 0 };
 	}
-	if (sbat) {
-		if (tl_cli_read_file(sbat, 65536, &sb, &sl) != TL_OK)
-			goto out;
-		pol.sbat_level = (struct tl_bytes){ sb, sl };
-	}
-	if (tl_cli_read_file(image, TL_PE_MAX_SIZE, &ib, &il) != TL_OK || !(pe = malloc(sizeof(*pe))))
-		goto out;
-	if ((err = tl_pe_parse((struct tl_bytes){ ib, il }, pe)) != TL_OK) {
-		rc = tl_cli_fail(image, err);
-		goto out;
-	}
-	err = tl_sb_check(pe, &pol, &res);
-	if (err == TL_OK) {
-		tl_cli_line(stdout, "allowed: %s", res.by_hash ? "its hash is in db" : res.subject);
-		rc = TL_EXIT_OK;
-	} else if (err <= TL_E_VARSTORE && err >= TL_E_SB_SBAT) {
-		fprintf(stderr, "refused: %s: %s%s%s\n", tl_err_name(err), tl_err_msg(err),
-			res.detail[0] ? ": " : "", res.detail);
-		rc = TL_EXIT_CHECK;
-	} else {
-		rc = tl_cli_fail(image, err);
-	}
-out:
-	free(pe);
-	free(ib);
+	if (rc == TL_EXIT_OK)
+		rc = decide(image, &pol);
 	free(vb);
 	free(dbb);
 	free(dbxb);
