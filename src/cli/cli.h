@@ -126,6 +126,7 @@ int tl_cmd_sb(int argc, char **argv);
 int tl_cmd_modsig(int argc, char **argv);
 int tl_cmd_predict(int argc, char **argv);
 int tl_cmd_catalog(int argc, char **argv);
+int tl_cmd_image(int argc, char **argv);
 int tl_cmd_revocations(int argc, char **argv);
 int tl_cmd_vm(int argc, char **argv);
 int tl_vm_update(int argc, char **argv); /* vm_update.c */

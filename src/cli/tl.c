@@ -22,6 +22,7 @@ static const struct tl_cmd groups[] = {
 	{ "cvm", tl_cmd_cvm, "verify a confidential VM's HCL report and its vTPM quote" },
 	{ "credential", tl_cmd_credential, "bind a secret to an AK under an EK, and check it" },
 	{ "catalog", tl_cmd_catalog, "which sizes and OS versions support Trusted Launch" },
+	{ "image", tl_cmd_image, "build the bootable Secure Boot test image (tl-agent inside)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,0 +1,81 @@
+#!/bin/busybox sh
+# /init of the trustlaunch test image (docs/image.md): loads the signed virtio modules, finds
+# the agent's virtio-serial port, enrols with the vTPM's EK certificate and attests at boot,
+# then every TL_INTERVAL seconds. Lines starting "TL-AGENT: " on the console are for the
+# host and the tests; their wording is part of the image's interface.
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t securityfs securityfs /sys/kernel/security
+mount -t tmpfs tmp /tmp
+exec </dev/console >/dev/console 2>&1
+. /etc/tl-image.conf
+say() { echo "TL-AGENT: $*"; }
+say "init (kernel $(uname -r), lockdown: $(cat /sys/kernel/security/lockdown 2>/dev/null))"
+
+for m in $(cat /etc/tl-modules); do
+  insmod "/lib/modules/$m.ko" || say "error: insmod $m failed"
+done
+
+port=
+for _ in $(seq 100); do
+  for n in /sys/class/virtio-ports/*/name; do
+    [ "$(cat "$n" 2>/dev/null)" = org.trustlaunch.agent.0 ] || continue
+    p=${n%/name}
+    [ -c "/dev/${p##*/}" ] && port=/dev/${p##*/}
+  done
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+vm=$(tr 'A-F' 'a-f' < /sys/class/dmi/id/product_uuid)
+if [ -z "$port" ]; then
+  say "error: no virtio-serial port named org.trustlaunch.agent.0"
+  exec sh
+fi
+say "port $port, vm $vm"
+
+# --ima-log /nonexistent: PCR 10 stays out of the quote. The kernel's Secure Boot IMA policy
+# measures every module into PCR 10, which the TCG event log does not cover, and the service
+# checks each quoted PCR against that log (log.replay); see docs/image.md.
+agent() {
+  ASAN_OPTIONS=detect_leaks=0 tl-agent --server "virtio-serial:$port" --vm-id "$vm" \
+    --state-dir /var/lib/tl-agent --timeout 30 --ima-log /nonexistent "$@"
+}
+# the answer (verdict, reasons, facts, token) stays in /tmp/attest.json; the console gets
+# one line: the verdict, the attestation's id and whether a token came with it
+attest() {
+  agent attest --json > /tmp/attest.json
+  rc=$?
+  id=$(sed -n 's/^  "attestation_id": "\{0,1\}\([0-9]*\).*/\1/p' /tmp/attest.json)
+  tok=no; grep -q '^  "token": "' /tmp/attest.json && tok=yes
+  case $rc in
+    0) say "attested healthy (attestation $id, token $tok)" ;;
+    1) say "attested unhealthy (attestation $id, token $tok): $(sed -n 's/^ *"code": "\(.*\)",*$/\1/p' /tmp/attest.json | tr '\n' ' ')" ;;
+    *) say "attestation error" ;;
+  esac
+}
+
+# no enrollment token: the EK certificate in the vTPM's NV (issued by the host's platform CA,
+# CN = this VM's id) is what the service trusts
+until agent enroll; do
+  say "enrolment failed: retrying in 5 s"
+  sleep 5
+done
+say "enrolled"
+attest
+
+if [ -n "$TL_UNSIGNED_MODULE" ]; then
+  for m in $(cat /etc/tl-unsigned-deps); do insmod "/lib/modules/$m.ko"; done
+  if insmod "/lib/modules/unsigned/$TL_UNSIGNED_MODULE.ko"; then
+    say "module $TL_UNSIGNED_MODULE loaded without its signature"
+  else
+    say "module $TL_UNSIGNED_MODULE refused"
+  fi
+fi
+
+while :; do
+  sleep "$TL_INTERVAL"
+  attest
+done
