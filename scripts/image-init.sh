@@ -15,6 +15,12 @@ exec </dev/console >/dev/console 2>&1
 say() { echo "TL-AGENT: $*"; }
 say "init (kernel $(uname -r), lockdown: $(cat /sys/kernel/security/lockdown 2>/dev/null))"
 
+# the boot's PCRs as the vTPM holds them: what a host can compare with a prediction from
+# the image's parts/ (tl predict)
+for i in 4 7 8 9; do
+  say "pcr sha256:$i $(cat /sys/class/tpm/tpm0/pcr-sha256/$i 2>/dev/null | tr 'A-F' 'a-f')"
+done
+
 for m in $(cat /etc/tl-modules); do
   insmod "/lib/modules/$m.ko" || say "error: insmod $m failed"
 done

@@ -54,6 +54,21 @@ grep -q 'TL-AGENT: attested healthy (attestation [0-9]*, token yes)' one.console
   bad "first attestation healthy with a token: $(grep TL-AGENT one.console)"
 grep -q "TL-AGENT: port /dev/vport[0-9]*p[0-9]*, vm $vm" one.console && ok || bad "port and VM id found: $(grep TL-AGENT one.console)"
 grep -q 'TL-AGENT: init .*lockdown: .*\[integrity\]' one.console && ok || bad "kernel in lockdown (Secure Boot): $(grep 'TL-AGENT: init' one.console)"
+# the image's parts/ predict the PCRs the vTPM holds after this boot (what a host does
+# before the first boot instead of learning a baseline)
+p=$img/parts
+"$tl" predict --vars "$ovmf_vars" --app "$p/shimx64.efi" --app "$p/grubx64.efi" --app "$p/vmlinuz" \
+  --app "$p/vmlinuz" --grub-cfg "$p/grub.cfg" --file "/vmlinuz=$p/vmlinuz" \
+  --file "/initrd.img=$p/initrd.img" --json > predicted.json 2>predict.err || bad "tl predict: $(cat predict.err)"
+tr -d '\r' < one.console | grep '^TL-AGENT: pcr ' > booted.txt
+python3 - predicted.json booted.txt <<'PY' && ok || bad "prediction from parts/ = the boot's PCRs: $(cat booted.txt) $(head -c 600 predicted.json)"
+import json, sys
+pred = json.load(open(sys.argv[1]))['pcrs']['sha256']
+booted = {l.split()[2].split(':')[1]: l.split()[3] for l in open(sys.argv[2])}
+assert set(booted) == {'4', '7', '8', '9'}, booted
+bad = {i: (pred.get(i), v) for i, v in booted.items() if pred.get(i, '').lower() != v}
+assert not bad, bad
+PY
 api GET "/v1/vms/$vm"
 [[ $(field "d['enrolled_by']") == ek_certificate ]] && ok || bad "enrolled by EK certificate: $(cat body.json)"
 api GET "/v1/vms/$vm/attestations"
