@@ -37,6 +37,14 @@ assert os.path.getsize(os.path.join(base, d['esp'])) > 0
 assert 'rdinit=/init' in d['kernel_cmdline'], d
 PY
 
+mdir -i "$img/esp.img" -b ::/EFI/BOOT ::/EFI/debian ::/ > esp.txt 2>&1
+for f in ::/EFI/BOOT/BOOTX64.EFI ::/EFI/BOOT/grubx64.efi ::/EFI/debian/grub.cfg ::/vmlinuz ::/initrd.img; do
+  grep -qix "$f" esp.txt && ok || bad "$f in esp.img: $(cat esp.txt)"
+done
+# the module to strip must exist in the kernel package (the cache makes this quick)
+expect_rc 1 "$tl" image build --out "$work/nomod" --agent "$agent" --unsigned-module no_such_module
+grep -q "the kernel package has no module 'no_such_module'" "$work/err" && ok || bad "unknown module named: $(cat "$work/err")"
+
 # ---- the platform vTPM CA and trustlaunchd trusting it
 make_platform_ca "$work/ca"
 start_service --ek-ca "$work/ca/ca.pem"
