@@ -1,8 +1,8 @@
 #!/bin/busybox sh
 # /init of the trustlaunch test image (docs/image.md): loads the signed virtio modules, finds
 # the agent's virtio-serial port, enrols with the vTPM's EK certificate and attests at boot,
-# then every TL_INTERVAL seconds. Lines starting "TL-AGENT: " on the console are for the
-# host and the tests; their wording is part of the image's interface.
+# then every TL_INTERVAL seconds (10 s after an error). Lines starting "TL-AGENT: " on the
+# console are for the host and the tests; their wording is part of the image's interface.
 /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin
 mount -t proc proc /proc
@@ -38,7 +38,7 @@ done
 vm=$(tr 'A-F' 'a-f' < /sys/class/dmi/id/product_uuid)
 if [ -z "$port" ]; then
   say "error: no virtio-serial port named org.trustlaunch.agent.0"
-  exec sh
+  while :; do sleep 3600; done # PID 1 must not end (the kernel would panic)
 fi
 say "port $port, vm $vm"
 
@@ -61,7 +61,11 @@ attest() {
     1) say "attested unhealthy (attestation $id, token $tok): $(sed -n 's/^ *"code": "\(.*\)",*$/\1/p' /tmp/attest.json | tr '\n' ' ')" ;;
     *) say "attestation error" ;;
   esac
+  return $rc
 }
+# after an error (the host's relay not there yet, the service restarting) the next try comes
+# in 10 s, not a whole interval later
+next() { if [ "$1" -ge 2 ] && [ "$TL_INTERVAL" -gt 10 ]; then echo 10; else echo "$TL_INTERVAL"; fi; }
 
 # no enrollment token: the EK certificate in the vTPM's NV (issued by the host's platform CA,
 # CN = this VM's id) is what the service trusts
@@ -71,6 +75,7 @@ until agent enroll; do
 done
 say "enrolled"
 attest
+rc=$?
 
 if [ -n "$TL_UNSIGNED_MODULE" ]; then
   for m in $(cat /etc/tl-unsigned-deps); do insmod "/lib/modules/$m.ko"; done
@@ -82,6 +87,7 @@ if [ -n "$TL_UNSIGNED_MODULE" ]; then
 fi
 
 while :; do
-  sleep "$TL_INTERVAL"
+  sleep "$(next $rc)"
   attest
+  rc=$?
 done

@@ -39,6 +39,6 @@ grep -qx -- "--agent" "$tmp/out" && grep -qx "$(dirname "$(readlink -f "$tl")")/
   bad "default agent: $(tr '\n' '|' < "$tmp/out")"
 # the real recipe refuses what grub.cfg cannot hold, before any download
 expect_rc 1 env TL_CACHE="$tmp/cache" "$tl" image build --out "$tmp/i" --agent /bin/true --kernel-cmdline 'a"b'
-said 'kernel-cmdline: no quotes'
+said 'kernel-cmdline: printable characters only'
 [[ ! -e $tmp/cache ]] && ok || bad "nothing fetched for a refused build"
 finish
