@@ -19,7 +19,7 @@ said "not '5m'"
 expect_rc 2 "$tl" image build --out "$tmp/i" --unsigned-module '../x'
 said "not a module name: '../x'"
 expect_rc 2 "$tl" image build --out "$tmp/i" --bogus
-said "unknown option (tl image build --help) '--bogus'"
+said "unknown option (see --help): '--bogus'"
 expect_rc 2 "$tl" image build --out
 said "a value is missing after '--out'"
 expect_rc 2 "$tl" image frobnicate

@@ -123,7 +123,7 @@ static int parse(int argc, char **argv, const char **args, size_t *n, const char
 		}
 		if (!flag && strcmp(o, "--out") && strcmp(o, "--kernel-cmdline") &&
 		    strcmp(o, "--agent") && strcmp(o, "--interval") && strcmp(o, "--unsigned-module"))
-			return usage_error("unknown option (tl image build --help)", o);
+			return usage_error("unknown option (see --help):", o);
 		if (!flag && !v)
 			return usage_error("a value is missing after", o);
 		if (strcmp(o, "--interval") == 0 && !interval_ok(v))
