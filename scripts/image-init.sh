@@ -42,9 +42,9 @@ if [ -z "$port" ]; then
 fi
 say "port $port, vm $vm"
 
-# --ima-log /nonexistent: PCR 10 stays out of the quote. The kernel's Secure Boot IMA policy
-# measures every module into PCR 10, which the TCG event log does not cover, and the service
-# checks each quoted PCR against that log (log.replay); see docs/image.md.
+# --ima-log /nonexistent: PCR 10 stays out of the quote. IMA extends it (boot_aggregate, and
+# every module under the Secure Boot policy), the TCG event log does not cover it, and the
+# service checks each quoted PCR against that log (log.replay); see docs/image.md.
 agent() {
   ASAN_OPTIONS=detect_leaks=0 tl-agent --server "virtio-serial:$port" --vm-id "$vm" \
     --state-dir /var/lib/tl-agent --timeout 30 --ima-log /nonexistent "$@"
