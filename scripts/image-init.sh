@@ -58,7 +58,7 @@ attest() {
   tok=no; grep -q '^  "token": "' /tmp/attest.json && tok=yes
   case $rc in
     0) say "attested healthy (attestation $id, token $tok)" ;;
-    1) say "attested unhealthy (attestation $id, token $tok): $(sed -n 's/^ *"code": "\(.*\)",*$/\1/p' /tmp/attest.json | tr '\n' ' ')" ;;
+    1) say "attested unhealthy (attestation $id, token $tok): $(sed -n 's/^      "code": "\(.*\)",*$/\1/p' /tmp/attest.json | head -n 5 | tr '\n' ' ')" ;;
     *) say "attestation error" ;;
   esac
   return $rc
