@@ -37,6 +37,8 @@ static const struct tl_cmd server_groups[] = {
 	{ "webhooks", tl_cmd_webhooks, "where alerts and unhealthy attestations are delivered" },
 	{ "tokens", tl_cmd_tokens, "create, list and revoke API tokens" },
 	{ "token", tl_cmd_token, "verify an attestation token against the service's keys" },
+	{ "scaleset", tl_cmd_scaleset, "N identical VMs on this host (docs/host.md)" },
+	{ "host", tl_cmd_host, "this host: its platform vTPM CA (docs/host.md)" },
 	{ NULL, NULL, NULL },
 };
 
