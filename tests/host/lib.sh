@@ -51,12 +51,18 @@ make_image() { # DIR [unsigned]
 
 # ek_cert NAME OUT: the EK certificate (DER) read from a copy of the VM's encrypted TPM state,
 # with the key libvirt keeps for it, through swtpm and tpm2-tools. Returns non-zero when it
-# cannot be read. KEY=none: without the key.
+# cannot be read. KEY=none: without the key. (Three tries: a loopback port picked free may be
+# taken before swtpm binds it.)
 ek_cert() {
+  local try
+  for try in 1 2 3; do ek_cert_once "$@" && return 0; [[ ${KEY:-} == none ]] && return 1; done
+  return 1
+}
+ek_cert_once() {
   local name=$1 out=$2 uuid sec port sp st=$work/ekstate rc
   uuid=$(virsh domuuid "$name") || return 2
   sec=$(virsh dumpxml "$name" | sed -n "s/.*encryption secret='\([^']*\)'.*/\1/p")
-  rm -rf "$st"; cp -r "/var/lib/libvirt/swtpm/$uuid/tpm2" "$st" || return 2
+  rm -rf "$st" "$out"; cp -r "/var/lib/libvirt/swtpm/$uuid/tpm2" "$st" || return 2
   local key=(); if [[ ${KEY:-} != none ]]; then
     base64 -d "/etc/libvirt/secrets/$sec.base64" > "$work/pw" || return 2
     key=(--key "pwdfile=$work/pw,mode=aes-256-cbc")
@@ -65,9 +71,9 @@ ek_cert() {
   swtpm socket --tpm2 --tpmstate dir="$st" "${key[@]}" \
     --server type=tcp,port=$port,bindaddr=127.0.0.1 --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
     --flags not-need-init,startup-clear >"$work/ekswtpm.log" 2>&1 & sp=$!
-  for _ in $(seq 30); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null && break
+  for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),0.2)" 2>/dev/null && break
     kill -0 $sp 2>/dev/null || break; sleep 0.1; done
-  TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port" tpm2_nvread 0x1c00002 -o "$out" >/dev/null 2>&1; rc=$?
+  TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port" tpm2_nvread 0x1c00002 -o "$out" >>"$work/ekswtpm.log" 2>&1; rc=$?
   kill $sp 2>/dev/null; wait $sp 2>/dev/null
   rm -f "$work/pw"
   return $rc

@@ -96,6 +96,12 @@ int tl_create_check(struct tl_create_opts *o)
 		return rc;
 	tl_catalog_decide_create(c, &req, &d);
 	tl_catalog_free(c);
+	if (d.rule == TL_RULE_OK && d.size.support == TL_CAT_GEN1_ONLY) {
+		d.rule = TL_RULE_SIZE_GEN1_ONLY; /* a standard VM of it would still be Gen1 */
+		snprintf(d.message, sizeof(d.message),
+			 "%s supports only Generation 1 (BIOS) VMs and this host makes Generation 2 "
+			 "(UEFI) VMs only: change the size to a supported family", o->size);
+	}
 	if (d.rule != TL_RULE_OK) {
 		fprintf(stderr, "tl: refused: %s: %s\n", tl_cat_rule_code(d.rule), d.message);
 		return TL_EXIT_CHECK;

@@ -121,7 +121,7 @@ static int vm_create(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--image") == 0 || tl_cli_is_help(argv[i]))
 			return tl_vm_host_create(argc, argv);
-	fputs("tl: 'tl vm create' without --image is deprecated: use 'tl vm register'\n",
+	fputs("tl: 'tl vm create' is deprecated without --image: use 'tl vm register'\n",
 	      stderr);
 	return vm_register(argc, argv);
 }
