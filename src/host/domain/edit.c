@@ -67,7 +67,8 @@ int tl_host_domain_enable_tl(const char *xml, const char *secret_uuid, char **ou
 	xmlChar *text = NULL;
 	int len = 0, err = TL_E_HOST_XML;
 
-	if (!root || strcmp((const char *)root->name, "domain") != 0 || !child(root, "os"))
+	if (!root || root->ns || strcmp((const char *)root->name, "domain") != 0 ||
+	    !child(root, "os"))
 		goto out;
 	features = ensure(root, "features");
 	if ((smm = child(features, "smm"))) {
