@@ -84,16 +84,17 @@ static int create(int argc, char **argv)
 {
 	struct tl_create_opts o;
 	unsigned long count;
-	json_t *all = json_array(), *one;
+	json_t *all, *one;
 	char name[TL_HOST_MAX_NAME + 16];
 	int rc = parse(argc, argv, &o, &count), err;
 
-	if (rc < 0 && (rc = tl_create_check(&o)) == TL_EXIT_OK &&
-	    ((err = tl_host_dir_make(o.hostdir)) != TL_OK || (err = record(&o, count)) != TL_OK))
-		rc = tl_hostcli_fail(o.scale_set, err);
-	else if (rc == TL_EXIT_OK)
-		rc = -1;
-	for (unsigned long i = 0; rc < 0 && i < count; i++) {
+	if (rc >= 0 || (rc = tl_create_check(&o)) != TL_EXIT_OK)
+		return rc;
+	if ((err = tl_host_dir_make(o.hostdir)) != TL_OK || (err = record(&o, count)) != TL_OK)
+		return tl_hostcli_fail(o.scale_set, err);
+	if (!(all = json_array()))
+		return TL_EXIT_USAGE;
+	for (unsigned long i = 0; rc == TL_EXIT_OK && i < count; i++) {
 		snprintf(name, sizeof(name), "%s-%lu", o.scale_set, i);
 		if (!tl_host_name_ok(name))
 			rc = tl_hostcli_fail(name, TL_E_ARG);
@@ -102,14 +103,13 @@ static int create(int argc, char **argv)
 			if (!tl_client_opts.json)
 				tl_cli_line(stdout, "created %s (id %s)", name,
 					    json_string_value(json_object_get(one, "vm_id")));
-			rc = i + 1 < count ? -1 : TL_EXIT_OK;
 		}
 	}
 	if (rc == TL_EXIT_OK && tl_client_opts.json)
 		return tl_cli_print_json(json_pack("{s:s, s:o}", "scale_set", o.scale_set, "vms",
 						   all)) ? TL_EXIT_USAGE : TL_EXIT_OK;
 	json_decref(all);
-	return rc < 0 ? TL_EXIT_OK : rc;
+	return rc;
 }
 
 int tl_cmd_scaleset(int argc, char **argv)
