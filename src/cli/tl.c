@@ -27,7 +27,7 @@ static const struct tl_cmd groups[] = {
 
 /* Groups that talk to trustlaunchd (client.c), with the global options. */
 static const struct tl_cmd server_groups[] = {
-	{ "vm", tl_cmd_vm, "register, list, show and delete VMs; enrollment tokens" },
+	{ "vm", tl_cmd_vm, "VMs on this host (create, start, ...) and at trustlaunchd" },
 	{ "attestations", tl_cmd_attestations, "a VM's attestations: verdicts and reasons" },
 	{ "baseline", tl_cmd_baseline, "show, relearn or set a VM's baseline" },
 	{ "recommendations", tl_cmd_recommendations, "what to turn on for a VM (Secure Boot, vTPM, agent)" },

@@ -79,6 +79,16 @@ static int load(const char *hostdir, const char *name, struct target *t)
 	return rules(t, name);
 }
 
+/* A failed conversion leaves no secret and no state of its own behind (a state that was
+ * there before, TL_E_HOST_EXISTS, stays); returns err. */
+static int undo_vtpm(struct target *t, const char *secret, int err)
+{
+	if (secret[0] && ((err != TL_E_HOST_EXISTS && tl_host_vtpm_delete(t->uuid) != TL_OK) ||
+			  tl_host_secret_delete(t->conn, secret) != TL_OK))
+		fprintf(stderr, "tl: could not remove the new vTPM of %s\n", t->uuid);
+	return err;
+}
+
 /* The vTPM (unless the domain has a TPM), the edited XML defined, the NVRAM reset. */
 static int convert(const char *hostdir, const char *name, struct target *t, char *secret)
 {
@@ -94,19 +104,19 @@ static int convert(const char *hostdir, const char *name, struct target *t, char
 			err = tl_host_vtpm_create(hostdir, t->uuid, pass, log);
 		memset(pass, 0, sizeof(pass));
 		if (err != TL_OK)
-			return err;
+			return undo_vtpm(t, secret, err);
 	}
 	if (!(xml = virDomainGetXMLDesc(t->dom, VIR_DOMAIN_XML_INACTIVE)))
-		return TL_E_HOST_LIBVIRT;
+		return undo_vtpm(t, secret, TL_E_HOST_LIBVIRT);
 	err = tl_host_domain_enable_tl(xml, secret, &out);
 	free(xml);
 	if (err != TL_OK)
-		return err;
+		return undo_vtpm(t, secret, err);
 	d = virDomainDefineXML(t->conn, out);
 	free(out);
 	if (!d) {
 		fprintf(stderr, "tl: libvirt refused the changed domain: %s\n", tl_host_virt_error());
-		return TL_E_HOST_LIBVIRT;
+		return undo_vtpm(t, secret, TL_E_HOST_LIBVIRT);
 	}
 	xml = virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);
 	virDomainFree(d);
