@@ -71,6 +71,20 @@ openssl x509 -inform der -in "$work/uefi-ek.der" -noout -subject | grep -q "CN *
 expect_rc 0 "$tl" vm enable-trusted-launch "$P-uefi"
 grep -q "already" "$work/out" && ok || bad "second enable: $(cat "$work/out")"
 
+# ---- a standard VM of this host turned to Trusted Launch: domain, record and service follow
+std_id=$(virsh domuuid "$P-std")
+expect_rc 0 "$tl" vm enable-trusted-launch "$P-std"
+virsh dumpxml "$P-std" | grep -q "secure='yes'" && ok || bad "$P-std: no secure loader"
+expect_rc 0 "$tl" --json vm show "$P-std"
+[[ $(jfield "$work/out" "d['security_type'], d['vtpm']") == "trustedlaunch True" ]] && ok || bad "record: $(cat "$work/out")"
+[[ $(get "/v1/vms/$std_id") == 200 && $(jfield "$work/answer.json" "d['security_type']") == trustedlaunch ]] \
+  && ok || bad "service after enable: $(cat "$work/answer.json")"
+
+# ---- the vTPM outlives a re-definition of its domain
+ek_cert "$P-nosb" "$work/redef1.der" || bad "EK of $P-nosb"
+virsh dumpxml --inactive --security-info "$P-nosb" > "$work/redef.xml" && virsh define "$work/redef.xml" >/dev/null || bad "redefine"
+ek_cert "$P-nosb" "$work/redef2.der" && cmp -s "$work/redef1.der" "$work/redef2.der" && ok || bad "EK changed with a re-definition"
+
 # ---- a scale set of 2, standard: members in the metadata and at the service; fixed type
 expect_rc 0 "$tl" --json scaleset create "$P-ss" --count 2 --image "$img" --security-type standard
 [[ $(jfield "$work/out" "len(d['vms'])") == 2 ]] && ok || bad "scale set: $(cat "$work/out")"
