@@ -20,4 +20,11 @@ void tl_x509_info_clear(struct tl_x509_info *info);
 /* Forgets decoded certificates (tl_x509_info keeps the last 64 by fingerprint). */
 void tl_x509_cache_clear(void);
 
+/* A CA: an RSA key and a self-signed certificate (CN cn, days long, CA:TRUE, keyCertSign),
+ * both as malloc'd PEM text. The platform vTPM CA (docs/host.md). */
+TL_MUST_CHECK int tl_x509_ca_new(const char *cn, unsigned days, char **key_pem,
+				 char **cert_pem);
+/* tl_x509_info of the first certificate of PEM text. */
+TL_MUST_CHECK int tl_x509_pem_info(struct tl_bytes pem, struct tl_x509_info *out);
+
 #endif

@@ -127,6 +127,21 @@ int tl_cmd_modsig(int argc, char **argv);
 int tl_cmd_predict(int argc, char **argv);
 int tl_cmd_catalog(int argc, char **argv);
 int tl_cmd_image(int argc, char **argv);
+/* The base catalog ($TL_CATALOG_DATA or the installed one) and the overlays, in order
+ * (catalog.c); says why on stderr and returns TL_EXIT_USAGE when one is unusable. */
+struct tl_catalog;
+int tl_cli_catalog_load(const char *const *overlays, size_t n, struct tl_catalog **out);
+/* The host side (src/cli/host, docs/host.md). */
+int tl_cmd_host(int argc, char **argv);
+int tl_cmd_scaleset(int argc, char **argv);
+int tl_vm_host_create(int argc, char **argv);
+int tl_vm_start(int argc, char **argv);
+int tl_vm_stop(int argc, char **argv);
+int tl_vm_host_delete(int argc, char **argv);
+int tl_vm_host_list(int argc, char **argv);
+int tl_vm_host_show(int argc, char **argv);
+int tl_vm_console(int argc, char **argv);
+int tl_vm_enable_tl(int argc, char **argv);
 int tl_cmd_revocations(int argc, char **argv);
 int tl_cmd_vm(int argc, char **argv);
 int tl_vm_update(int argc, char **argv); /* vm_update.c */

@@ -28,7 +28,7 @@ static const struct tl_cmd groups[] = {
 
 /* Groups that talk to trustlaunchd (client.c), with the global options. */
 static const struct tl_cmd server_groups[] = {
-	{ "vm", tl_cmd_vm, "register, list, show and delete VMs; enrollment tokens" },
+	{ "vm", tl_cmd_vm, "VMs on this host (create, start, ...) and at trustlaunchd" },
 	{ "attestations", tl_cmd_attestations, "a VM's attestations: verdicts and reasons" },
 	{ "baseline", tl_cmd_baseline, "show, relearn or set a VM's baseline" },
 	{ "recommendations", tl_cmd_recommendations, "what to turn on for a VM (Secure Boot, vTPM, agent)" },
@@ -38,6 +38,8 @@ static const struct tl_cmd server_groups[] = {
 	{ "webhooks", tl_cmd_webhooks, "where alerts and unhealthy attestations are delivered" },
 	{ "tokens", tl_cmd_tokens, "create, list and revoke API tokens" },
 	{ "token", tl_cmd_token, "verify an attestation token against the service's keys" },
+	{ "scaleset", tl_cmd_scaleset, "N identical VMs on this host (docs/host.md)" },
+	{ "host", tl_cmd_host, "this host: its platform vTPM CA (docs/host.md)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -108,11 +108,11 @@ err_has "^tl: 'tl vm create' is deprecated .*use 'tl vm register'$"
 old=$(python3 -c "import json; print(json.load(open('$work/out'))['id'])")
 expect_rc 0 "$tl" "${adm[@]}" vm delete "$old"
 expect_rc 0 "$tl" vm create --help
-out_has '^usage: tl \[GLOBAL OPTIONS\] vm register'
-err_has 'deprecated'
+out_has '^usage: tl \[GLOBAL OPTIONS\] vm create NAME --image DIR'
+out_has "^Without --image, 'tl vm create' is the deprecated name of 'tl vm register'"
 expect_rc 0 "$tl" vm --help
 out_has '^  register +register a VM'
-out_has '^  create +deprecated'
+out_has '^  create +a VM on this host from an image'
 
 # a name with a right-to-left override (U+202E), a zero-width space and a C1 control, made
 # through the API: the tables show them escaped, never the raw characters; --json stays JSON

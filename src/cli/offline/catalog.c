@@ -34,8 +34,7 @@ static const char check_help[] =
 	"OS an id such as debian-12, ubuntu-22.04, rhel-9.2, windows-server-2022 (tl catalog show).\n"
 	"exit: 0 allowed, 1 refused (the rule is named), 2 usage or unusable catalog\n";
 
-/* The base catalog and the overlays, in order. */
-static int load(const char *const *overlays, size_t n, struct tl_catalog **out)
+int tl_cli_catalog_load(const char *const *overlays, size_t n, struct tl_catalog **out)
 {
 	const char *base = getenv("TL_CATALOG_DATA");
 	struct tl_catalog *c = NULL;
@@ -179,7 +178,7 @@ static int show(int argc, char **argv)
 	struct opts o;
 	struct tl_catalog *c;
 	int rc = parse(argc, argv, show_help, &o);
-	if (rc >= 0 || (rc = load(o.overlays, o.n, &c)) != TL_EXIT_OK)
+	if (rc >= 0 || (rc = tl_cli_catalog_load(o.overlays, o.n, &c)) != TL_EXIT_OK)
 		return rc;
 	rc = print_doc(tl_catalog_dump(c), o.json, show_text, TL_EXIT_OK);
 	tl_catalog_free(c);
@@ -223,7 +222,7 @@ static int check(int argc, char **argv)
 		fprintf(stderr, "tl catalog check: --size and --os are needed\n\n%s", check_help);
 		return TL_EXIT_USAGE;
 	}
-	if ((rc = load(o.overlays, o.n, &c)) != TL_EXIT_OK)
+	if ((rc = tl_cli_catalog_load(o.overlays, o.n, &c)) != TL_EXIT_OK)
 		return rc;
 	tl_catalog_decide_create(c, &o.req, &d);
 	rc = print_doc(tl_cat_decision_json(c, &d), o.json, check_text,

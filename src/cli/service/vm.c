@@ -115,10 +115,13 @@ static int vm_register(int argc, char **argv)
 	return tl_client_output(answer, show_created);
 }
 
-/* The old name of register: 'create' will create a real VM (the host launcher). */
+/* With --image, a VM on this host (src/cli/host); without, the old name of register. */
 static int vm_create(int argc, char **argv)
 {
-	fputs("tl: 'tl vm create' is deprecated (it will create VMs): use 'tl vm register'\n",
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--image") == 0 || tl_cli_is_help(argv[i]))
+			return tl_vm_host_create(argc, argv);
+	fputs("tl: 'tl vm create' is deprecated without --image: use 'tl vm register'\n",
 	      stderr);
 	return vm_register(argc, argv);
 }
@@ -155,6 +158,9 @@ static int show_list(json_t *answer)
 
 static int vm_list(int argc, char **argv)
 {
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--host") == 0)
+			return tl_vm_host_list(argc, argv);
 	return tl_pages_command(argc, argv, list_help, "vm list", "/v1/vms", "vms", show_list);
 }
 
@@ -170,9 +176,11 @@ static int vm_show(int argc, char **argv)
 {
 	const char *id;
 	json_t *answer;
-	int rc = tl_client_args(argc, argv, show_help, 1, &id);
+	int rc = tl_vm_host_show(argc, argv);
 
 	if (rc >= 0)
+		return rc; /* a VM of this host */
+	if ((rc = tl_client_args(argc, argv, show_help, 1, &id)) >= 0)
 		return rc;
 	if ((rc = tl_client_call(TL_HTTP_GET, "/v1/vms", id, NULL, NULL, &answer)) != 0)
 		return rc;
@@ -199,9 +207,11 @@ static int vm_delete(int argc, char **argv)
 {
 	const char *id;
 	json_t *answer;
-	int rc = tl_client_args(argc, argv, delete_help, 1, &id);
+	int rc = tl_vm_host_delete(argc, argv);
 
 	if (rc >= 0)
+		return rc; /* a VM of this host */
+	if ((rc = tl_client_args(argc, argv, delete_help, 1, &id)) >= 0)
 		return rc;
 	if ((rc = tl_client_call(TL_HTTP_DELETE, "/v1/vms", id, NULL, NULL, &answer)) != 0)
 		return rc;
@@ -244,11 +254,15 @@ static int vm_enrollment_token(int argc, char **argv)
 
 static const struct tl_cmd vm_cmds[] = {
 	{ "register", vm_register, "register a VM; prints its one-time enrollment token" },
-	{ "create", vm_create, "deprecated: the old name of 'register'" },
-	{ "list", vm_list, "the VMs of the token's tenant" },
-	{ "show", vm_show, "one VM" },
+	{ "create", vm_create, "a VM on this host from an image (docs/host.md)" },
+	{ "start", tl_vm_start, "boot a VM of this host [--wait booted|healthy]" },
+	{ "stop", tl_vm_stop, "shut a VM of this host down [--force]" },
+	{ "console", tl_vm_console, "a VM's serial console log [--follow]" },
+	{ "enable-trusted-launch", tl_vm_enable_tl, "a UEFI domain to Secure Boot + vTPM" },
+	{ "list", vm_list, "the VMs of the token's tenant (--host: of this host)" },
+	{ "show", vm_show, "one VM (by id, or by name on this host)" },
 	{ "update", tl_vm_update, "change its security profile (Trusted Launch, Secure Boot, vTPM)" },
-	{ "delete", vm_delete, "delete a VM" },
+	{ "delete", vm_delete, "delete a VM (by name on this host: domain, vTPM, NVRAM too)" },
 	{ "enrollment-token", vm_enrollment_token, "a new one-time enrollment token for a VM" },
 	{ NULL, NULL, NULL },
 };

@@ -1,0 +1,114 @@
+/* The host's domain XML (src/host/domain): made with every value escaped, read back by the
+ * profile reader, and edited to Trusted Launch. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "host.h"
+
+static struct tl_host_vm vm(bool trusted)
+{
+	struct tl_host_vm v = { .name = "web-0", .id = "770cf95b-8369-44e1-87b3-a29d4c1d8f2f",
+				.trusted = trusted, .vtpm = trusted, .memory_mib = 512,
+				.scale_set = "web", .secret = "4823302a-6b56-4272-ac62-adab5fc8da5f" };
+	return v;
+}
+
+static void domain_xml_escapes_every_value(void **state)
+{
+	struct tl_host_vm v = vm(true);
+	struct tl_host_domain d = { .vm = &v, .hostdir = "/h/a'b&c<d>\"e", .disk = "/d'isk" };
+	struct tl_host_profile p;
+	char *xml = NULL;
+	(void)state;
+	assert_int_equal(tl_host_domain_xml(&d, &xml), TL_OK);
+	assert_non_null(strstr(xml, "/h/a&apos;b&amp;c&lt;d&gt;&quot;e/vms/web-0/vars.fd"));
+	assert_null(strstr(xml, "a'b"));
+	assert_int_equal(tl_host_profile_read(xml, &p), TL_OK);
+	assert_string_equal(p.nvram, "/h/a'b&c<d>\"e/vms/web-0/vars.fd");
+	assert_true(p.uefi && p.secure_loader && p.smm && p.tpm && p.trustlaunch && p.q35);
+	assert_false(p.tl_standard);
+	assert_string_equal(p.scale_set, "web");
+	free(xml);
+}
+
+static void domain_xml_refuses_control_characters(void **state)
+{
+	struct tl_host_vm v = vm(true);
+	struct tl_host_domain d = { .vm = &v, .hostdir = "/h/x\n</domain>", .disk = "/d" };
+	char *xml = NULL;
+	(void)state;
+	assert_int_equal(tl_host_domain_xml(&d, &xml), TL_E_ARG);
+	assert_null(xml);
+}
+
+static void domain_xml_standard_has_plain_firmware_and_no_tpm(void **state)
+{
+	struct tl_host_vm v = vm(false);
+	struct tl_host_domain d = { .vm = &v, .hostdir = "/h", .disk = "/d" };
+	struct tl_host_profile p;
+	char *xml = NULL;
+	(void)state;
+	assert_int_equal(tl_host_domain_xml(&d, &xml), TL_OK);
+	assert_int_equal(tl_host_profile_read(xml, &p), TL_OK);
+	assert_true(p.uefi && p.tl_standard);
+	assert_false(p.secure_loader || p.tpm || p.smm);
+	assert_non_null(strstr(xml, "template='" TL_HOST_VARS_NONE "'"));
+	free(xml);
+}
+
+static void enable_tl_turns_a_uefi_domain_on(void **state)
+{
+	static const char in[] =
+		"<domain type='kvm'><name>x</name><os firmware='efi'>"
+		"<type arch='x86_64' machine='q35'>hvm</type></os>"
+		"<features><smm state='off'/></features><devices/></domain>";
+	struct tl_host_profile p;
+	char *out = NULL;
+	(void)state;
+	assert_int_equal(tl_host_domain_enable_tl(in, "4823302a-6b56-4272-ac62-adab5fc8da5f", &out),
+			 TL_OK);
+	assert_int_equal(tl_host_profile_read(out, &p), TL_OK);
+	assert_true(p.uefi && p.secure_loader && p.smm && p.tpm);
+	assert_null(strstr(out, "firmware="));
+	assert_non_null(strstr(out, "encryption secret=\"4823302a"));
+	free(out);
+}
+
+static void enable_tl_refuses_what_is_not_a_domain(void **state)
+{
+	char *out = NULL;
+	(void)state;
+	assert_int_equal(tl_host_domain_enable_tl("<x><os/></x>", "s", &out), TL_E_HOST_XML);
+	assert_int_equal(tl_host_domain_enable_tl("<domain><os>", "s", &out), TL_E_HOST_XML);
+	assert_int_equal(tl_host_domain_enable_tl("<domain xmlns='u'><os/></domain>", "s", &out),
+			 TL_E_HOST_XML);
+	assert_null(out);
+}
+
+static void profile_reads_a_bios_domain(void **state)
+{
+	struct tl_host_profile p;
+	(void)state;
+	assert_int_equal(tl_host_profile_read("<domain><os><type>hvm</type></os></domain>", &p),
+			 TL_OK);
+	assert_false(p.uefi || p.trustlaunch || p.tpm);
+	assert_int_equal(tl_host_profile_read("not xml", &p), TL_E_HOST_XML);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(domain_xml_escapes_every_value),
+		cmocka_unit_test(domain_xml_refuses_control_characters),
+		cmocka_unit_test(domain_xml_standard_has_plain_firmware_and_no_tpm),
+		cmocka_unit_test(enable_tl_turns_a_uefi_domain_on),
+		cmocka_unit_test(enable_tl_refuses_what_is_not_a_domain),
+		cmocka_unit_test(profile_reads_a_bios_domain),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
