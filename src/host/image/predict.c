@@ -12,6 +12,7 @@
 #include "trustlaunch/pe.h"
 #include "trustlaunch/predict.h"
 #include "trustlaunch/tcglog.h"
+#include "trustlaunch/varstore.h"
 
 #define MAX_VARS (64u * 1024u * 1024u)
 #define MAX_IMAGE_JSON (64u * 1024u)
@@ -47,6 +48,13 @@ static const char *part_path(json_t *image, size_t i)
 	return p;
 }
 
+static int any_var(const struct tl_var_entry *v, void *arg)
+{
+	(void)v;
+	(void)arg;
+	return TL_OK;
+}
+
 static int load_parts(const char *dir, const char *vars, struct parts *p, char *err,
 		      size_t errlen)
 {
@@ -79,6 +87,11 @@ static int load_parts(const char *dir, const char *vars, struct parts *p, char *
 		return e;
 	}
 	p->vars = (struct tl_bytes){ p->buf[NPARTS], len };
+	/* the prediction reads a variable it cannot find as empty: the store must read */
+	if ((e = tl_varstore_walk(p->vars, any_var, NULL)) != TL_OK) {
+		snprintf(err, errlen, "%s: %s", vars, tl_err_msg(e));
+		return e;
+	}
 	return TL_OK;
 }
 
