@@ -43,6 +43,7 @@ bench: build
 	@bench/agent.sh $(BUILD) $(VECTORS)
 	@bench/fleet.sh $(BUILD)
 	@bench/webhooks.sh $(BUILD)
+	@bench/nvram.sh $(BUILD) $(VECTORS)
 
 fuzz-build: bootstrap
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_FUZZ=ON -DTL_VECTORS=$(VECTORS) >/dev/null

@@ -62,6 +62,11 @@ python3 -c "
 import json; d = json.load(open('$work/out')); assert d['added'] == 0 and not d['changed'], d" && ok || bad "second apply"
 cmp -s ms.fd once.fd && ok || bad "a second apply changed the store"
 # the VM's dbx now holds what the revocation check wants (tl revocations reads the store)
+rv=(--dbx-info "$v/revocations/dbx_info_msft_latest.json" --dbx-update "$upd")
+expect_rc 1 "$tl" revocations check --vars "$ms" "${rv[@]}"
+grep -q 'revocation.dbx_missing' "$work/out" && ok || bad "Microsoft's template lacks the dbx"
+expect_rc 0 "$tl" revocations check --vars ms.fd "${rv[@]}"
+grep -q 'revocations-current: healthy' "$work/out" && ok || bad "current after apply-dbx: $(cat "$work/out")"
 python3 -c "
 b = bytearray(open('$upd','rb').read()); b[-1] ^= 1; open('tampered.bin','wb').write(b)"
 cp "$ms" ms2.fd
