@@ -132,6 +132,8 @@ int tl_varstore_set(struct tl_bytes fd, const struct tl_var_new *vars, size_t n,
 	*out_len = 0;
 	if ((err = tl_varstore_area(fd, &off, &len)) != TL_OK)
 		return err;
+	if (off % HEADER_ALIGN)
+		return TL_E_VARSTORE; /* EDK2 aligns headers in flash, we in the area */
 	tl_buf_init(&area, len + 1);
 	err = tl_varstore_walk(fd, keep, &r);
 	for (size_t i = 0; i < n && err == TL_OK; i++)
