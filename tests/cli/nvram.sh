@@ -110,6 +110,9 @@ grep -q 'image.part_missing' "$work/err" && ok || bad "no grub.cfg: $(cat "$work
 cp -r img img3; echo '{"parts":{"shim":"../../etc/passwd"}}' > img3/image.json
 expect_rc 2 "$tl" image predict img3 --vars "$ms"
 grep -q 'image.part_missing' "$work/err" && ok || bad "a part outside the image: $(cat "$work/err")"
+echo '{"parts":' > img3/image.json
+expect_rc 2 "$tl" image predict img3 --vars "$ms"
+grep -q 'image.part_missing' "$work/err" && ok || bad "image.json not JSON: $(cat "$work/err")"
 cp -r img img4; printf 'menuentry x {\n linux /vmlinuz $extra\n}\n' > img4/parts/grub.cfg
 expect_rc 2 "$tl" image predict img4 --vars "$ms"
 grep -q 'image.grub_cfg_malformed' "$work/err" && ok || bad "a variable in grub.cfg: $(cat "$work/err")"

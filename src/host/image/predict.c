@@ -55,6 +55,28 @@ static int any_var(const struct tl_var_entry *v, void *arg)
 	return TL_OK;
 }
 
+/* DIR/image.json when there is one (else *out NULL): a JSON object of bounded size. */
+static int image_json(const char *dir, json_t **out)
+{
+	char path[4096];
+	uint8_t *buf = NULL;
+	size_t len;
+	int e;
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/image.json", dir);
+	if ((e = tl_file_read(path, MAX_IMAGE_JSON, &buf, &len)) == TL_E_FILE_MISSING)
+		return TL_OK;
+	if (e == TL_OK)
+		*out = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, NULL);
+	free(buf);
+	if (e == TL_OK && !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return TL_E_IMAGE_INCOMPLETE;
+	}
+	return e;
+}
+
 static int load_parts(const char *dir, const char *vars, struct parts *p, char *err,
 		      size_t errlen)
 {
@@ -63,8 +85,10 @@ static int load_parts(const char *dir, const char *vars, struct parts *p, char *
 	size_t len;
 	int e;
 
-	snprintf(path, sizeof(path), "%s/image.json", dir);
-	image = json_load_file(path, JSON_REJECT_DUPLICATES, NULL); /* optional */
+	if ((e = image_json(dir, &image)) != TL_OK) {
+		snprintf(err, errlen, "%s/image.json: not a JSON object of at most 64 KiB", dir);
+		return e;
+	}
 	for (size_t i = 0; i < NPARTS; i++) {
 		const char *rel = part_path(image, i);
 		if (!rel) {
