@@ -36,6 +36,20 @@ expect_rc 0 "$tl" predict --vars vars.fd --app mine.efi --json
 python3 -c "
 import json; d = json.load(open('$work/out'))['components']['secureboot']
 assert d['enabled'] is True, d" && ok || bad "Secure Boot on with our PK"
+# custom:DIR: the same keys from a directory, a dbx as an .esl beside them
+mkdir -p keys && cp PK.pem KEK.pem db.pem keys/
+"$tl" pe digest "$grub" | cut -d" " -f1 > grub.sha256
+python3 -c "
+import uuid
+h = bytes.fromhex(open('grub.sha256').read().strip()); o = uuid.UUID('2c2054da-08b6-4b46-aa67-7befe717261e').bytes_le
+open('keys/dbx.esl','wb').write(uuid.UUID('c1c41626-504c-4092-aca9-41f936934328').bytes_le
+  + (28 + 48).to_bytes(4,'little') + (0).to_bytes(4,'little') + (48).to_bytes(4,'little') + o + h)"
+expect_rc 0 "$tl" sb write-vars --template "$empty" --out dir.fd --keys keys --time 1767225600
+expect_rc 0 "$tl" sb check mine.efi --vars dir.fd
+grep -q 'allowed: .*CN=nvram db' "$work/out" && ok || bad "keys dir: our db"
+refused sb.hash_in_dbx "$tl" sb check "$grub" --vars dir.fd
+rm keys/KEK.pem
+expect_rc 2 "$tl" sb write-vars --template "$empty" --out dir2.fd --keys keys
 # refusals: a PK that is two certificates, a key that is none, a store without room
 cat PK.pem KEK.pem > two.pem
 openssl x509 -in KEK.pem -outform DER -out KEK.der

@@ -8,14 +8,17 @@
 #include "trustlaunch/limits.h"
 
 static const char write_help[] =
-	"usage: tl sb write-vars --template FILE --out FILE --pk CERT --kek FILE [--kek FILE...]\n"
-	"                        --db FILE [--db FILE...] [--dbx FILE...] [--time UNIX]\n"
+	"usage: tl sb write-vars --template FILE --out FILE (--keys DIR | --pk CERT\n"
+	"                        --kek FILE [--kek FILE...] --db FILE [--db FILE...]\n"
+	"                        [--dbx FILE...]) [--time UNIX]\n"
 	"\n"
 	"Writes a copy of an OVMF variable store (e.g. " TL_HOST_EMPTY_VARS ") with PK,\n"
 	"KEK, db (and dbx) enrolled as time-based authenticated variables: the firmware boots in\n"
 	"user mode with Secure Boot enforcing. Key files are PEM or DER certificates, or\n"
 	"EFI_SIGNATURE_LIST files (.esl, .auth); without --dbx the template's dbx is kept.\n"
 	"\n"
+	"  --keys DIR   DIR/PK, KEK, db and (optional) dbx, each .pem, .crt, .der, .esl or\n"
+	"               .auth (tl vm create --secure-boot-keys custom:DIR)\n"
 	"  --time UNIX  the variables' TimeStamp (default: now)\n"
 	"\n"
 	"exit: 0 written, 2 unusable input (sb.varstore_full: the store has no room)\n";
@@ -64,10 +67,25 @@ static int write_option(struct tl_sb_key_paths *k, const char **tpl, const char 
 	return 0;
 }
 
+/* The keys of a directory, written. */
+static int write_dir(const char *tpl, const char *out, const char *dir, int64_t time)
+{
+	struct tl_sb_key_paths k;
+	int err = tl_sb_key_paths_from_dir(dir, &k);
+	if (err != TL_OK) {
+		fprintf(stderr, "tl: %s: needs PK, KEK and db (.pem, .crt, .der, .esl, .auth)\n", dir);
+		return TL_EXIT_USAGE;
+	}
+	k.time = time;
+	err = tl_varstore_set_keys(tpl, out, &k);
+	tl_sb_key_paths_clear(&k);
+	return err == TL_OK ? TL_EXIT_OK : tl_cli_fail(out, err);
+}
+
 int tl_sb_write_vars(int argc, char **argv)
 {
 	struct tl_sb_key_paths k;
-	const char *tpl = NULL, *out = NULL;
+	const char *tpl = NULL, *out = NULL, *dir = NULL;
 	int err;
 
 	memset(&k, 0, sizeof(k));
@@ -76,15 +94,21 @@ int tl_sb_write_vars(int argc, char **argv)
 			fputs(write_help, stdout);
 			return TL_EXIT_OK;
 		}
+		if (i + 1 < argc && strcmp(argv[i], "--keys") == 0) {
+			dir = argv[++i];
+			continue;
+		}
 		if (i + 1 >= argc || write_option(&k, &tpl, &out, argv[i], argv[i + 1]) != 0) {
 			fprintf(stderr, "tl sb write-vars: unexpected '%s'\n\n%s", argv[i], write_help);
 			return TL_EXIT_USAGE;
 		}
 		i++;
 	}
-	if (!tpl || !out || !k.pk || !k.nkek || !k.ndb) {
-		fprintf(stderr, "tl sb write-vars: --template, --out, --pk, --kek and --db are "
-				"needed\n\n%s", write_help);
+	if (tpl && out && dir && !k.pk && !k.nkek && !k.ndb && !k.ndbx)
+		return write_dir(tpl, out, dir, k.time);
+	if (!tpl || !out || dir || !k.pk || !k.nkek || !k.ndb) {
+		fprintf(stderr, "tl sb write-vars: --template, --out and either --keys or --pk, "
+				"--kek and --db are needed\n\n%s", write_help);
 		return TL_EXIT_USAGE;
 	}
 	if ((err = tl_varstore_set_keys(tpl, out, &k)) != TL_OK)
