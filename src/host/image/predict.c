@@ -167,10 +167,19 @@ static int baseline_of(json_t *doc)
 			char head[64];
 			snprintf(head, sizeof(head), "%.*s", (int)(dot - name), name);
 			json_object_del(json_object_get(comp, head), dot + 1);
+			if (json_object_size(json_object_get(comp, head)) == 0)
+				json_object_del(comp, head);
 		} else {
 			json_object_del(comp, name);
 		}
 		json_array_append_new(list, json_string(name));
+	}
+	/* what trustlaunchd's PUT .../baseline checks: only components, and at least one */
+	const char *bad = NULL;
+	if (json_object_size(comp) == 0 || !tl_baseline_is_components(comp, &bad)) {
+		json_decref(comp);
+		json_decref(list);
+		return TL_E_ARG;
 	}
 	json_object_set_new(doc, "components", comp);
 	json_object_set_new(doc, "not_predicted", list);
