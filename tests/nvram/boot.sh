@@ -91,6 +91,10 @@ esp img/parts/shimx64.efi
 boot custom
 grep -q 'TL-GUEST DONE' custom.txt && ok || bad "shim signed by our db did not boot: $(tail -c 600 custom.txt)"
 grep -q 'Secure boot enabled' custom.txt && ok || bad "the kernel did not see Secure Boot on"
+# the firmware kept the store as written (it wrote its boot options into it, keys untouched)
+expect_rc 0 "$tl" sb check img/parts/shimx64.efi --vars run-vars.fd
+grep -q 'allowed: .*CN=trustlaunch e2e db' "$work/out" && ok || bad "keys after the boot: $(cat "$work/out" "$work/err")"
+cmp -s vars.fd run-vars.fd && bad "OVMF wrote nothing into the store" || ok
 sed -n '/EVENTLOG BEGIN/,/EVENTLOG END/p' custom.txt | sed '1d;$d' | base64 -d > eventlog.bin 2>/dev/null
 
 # --- the Microsoft-signed shim is refused by our db
