@@ -44,7 +44,8 @@ import uuid
 h = bytes.fromhex(open('grub.sha256').read().strip()); o = uuid.UUID('2c2054da-08b6-4b46-aa67-7befe717261e').bytes_le
 open('keys/dbx.esl','wb').write(uuid.UUID('c1c41626-504c-4092-aca9-41f936934328').bytes_le
   + (28 + 48).to_bytes(4,'little') + (0).to_bytes(4,'little') + (48).to_bytes(4,'little') + o + h)"
-expect_rc 0 "$tl" sb write-vars --template "$empty" --out dir.fd --keys keys --time 1767225600
+cp "$empty" dir.fd   # in place, as tl vm create does (tl_host_nvram_custom)
+expect_rc 0 "$tl" sb write-vars --template dir.fd --out dir.fd --keys keys --time 1767225600
 expect_rc 0 "$tl" sb check mine.efi --vars dir.fd
 grep -q 'allowed: .*CN=nvram db' "$work/out" && ok || bad "keys dir: our db"
 refused sb.hash_in_dbx "$tl" sb check "$grub" --vars dir.fd

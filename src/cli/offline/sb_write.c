@@ -70,15 +70,11 @@ static int write_option(struct tl_sb_key_paths *k, const char **tpl, const char 
 /* The keys of a directory, written. */
 static int write_dir(const char *tpl, const char *out, const char *dir, int64_t time)
 {
-	struct tl_sb_key_paths k;
-	int err = tl_sb_key_paths_from_dir(dir, &k);
-	if (err != TL_OK) {
+	int err = tl_varstore_set_keys_dir(tpl, out, dir, time);
+	if (err == TL_E_FILE_MISSING) {
 		fprintf(stderr, "tl: %s: needs PK, KEK and db (.pem, .crt, .der, .esl, .auth)\n", dir);
 		return TL_EXIT_USAGE;
 	}
-	k.time = time;
-	err = tl_varstore_set_keys(tpl, out, &k);
-	tl_sb_key_paths_clear(&k);
 	return err == TL_OK ? TL_EXIT_OK : tl_cli_fail(out, err);
 }
 

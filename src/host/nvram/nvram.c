@@ -128,3 +128,21 @@ void tl_sb_key_paths_clear(struct tl_sb_key_paths *p)
 		free((char *)p->dbx[i]);
 	memset(p, 0, sizeof(*p));
 }
+
+int tl_varstore_set_keys_dir(const char *template_path, const char *out_path, const char *dir,
+			     int64_t time)
+{
+	struct tl_sb_key_paths k;
+	int err = tl_sb_key_paths_from_dir(dir, &k);
+	if (err != TL_OK)
+		return err;
+	k.time = time;
+	err = tl_varstore_set_keys(template_path, out_path, &k);
+	tl_sb_key_paths_clear(&k);
+	return err;
+}
+
+int tl_host_nvram_custom(const char *keys_dir, const char *vars_path)
+{
+	return tl_varstore_set_keys_dir(vars_path, vars_path, keys_dir, 0);
+}

@@ -33,6 +33,15 @@ void tl_sb_key_paths_clear(struct tl_sb_key_paths *p);
 TL_MUST_CHECK int tl_varstore_set_keys(const char *template_path, const char *out_path,
 				       const struct tl_sb_key_paths *keys);
 
+/* The keys of dir (tl_sb_key_paths_from_dir) enrolled: out_path written from template_path
+ * (they may be one file). TL_E_FILE_MISSING without PK, KEK or db, else as
+ * tl_varstore_set_keys. time 0: now. */
+TL_MUST_CHECK int tl_varstore_set_keys_dir(const char *template_path, const char *out_path,
+					   const char *dir, int64_t time);
+/* tl vm create --secure-boot-keys custom:DIR: the keys of keys_dir enrolled into the VM's
+ * store at vars_path (a copy of the empty template), in place. */
+TL_MUST_CHECK int tl_host_nvram_custom(const char *keys_dir, const char *vars_path);
+
 /* Applies a signed dbx update to the store at path (tl_varstore_apply_dbx); the file is
  * rewritten (atomically) only when dbx changed. res may be NULL. */
 TL_MUST_CHECK int tl_varstore_append_dbx(const char *path, const uint8_t *update, size_t len,
