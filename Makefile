@@ -44,6 +44,7 @@ bench: build
 	@bench/fleet.sh $(BUILD)
 	@bench/webhooks.sh $(BUILD)
 	@bench/host.sh $(BUILD)
+	@bench/nvram.sh $(BUILD) $(VECTORS)
 
 fuzz-build: bootstrap
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_FUZZ=ON -DTL_VECTORS=$(VECTORS) >/dev/null

@@ -1,7 +1,9 @@
 /* libFuzzer target: EFI_SIGNATURE_LIST stores, .esl/.auth files and EDK2 variable stores. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
+#include "trustlaunch/nvram.h"
 #include "trustlaunch/sb.h"
 #include "trustlaunch/varstore.h"
 
@@ -23,6 +25,23 @@ static int each_var(const struct tl_var_entry *v, void *arg)
 	return TL_OK;
 }
 
+/* The writer on a hostile store: a store it writes reads back with the variable set. */
+static void written(struct tl_bytes in)
+{
+	static const uint8_t one = 1;
+	struct tl_var_new v = { &TL_GUID_SECURE_BOOT_ENABLE, "SecureBootEnable", TL_VAR_ATTRS_NV_BS,
+				{ 0 }, { &one, 1 } };
+	struct tl_bytes got;
+	uint8_t *out = NULL;
+	size_t len = 0;
+	if (tl_varstore_set(in, &v, 1, &out, &len) == TL_OK &&
+	    (len != in.len || tl_varstore_get((struct tl_bytes){ out, len },
+					      &TL_GUID_SECURE_BOOT_ENABLE, "SecureBootEnable",
+					      &got) != TL_OK || got.len != 1))
+		__builtin_trap();
+	free(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tl_bytes in = { data, size }, lists, db;
@@ -36,6 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (tl_varstore_walk(in, each_var, NULL) == TL_OK &&
 	    tl_varstore_get(in, &TL_GUID_IMAGE_SECURITY_DB, "db", &db) == TL_OK && db.len > size)
 		__builtin_trap();
+	written(in);
 	detail[0] = '\0';
 	if (tl_sbat_check(in, in, detail, sizeof(detail)) == TL_E_SB_SBAT && !detail[0])
 		__builtin_trap(); /* a revocation always names its component */

@@ -1,9 +1,12 @@
-/* libFuzzer target: the GRUB model of the predictor, on hostile grub.cfg text. */
+/* libFuzzer target: the GRUB model of the predictor and the strict reader of grub.cfg's
+ * first menuentry (tl image predict), on hostile grub.cfg text. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "trustlaunch/grubcfg.h"
 #include "trustlaunch/predict.h"
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,5 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap(); /* a prediction always comes with its log */
 	json_decref(out);
 	free(log);
+	struct tl_grub_entry *e = malloc(sizeof(*e));
+	if (e && tl_grubcfg_first_entry(in.grub_cfg, e) == TL_OK &&
+	    (e->linux_path[0] != '/' || strncmp(e->cmdline, e->linux_path, strlen(e->linux_path)) ||
+	     e->ninitrd > TL_GRUB_MAX_INITRD))
+		__builtin_trap(); /* an entry read is one the predictor can use */
+	free(e);
 	return 0;
 }

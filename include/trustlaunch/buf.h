@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "trustlaunch/err.h"
 
@@ -19,6 +20,10 @@ void tl_buf_putc(struct tl_buf *b, char c);
 void tl_buf_put(struct tl_buf *b, const char *s, size_t n);
 void tl_buf_puts(struct tl_buf *b, const char *s);
 void tl_buf_printf(struct tl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Little-endian integers (binary structures built in a buffer). */
+void tl_buf_le16(struct tl_buf *b, uint16_t v);
+void tl_buf_le32(struct tl_buf *b, uint32_t v);
+void tl_buf_le64(struct tl_buf *b, uint64_t v);
 /* The text ("" when empty); valid until the next append or free. */
 const char *tl_buf_str(const struct tl_buf *b);
 /* Hands the string over to the caller (NULL on error); the buffer is empty afterwards. */

@@ -19,7 +19,8 @@
  *   -200 .. -299  facts read from the log: separators, Secure Boot variables, GRUB
  *   -300 .. -399  replay compared with expected values
  *   -400 .. -499  TPM 2.0 structures, quotes, AKs, credentials, EK certificates
- *   -500 .. -519  PE/COFF images          -520 .. -539  Secure Boot policy
+ *   -500 .. -519  PE/COFF images          -520 .. -539  Secure Boot policy, writing
+ *                 variable stores, predicting from an image (grub.cfg)
  *   -540 .. -559  kernel module signatures -560 .. -569  base64
  *   -570 .. -599  JSON Web Tokens and key sets
  *   -600 .. -609  the agent's TPM         -610 .. -629  the agent's HTTP transport
@@ -136,6 +137,12 @@
 	X(TL_E_SB_SIGNER_IN_DBX, -525)                                                          \
 	X(TL_E_SB_SIGNATURE, -526)                                                              \
 	X(TL_E_SB_SBAT, -527)                                                                   \
+	X(TL_E_VARSTORE_FULL, -528)                                                             \
+	X(TL_E_VARSTORE_KEY, -529)                                                              \
+	X(TL_E_VARSTORE_STALE, -530)                                                            \
+	X(TL_E_GRUBCFG_MALFORMED, -531)                                                         \
+	X(TL_E_GRUBCFG_NO_ENTRY, -532)                                                          \
+	X(TL_E_IMAGE_INCOMPLETE, -533)                                                          \
                                                                                                 \
 	/* kernel module signatures */                                                          \
 	X(TL_E_MODSIG_UNSIGNED, -540)                                                           \

@@ -21,6 +21,7 @@ extern const struct tl_guid TL_GUID_IMAGE_SECURITY_DB; /* db, dbx, dbt, dbr */
 extern const struct tl_guid TL_GUID_SHIM_LOCK;         /* MokList, SbatLevel */
 extern const struct tl_guid TL_GUID_CERT_X509;
 extern const struct tl_guid TL_GUID_CERT_SHA256;
+extern const struct tl_guid TL_GUID_ZERO;
 
 TL_MUST_CHECK int tl_rd_guid(struct tl_rd *rd, struct tl_guid *out);
 void tl_guid_str(const struct tl_guid *g, char out[static TL_GUID_STR_LEN]);
@@ -58,6 +59,11 @@ TL_MUST_CHECK int tl_esl_walk(struct tl_bytes store,
 			      int (*fn)(const struct tl_esl_entry *e, void *arg), void *arg);
 /* The number of signatures, after the same checks. */
 TL_MUST_CHECK int tl_esl_count(struct tl_bytes store, size_t *count);
+/* Appends an EFI_SIGNATURE_LIST holding one signature of type type (owner, data). */
+void tl_esl_put(struct tl_buf *b, const struct tl_guid *type, const struct tl_guid *owner,
+		struct tl_bytes data);
+/* The same for one X.509 certificate (DER). */
+void tl_esl_put_cert(struct tl_buf *b, const struct tl_guid *owner, struct tl_bytes der);
 
 /* A UEFI device path rendered as text in the manner of the UEFI spec
  * ("PciRoot(0x0)/Pci(0x1,0x1)/Scsi(0x0,0x0)/HD(1,GPT,...)/\EFI\BOOT\BOOTX64.EFI").

@@ -16,6 +16,9 @@ struct tl_x509_info {
 
 /* Parses DER (the whole input must be the certificate). TL_E_ARG when it is not one. */
 TL_MUST_CHECK int tl_x509_info(struct tl_bytes der, struct tl_x509_info *out);
+/* The DER of a certificate given as DER (nothing after it) or PEM (the first one), malloc'd.
+ * TL_E_ARG when it is neither, TL_E_NOMEM. */
+TL_MUST_CHECK int tl_x509_der(struct tl_bytes cert, uint8_t **der, size_t *len);
 void tl_x509_info_clear(struct tl_x509_info *info);
 /* Forgets decoded certificates (tl_x509_info keeps the last 64 by fingerprint). */
 void tl_x509_cache_clear(void);

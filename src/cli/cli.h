@@ -123,6 +123,10 @@ int tl_cmd_snp(int argc, char **argv);
 int tl_cmd_cvm(int argc, char **argv);
 int tl_cmd_pe(int argc, char **argv);
 int tl_cmd_sb(int argc, char **argv);
+int tl_sb_write_vars(int argc, char **argv); /* sb_write.c */
+int tl_sb_apply_dbx(int argc, char **argv);
+int tl_cmd_image(int argc, char **argv);     /* image.c */
+int tl_image_predict(int argc, char **argv); /* image_predict.c */
 int tl_cmd_modsig(int argc, char **argv);
 int tl_cmd_predict(int argc, char **argv);
 int tl_cmd_catalog(int argc, char **argv);

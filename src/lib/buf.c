@@ -106,3 +106,21 @@ char *tl_buf_take(struct tl_buf *b)
 	b->err = 0;
 	return s;
 }
+
+void tl_buf_le16(struct tl_buf *b, uint16_t v)
+{
+	char c[2] = { (char)v, (char)(v >> 8) };
+	tl_buf_put(b, c, 2);
+}
+
+void tl_buf_le32(struct tl_buf *b, uint32_t v)
+{
+	tl_buf_le16(b, (uint16_t)v);
+	tl_buf_le16(b, (uint16_t)(v >> 16));
+}
+
+void tl_buf_le64(struct tl_buf *b, uint64_t v)
+{
+	tl_buf_le32(b, (uint32_t)v);
+	tl_buf_le32(b, (uint32_t)(v >> 32));
+}

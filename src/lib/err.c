@@ -168,6 +168,21 @@ static const struct {
 	  "an Authenticode signature does not cover this image or does not verify" },
 	{ TL_E_SB_SBAT, "sb.sbat_revoked",
 	  "the image's SBAT generation is older than the SbatLevel requires" },
+	{ TL_E_VARSTORE_FULL, "sb.varstore_full",
+	  "the variables do not fit in the variable store, or one is larger than OVMF allows" },
+	{ TL_E_VARSTORE_KEY, "sb.key_unusable",
+	  "a key file is not a certificate (PEM or DER) or an EFI_SIGNATURE_LIST, or PK is not "
+	  "exactly one certificate" },
+	{ TL_E_VARSTORE_STALE, "sb.update_not_newer",
+	  "a replacing authenticated write carries a TimeStamp no later than the stored one" },
+	{ TL_E_GRUBCFG_MALFORMED, "image.grub_cfg_malformed",
+	  "grub.cfg is not the plain configuration the predictor reads (size, characters, "
+	  "quoting, braces or linux/initrd arguments)" },
+	{ TL_E_GRUBCFG_NO_ENTRY, "image.no_menuentry",
+	  "grub.cfg has no menuentry with a linux command" },
+	{ TL_E_IMAGE_INCOMPLETE, "image.part_missing",
+	  "the image directory lacks a part the prediction needs (parts/shimx64.efi, "
+	  "grubx64.efi, vmlinuz, initrd.img, grub.cfg)" },
 
 	{ TL_E_MODSIG_UNSIGNED, "modsig.unsigned", "the module carries no appended signature" },
 	{ TL_E_MODSIG_MALFORMED, "modsig.malformed",

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -243,4 +244,26 @@ X509 *tl_x509_load(struct tl_bytes b)
 		x = NULL;
 	}
 	return x;
+}
+
+int tl_x509_der(struct tl_bytes cert, uint8_t **der, size_t *len)
+{
+	X509 *x = tl_x509_load(cert);
+	unsigned char *out = NULL;
+	int n = x ? i2d_X509(x, &out) : -1;
+	X509_free(x);
+	ERR_clear_error();
+	*der = NULL;
+	*len = 0;
+	if (n <= 0)
+		return TL_E_ARG;
+	*der = malloc((size_t)n);
+	if (!*der) {
+		OPENSSL_free(out);
+		return TL_E_NOMEM;
+	}
+	memcpy(*der, out, (size_t)n);
+	*len = (size_t)n;
+	OPENSSL_free(out);
+	return TL_OK;
 }

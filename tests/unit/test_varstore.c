@@ -47,6 +47,15 @@ static void varstore_get_finds_secure_boot_keys(void **state)
 	assert_int_equal(tl_varstore_get((struct tl_bytes){ fd, len }, &TL_GUID_GLOBAL_VARIABLE,
 					 "NoSuchVar", &none), TL_E_VARSTORE_MISSING);
 	assert_null(none.ptr);
+	/* the whole variable: attributes (after State and Reserved), the TimeStamp of 2025 */
+	struct tl_var_entry v;
+	assert_int_equal(tl_varstore_find((struct tl_bytes){ fd, len }, &TL_GUID_IMAGE_SECURITY_DB,
+					  "db", &v), TL_OK);
+	assert_int_equal(v.attributes, 0x27); /* NV | BS | RT | TIME_BASED_AUTHENTICATED */
+	assert_int_equal(v.timestamp.len, 16);
+	assert_true(tl_bytes_has_prefix(v.timestamp, "\xe9\x07")); /* 2025 */
+	assert_int_equal(v.raw.len, 60 + 6 + v.data.len);
+	assert_false(v.in_transition);
 	/* not a store at all */
 	assert_int_equal(tl_varstore_get((struct tl_bytes){ fd, 40 }, &TL_GUID_GLOBAL_VARIABLE,
 					 "PK", &pk), TL_E_VARSTORE);

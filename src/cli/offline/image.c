@@ -182,6 +182,7 @@ int tl_cmd_image(int argc, char **argv)
 {
 	static const struct tl_cmd cmds[] = {
 		{ "build", build, "a bootable Secure Boot test image with tl-agent inside" },
+		{ "predict", tl_image_predict, "its reference values, before a VM boots it" },
 		{ NULL, NULL, NULL },
 	};
 	return tl_cli_dispatch("tl image", cmds, argc - 1, argv + 1);

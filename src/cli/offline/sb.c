@@ -137,6 +137,8 @@ static int check(int argc, char **argv)
 
 static const struct tl_cmd cmds[] = {
 	{ "check", check, "would this image boot under these Secure Boot keys?" },
+	{ "write-vars", tl_sb_write_vars, "enrol PK, KEK, db, dbx into a copy of an OVMF store" },
+	{ "apply-dbx", tl_sb_apply_dbx, "apply a signed dbx update to an OVMF store" },
 	{ NULL, NULL, NULL },
 };
 

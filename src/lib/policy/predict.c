@@ -20,39 +20,21 @@ const uint16_t tl_pred_banks[TL_PRED_NBANKS] = { TL_ALG_SHA1, TL_ALG_SHA256, TL_
 #define NBANKS TL_PRED_NBANKS
 #define MAX_LOG TL_PRED_MAX_LOG
 
-static void u16le(struct tl_buf *b, uint16_t v)
-{
-	char c[2] = { (char)v, (char)(v >> 8) };
-	tl_buf_put(b, c, 2);
-}
-
-static void u32le(struct tl_buf *b, uint32_t v)
-{
-	u16le(b, (uint16_t)v);
-	u16le(b, (uint16_t)(v >> 16));
-}
-
-static void u64le(struct tl_buf *b, uint64_t v)
-{
-	u32le(b, (uint32_t)v);
-	u32le(b, (uint32_t)(v >> 32));
-}
-
 static void specid(struct tl_pred *g)
 {
 	struct tl_buf *b = &g->log;
 	static const char zero[20];
-	u32le(b, 0);
-	u32le(b, TL_EV_NO_ACTION);
+	tl_buf_le32(b, 0);
+	tl_buf_le32(b, TL_EV_NO_ACTION);
 	tl_buf_put(b, zero, 20);
-	u32le(b, 16 + 4 + 4 + 4 + (uint32_t)(4 * NBANKS) + 1);
+	tl_buf_le32(b, 16 + 4 + 4 + 4 + (uint32_t)(4 * NBANKS) + 1);
 	tl_buf_put(b, "Spec ID Event03", 16);
-	u32le(b, 0);          /* platform class */
+	tl_buf_le32(b, 0);          /* platform class */
 	tl_buf_put(b, "\0\2\0\2", 4); /* minor 0, major 2, errata 0, uintn 8 bytes */
-	u32le(b, NBANKS);
+	tl_buf_le32(b, NBANKS);
 	for (size_t i = 0; i < NBANKS; i++) {
-		u16le(b, banks[i]);
-		u16le(b, (uint16_t)tl_alg_size(banks[i]));
+		tl_buf_le16(b, banks[i]);
+		tl_buf_le16(b, (uint16_t)tl_alg_size(banks[i]));
 	}
 	tl_buf_putc(b, 0);
 }
@@ -62,17 +44,17 @@ void tl_pred_event(struct tl_pred *g, uint32_t pcr, uint32_t type, const void *d
 		  uint8_t digests[][TL_MAX_DIGEST])
 {
 	struct tl_buf *b = &g->log;
-	u32le(b, pcr);
-	u32le(b, type);
-	u32le(b, NBANKS);
+	tl_buf_le32(b, pcr);
+	tl_buf_le32(b, type);
+	tl_buf_le32(b, NBANKS);
 	for (size_t i = 0; i < NBANKS; i++) {
 		uint8_t h[TL_MAX_DIGEST];
 		if (!digests && tl_hash(banks[i], data, len, h) != TL_OK)
 			g->err = TL_E_CRYPTO;
-		u16le(b, banks[i]);
+		tl_buf_le16(b, banks[i]);
 		tl_buf_put(b, (const char *)(digests ? digests[i] : h), tl_alg_size(banks[i]));
 	}
-	u32le(b, (uint32_t)len);
+	tl_buf_le32(b, (uint32_t)len);
 	tl_buf_put(b, data, len);
 }
 
@@ -89,10 +71,10 @@ static void variable(struct tl_pred *g, uint32_t pcr, uint32_t type, const struc
 	size_t n = strlen(name);
 	tl_buf_init(&v, MAX_LOG);
 	tl_buf_put(&v, (const char *)vendor->b, 16);
-	u64le(&v, n);
-	u64le(&v, prefix.len + data.len);
+	tl_buf_le64(&v, n);
+	tl_buf_le64(&v, prefix.len + data.len);
 	for (size_t i = 0; i < n; i++)
-		u16le(&v, (uint8_t)name[i]);
+		tl_buf_le16(&v, (uint8_t)name[i]);
 	tl_buf_put(&v, (const char *)prefix.ptr, prefix.len);
 	tl_buf_put(&v, (const char *)data.ptr, data.len);
 	if (v.err) {
@@ -168,18 +150,6 @@ static bool shim_vendor_cert(const struct tl_pe *pe, struct tl_bytes *cert)
 	return tl_rd_skip(&rd, off) == TL_OK && tl_rd_bytes(&rd, size, cert) == TL_OK;
 }
 
-/* EFI_SIGNATURE_LIST of one X.509 certificate, for asking tl_sb_check about shim's key. */
-static void one_cert_esl(struct tl_buf *b, struct tl_bytes cert)
-{
-	static const char owner[16];
-	tl_buf_put(b, (const char *)TL_GUID_CERT_X509.b, 16);
-	u32le(b, (uint32_t)(28 + 16 + cert.len));
-	u32le(b, 0);
-	u32le(b, (uint32_t)(16 + cert.len));
-	tl_buf_put(b, owner, 16);
-	tl_buf_put(b, (const char *)cert.ptr, cert.len);
-}
-
 static void app_event(struct tl_pred *g, const struct tl_pe *pe)
 {
 	uint8_t d[NBANKS][TL_MAX_DIGEST];
@@ -189,10 +159,10 @@ static void app_event(struct tl_pred *g, const struct tl_pe *pe)
 			g->err = TL_E_CRYPTO;
 	/* UEFI_IMAGE_LOAD_EVENT: location, length, link address, then no device path */
 	tl_buf_init(&e, 64);
-	u64le(&e, 0);
-	u64le(&e, pe->file.len);
-	u64le(&e, 0);
-	u64le(&e, 0);
+	tl_buf_le64(&e, 0);
+	tl_buf_le64(&e, pe->file.len);
+	tl_buf_le64(&e, 0);
+	tl_buf_le64(&e, 0);
 	tl_pred_event(g, 4, TL_EV_EFI_BOOT_SERVICES_APPLICATION, e.s, e.len, d);
 	tl_buf_free(&e);
 }
@@ -239,7 +209,7 @@ static int boot_chain(struct tl_pred *g, const struct tl_predict_in *in, bool se
 		if (i == 0 && shim_sbat_level(&pe[0], &level)) {
 			shim = shim_vendor_cert(&pe[0], &vendor);
 			if (shim)
-				one_cert_esl(&vesl, vendor);
+				tl_esl_put_cert(&vesl, &TL_GUID_ZERO, vendor);
 			if (secure)
 				variable(g, 7, TL_EV_EFI_VARIABLE_AUTHORITY, &TL_GUID_SHIM_LOCK,
 					 "SbatLevel", level, (struct tl_bytes){ NULL, 0 });

@@ -53,3 +53,23 @@ int tl_esl_walk(struct tl_bytes store, int (*fn)(const struct tl_esl_entry *e, v
 	int err = walk(store, NULL, NULL, &n);
 	return err != TL_OK ? err : walk(store, fn, arg, &n);
 }
+
+void tl_esl_put(struct tl_buf *b, const struct tl_guid *type, const struct tl_guid *owner,
+		struct tl_bytes data)
+{
+	if (data.len > UINT32_MAX - ESL_HEADER - SIG_OWNER) {
+		b->err = b->err ? b->err : TL_E_ARG;
+		return;
+	}
+	tl_buf_put(b, (const char *)type->b, 16);
+	tl_buf_le32(b, (uint32_t)(ESL_HEADER + SIG_OWNER + data.len));
+	tl_buf_le32(b, 0);
+	tl_buf_le32(b, (uint32_t)(SIG_OWNER + data.len));
+	tl_buf_put(b, (const char *)owner->b, 16);
+	tl_buf_put(b, (const char *)data.ptr, data.len);
+}
+
+void tl_esl_put_cert(struct tl_buf *b, const struct tl_guid *owner, struct tl_bytes der)
+{
+	tl_esl_put(b, &TL_GUID_CERT_X509, owner, der);
+}

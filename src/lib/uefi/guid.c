@@ -1,6 +1,7 @@
 /* EFI_GUIDs: reading, printing, and names for the well-known ones. */
 #include <string.h>
 
+#include "trustlaunch/nvram.h"
 #include "trustlaunch/uefi.h"
 
 #define G(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7)                                      \
@@ -17,6 +18,15 @@ const struct tl_guid TL_GUID_CERT_X509 =
 	G(0xa5c059a1, 0x94e4, 0x4aa7, 0x87, 0xb5, 0xab, 0x15, 0x5c, 0x2b, 0xf0, 0x72);
 const struct tl_guid TL_GUID_CERT_SHA256 =
 	G(0xc1c41626, 0x504c, 0x4092, 0xac, 0xa9, 0x41, 0xf9, 0x36, 0x93, 0x43, 0x28);
+const struct tl_guid TL_GUID_ZERO = { { 0 } };
+/* EDK2's gEfiSecureBootEnableDisableGuid and gEfiCustomModeEnableGuid */
+const struct tl_guid TL_GUID_SECURE_BOOT_ENABLE =
+	G(0xf0a30bc7, 0xaf08, 0x4556, 0x99, 0xc4, 0x00, 0x10, 0x09, 0xc9, 0x3a, 0x44);
+const struct tl_guid TL_GUID_CUSTOM_MODE =
+	G(0xc076ec0c, 0x7028, 0x4399, 0xa0, 0x72, 0x71, 0xee, 0x5c, 0x44, 0x8b, 0x9f);
+/* The SignatureOwner trustlaunch gives the certificates it enrols */
+const struct tl_guid TL_GUID_TRUSTLAUNCH_OWNER =
+	G(0x2c2054da, 0x08b6, 0x4b46, 0xaa, 0x67, 0x7b, 0xef, 0xe7, 0x17, 0x26, 0x1e);
 
 static const struct {
 	struct tl_guid g;
