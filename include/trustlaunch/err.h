@@ -29,6 +29,7 @@
  *   -780 .. -799  posture: the compatibility catalog, webhook signatures
  *   -800 .. -839  confidential VMs (SEV-SNP, HCL reports)
  *   -840 .. -859  Windows boot logs (SIPA)   -860 .. -879  revocation lists (dbx, SBAT)
+ *   -900 .. -919  the host daemon's relay of a guest's requests (tl-hostd)
  * A new subsystem takes a new block of 20 below the last one. */
 #define TL_ERR_CODES(X)                                                                         \
 	X(TL_OK, 0)                                                                             \
@@ -262,7 +263,13 @@
 	X(TL_E_WIN_TEST_SIGNING, -853)                                                                 \
 	X(TL_E_WIN_CODE_INTEGRITY_OFF, -854)                                                           \
 	X(TL_E_WIN_VBS_OFF, -855)                                                                      \
-	X(TL_E_SIPA_MISSING_FIELD, -856)
+	X(TL_E_SIPA_MISSING_FIELD, -856)                                                               \
+	/* -900: the host daemon's relay of a guest's requests (src/lib/relay, tl-hostd) */           \
+	X(TL_E_RELAY_METHOD, -900)                                                                     \
+	X(TL_E_RELAY_ENDPOINT, -901)                                                                   \
+	X(TL_E_RELAY_OTHER_VM, -902)                                                                   \
+	X(TL_E_RELAY_HEADER, -903)                                                                     \
+	X(TL_E_RELAY_BUDGET, -904)
 
 enum tl_err {
 #define TL_ERR_ENUM(sym, val) sym = val,
