@@ -18,6 +18,7 @@
 
 struct hostd_opts {
 	const char *host_dir, *server, *token_file, *uri, *host_name;
+	const char *match;              /* only domains whose name starts with it ("": all) */
 	char token[257];
 	int64_t boot_deadline_ms, inventory_ms;
 	bool destroy_on_failure;
@@ -86,5 +87,10 @@ void hostd_report_state(const struct hostd_opts *o, const char *uuid, const char
 int hostd_inventory(const struct hostd_opts *o, void *conn);
 
 int64_t hostd_now_ms(void);
+/* Whether the daemon looks at this domain at all (--match). */
+bool hostd_matches(const struct hostd_opts *o, const char *name);
+/* Whether a trustlaunch domain is this daemon's: its agent channel is under
+ * HOSTDIR/vms/ (another daemon, with another host directory, relays the others). */
+bool hostd_owns(const struct hostd_opts *o, const struct dom_info *d);
 
 #endif

@@ -47,7 +47,7 @@ int hostd_inventory(const struct hostd_opts *o, void *conn)
 		return TL_E_IO;
 	}
 	for (int i = 0; i < n; i++) {
-		if (profile(doms[i], &d))
+		if (profile(doms[i], &d) && hostd_matches(o, d.name))
 			json_array_append_new(list, domain_json(&d));
 		virDomainFree(doms[i]);
 	}

@@ -50,7 +50,8 @@ static void track(virDomainPtr dom)
 	struct hvm *v;
 	int err = xml ? hostd_domxml_parse(xml, &d) : TL_E_ARG;
 	free(xml);
-	if (err != TL_OK || !d.tl || find(d.uuid, NULL))
+	if (err != TL_OK || !hostd_matches(L.o, d.name) || !hostd_owns(L.o, &d) ||
+	    find(d.uuid, NULL))
 		return;
 	if (!(v = calloc(1, sizeof(*v))))
 		return;

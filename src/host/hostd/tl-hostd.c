@@ -20,7 +20,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: tl-hostd --host-dir DIR --server URL --token-file FILE\n"
 		   "                [--connect URI] [--boot-deadline 60s]\n"
 		   "                [--on-boot-failure keep|destroy] [--host-name NAME]\n"
-		   "                [--inventory-every 60s] [--budget N/SECONDS]\n");
+		   "                [--inventory-every 60s] [--budget N/SECONDS]\n"
+		   "                [--match NAME-PREFIX]\n");
 }
 
 /* "60s", "500ms", "2m" or a number of seconds, into milliseconds; -1 when not one. */
@@ -65,6 +66,7 @@ static int option(struct hostd_opts *o, int c, const char *arg)
 	case 't': o->token_file = arg; return TL_OK;
 	case 'c': o->uri = arg; return TL_OK;
 	case 'n': o->host_name = arg; return TL_OK;
+	case 'm': o->match = arg; return TL_OK;
 	case 'b': return (o->boot_deadline_ms = duration_ms(arg)) > 0 ? TL_OK : TL_E_ARG;
 	case 'i': return (o->inventory_ms = duration_ms(arg)) >= 1000 ? TL_OK : TL_E_ARG;
 	case 'f':
@@ -90,6 +92,7 @@ static int parse(int argc, char **argv, struct hostd_opts *o)
 		{ "token-file", required_argument, NULL, 't' },
 		{ "connect", required_argument, NULL, 'c' },
 		{ "host-name", required_argument, NULL, 'n' },
+		{ "match", required_argument, NULL, 'm' },
 		{ "boot-deadline", required_argument, NULL, 'b' },
 		{ "on-boot-failure", required_argument, NULL, 'f' },
 		{ "inventory-every", required_argument, NULL, 'i' },
@@ -114,6 +117,7 @@ int main(int argc, char **argv)
 	struct hostd_opts o = {
 		.host_dir = getenv("TL_HOST_DIR") ? getenv("TL_HOST_DIR") : "/var/lib/trustlaunch/host",
 		.uri = "qemu:///system",
+		.match = "",
 		.boot_deadline_ms = 60000,
 		.inventory_ms = 60000,
 		.budget_requests = 60,
@@ -142,4 +146,17 @@ int main(int argc, char **argv)
 	curl_global_cleanup();
 	xmlCleanupParser();
 	return err == TL_OK ? 0 : 1;
+}
+
+bool hostd_matches(const struct hostd_opts *o, const char *name)
+{
+	return strncmp(name, o->match, strlen(o->match)) == 0;
+}
+
+bool hostd_owns(const struct hostd_opts *o, const struct dom_info *d)
+{
+	char dir[PATH_MAX];
+	int n = snprintf(dir, sizeof(dir), "%s/vms/", o->host_dir);
+	return d->tl && n > 0 && (size_t)n < sizeof(dir) && strncmp(d->agent_sock, dir, (size_t)n) == 0 &&
+	       strstr(d->agent_sock, "/../") == NULL;
 }
