@@ -31,6 +31,7 @@
  *   -800 .. -839  confidential VMs (SEV-SNP, HCL reports)
  *   -840 .. -859  Windows boot logs (SIPA)   -860 .. -879  revocation lists (dbx, SBAT)
  *   -900 .. -919  the host side: libvirt, vTPM state, host records (src/host)
+ *   -920 .. -939  the host daemon's relay of a guest's requests (tl-hostd)
  * A new subsystem takes a new block of 20 below the last one. */
 #define TL_ERR_CODES(X)                                                                         \
 	X(TL_OK, 0)                                                                             \
@@ -280,7 +281,13 @@
 	X(TL_E_HOST_NOT_UEFI, -906)                                                                    \
 	X(TL_E_HOST_NOT_BUILT, -907)                                                                   \
 	X(TL_E_HOST_BOOT_REFUSED, -908)                                                                \
-	X(TL_E_HOST_TIMEOUT, -909)
+	X(TL_E_HOST_TIMEOUT, -909)                                                                     \
+	/* -920: the host daemon's relay of a guest's requests (src/lib/relay, tl-hostd) */           \
+	X(TL_E_RELAY_METHOD, -920)                                                                     \
+	X(TL_E_RELAY_ENDPOINT, -921)                                                                   \
+	X(TL_E_RELAY_OTHER_VM, -922)                                                                   \
+	X(TL_E_RELAY_HEADER, -923)                                                                     \
+	X(TL_E_RELAY_BUDGET, -924)
 
 enum tl_err {
 #define TL_ERR_ENUM(sym, val) sym = val,

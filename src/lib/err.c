@@ -226,6 +226,16 @@ static const struct {
 	{ TL_E_WEBHOOK_TIMESTAMP, "webhook.timestamp",
 	  "the webhook's timestamp is too far from now (an old delivery replayed?)" },
 
+	{ TL_E_RELAY_METHOD, "relay.method", "a guest may only POST to the agent's endpoints" },
+	{ TL_E_RELAY_ENDPOINT, "relay.endpoint",
+	  "the request is not for an agent endpoint (challenge, attest, enroll, activate)" },
+	{ TL_E_RELAY_OTHER_VM, "relay.other_vm",
+	  "the request names another VM: a guest attests only as itself" },
+	{ TL_E_RELAY_HEADER, "relay.header",
+	  "a request header the relay does not take (a second Authorization, Expect, Upgrade)" },
+	{ TL_E_RELAY_BUDGET, "relay.budget",
+	  "the VM sent more requests or bytes than its budget allows; try again later" },
+
 	{ TL_E_HTTP_MALFORMED, "http.malformed",
 	  "the service's answer is not well-formed HTTP/1.1: a bad status line or header line, a "
 	  "control byte, a bare CR or LF, a folded header, or a Content-Length that is repeated "

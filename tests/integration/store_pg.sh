@@ -15,4 +15,7 @@ if [[ -n ${TL_DAEMON:-} ]]; then
   # and the alerts (de-duplication by a unique partial index, suppression, audit)
   as_pg "$pgbin/createdb" -h "$pg_dir" -U postgres trustlaunch_alerts || exit 2
   TL_STORE_URL="postgresql:///trustlaunch_alerts?host=$pg_dir&user=postgres" bash "$here/alerts.sh" || exit 1
+  # and the hosts API (inventory, host states; docs/hostd.md)
+  as_pg "$pgbin/createdb" -h "$pg_dir" -U postgres trustlaunch_hosts || exit 2
+  TL_STORE_URL="postgresql:///trustlaunch_hosts?host=$pg_dir&user=postgres" bash "$here/hosts_api.sh" || exit 1
 fi

@@ -97,6 +97,8 @@ static struct tl_resp recommendations(struct tl_req *r)
 }
 static struct tl_resp assessment(struct tl_req *r) { return tl_api_vm_assessment(r, r->params.vm); }
 static struct tl_resp rec_vms(struct tl_req *r) { return tl_api_rec_vms(r, r->params.id); }
+static struct tl_resp host_state(struct tl_req *r) { return tl_api_vm_host_state(r, r->params.vm); }
+static struct tl_resp inventory(struct tl_req *r) { return tl_api_host_inventory(r, r->params.id); }
 
 /* {id} of alerts, rules and webhooks: ids this service made (lower-case UUIDs). */
 static bool id_ok(struct tl_req *r, const char *what, struct tl_resp *resp)
@@ -184,6 +186,10 @@ static const struct tl_route routes[] = {
 	{ "GET", "/v1/session", READER, TL_GATE_ROLE, 0, tl_api_session_who },
 	{ "DELETE", "/v1/session", NONE, TL_GATE_ROLE, 0, tl_api_session_end },
 	{ "GET", "/metrics", READER, TL_GATE_ROLE, 0, tl_api_metrics },
+	/* hosts and their daemons (docs/hostd.md) */
+	{ "GET", "/v1/hosts", READER, TL_GATE_ROLE, 0, tl_api_hosts },
+	{ "PUT", "/v1/hosts/{id}/inventory", OPERATOR, TL_GATE_ROLE, LARGE, inventory },
+	{ "POST", "/v1/vms/{vm}/host-state", OPERATOR, TL_GATE_ROLE, SMALL, host_state },
 	/* posture (docs/posture.md) */
 	{ "GET", "/v1/catalog", READER, TL_GATE_ROLE, 0, tl_api_catalog },
 	{ "GET", "/v1/catalog/check", READER, TL_GATE_ROLE, 0, tl_api_catalog_check },

@@ -90,6 +90,12 @@ struct tl_resp tl_api_ui_script(struct tl_req *r);
 struct tl_resp tl_api_metrics(struct tl_req *r);
 /* At start: the counters zeroed, the store's collectors registered. */
 void tl_api_metrics_init(struct tl_server *srv);
+/* Hosts (api_hosts.c, docs/hostd.md): PUT /v1/hosts/{host}/inventory, GET /v1/hosts,
+ * POST /v1/vms/{id}/host-state; the host's fields of a VM added to o (GET /v1/vms/{id}). */
+struct tl_resp tl_api_host_inventory(struct tl_req *r, const char *host);
+struct tl_resp tl_api_hosts(struct tl_req *r);
+struct tl_resp tl_api_vm_host_state(struct tl_req *r, const char *vm_id);
+TL_MUST_CHECK int tl_api_vm_host_fields(struct tl_server *srv, const char *vm_id, json_t *o);
 /* /v1/tokens[/{id}] (api_tokens.c) */
 struct tl_resp tl_api_tokens(struct tl_req *r, const char *id);
 /* /.well-known/... (api_wellknown.c) */

@@ -138,8 +138,16 @@ struct tl_resp tl_api_vm_one(struct tl_req *r, const char *id)
 	if (tl_http_auth(r, get ? TL_ROLE_READER : TL_ROLE_OPERATOR, &resp) != TL_OK)
 		return resp;
 	if (get) {
+		json_t *o;
 		err = tl_store_vm_get(r->srv->store, r->token.tenant, id, &vm);
-		return err == TL_OK ? tl_http_json(200, vm_json(&vm)) : tl_api_store_error(err, "VM");
+		if (err != TL_OK)
+			return tl_api_store_error(err, "VM");
+		o = vm_json(&vm);
+		if ((err = tl_api_vm_host_fields(r->srv, id, o)) != TL_OK) {
+			json_decref(o);
+			return tl_api_store_error(err, "VM");
+		}
+		return tl_http_json(200, o);
 	}
 	if (strcmp(r->method, "DELETE") == 0) {
 		err = tl_store_vm_delete(r->srv->store, r->token.tenant, id);

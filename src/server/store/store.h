@@ -353,6 +353,42 @@ TL_MUST_CHECK int tl_store_webhook_test(struct tl_store *s, const char *webhook_
 /* Pending events (for metrics and tests). */
 TL_MUST_CHECK int tl_store_outbox_pending(struct tl_store *s, int64_t *out);
 
+/* ---- hosts (store_host.c; docs/hostd.md): what host daemons report of libvirt domains */
+
+#define TL_HOST_NAME_LEN 64
+#define TL_HOST_STATE_LEN 16
+struct tl_vm_host {
+	char vm_id[TL_ID_LEN];
+	char host[TL_HOST_NAME_LEN];  /* "" until an inventory names it */
+	char domain[128];             /* the libvirt domain's name */
+	char *profile;                /* JSON object, malloc'd ("{}" before an inventory) */
+	bool trustlaunch;             /* the domain carries trustlaunch's metadata */
+	int64_t seen;                 /* the last inventory that listed it (unix seconds) */
+	char state[TL_HOST_STATE_LEN]; /* running | stopped | boot_failed | "" (none yet) */
+	char reason[32];              /* boot_failed: secure_boot_refused | boot_deadline */
+	char *console;                /* JSON array of the last console lines, malloc'd */
+	int64_t state_at;
+};
+void tl_vm_host_clear(struct tl_vm_host *h);
+/* The domain's profile as the host saw it (vm_id, host, domain, profile, trustlaunch, seen);
+ * the host state stays. */
+TL_MUST_CHECK int tl_store_vm_host_profile(struct tl_store *s, const struct tl_vm_host *h);
+/* The host state (vm_id, state, reason, console, state_at); the profile stays. */
+TL_MUST_CHECK int tl_store_vm_host_state(struct tl_store *s, const struct tl_vm_host *h);
+/* TL_E_STORE_NOT_FOUND when no host reported the VM; free with tl_vm_host_clear. */
+TL_MUST_CHECK int tl_store_vm_host_get(struct tl_store *s, const char *vm_id,
+				       struct tl_vm_host *out);
+struct tl_host {
+	char host[TL_HOST_NAME_LEN];
+	char tenant[64];
+	int64_t domains, seen;
+};
+TL_MUST_CHECK int tl_store_host_put(struct tl_store *s, const struct tl_host *h);
+/* Hosts of a tenant ("*": all) by name, after after_host (NULL: from the first). */
+TL_MUST_CHECK int tl_store_host_list(struct tl_store *s, const char *tenant,
+				     const char *after_host, size_t limit,
+				     int (*fn)(const struct tl_host *h, void *arg), void *arg);
+
 /* ---- the attestation write (store_batch.c): everything one attestation changes, made
  * durable together with other attestations' writes in one transaction (group commit). */
 struct tl_attest_write {

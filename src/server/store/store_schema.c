@@ -104,5 +104,13 @@ const char *const tl_store_migrations[] = {
 	"NOT NULL, type TEXT NOT NULL, time BIGINT NOT NULL, attempt INTEGER NOT NULL, status "
 	"INTEGER NOT NULL, error TEXT NOT NULL, duration_ms BIGINT NOT NULL)",
 	"CREATE INDEX deliveries_webhook ON deliveries (webhook_id, id)",
+	/* hosts (docs/hostd.md): what each host daemon reported of its libvirt domains: the
+	 * domain's real security profile (JSON), and its host state (running, stopped,
+	 * boot_failed with a typed reason and the last console lines, JSON) */
+	"CREATE TABLE vm_host (vm_id TEXT PRIMARY KEY, host TEXT NOT NULL, domain TEXT NOT NULL, "
+	"profile TEXT NOT NULL, trustlaunch INTEGER NOT NULL, seen BIGINT NOT NULL, state TEXT NOT "
+	"NULL, reason TEXT NOT NULL, console TEXT NOT NULL, state_at BIGINT NOT NULL)",
+	"CREATE TABLE hosts (host TEXT NOT NULL, tenant TEXT NOT NULL, domains BIGINT NOT NULL, "
+	"seen BIGINT NOT NULL, PRIMARY KEY (host))",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

@@ -1,0 +1,42 @@
+/* Whether Secure Boot keys are enrolled: the domain's NVRAM (or, before its first start,
+ * the template it will be copied from) read with the project's varstore reader: a PK
+ * present means keys are enrolled (OVMF's *.ms.fd and *.secboot.fd templates hold them,
+ * the plain ones do not). When neither file can be read, libvirt's enrolled-keys feature
+ * of firmware auto-selection says it. */
+#include <string.h>
+#include <stdlib.h>
+
+#include "hostd.h"
+#include "file.h"
+#include "trustlaunch/uefi.h"
+#include "trustlaunch/varstore.h"
+
+#define VARS_MAX (8u * 1024u * 1024u)
+
+/* 1: a PK, 0: none, -1: the file could not be read as a variable store */
+static int pk_in(const char *path)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	struct tl_bytes data;
+	int err, r;
+	if (!path[0] || tl_file_read(path, VARS_MAX, &buf, &len) != TL_OK)
+		return -1;
+	err = tl_varstore_get((struct tl_bytes){ buf, len }, &TL_GUID_GLOBAL_VARIABLE, "PK", &data);
+	r = err == TL_OK && data.len > 0 ? 1 : err == TL_OK || err == TL_E_VARSTORE_MISSING ? 0 : -1;
+	free(buf);
+	return r;
+}
+
+void hostd_profile_keys(struct dom_info *d)
+{
+	int r = -1;
+	if (!d->uefi) {
+		d->keys_enrolled = false;
+		return;
+	}
+	r = pk_in(d->nvram);
+	if (r < 0)
+		r = pk_in(d->nvram_template);
+	d->keys_enrolled = r < 0 ? d->enrolled_keys_feature : r == 1;
+}

@@ -1,0 +1,59 @@
+# Shared by the host daemon's tests (hostd_*.sh): libvirtd (started when none runs), a
+# trustlaunchd on a loopback port with an operator token for tl-hostd, domain names with this
+# run's random prefix (libvirtd is shared: only these are touched, and removed on exit).
+here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
+d=${TL_DAEMON:?} hostd=${TL_HOSTD:?} src=${TL_SOURCE:?}
+svc_pid= hostd_pid=
+prefix=tlhd$(python3 -c 'import secrets; print(secrets.token_hex(3))')-
+uri=qemu:///system
+hostdir=$work/host
+virsh_() { virsh -q -c "$uri" "$@"; }
+cleanup_domains() {
+  local dom
+  for dom in $(virsh_ list --all --name 2>/dev/null | grep "^$prefix"); do
+    virsh_ destroy "$dom" >/dev/null 2>&1
+    virsh_ undefine "$dom" --nvram --remove-all-storage >/dev/null 2>&1 || virsh_ undefine "$dom" >/dev/null 2>&1
+  done
+}
+cleanup() {
+  [[ -n $hostd_pid ]] && kill "$hostd_pid" 2>/dev/null && wait "$hostd_pid" 2>/dev/null
+  cleanup_domains
+  [[ -n $svc_pid ]] && kill "$svc_pid" 2>/dev/null && wait "$svc_pid" 2>/dev/null
+  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
+  for p in ${extra_pids:-}; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+"$src/scripts/libvirtd-up" || { echo "libvirtd is not available" >&2; exit 2; }
+chmod 0755 "$work"
+mkdir -p "$hostdir/vms"
+port=$(free_port) base=http://127.0.0.1:$port
+"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>"$work/svc.log" & svc_pid=$!
+for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+ADMIN=$(cat "$work/svc/admin.token")
+call() { # METHOD PATH [JSON]: status in $code, answer in $work/body.json
+  local args=(-s -o "$work/body.json" -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer ${TOKEN:-$ADMIN}")
+  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
+  code=$(curl "${args[@]}")
+}
+check() { python3 -c "import json,sys; d=json.load(open('$work/body.json')); sys.exit(0 if ($1) else 1)" \
+  && ok || bad "$2: $(head -c 500 "$work/body.json")"; }
+call POST /v1/tokens '{"name":"hostd","role":"operator"}'
+python3 -c "import json; print(json.load(open('$work/body.json'))['token'])" > "$work/hostd.token"
+chmod 0600 "$work/hostd.token"
+# start_hostd [ARGS...]: tl-hostd for this run's domains, logs in $work/hostd.log
+start_hostd() {
+  "$hostd" --host-dir "$hostdir" --server "$base" --token-file "$work/hostd.token" \
+    --connect "$uri" --host-name "${prefix}host" --match "$prefix" "$@" 2>>"$work/hostd.log" &
+  hostd_pid=$!
+}
+# wait_for SECONDS PYTHON-CONDITION METHOD PATH: polls the service until the condition holds
+wait_for() {
+  local t=$1 cond=$2; shift 2
+  for _ in $(seq $((t * 5))); do
+    call "$@"
+    [[ $code == 200 ]] && python3 -c "import json,sys; d=json.load(open('$work/body.json')); sys.exit(0 if ($cond) else 1)" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  return 1
+}

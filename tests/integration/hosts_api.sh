@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The hosts API of trustlaunchd (docs/hostd.md) as a host daemon uses it: an inventory
+# registers unknown domains as VMs with the profile their XML showed and updates known ones,
+# the posture layer's recommendations follow the profile, host states with their typed
+# reasons and console lines, GET /v1/hosts paged, and each refusal with its error.
+# TL_STORE_URL=postgresql://... runs it on PostgreSQL (store_pg.sh does).
+here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
+d=${TL_DAEMON:?} pid=
+cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+cd "$work"
+port=$(free_port) base=http://127.0.0.1:$port
+dbargs=(); [[ -n ${TL_STORE_URL:-} ]] && dbargs=(--db "$TL_STORE_URL")
+"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "${dbargs[@]}" 2>>"$work/svc.log" & pid=$!
+for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+ADMIN=$(cat svc/admin.token)
+call() { # METHOD PATH [JSON]: status in $code, answer in body.json; TOKEN as bearer
+  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer ${TOKEN:-$ADMIN}")
+  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
+  code=$(curl "${args[@]}")
+}
+expect() { [[ $code == "$1" ]] && ok || bad "$2: HTTP $code, wanted $1: $(head -c 300 body.json)"; }
+check() { python3 -c "import json,sys; d=json.load(open('body.json')); sys.exit(0 if ($1) else 1)" \
+  && ok || bad "$2: $(head -c 400 body.json)"; }
+errcode() { check "d['error']['code'] == '$1'" "$2"; }
+
+call POST /v1/tokens '{"name":"hostd","role":"operator"}'; OPER=$(python3 -c "import json; print(json.load(open('body.json'))['token'])")
+call POST /v1/tokens '{"name":"look","role":"reader"}'; READER=$(python3 -c "import json; print(json.load(open('body.json'))['token'])")
+bios=$(python3 -c 'import uuid; print(uuid.uuid4())') efi=$(python3 -c 'import uuid; print(uuid.uuid4())')
+tl=$(python3 -c 'import uuid; print(uuid.uuid4())')
+inv() { cat <<JSON
+{"domains":[
+ {"uuid":"$bios","name":"legacy-1","firmware":"bios","secure_loader":false,"keys_enrolled":false,"tpm":null,"smm":false,"trustlaunch":false},
+ {"uuid":"$efi","name":"efi-1","firmware":"uefi","secure_loader":false,"keys_enrolled":false,"tpm":null,"smm":true,"trustlaunch":false},
+ {"uuid":"$tl","name":"tl-1","firmware":"uefi","secure_loader":true,"keys_enrolled":true,"tpm":{"model":"tpm-crb","version":"2.0"},"smm":true,"trustlaunch":true},
+ {"uuid":"NOT-A-UUID","name":"odd","firmware":"bios","secure_loader":false,"keys_enrolled":false,"tpm":null,"smm":false,"trustlaunch":false}]}
+JSON
+}
+# ---- the inventory: who may send it, and what it must hold
+TOKEN=$READER call PUT /v1/hosts/kvm-1/inventory "$(inv)"; expect 403 "a reader cannot report"; errcode auth.role "reader refused by role"
+TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory '{"domains":[{"uuid":"x","name":"n","firmware":"gen1","secure_loader":false,"keys_enrolled":false,"tpm":null,"smm":false,"trustlaunch":false}]}'
+expect 400 "firmware checked"; check "d['error']['field'] == 'domains[0].firmware'" "the field named"
+TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory '{"domains":[{"uuid":"'$efi'","name":"n","firmware":"uefi","secure_loader":1,"keys_enrolled":false,"tpm":null,"smm":false,"trustlaunch":false}]}'
+expect 400 "booleans checked"; check "d['error']['field'] == 'domains[0].secure_loader'" "secure_loader named"
+TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory '{"domains":[{"uuid":"'$efi'","name":"n","firmware":"uefi","secure_loader":false,"keys_enrolled":false,"tpm":{"model":"tpm-crb","version":"3"},"smm":false,"trustlaunch":false}]}'
+expect 400 "TPM version checked"; check "d['error']['field'] == 'domains[0].tpm'" "tpm named"
+TOKEN=$OPER call GET "/v1/vms/$efi"; expect 404 "nothing stored by a refused inventory"
+TOKEN=$OPER call PUT '/v1/hosts/bad%20name/inventory' "$(inv)"; expect 404 "a host name is checked"
+TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory "$(inv)"; expect 200 "inventory"
+check "[x['result'] for x in d['domains']] == ['registered','registered','registered','uuid']" "what became of each domain"
+# ---- registered with the real profile; the posture layer recommends for them
+TOKEN=$OPER call GET "/v1/vms/$efi"
+check "d['name']=='efi-1' and d['secure_boot'] is False and d['vtpm'] is False and d['security_type']=='standard'" "UEFI without Secure Boot"
+check "d['host']['name']=='kvm-1' and d['host']['profile']['firmware']=='uefi' and d['host']['profile']['smm'] is True and d['host']['trustlaunch'] is False" "the host's profile shown"
+TOKEN=$OPER call GET "/v1/vms/$tl"
+check "d['secure_boot'] and d['vtpm'] and d['security_type']=='trustedlaunch' and d['host']['profile']['tpm']=={'model':'tpm-crb','version':'2.0'}" "a Trusted Launch domain"
+rec() { python3 -c "import json; d=json.load(open('body.json')); print({r['id']: r['status'] for r in d['recommendations']}['$1'])"; }
+TOKEN=$READER call GET "/v1/vms/$efi/recommendations"; expect 200 "recommendations"
+[[ $(rec secure-boot) == unhealthy && $(rec vtpm) == unhealthy ]] && ok || bad "UEFI VM: secure-boot and vtpm recommended: $(head -c 600 body.json)"
+TOKEN=$READER call GET "/v1/vms/$bios/recommendations"
+[[ $(rec secure-boot) == not_applicable ]] && ok || bad "BIOS (Generation 1) VM: not applicable: $(head -c 600 body.json)"
+TOKEN=$READER call GET "/v1/vms/$tl/recommendations"
+[[ $(rec secure-boot) == healthy && $(rec vtpm) == healthy ]] && ok || bad "Trusted Launch VM: healthy: $(head -c 600 body.json)"
+# ---- a second inventory updates: the vTPM removed behind the service's back
+TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory "$(inv | sed 's/"tpm":{"model":"tpm-crb","version":"2.0"}/"tpm":null/')"
+check "[x['result'] for x in d['domains']][:3] == ['updated','updated','updated']" "known domains updated"
+TOKEN=$READER call GET "/v1/vms/$tl/recommendations"
+[[ $(rec vtpm) == unhealthy ]] && ok || bad "the removed vTPM recommended: $(head -c 600 body.json)"
+# ---- host states
+TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"running"}'; expect 200 "running"
+TOKEN=$OPER call GET "/v1/vms/$tl"; check "d['host_state']=='running' and d['host_reason'] is None and d['host_state_at'] > 0" "running shown"
+TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"boot_failed","reason":"secure_boot_refused","console":["error: bad shim signature.","\\x1b[0m"]}'
+expect 200 "boot_failed"
+TOKEN=$READER call GET "/v1/vms/$tl"
+check "d['host_state']=='boot_failed' and d['host_reason']=='secure_boot_refused' and d['host_console'][0]=='error: bad shim signature.'" "boot_failed shown with its console"
+TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"boot_failed"}'; expect 400 "boot_failed needs a reason"; errcode request.field "reason named"
+TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"running","reason":"boot_deadline"}'; expect 400 "no reason for running"
+TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"boot_failed","reason":"because"}'; expect 400 "reasons are typed"
+TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"paused"}'; expect 400 "states are typed"; check "d['error']['field']=='state'" "state named"
+TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"stopped","console":["a\u0007b"]}'; expect 400 "console lines printable"; check "d['error']['field']=='console'" "console named"
+TOKEN=$OPER call POST "/v1/vms/$tl/host-state" "{\"state\":\"stopped\",\"console\":[$(python3 -c 'print(",".join(["\"x\""]*41))')]}"; expect 400 "at most 40 console lines"
+TOKEN=$READER call POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 403 "a reader cannot set host states"
+TOKEN=$OPER call POST "/v1/vms/$(python3 -c 'import uuid; print(uuid.uuid4())')/host-state" '{"state":"stopped"}'; expect 404 "unknown VM"
+# ---- another tenant: neither sees nor overwrites these VMs
+call POST /v1/tokens '{"name":"other","role":"operator","tenant":"other"}'; OTHER=$(python3 -c "import json; print(json.load(open('body.json'))['token'])")
+TOKEN=$OTHER call POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 404 "another tenant's VM"
+TOKEN=$OTHER call PUT /v1/hosts/kvm-2/inventory "$(inv)"; check "[x['result'] for x in d['domains']][:3] == ['another_tenant']*3" "another tenant's VMs skipped"
+# ---- hosts, paged
+TOKEN=$OPER call PUT /v1/hosts/kvm-0/inventory '{"domains":[]}'; expect 200 "an empty host"
+TOKEN=$READER call GET "/v1/hosts?limit=1"; expect 200 "hosts"
+check "[h['name'] for h in d['hosts']]==['kvm-0'] and d['next_cursor']" "first page"
+cur=$(python3 -c "import json; print(json.load(open('body.json'))['next_cursor'])")
+TOKEN=$READER call GET "/v1/hosts?limit=1&cursor=$cur"; check "[h['name'] for h in d['hosts']]==['kvm-1'] and d['hosts'][0]['domains']==4" "second page"
+TOKEN=$READER call GET "/v1/hosts?cursor=0.bad%20name"; expect 400 "cursor checked"
+# ---- delete removes the host's record of the VM
+TOKEN=$OPER call DELETE "/v1/vms/$tl"; expect 200 "delete"
+TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 404 "gone"
+finish
