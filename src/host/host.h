@@ -130,7 +130,7 @@ TL_MUST_CHECK int tl_host_rm_tree(const char *path);
  * /dev/null); TL_E_HOST_TOOL when it could not start or did not exit 0. */
 TL_MUST_CHECK int tl_host_run(const char *const *argv, const char *log);
 
-/* vm/nvram_custom.c is written by another helper: custom Secure Boot keys into the NVRAM. */
-TL_MUST_CHECK int tl_host_nvram_custom(const char *keys_dir, const char *vars_path);
+/* custom Secure Boot keys into a VM's NVRAM: nvram/nvram.h (tl_host_nvram_custom). */
+#include "nvram/nvram.h"
 
 #endif
