@@ -15,7 +15,7 @@ struct made {
 	struct tl_host_vm vm;
 	char dir[TL_HOST_MAX_PATH];
 	bool registered, dir_made, secret, state;
-	double ms_register, ms_vtpm, ms_nvram, ms_define;
+	double ms_register, ms_vtpm, ms_nvram, ms_baseline, ms_define;
 };
 
 static int do_register(const struct tl_create_opts *o, struct made *m)
@@ -146,6 +146,13 @@ static int build(virConnectPtr conn, const struct tl_create_opts *o, struct made
 	if ((err = nvram(o, m)) != TL_OK)
 		return err;
 	m->ms_nvram = tl_hostcli_ms() - t;
+	t = tl_hostcli_ms();
+	if (m->vm.vtpm) { /* without a vTPM there is nothing to attest */
+		snprintf(disk, sizeof(disk), "%s/vars.fd", m->dir);
+		tl_create_baseline(o->image, disk, m->vm.id, m->vm.baseline,
+				   sizeof(m->vm.baseline));
+	}
+	m->ms_baseline = tl_hostcli_ms() - t;
 	if ((err = tl_host_vm_save(o->hostdir, &m->vm)) != TL_OK)
 		return err;
 	t = tl_hostcli_ms();
@@ -156,12 +163,13 @@ static int build(virConnectPtr conn, const struct tl_create_opts *o, struct made
 
 static json_t *summary(const struct tl_create_opts *o, const struct made *m)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s?, s:s, s:{s:f, s:f, s:f, s:f}}", "name",
-			 m->vm.name, "vm_id", m->vm.id, "security_type",
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s?, s:s, s:s, s:{s:f, s:f, s:f, s:f, s:f}}",
+			 "name", m->vm.name, "vm_id", m->vm.id, "security_type",
 			 m->vm.trusted ? "trustedlaunch" : "standard", "secure_boot_keys",
 			 tl_host_keys_name(m->vm.keys), "vtpm", m->vm.vtpm, "scale_set",
-			 o->scale_set, "host_dir", o->hostdir, "ms", "register", m->ms_register,
-			 "vtpm", m->ms_vtpm, "nvram", m->ms_nvram, "define", m->ms_define);
+			 o->scale_set, "baseline", m->vm.baseline, "host_dir", o->hostdir, "ms",
+			 "register", m->ms_register, "vtpm", m->ms_vtpm, "nvram", m->ms_nvram,
+			 "baseline", m->ms_baseline, "define", m->ms_define);
 }
 
 static void init(const struct tl_create_opts *o, const char *name, struct made *m)
