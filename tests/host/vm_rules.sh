@@ -34,6 +34,11 @@ grep -q "secure='no'" "$work/std.xml" && grep -q "OVMF_CODE_4M.fd<" "$work/std.x
 grep -q "<tpm" "$work/std.xml" && bad "a standard VM has a TPM" || ok
 grep -q "<tl:security-type>standard<" "$work/std.xml" && ok || bad "standard metadata"
 expect_rc 0 "$tl" --json vm create "$P-nosb" --image "$img" --secure-boot-keys none
+# its baseline: predicted from the image and set at trustlaunchd before the first boot when
+# the prediction is built in (its branch), else learned (none yet at the service)
+nosb_id=$(jfield "$work/out" "d['vm_id']") base=$(jfield "$work/out" "d['baseline']")
+code=$(get "/v1/vms/$nosb_id/baseline")
+case $base/$code in predicted/200|learned/404) ok ;; *) bad "baseline $base, service $code" ;; esac
 virsh dumpxml "$P-nosb" > "$work/nosb.xml"
 grep -q "template='/usr/share/OVMF/OVMF_VARS_4M.fd'" "$work/nosb.xml" && grep -q "<tpm" "$work/nosb.xml" \
   && ok || bad "Secure Boot off: $(grep -E 'nvram|tpm' "$work/nosb.xml")"
