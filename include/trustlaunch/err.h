@@ -30,8 +30,8 @@
  *   -780 .. -799  posture: the compatibility catalog, webhook signatures
  *   -800 .. -839  confidential VMs (SEV-SNP, HCL reports)
  *   -840 .. -859  Windows boot logs (SIPA)   -860 .. -879  revocation lists (dbx, SBAT)
- *   -900 .. -919  the host side: libvirt, vTPM state, host records (src/host)
- *   -920 .. -939  the host daemon's relay of a guest's requests (tl-hostd)
+ *   -900 .. -919  the host daemon's relay of a guest's requests (tl-hostd)
+ *   -920 .. -939  the host side: libvirt, vTPM state, host records (src/host)
  * A new subsystem takes a new block of 20 below the last one. */
 #define TL_ERR_CODES(X)                                                                         \
 	X(TL_OK, 0)                                                                             \
@@ -272,22 +272,21 @@
 	X(TL_E_WIN_CODE_INTEGRITY_OFF, -854)                                                           \
 	X(TL_E_WIN_VBS_OFF, -855)                                                                      \
 	X(TL_E_SIPA_MISSING_FIELD, -856)                                                               \
-	X(TL_E_HOST_LIBVIRT, -900)                                                                     \
-	X(TL_E_HOST_TOOL, -901)                                                                        \
-	X(TL_E_HOST_NO_VM, -902)                                                                       \
-	X(TL_E_HOST_EXISTS, -903)                                                                      \
-	X(TL_E_HOST_RECORD, -904)                                                                      \
-	X(TL_E_HOST_XML, -905)                                                                         \
-	X(TL_E_HOST_NOT_UEFI, -906)                                                                    \
-	X(TL_E_HOST_NOT_BUILT, -907)                                                                   \
-	X(TL_E_HOST_BOOT_REFUSED, -908)                                                                \
-	X(TL_E_HOST_TIMEOUT, -909)                                                                     \
-	/* -920: the host daemon's relay of a guest's requests (src/lib/relay, tl-hostd) */           \
-	X(TL_E_RELAY_METHOD, -920)                                                                     \
-	X(TL_E_RELAY_ENDPOINT, -921)                                                                   \
-	X(TL_E_RELAY_OTHER_VM, -922)                                                                   \
-	X(TL_E_RELAY_HEADER, -923)                                                                     \
-	X(TL_E_RELAY_BUDGET, -924)
+	/* -900: the host daemon's relay of a guest's requests (src/lib/relay, tl-hostd) */           \
+	X(TL_E_RELAY_METHOD, -900)                                                                     \
+	X(TL_E_RELAY_ENDPOINT, -901)                                                                   \
+	X(TL_E_RELAY_OTHER_VM, -902)                                                                   \
+	X(TL_E_RELAY_HEADER, -903)                                                                     \
+	X(TL_E_RELAY_BUDGET, -904)                                                                     \
+	X(TL_E_HOST_LIBVIRT, -920)                                                                     \
+	X(TL_E_HOST_TOOL, -921)                                                                        \
+	X(TL_E_HOST_NO_VM, -922)                                                                       \
+	X(TL_E_HOST_EXISTS, -923)                                                                      \
+	X(TL_E_HOST_RECORD, -924)                                                                      \
+	X(TL_E_HOST_XML, -925)                                                                         \
+	X(TL_E_HOST_NOT_BUILT, -927)                                                                   \
+	X(TL_E_HOST_BOOT_REFUSED, -928)                                                                \
+	X(TL_E_HOST_TIMEOUT, -929)
 
 enum tl_err {
 #define TL_ERR_ENUM(sym, val) sym = val,

@@ -395,7 +395,6 @@ static const struct {
 	{ TL_E_HOST_EXISTS, "host.exists", "a VM of this name exists on this host" },
 	{ TL_E_HOST_RECORD, "host.record", "the VM's host record is unreadable" },
 	{ TL_E_HOST_XML, "host.xml", "the domain XML is not what was expected" },
-	{ TL_E_HOST_NOT_UEFI, "host.not_uefi", "the domain does not boot with UEFI" },
 	{ TL_E_HOST_NOT_BUILT, "host.not_built",
 	  "custom Secure Boot keys are not built in this branch (tl_host_nvram_custom)" },
 	{ TL_E_HOST_BOOT_REFUSED, "host.boot_refused",

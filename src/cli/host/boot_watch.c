@@ -89,8 +89,8 @@ int tl_boot_watch(const struct tl_boot_watch *w)
 		for (; shown < at; shown++)
 			say(w, steps[shown + 1].step);
 		if (refused) {
-			fprintf(stderr, "tl: %s: boot refused: \"%s\" on the console (Secure Boot)\n",
-				w->vm->name, refused);
+			fprintf(stderr, "tl: %s: boot refused: \"%s\" on the console (Secure Boot; %s)\n",
+				w->vm->name, refused, tl_err_name(TL_E_HOST_BOOT_REFUSED));
 			return TL_EXIT_CHECK;
 		}
 		if (!w->healthy && at >= KERNEL)
@@ -111,9 +111,10 @@ int tl_boot_watch(const struct tl_boot_watch *w)
 		nanosleep(&(struct timespec){ 0, POLL_NS }, NULL);
 	}
 	if (tl_hostcli_ms() - w->t0 >= w->timeout_ms) {
-		fprintf(stderr, "tl: %s: not %s after %.0f s (last step: %s%s%s)\n", w->vm->name,
+		fprintf(stderr, "tl: %s: not %s after %.0f s (last step: %s%s%s; %s)\n", w->vm->name,
 			w->healthy ? "healthy" : "booted", w->timeout_ms / 1e3,
-			shown >= 0 ? steps[shown].step : "none", cause[0] ? ", service: " : "", cause);
+			shown >= 0 ? steps[shown].step : "none", cause[0] ? ", service: " : "", cause,
+			tl_err_name(TL_E_HOST_TIMEOUT));
 		return TL_EXIT_CHECK;
 	}
 	if (tl_client_opts.json)

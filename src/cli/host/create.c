@@ -9,15 +9,13 @@
 #include <unistd.h>
 
 #include "hostcli.h"
-#include "image/predict.h"
 #include "trustlaunch/catalog.h"
 
 struct made {
 	struct tl_host_vm vm;
 	char dir[TL_HOST_MAX_PATH];
 	bool registered, dir_made, secret, state;
-	double ms_register, ms_vtpm, ms_nvram, ms_define, ms_predict;
-	char not_predicted[160]; /* why the baseline is learned, when it is */
+	double ms_register, ms_vtpm, ms_nvram, ms_baseline, ms_define;
 };
 
 static int do_register(const struct tl_create_opts *o, struct made *m)
@@ -127,37 +125,6 @@ static void undo(virConnectPtr conn, struct made *m)
 	tl_client_opts.json = json;
 }
 
-/* No trust on first use: a Trusted Launch VM's reference values predicted from its image and
- * NVRAM and set as its baseline before the first boot. An image that cannot be predicted
- * leaves the baseline to be learned, and the VM's record and the summary say why. */
-static int predict(const struct tl_create_opts *o, struct made *m)
-{
-	char vars[TL_HOST_MAX_PATH], why[128] = "";
-	json_t *manifest = NULL, *answer = NULL;
-	bool json = tl_client_opts.json;
-	int rc;
-
-	if (!m->vm.trusted || !m->vm.vtpm)
-		return TL_OK;
-	snprintf(vars, sizeof(vars), "%s/vars.fd", m->dir);
-	if (tl_host_predict(o->image, vars, NULL, &manifest, why, sizeof(why)) != TL_OK) {
-		snprintf(m->not_predicted, sizeof(m->not_predicted), "%s", why);
-		if (!tl_client_opts.json)
-			fprintf(stderr, "tl: %s: the image's reference values could not be "
-					"predicted (%s); the first attestation sets the baseline\n",
-				m->vm.name, why);
-		return TL_OK;
-	}
-	rc = tl_client_call(TL_HTTP_PUT, "/v1/vms", m->vm.id, "/baseline", manifest, &answer);
-	tl_client_opts.json = json;
-	json_decref(manifest);
-	json_decref(answer);
-	if (rc != TL_EXIT_OK)
-		return TL_E_HOST_TOOL;
-	snprintf(m->vm.baseline, sizeof(m->vm.baseline), "predicted");
-	return TL_OK;
-}
-
 /* The steps after registration, timed. */
 static int build(virConnectPtr conn, const struct tl_create_opts *o, struct made *m)
 {
@@ -180,9 +147,12 @@ static int build(virConnectPtr conn, const struct tl_create_opts *o, struct made
 		return err;
 	m->ms_nvram = tl_hostcli_ms() - t;
 	t = tl_hostcli_ms();
-	if ((err = predict(o, m)) != TL_OK)
-		return err;
-	m->ms_predict = tl_hostcli_ms() - t;
+	if (m->vm.vtpm) { /* without a vTPM there is nothing to attest */
+		snprintf(disk, sizeof(disk), "%s/vars.fd", m->dir);
+		tl_create_baseline(o->image, disk, m->vm.id, m->vm.baseline,
+				   sizeof(m->vm.baseline));
+	}
+	m->ms_baseline = tl_hostcli_ms() - t;
 	if ((err = tl_host_vm_save(o->hostdir, &m->vm)) != TL_OK)
 		return err;
 	t = tl_hostcli_ms();
@@ -193,15 +163,13 @@ static int build(virConnectPtr conn, const struct tl_create_opts *o, struct made
 
 static json_t *summary(const struct tl_create_opts *o, const struct made *m)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s?, s:s, s:s, s:s*, "
-			 "s:{s:f, s:f, s:f, s:f, s:f}}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s?, s:s, s:s, s:{s:f, s:f, s:f, s:f, s:f}}",
 			 "name", m->vm.name, "vm_id", m->vm.id, "security_type",
 			 m->vm.trusted ? "trustedlaunch" : "standard", "secure_boot_keys",
 			 tl_host_keys_name(m->vm.keys), "vtpm", m->vm.vtpm, "scale_set",
-			 o->scale_set, "host_dir", o->hostdir, "baseline", m->vm.baseline,
-			 "not_predicted", m->not_predicted[0] ? m->not_predicted : NULL, "ms",
+			 o->scale_set, "baseline", m->vm.baseline, "host_dir", o->hostdir, "ms",
 			 "register", m->ms_register, "vtpm", m->ms_vtpm, "nvram", m->ms_nvram,
-			 "predict", m->ms_predict, "define", m->ms_define);
+			 "baseline", m->ms_baseline, "define", m->ms_define);
 }
 
 static void init(const struct tl_create_opts *o, const char *name, struct made *m)

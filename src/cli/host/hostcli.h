@@ -29,6 +29,12 @@ int tl_create_check(struct tl_create_opts *o);
  * makes its disk, NVRAM, vTPM and domain. *out (may be NULL) the summary as JSON. */
 int tl_create_one(const struct tl_create_opts *o, const char *name, json_t **out);
 
+/* create_baseline.c: the VM's baseline predicted from its image and NVRAM and set at
+ * trustlaunchd ("predicted" into baseline), else "learned" (not built in, or the image
+ * cannot be predicted: said on stderr). */
+void tl_create_baseline(const char *image, const char *vars, const char *id, char *baseline,
+			size_t cap);
+
 /* A connected domain of a host VM by name, for the lifecycle commands; NULL after saying
  * why. */
 virDomainPtr tl_hostcli_domain(virConnectPtr conn, const char *name);

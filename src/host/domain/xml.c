@@ -95,9 +95,10 @@ static int devices(struct tl_buf *b, const struct tl_host_domain *d)
 
 int tl_host_domain_xml(const struct tl_host_domain *d, char **out)
 {
-	const char *vars = d->vm->keys == TL_HOST_KEYS_NONE || !d->vm->trusted
-				   ? TL_HOST_VARS_NONE
-				   : TL_HOST_VARS_MICROSOFT;
+	/* custom keys are written into a copy of the keyless template (vm/nvram) */
+	const char *vars = d->vm->keys == TL_HOST_KEYS_MICROSOFT && d->vm->trusted
+				   ? TL_HOST_VARS_MICROSOFT
+				   : TL_HOST_VARS_NONE;
 	struct tl_buf b;
 	int err;
 
