@@ -17,6 +17,7 @@ cleanup_domains() {
 }
 cleanup() {
   [[ -n $hostd_pid ]] && kill "$hostd_pid" 2>/dev/null && wait "$hostd_pid" 2>/dev/null
+  [[ $fails != 0 && -f $work/hostd.log ]] && { echo "--- tl-hostd log:"; grep -v "^  |^Shadow" "$work/hostd.log" | tail -40; } >&2
   cleanup_domains
   [[ -n $svc_pid ]] && kill "$svc_pid" 2>/dev/null && wait "$svc_pid" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
