@@ -1,7 +1,7 @@
 # Shared by the host daemon's tests (hostd_*.sh): libvirtd (started when none runs), a
 # trustlaunchd on a loopback port with an operator token for tl-hostd, domain names with this
 # run's random prefix (libvirtd is shared: only these are touched, and removed on exit).
-here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
+lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); . "$lib_dir/lib.sh"
 d=${TL_DAEMON:?} hostd=${TL_HOSTD:?} src=${TL_SOURCE:?}
 svc_pid= hostd_pid=
 prefix=tlhd$(python3 -c 'import secrets; print(secrets.token_hex(3))')-
