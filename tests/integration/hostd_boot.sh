@@ -47,6 +47,7 @@ cat > "$work/unsigned.xml" <<XML
 XML
 virsh_ define "$work/unsigned.xml" >/dev/null || { bad "define"; finish; exit 1; }
 start_hostd --boot-deadline 90s --on-boot-failure destroy
+wait_hostd_connected
 t0=$(date +%s)
 virsh_ start "${prefix}unsigned" >/dev/null || { bad "start"; finish; exit 1; }
 wait_for 60 "d.get('host_state')=='boot_failed'" GET "/v1/vms/$vm" && ok || bad "boot_failed within 60 s: $(head -c 400 "$work/body.json"); console: $(tail -c 400 "$vmdir/console.log" | tr -cd '[:print:]\n')"

@@ -14,8 +14,10 @@ cat > "$work/silent.xml" <<XML
 <serial type='pty'><log file='$vmdir/console.log' append='off'/><target port='0'/></serial><console type='pty'/>
 </devices></domain>
 XML
-virsh_ define "$work/silent.xml" >/dev/null && virsh_ start "${prefix}silent" >/dev/null || { bad "start"; finish; exit 1; }
+# the daemon first: a domain found already running booted unwatched (no deadline applies)
 start_hostd --boot-deadline 4s --on-boot-failure keep
+wait_hostd_connected
+virsh_ define "$work/silent.xml" >/dev/null && virsh_ start "${prefix}silent" >/dev/null || { bad "start"; finish; exit 1; }
 wait_for 10 "d.get('host_state')=='running'" GET "/v1/vms/$vm" && ok || bad "running first"
 wait_for 20 "d.get('host_state')=='boot_failed'" GET "/v1/vms/$vm" && ok || bad "boot_failed after the deadline: $(head -c 300 "$work/body.json")"
 check "d['host_reason']=='boot_deadline' and isinstance(d['host_console'], list)" "the reason"

@@ -58,3 +58,7 @@ wait_for() {
   done
   return 1
 }
+wait_hostd_connected() {
+  for _ in $(seq 100); do grep -q 'msg="connected to libvirtd"' "$work/hostd.log" && return 0; sleep 0.1; done
+  bad "tl-hostd did not connect: $(tail -3 "$work/hostd.log")"
+}
