@@ -158,5 +158,6 @@ int tl_cmd_token(int argc, char **argv);
 int tl_cmd_attestations(int argc, char **argv);
 int tl_cmd_baseline(int argc, char **argv);
 int tl_cmd_tokens(int argc, char **argv);
+int tl_cmd_hosts(int argc, char **argv);
 
 #endif

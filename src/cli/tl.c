@@ -37,6 +37,7 @@ static const struct tl_cmd server_groups[] = {
 	{ "alerts", tl_cmd_alerts, "attestation failures and untrusted kernel modules" },
 	{ "suppressions", tl_cmd_suppressions, "rules that dismiss expected alerts" },
 	{ "webhooks", tl_cmd_webhooks, "where alerts and unhealthy attestations are delivered" },
+	{ "hosts", tl_cmd_hosts, "hosts whose daemon reports their libvirt domains" },
 	{ "tokens", tl_cmd_tokens, "create, list and revoke API tokens" },
 	{ "token", tl_cmd_token, "verify an attestation token against the service's keys" },
 	{ "scaleset", tl_cmd_scaleset, "N identical VMs on this host (docs/host.md)" },

@@ -37,7 +37,15 @@ has_alert() { # has_alert VM_ID TYPE SEVERITY
   get "/v1/alerts?vm=$1&type=$2" >/dev/null
   jfield "$work/answer.json" "[a for a in d['alerts'] if a['severity']=='$3'][0]['id']" >/dev/null 2>&1
 }
-cleanup_all() { [[ -n $hostd_pid ]] && kill "$hostd_pid" 2>/dev/null; host_cleanup; }
+cleanup_all() {
+  [[ -n $hostd_pid ]] && kill "$hostd_pid" 2>/dev/null
+  if [[ $fails -ne 0 ]]; then   # what a failure needs to be understood, kept beside the images
+    local keep=$images/../e2e-logs; rm -rf "$keep"; mkdir -p "$keep"
+    cp "$work"/*.log "$keep"/ 2>/dev/null; cp -r "$TL_HOST_DIR/vms" "$keep"/ 2>/dev/null
+    echo "logs kept in $keep"
+  fi
+  host_cleanup
+}
 trap cleanup_all EXIT
 
 start_service

@@ -1,7 +1,7 @@
 # Shared by the host daemon's tests (hostd_*.sh): libvirtd (started when none runs), a
 # trustlaunchd on a loopback port with an operator token for tl-hostd, domain names with this
 # run's random prefix (libvirtd is shared: only these are touched, and removed on exit).
-here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
+lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); . "$lib_dir/lib.sh"
 d=${TL_DAEMON:?} hostd=${TL_HOSTD:?} src=${TL_SOURCE:?}
 svc_pid= hostd_pid=
 prefix=tlhd$(python3 -c 'import secrets; print(secrets.token_hex(3))')-
@@ -17,6 +17,7 @@ cleanup_domains() {
 }
 cleanup() {
   [[ -n $hostd_pid ]] && kill "$hostd_pid" 2>/dev/null && wait "$hostd_pid" 2>/dev/null
+  [[ $fails != 0 && -f $work/hostd.log ]] && { echo "--- tl-hostd log:"; grep -v "^  |^Shadow" "$work/hostd.log" | tail -40; } >&2
   cleanup_domains
   [[ -n $svc_pid ]] && kill "$svc_pid" 2>/dev/null && wait "$svc_pid" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
@@ -56,4 +57,8 @@ wait_for() {
     sleep 0.2
   done
   return 1
+}
+wait_hostd_connected() {
+  for _ in $(seq 100); do grep -q 'msg="connected to libvirtd"' "$work/hostd.log" && return 0; sleep 0.1; done
+  bad "tl-hostd did not connect: $(tail -3 "$work/hostd.log")"
 }

@@ -92,6 +92,11 @@ check "[h['name'] for h in d['hosts']]==['kvm-0'] and d['next_cursor']" "first p
 cur=$(python3 -c "import json; print(json.load(open('body.json'))['next_cursor'])")
 TOKEN=$READER call GET "/v1/hosts?limit=1&cursor=$cur"; check "[h['name'] for h in d['hosts']]==['kvm-1'] and d['hosts'][0]['domains']==4" "second page"
 TOKEN=$READER call GET "/v1/hosts?cursor=0.bad%20name"; expect 400 "cursor checked"
+# ---- the CLI: tl hosts list, tl vm show with the host state
+T() { "$TL_BIN" --server "$base" --token "$READER" "$@"; }
+T hosts list > cli.out 2>&1 && grep -q "^kvm-1 .* 4 " cli.out && ok || bad "tl hosts list: $(cat cli.out)"
+T vm show "$tl" > cli.out 2>&1 && grep -q "host_state *boot_failed" cli.out && grep -q "host_reason *secure_boot_refused" cli.out \
+  && grep -q "^  error: bad shim signature.$" cli.out && ok || bad "tl vm show: $(cat cli.out)"
 # ---- delete removes the host's record of the VM
 TOKEN=$OPER call DELETE "/v1/vms/$tl"; expect 200 "delete"
 TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 404 "gone"

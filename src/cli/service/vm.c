@@ -9,9 +9,25 @@ static const char *const vm_fields[] = {
 	"enrolled", "created",
 };
 
+/* what the host daemon reported (docs/hostd.md), when it did */
+static const char *const host_fields[] = { "host_state", "host_reason" };
+
 static int show_vm(json_t *vm)
 {
-	return tl_cli_show_fields(vm, vm_fields, sizeof(vm_fields) / sizeof(vm_fields[0]));
+	json_t *line;
+	size_t i;
+	int rc = tl_cli_show_fields(vm, vm_fields, sizeof(vm_fields) / sizeof(vm_fields[0]));
+	if (rc != TL_EXIT_OK || !json_object_get(vm, "host_state"))
+		return rc;
+	rc = tl_cli_show_fields(vm, host_fields, sizeof(host_fields) / sizeof(host_fields[0]));
+	if (json_array_size(json_object_get(vm, "host_console")) > 0)
+		printf("\nlast console lines:\n");
+	json_array_foreach(json_object_get(vm, "host_console"), i, line) {
+		fputs("  ", stdout);
+		tl_cli_put_safe(stdout, json_string_value(line) ? json_string_value(line) : "");
+		putchar('\n');
+	}
+	return rc;
 }
 
 static const char register_help[] =

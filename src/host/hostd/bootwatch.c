@@ -125,7 +125,7 @@ bool hostd_bootwatch_tick(struct hvm *v, int64_t now_ms, bool *destroy)
 		reason = "boot_deadline";
 	if (reason) {
 		const char *kv[] = { "vm", v->dom.uuid, "domain", v->dom.name, "reason", reason };
-		tl_log_kv("warn", "boot failed", kv, 6);
+		tl_log_kv("warn", "boot failed", kv, 3);
 		hostd_report_state(v->opts, v->dom.uuid, "boot_failed", reason, v);
 		v->decided = v->failed = true;
 		*destroy = v->opts->destroy_on_failure;

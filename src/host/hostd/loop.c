@@ -42,8 +42,10 @@ static struct hvm *find(const char *uuid, struct hvm ***link)
 	return *p;
 }
 
-/* A running trustlaunch domain: looked after from now (its relay and boot watch). */
-static void track(virDomainPtr dom)
+/* A running trustlaunch domain: looked after from now (its relay, and the boot watch when
+ * booting: a domain found already running when the daemon (re)connects booted unwatched,
+ * and its agent may call only at its next period, so no deadline applies to it). */
+static void track(virDomainPtr dom, bool booting)
 {
 	struct dom_info d;
 	char *xml = virDomainGetXMLDesc(dom, 0);
@@ -58,6 +60,7 @@ static void track(virDomainPtr dom)
 	v->dom = d;
 	v->opts = L.o;
 	v->started_ms = hostd_now_ms();
+	v->decided = !booting;
 	v->next = L.vms;
 	L.vms = v;
 	if (hostd_relay_start(v) != TL_OK)
@@ -83,7 +86,7 @@ static void sync_running(void)
 	int n = virConnectListAllDomains(L.conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	struct hvm *v, *next;
 	for (int i = 0; i < n; i++) {
-		track(doms[i]);
+		track(doms[i], false);
 		virDomainFree(doms[i]);
 	}
 	free(doms);
@@ -111,7 +114,7 @@ static int lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail
 	if (virDomainGetUUIDString(dom, uuid) != 0)
 		return 0;
 	if (event == VIR_DOMAIN_EVENT_STARTED) {
-		track(dom);
+		track(dom, true);
 	} else if (event == VIR_DOMAIN_EVENT_STOPPED) {
 		struct hvm *v = find(uuid, NULL);
 		bool report = v && !v->failed;

@@ -20,7 +20,7 @@
 
 #define CHUNK 65536u
 #define BUF_MAX ((size_t)TL_RELAY_MAX_HEAD + TL_WIRE_MAX_BODY)
-#define QUIET_MS 200     /* after a refusal: bytes are dropped until the line is this quiet */
+#define QUIET_MS 100     /* after a refusal: bytes are dropped until the line is this quiet */
 #define UPSTREAM_MS 30000
 
 struct chan {
@@ -93,14 +93,15 @@ static long refusal_status(int err)
  * dropped, and so is what follows until the line is quiet. */
 static void refuse(struct chan *c, int err)
 {
-	char body[256];
+	char body[512];
 	int n = snprintf(body, sizeof(body), "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
-			 tl_err_name(err), tl_err_msg(err));
+			 tl_err_name(err), tl_err_msg(err)); /* our names and sentences: no quotes */
 	const char *kv[] = { "vm", c->v->dom.uuid, "domain", c->v->dom.name, "error",
 			     tl_err_name(err) };
-	tl_log_kv("warn", "guest request refused", kv, 6);
+	tl_log_kv("warn", "guest request refused", kv, 3);
 	atomic_fetch_add(&c->v->refused, 1);
-	(void)answer(c, refusal_status(err), body, (size_t)n);
+	if (n > 0 && (size_t)n < sizeof(body))
+		(void)answer(c, refusal_status(err), body, (size_t)n);
 	c->len = 0;
 	for (;;) {
 		struct pollfd p = { .fd = c->fd, .events = POLLIN };
@@ -242,7 +243,7 @@ static void *run(void *arg)
 		if (!said) {
 			const char *kv[] = { "vm", v->dom.uuid, "domain", v->dom.name, "socket",
 					     v->dom.agent_sock };
-			tl_log_kv("info", "relaying the agent channel", kv, 6);
+			tl_log_kv("info", "relaying the agent channel", kv, 3);
 			said = true;
 		}
 		c.len = 0;

@@ -96,7 +96,7 @@ int hostd_report(const struct hostd_opts *o, const char *method, const char *pat
 	snprintf(st, sizeof(st), "%ld", status);
 	if (err != TL_OK || status < 200 || status > 299) {
 		const char *kv[] = { "path", path, "status", st, "answer", answer ? answer : tl_err_name(err) };
-		tl_log_kv("warn", "report refused or not delivered", kv, 6);
+		tl_log_kv("warn", "report refused or not delivered", kv, 3);
 		err = err != TL_OK ? err : TL_E_IO;
 	}
 	free(answer);
