@@ -50,8 +50,12 @@ static int console_step(const char *dir, const char **refused)
 	return at;
 }
 
-/* The service's word: 0 nothing yet, 1 enrolled, 2 healthy, -1 unhealthy. */
-static int service_step(const char *id, char *cause, size_t cap)
+/* The service's word: 0 nothing yet, 1 enrolled, 2 healthy, -1 unhealthy. A verdict counts
+ * only when its attestation is not `before` (the one the service had when the wait began: a
+ * VM restarted must attest again, and a VM that cannot — another vTPM — must not pass on its
+ * previous boot's verdict). *att receives the assessment's attestation id. */
+static int service_step(const char *id, const char *before, char *att, size_t attcap,
+			char *cause, size_t cap)
 {
 	json_t *a = NULL;
 	bool json = tl_client_opts.json;
@@ -61,8 +65,11 @@ static int service_step(const char *id, char *cause, size_t cap)
 	if (tl_client_call(TL_HTTP_GET, "/v1/vms", id, "/assessment", NULL, &a) == 0) {
 		const char *st = json_string_value(json_object_get(a, "status"));
 		const char *c = json_string_value(json_object_get(a, "cause"));
+		const char *at = json_string_value(json_object_get(a, "attestation_id"));
 		snprintf(cause, cap, "%s", c ? c : "?");
-		r = st && strcmp(st, "healthy") == 0	? 2
+		snprintf(att, attcap, "%s", at ? at : "");
+		r = at && before && strcmp(at, before) == 0 ? 1
+		    : st && strcmp(st, "healthy") == 0	? 2
 		    : c && strcmp(c, "unhealthy") == 0 ? -1
 		    : c && strcmp(c, "no_attestation_yet") == 0 ? 1
 							       : 0;
@@ -80,9 +87,12 @@ static void say(const struct tl_boot_watch *w, const char *step)
 
 int tl_boot_watch(const struct tl_boot_watch *w)
 {
-	int shown = -1, svc = 0;
+	int shown = -1, svc = 0, last = 0;
 	const char *refused;
-	char cause[64] = "";
+	char cause[64] = "", before[32] = "", att[32];
+
+	if (w->healthy)
+		(void)service_step(w->vm->id, NULL, before, sizeof(before), cause, sizeof(cause));
 
 	while (tl_hostcli_ms() - w->t0 < w->timeout_ms) {
 		int at = console_step(w->dir, &refused);
@@ -96,10 +106,12 @@ int tl_boot_watch(const struct tl_boot_watch *w)
 		if (!w->healthy && at >= KERNEL)
 			break;
 		if (w->healthy && at >= KERNEL) {
-			int s = service_step(w->vm->id, cause, sizeof(cause));
+			int s = service_step(w->vm->id, before, att, sizeof(att), cause,
+					     sizeof(cause));
 			if (s >= 1 && svc < 1)
 				say(w, "agent enrolled");
 			svc = s > svc ? s : svc;
+			last = s;
 			if (s == 2 || s == -1) {
 				say(w, s == 2 ? "verdict: healthy" : "verdict: unhealthy");
 				if (s == -1)
@@ -120,5 +132,5 @@ int tl_boot_watch(const struct tl_boot_watch *w)
 	if (tl_client_opts.json)
 		printf("{\"name\":\"%s\",\"vm_id\":\"%s\",\"seconds\":%.3f}\n", w->vm->name, w->vm->id,
 		       (tl_hostcli_ms() - w->t0) / 1e3);
-	return svc == -1 ? TL_EXIT_CHECK : TL_EXIT_OK;
+	return last == -1 ? TL_EXIT_CHECK : TL_EXIT_OK;
 }
