@@ -4,7 +4,8 @@
 # for QEMU's side of the port (qemu_port.py) takes over its agent.sock and bridges it to a
 # socket where the real tl-agent, on a real swtpm, talks HTTP as over virtio-serial. The
 # agent enrols and attests healthy through tl-hostd; a hostile guest asking for another VM,
-# another endpoint or another framing gets the specific error, and a flood meets its budget.
+# another endpoint or another framing gets the specific error, a flood meets its budget and
+# does not starve a second VM.
 here=$(cd "$(dirname "$0")" && pwd); . "$here/hostd_lib.sh"
 agent=${TL_AGENT:?}
 [[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
@@ -13,19 +14,28 @@ call POST /v1/vms '{"name":"relay-1","size":"Standard_D2s_v5","os":"debian-12"}'
 vm=$(python3 -c "import json; print(json.load(open('$work/body.json'))['id'])")
 token=$(python3 -c "import json; print(json.load(open('$work/body.json'))['enrollment_token'])")
 other=$(python3 -c 'import uuid; print(uuid.uuid4())')
-vmdir=$hostdir/vms/relay; mkdir -p "$vmdir"; chmod 0777 "$vmdir"
-cat > "$work/relay.xml" <<XML
-<domain type='qemu'><name>${prefix}relay</name><uuid>$vm</uuid><memory unit='MiB'>32</memory>
-<metadata><tl:vm xmlns:tl='https://trustlaunch.dev/xmlns/host/1'><tl:name>relay</tl:name><tl:security-type>standard</tl:security-type></tl:vm></metadata>
+# domain NAME UUID GUEST-SOCKET: a running disk-less domain whose port the stand-in holds
+domain() {
+  local vmdir=$hostdir/vms/$1; mkdir -p "$vmdir"; chmod 0777 "$vmdir"
+  cat > "$work/$1.xml" <<XML
+<domain type='qemu'><name>${prefix}$1</name><uuid>$2</uuid><memory unit='MiB'>32</memory>
+<metadata><tl:vm xmlns:tl='https://trustlaunch.dev/xmlns/host/1'><tl:name>$1</tl:name><tl:security-type>standard</tl:security-type></tl:vm></metadata>
 <os><type arch='x86_64' machine='pc'>hvm</type></os><devices><emulator>/usr/bin/qemu-system-x86_64</emulator>
 <channel type='unix'><source mode='bind' path='$vmdir/agent.sock'/><target type='virtio' name='org.trustlaunch.agent.0'/></channel>
 <serial type='pty'><log file='$vmdir/console.log' append='off'/><target port='0'/></serial><console type='pty'/>
 </devices></domain>
 XML
-virsh_ define "$work/relay.xml" >/dev/null && virsh_ start "${prefix}relay" >/dev/null || { bad "the domain did not start"; finish; exit 1; }
-for _ in $(seq 50); do [[ -S $vmdir/agent.sock ]] && break; sleep 0.1; done
-python3 "$here/qemu_port.py" "$vmdir/agent.sock" "$work/guest.sock" & extra_pids=$!
-for _ in $(seq 50); do [[ -S $work/guest.sock ]] && break; sleep 0.1; done
+  virsh_ define "$work/$1.xml" >/dev/null && virsh_ start "${prefix}$1" >/dev/null || return 1
+  for _ in $(seq 50); do [[ -S $vmdir/agent.sock ]] && break; sleep 0.1; done
+  python3 "$here/qemu_port.py" "$vmdir/agent.sock" "$3" & extra_pids="$extra_pids $!"
+  for _ in $(seq 50); do [[ -S $3 ]] && break; sleep 0.1; done
+}
+extra_pids=
+domain relay "$vm" "$work/guest.sock" || { bad "the domain did not start"; finish; exit 1; }
+# a second VM, for the flood below
+call POST /v1/vms '{"name":"relay-2","size":"Standard_D2s_v5","os":"debian-12"}'
+vm2=$(python3 -c "import json; print(json.load(open('$work/body.json'))['id'])")
+domain quiet "$vm2" "$work/guest2.sock" || { bad "the second domain did not start"; finish; exit 1; }
 start_hostd --boot-deadline 300s --budget 40/60
 wait_for 20 "d.get('host_state')=='running'" GET "/v1/vms/$vm" && ok || bad "running reported: $(tail -5 "$work/hostd.log")"
 for _ in $(seq 50); do grep -q 'relaying the agent channel' "$work/hostd.log" && break; sleep 0.1; done
@@ -43,6 +53,7 @@ call GET "/v1/vms/$vm/attestations"; check "d['attestations'][0]['verdict']=='he
 # ---- a hostile guest: each refusal with its own error
 # each request after the quiet time a refusal keeps (bytes that follow one are dropped)
 g() { sleep 0.3; printf "$1" | python3 "$here/guest_http.py" "$work/guest.sock"; }
+g2() { printf "$1" | python3 "$here/guest_http.py" "$work/guest2.sock"; }
 want() { local got; got=$(g "$2"); [[ $got == "$1" ]] && ok || bad "$3: got '$got', wanted '$1'"; }
 want "403 relay.other_vm" "POST /v1/vms/$other/challenge HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}" "another VM's challenge"
 want "403 relay.other_vm" "POST /v1/vms/$other/attest HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}" "another VM's attest"
@@ -61,6 +72,35 @@ want "200 -" "POST /v1/vms/$vm/challenge HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}
 got=; for i in $(seq 45); do got=$(g "POST /v1/vms/$vm/challenge HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"); [[ $got == "429 relay.budget" ]] && break; done
 [[ $got == "429 relay.budget" && $i -le 41 ]] && ok || bad "the budget: request $i got '$got'"
 
+# ---- a flood of one VM does not starve another: while the first VM's guest sends requests
+# as fast as it can (and meets its budget), the second VM's challenges are answered
+python3 - "$work/guest.sock" "$vm" > "$work/flood.out" 2>&1 <<'PY' &
+import socket, sys, time
+req = b"POST /v1/vms/%s/challenge HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}" % sys.argv[2].encode()
+end, n = time.time() + 6, 0
+while time.time() < end:
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(1)
+    try:
+        for _ in range(50):
+            s.sendall(req); n += 1
+    except OSError:
+        pass
+    s.close()
+print(n)
+PY
+flood=$!
+sleep 1
+slow=0
+for i in 1 2 3; do
+  t=$(date +%s%N); got=$(g2 "POST /v1/vms/$vm2/challenge HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}")
+  ms=$(( ($(date +%s%N) - t) / 1000000 )); [[ $ms -gt 2000 ]] && slow=$((slow + 1))
+  # the service's own answer, relayed (the second VM never enrolled): not a relay refusal
+  [[ $got == "409 vm.not_enrolled" ]] && ok || bad "the second VM during the flood: got '$got'"
+done
+[[ $slow == 0 ]] && ok || bad "the second VM's answers took over 2 s during the flood"
+wait "$flood"
+[[ $(cat "$work/flood.out") -gt 40 ]] && ok || bad "the flood sent more than its budget: $(cat "$work/flood.out")"
+sleep 0.5
 # ---- stopping the domain is reported
 virsh_ destroy "${prefix}relay" >/dev/null
 wait_for 20 "d.get('host_state')=='stopped'" GET "/v1/vms/$vm" && ok || bad "stopped reported: $(head -c 300 "$work/body.json")"

@@ -65,11 +65,12 @@ struct hvm {
 	struct hvm *next;
 };
 
-/* upstream.c: HTTP to trustlaunchd (libcurl). bearer: the operator token or NULL. *status
- * and *body (malloc'd, at most TL_HTTP1 limits) on TL_OK. */
-int hostd_http(const char *server, const char *method, const char *path, const char *bearer,
-	       const void *body, size_t len, long timeout_ms, long *status, char **answer,
-	       size_t *answer_len);
+/* upstream.c: HTTP to trustlaunchd (libcurl). handle: a CURL easy handle kept by the caller
+ * (its connection reused), or NULL for a one-off. bearer: the whole Authorization value or
+ * NULL. *status and *answer (malloc'd, at most 4 MiB) on TL_OK. */
+int hostd_http(void *handle, const char *server, const char *method, const char *path,
+	       const char *bearer, const void *body, size_t len, long timeout_ms, long *status,
+	       char **answer, size_t *answer_len);
 /* The daemon's own reports: JSON body, the operator token; logs a failure. */
 int hostd_report(const struct hostd_opts *o, const char *method, const char *path, json_t *body);
 

@@ -5,6 +5,7 @@
  * of firmware auto-selection says it. */
 #include <string.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "hostd.h"
 #include "file.h"
@@ -19,8 +20,11 @@ static int pk_in(const char *path)
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	struct tl_bytes data;
+	struct stat st;
 	int err, r;
-	if (!path[0] || tl_file_read(path, VARS_MAX, &buf, &len) != TL_OK)
+	/* a regular file only: a FIFO or device named in a domain's XML must not block us */
+	if (!path[0] || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    tl_file_read(path, VARS_MAX, &buf, &len) != TL_OK)
 		return -1;
 	err = tl_varstore_get((struct tl_bytes){ buf, len }, &TL_GUID_GLOBAL_VARIABLE, "PK", &data);
 	r = err == TL_OK && data.len > 0 ? 1 : err == TL_OK || err == TL_E_VARSTORE_MISSING ? 0 : -1;

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include <curl/curl.h>
 
 #include "hostd.h"
 #include "log.h"
@@ -25,6 +26,7 @@
 
 struct chan {
 	struct hvm *v;
+	void *curl;            /* this VM's handle to trustlaunchd: its connection is kept */
 	int fd;
 	uint8_t *buf;
 	size_t len, cap;
@@ -139,7 +141,7 @@ static int relay_one(struct chan *c, const struct tl_relay_req *req)
 		return TL_E_RELAY_ENDPOINT;
 	snprintf(bearer, sizeof(bearer), "%s", req->auth);
 	atomic_store(&c->v->contact, true);
-	err = hostd_http(c->v->opts->server, "POST", path, req->auth[0] ? bearer : NULL,
+	err = hostd_http(c->curl, c->v->opts->server, "POST", path, req->auth[0] ? bearer : NULL,
 			 c->buf + req->head_len, req->body_len, UPSTREAM_MS, &status, &ans, &alen);
 	if (err != TL_OK) {
 		static const char gone[] = "{\"error\":{\"code\":\"relay.upstream\",\"message\":"
@@ -233,7 +235,7 @@ static void serve(struct chan *c)
 static void *run(void *arg)
 {
 	struct hvm *v = arg;
-	struct chan c = { v, -1, NULL, 0, 0, hostd_now_ms(), 0, 0 };
+	struct chan c = { v, curl_easy_init(), -1, NULL, 0, 0, hostd_now_ms(), 0, 0 };
 	bool said = false;
 	while (!atomic_load(&v->stop)) {
 		if ((c.fd = connect_sock(v->dom.agent_sock)) < 0) {
@@ -252,6 +254,7 @@ static void *run(void *arg)
 		c.fd = -1;
 	}
 	free(c.buf);
+	curl_easy_cleanup(c.curl);
 	return NULL;
 }
 

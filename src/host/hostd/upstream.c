@@ -1,4 +1,4 @@
-/* HTTP to trustlaunchd through libcurl: the daemon's own reports (its operator token) and the
+/* HTTP to trustlaunchd through libcurl (a relay keeps one handle, and so its connection): the daemon's own reports (its operator token) and the
  * requests it relays for guests (the guest's own Authorization, never the daemon's). The
  * service's answer is bounded like the agent's reader bounds it. */
 #include <stdio.h>
@@ -35,11 +35,11 @@ static size_t take(char *p, size_t size, size_t n, void *arg)
 	return add;
 }
 
-int hostd_http(const char *server, const char *method, const char *path, const char *bearer,
-	       const void *body, size_t len, long timeout_ms, long *status, char **answer,
-	       size_t *answer_len)
+int hostd_http(void *handle, const char *server, const char *method, const char *path,
+	       const char *bearer, const void *body, size_t len, long timeout_ms, long *status,
+	       char **answer, size_t *answer_len)
 {
-	CURL *c = curl_easy_init();
+	CURL *c = handle ? handle : curl_easy_init();
 	struct curl_slist *h = NULL;
 	struct sink s = { NULL, 0, false };
 	char url[1024], auth[600];
@@ -49,9 +49,12 @@ int hostd_http(const char *server, const char *method, const char *path, const c
 	*answer = NULL;
 	*answer_len = 0;
 	if (!c || snprintf(url, sizeof(url), "%s%s", server, path) >= (int)sizeof(url)) {
-		curl_easy_cleanup(c);
+		if (!handle)
+			curl_easy_cleanup(c);
 		return TL_E_ARG;
 	}
+	if (handle)
+		curl_easy_reset(c); /* options cleared, the connection to the service kept */
 	h = curl_slist_append(h, "Content-Type: application/json");
 	h = curl_slist_append(h, "Expect:");
 	if (bearer && snprintf(auth, sizeof(auth), "Authorization: %s", bearer) < (int)sizeof(auth))
@@ -70,7 +73,8 @@ int hostd_http(const char *server, const char *method, const char *path, const c
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
+	if (!handle)
+		curl_easy_cleanup(c);
 	if (rc != CURLE_OK || s.over) {
 		free(s.buf);
 		return s.over ? TL_E_HTTP_TOO_LARGE : TL_E_IO;
@@ -90,7 +94,7 @@ int hostd_report(const struct hostd_opts *o, const char *method, const char *pat
 	if (!text)
 		return TL_E_NOMEM;
 	snprintf(bearer, sizeof(bearer), "Bearer %s", o->token);
-	err = hostd_http(o->server, method, path, bearer, text, strlen(text), 10000, &status,
+	err = hostd_http(NULL, o->server, method, path, bearer, text, strlen(text), 10000, &status,
 			 &answer, &alen);
 	free(text);
 	snprintf(st, sizeof(st), "%ld", status);
