@@ -287,7 +287,7 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 		err = TL_E_STORE_STALE;
 		resp = stale();
 	} else {
-		err = tl_attest_verdict_make(&vm, &t, baseline, &j->ev, &j->v, &resp);
+		err = tl_attest_verdict_make(r->srv, &vm, &t, baseline, &j->ev, &j->v, &resp);
 	}
 	free(baseline);
 	if (err != TL_OK) {

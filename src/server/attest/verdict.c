@@ -67,10 +67,28 @@ static int log_of(const struct tl_evidence *ev, struct tl_log_entry **out, struc
 	return err;
 }
 
-int tl_attest_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm,
-			   const char *baseline, const struct tl_evidence *ev,
-			   struct tl_attest_verdict *out, struct tl_resp *resp)
+/* A confidential VM's evidence as the verdict takes it, with the service's roots and policy. */
+static const struct tl_verdict_cvm *cvm_of(const struct tl_server *srv, const struct tl_vm *vm,
+					   const struct tl_evidence *ev, struct tl_verdict_cvm *c)
 {
+	static const struct tl_snp_policy_cfg strict;
+	if (strcmp(vm->security_type, "confidential") != 0)
+		return NULL;
+	*c = (struct tl_verdict_cvm){
+		.roots = srv ? srv->snp_roots : NULL,
+		.hcl = { ev->hcl_report, ev->hcl_report_len },
+		.vcek = { ev->vcek, ev->vcek_len },
+		.policy = srv ? &srv->snp_policy : &strict,
+	};
+	return c;
+}
+
+int tl_attest_verdict_make(const struct tl_server *srv, const struct tl_vm *vm,
+			   const struct tl_vm_tpm *tpm, const char *baseline,
+			   const struct tl_evidence *ev, struct tl_attest_verdict *out,
+			   struct tl_resp *resp)
+{
+	struct tl_verdict_cvm cvm;
 	struct tl_log_entry *le;
 	struct tl_tpm2_public ak;
 	uint8_t ak_raw[TL_TPM2_MAX_PUBLIC + 2];
@@ -82,6 +100,7 @@ int tl_attest_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm,
 		.quote = { .previous = tpm->clock || tpm->reset_count ? &prev : NULL },
 		.secure_boot = vm->secure_boot, .has_baseline = baseline != NULL,
 		.learn = true, .facts = cached_facts, .facts_ctx = &fc,
+		.cvm = cvm_of(srv, vm, ev, &cvm),
 	};
 	int err;
 

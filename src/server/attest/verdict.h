@@ -21,10 +21,12 @@ struct tl_attest_verdict {
 /* TL_OK with out filled (release with tl_attest_verdict_free), or, for evidence that is
  * malformed rather than untrue (an event log that does not parse), an error with resp set to
  * the 400; TL_E_NOMEM with resp set to a 503. baseline: the VM's baseline components (JSON
- * text), or NULL. */
-int tl_attest_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm,
-			   const char *baseline, const struct tl_evidence *ev,
-			   struct tl_attest_verdict *out, struct tl_resp *resp);
+ * text), or NULL. srv (may be NULL: no AMD roots) gives a confidential VM's roots and SEV-SNP
+ * policy: its evidence (hcl_report, vcek) is checked too (verdict_cvm.c). */
+int tl_attest_verdict_make(const struct tl_server *srv, const struct tl_vm *vm,
+			   const struct tl_vm_tpm *tpm, const char *baseline,
+			   const struct tl_evidence *ev, struct tl_attest_verdict *out,
+			   struct tl_resp *resp);
 void tl_attest_verdict_free(struct tl_attest_verdict *v);
 
 /* The signed token's claims (docs/tokens.md): the service's (iss, sub, jti, iat, exp, nonce,
