@@ -56,7 +56,10 @@ struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id);
 struct tl_resp tl_api_vm_assessment(struct tl_req *r, const char *id);
 /* What a VM's posture is decided from (vm: loaded by the caller); *latest: the latest
  * verified attestation's record (JSON, a new reference) or NULL; store errors as they are. */
-TL_MUST_CHECK int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm,
+TL_MUST_CHECK /* revocations-current of a boot's facts against the service's revocation data (which must be
+ * configured): the summary kept with the attestation; NULL when out of memory. */
+json_t *tl_api_revocations_evaluate(const struct tl_server *srv, json_t *facts);
+int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm,
 				    struct tl_posture_vm *p, json_t **latest, int64_t *latest_id);
 /* The fleet's counts (a tenant's, "*": every tenant's): per recommendation and status
  * (enum tl_status), and the assessment's; decided per VM when called (api_fleet.c). */
