@@ -139,6 +139,8 @@ python3 - <<'PY' && ok || bad "alert with the SNP reason: $(head -c 800 body.jso
 import json
 al = [a for a in json.load(open('body.json'))['alerts'] if a['type'] == 'attestation_failure']
 assert al and all(a['severity'] == 'medium' for a in al), al
+assert all(a['title'] == 'Attestation failed: confidential VM evidence not verified' for a in al), al
+assert all('SEV-SNP evidence did not verify' in a['description'] for a in al), al
 codes = {r['code'] for a in al for r in a['reasons']}
 assert {'snp.debug', 'snp.vmpl', 'snp.binding', 'snp.chain', 'snp.evidence'} <= codes, codes
 PY
