@@ -91,6 +91,8 @@ struct tl_verdict_cvm {
 	struct tl_bytes hcl, vcek;             /* ptr NULL: not sent */
 	const struct tl_snp_policy_cfg *policy;
 	time_t at;                             /* certificate validity at (0: now) */
+	/* vcek checked against roots before (a cache), or NULL: it is checked here */
+	const struct tl_snp_signer *signer;
 };
 
 struct tl_verdict_in {

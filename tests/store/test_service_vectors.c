@@ -213,7 +213,7 @@ static void verdict_run_confidential_genoa_quote_and_claims(void **state)
 	struct azure *a = *state;
 	const struct tl_snp_policy_cfg cfg = { 0 };
 	struct tl_verdict_cvm cvm = { a->roots, { a->ev.hcl_report, a->ev.hcl_report_len },
-				      { a->ev.vcek, a->ev.vcek_len }, &cfg, 0 };
+				      { a->ev.vcek, a->ev.vcek_len }, &cfg, 0, NULL };
 	struct tl_verdict_in in = {
 		.ak = &a->ak_pub, .attest = { a->ev.attest, a->ev.attest_len },
 		.sig = { a->ev.sig, a->ev.sig_len }, .nonce = { a->nonce, a->nonce_len },

@@ -73,9 +73,10 @@ enum tl_check tl_cvm_evidence_check(const struct tl_verdict_cvm *c,
 	if (!c->roots)
 		return say(detail, n, "no AMD roots are configured (trustlaunchd --snp-roots): "
 			   "confidential evidence is refused", TL_CHECK_SNP_EVIDENCE);
-	if ((*err = tl_snp_signer_new(c->roots, c->vcek, c->at, &signer, &info)) != TL_OK)
+	if (!c->signer &&
+	    (*err = tl_snp_signer_new(c->roots, c->vcek, c->at, &signer, &info)) != TL_OK)
 		return say(detail, n, info.detail, check_of(*err));
-	*err = tl_cvm_verify(signer, c->hcl, c->policy, NULL, res);
+	*err = tl_cvm_verify(c->signer ? c->signer : signer, c->hcl, c->policy, NULL, res);
 	tl_snp_signer_free(signer);
 	if (*err != TL_OK)
 		return say(detail, n, res->snp.detail, check_of(*err));

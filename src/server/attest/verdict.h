@@ -55,6 +55,14 @@ const uint8_t *tl_log_entry_sha256(const struct tl_log_entry *e);
  * (malloc'd; NULL when out of memory). */
 int tl_log_entry_facts(struct tl_log_entry *e, uint32_t trusted, json_t **out, char **text);
 
+/* ---- signer_cache.c: confidential VMs' VCEKs checked against the AMD roots once an hour */
+struct tl_signer_ref;
+/* A reference to vcek's signer, from the cache or checked now; NULL when the VCEK is refused
+ * (not kept: the verdict checks it again and says why), roots is NULL, or out of memory. */
+struct tl_signer_ref *tl_signer_get(const struct tl_snp_roots *roots, struct tl_bytes vcek);
+const struct tl_snp_signer *tl_signer_of(const struct tl_signer_ref *r);
+void tl_signer_put(struct tl_signer_ref *r);
+
 /* A baseline's components parsed (a new reference, shared: read only), from a cache keyed by
  * the text's SHA-256 (baseline_cache.c); NULL when the text is not JSON. */
 json_t *tl_baseline_parsed(const char *text);
