@@ -155,6 +155,34 @@ assert r['vtpm']['status'] == 'not_applicable', r['vtpm']
 assert r['secure-boot']['status'] == 'healthy', r['secure-boot']
 PY
 
+# ---- hostile confidential fields: 400 naming the field, before anything is verified
+python3 - "$base" "$vm" <<'PY' && ok || bad "hostile hcl_report/vcek"
+import base64, json, struct, sys, urllib.request, urllib.error
+base, vm = sys.argv[1:3]
+attest = (struct.pack('>IH', 0xff544347, 0x8018) + struct.pack('>H', 0) +
+          struct.pack('>H', 32) + bytes(32) + struct.pack('>QIIB', 1, 0, 0, 1) +
+          struct.pack('>Q', 0) + struct.pack('>IHB', 1, 0x000B, 3) + b'\xff\x00\x00' +
+          struct.pack('>H', 32) + bytes(32))
+sig = struct.pack('>HHH', 0x0014, 0x000B, 256) + bytes(256)
+b64 = lambda b: base64.b64encode(b).decode()
+def attest_with(extra):
+    ev = {'nonce': '00' * 32, 'quote': {'attest': b64(attest), 'signature': b64(sig)},
+          'pcrs': {'sha256': {'0': '00' * 32}}}
+    ev.update(extra)
+    req = urllib.request.Request(base + '/v1/vms/%s/attest' % vm, json.dumps(ev).encode(),
+                                 {'Content-Type': 'application/json'})
+    try:
+        urllib.request.urlopen(req)
+        return 200, None
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)['error']
+for extra, field in [({'hcl_report': '!!!'}, 'hcl_report'), ({'hcl_report': 7}, 'hcl_report'),
+                     ({'hcl_report': 'A' * (87384 + 4)}, 'hcl_report'),
+                     ({'vcek': 'not base64'}, 'vcek'), ({'vcek': 'A' * (87384 + 4)}, 'vcek')]:
+    st, err = attest_with(extra)
+    assert st == 400 and err['code'] == 'request.field' and err['field'] == field, (extra.keys(), st, err)
+PY
+
 # ---- a service without AMD roots refuses confidential evidence, saying why
 stop_daemon
 start_daemon
