@@ -153,6 +153,8 @@ import json
 r = {x['id']: x for x in json.load(open('body.json'))['recommendations']}
 assert r['vtpm']['status'] == 'not_applicable', r['vtpm']
 assert r['secure-boot']['status'] == 'healthy', r['secure-boot']
+assert r['guest-attestation']['status'] == 'healthy', r['guest-attestation']
+assert r['revocations-current']['status'] == 'not_applicable', r['revocations-current']
 PY
 
 # ---- hostile confidential fields: 400 naming the field, before anything is verified
