@@ -50,6 +50,27 @@ static json_t *pcr_list(uint32_t mask)
 	return a;
 }
 
+struct revoc_ctx {
+	const struct tl_server *srv;
+	json_t *facts;
+};
+
+static json_t *revoc_make(void *ctx)
+{
+	const struct revoc_ctx *c = ctx;
+	return tl_api_revocations_evaluate(c->srv, c->facts);
+}
+
+/* revocations-current of this boot, decided once per event log and trusted PCRs. */
+static json_t *revocations(const struct tl_server *srv, const struct tl_attest_verdict *av)
+{
+	struct revoc_ctx c = { srv, av->typed.facts };
+	if (!av->has_log)
+		return revoc_make(&c);
+	return tl_revoc_summary_cached(av->log_sha256, av->typed.quote.log_trusted, revoc_make,
+				       &c);
+}
+
 /* The record kept: every reason; the facts when there is something to look at (unhealthy, or
  * learned), else their digest (they equal the baseline's). Records of quotes the enrolled TPM
  * did not make are kept too (someone tried to speak for this VM), with nothing else the
@@ -84,7 +105,7 @@ static char *record(const struct tl_server *srv, const struct tl_evidence *ev,
 	/* revocations-current: this boot's dbx, SbatLevel and boot applications against the
 	 * current revocation data, kept for the posture (docs/posture.md) */
 	if (v->quote_verified && v->facts && srv->revocations)
-		json_object_set_new(o, "revocations", tl_api_revocations_evaluate(srv, v->facts));
+		json_object_set_new(o, "revocations", revocations(srv, av));
 	char *s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;

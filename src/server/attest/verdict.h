@@ -63,6 +63,12 @@ struct tl_signer_ref *tl_signer_get(const struct tl_snp_roots *roots, struct tl_
 const struct tl_snp_signer *tl_signer_of(const struct tl_signer_ref *r);
 void tl_signer_put(struct tl_signer_ref *r);
 
+/* ---- revoc_cache.c: revocations-current summaries by the boot they were decided for */
+/* The summary for the log with this SHA-256 and these trusted PCRs: the kept one (a new
+ * reference, shared: read only), or make(ctx)'s, then kept. NULL when make fails. */
+json_t *tl_revoc_summary_cached(const uint8_t log_sha256[static 32], uint32_t trusted,
+				json_t *(*make)(void *ctx), void *ctx);
+
 /* A baseline's components parsed (a new reference, shared: read only), from a cache keyed by
  * the text's SHA-256 (baseline_cache.c); NULL when the text is not JSON. */
 json_t *tl_baseline_parsed(const char *text);
