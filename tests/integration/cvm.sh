@@ -185,6 +185,22 @@ for extra, field in [({'hcl_report': '!!!'}, 'hcl_report'), ({'hcl_report': 7}, 
     assert st == 400 and err['code'] == 'request.field' and err['field'] == field, (extra.keys(), st, err)
 PY
 
+# ---- a configured minimum TCB above the platform's: snp.tcb naming the component
+stop_daemon
+start_daemon --snp-roots amd/roots.pem --snp-min-tcb 10:0:24:84
+expect_rc 1 A attest --eventlog "$on" --vcek amd/vcek.pem --json
+python3 - <<'PY' && ok || bad "minimum TCB: $(head -c 600 out)"
+import json
+r = json.load(open('out'))['reasons']
+assert [x['code'] for x in r] == ['snp.tcb'] and 'snp 23, minimum 24' in r[0]['detail'], r
+PY
+# options that make no sense stop the start
+expect_rc 2 "$d" --listen 127.0.0.1:1 --state-dir "$work/svc" --snp-policy allow-everything
+expect_rc 2 "$d" --listen 127.0.0.1:1 --state-dir "$work/svc" --snp-max-vmpl 4
+expect_rc 2 "$d" --listen 127.0.0.1:1 --state-dir "$work/svc" --snp-min-tcb 1:2:3
+expect_rc 2 "$d" --listen 127.0.0.1:1 --state-dir "$work/svc" --snp-roots amd/vcek.key
+grep -q "snp-roots" err && ok || bad "unusable roots named: $(cat err)"
+
 # ---- a service without AMD roots refuses confidential evidence, saying why
 stop_daemon
 start_daemon
