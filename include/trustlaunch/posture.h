@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "trustlaunch/catalog.h"
 
 enum tl_status {
@@ -20,7 +22,15 @@ enum tl_rec_id {
 	TL_REC_SECURE_BOOT = 0,
 	TL_REC_VTPM,
 	TL_REC_GUEST_ATTESTATION,
+	TL_REC_REVOCATIONS,       /* revocations-current (recommend_revocations.c) */
 	TL_REC_COUNT
+};
+
+/* revocations-current of one VM, decided from its latest attested boot (typed: the posture
+ * reads status, never the text). */
+struct tl_rec_revocations {
+	enum tl_status status;
+	char why[300];
 };
 
 /* What posture is decided from. */
@@ -35,6 +45,7 @@ struct tl_posture_vm {
 	int64_t attested_at;            /* the latest one's time */
 	bool attested_healthy;          /* the latest one's verdict */
 	int attested_secure_boot;       /* Secure Boot in its event log: -1 unknown, 0 off, 1 on */
+	struct tl_rec_revocations revocations; /* tl_rec_revocations_status of its latest boot */
 };
 
 struct tl_rec_def {
@@ -55,6 +66,20 @@ const char *tl_status_name(enum tl_status s);
  * without an attestation after which the agent counts as not reporting. */
 enum tl_status tl_rec_status(const struct tl_posture_vm *vm, enum tl_rec_id id, int64_t now,
 			     int64_t stale_after, char *why, size_t cap);
+
+/* ---- revocations-current (recommend_revocations.c): decided at each attestation from the
+ * facts of the PCRs the quote vouched for (secureboot.dbx, .sbat_level, efi_apps) against
+ * the operator's current revocation data; kept with the attestation as a summary (the
+ * revocation report without its entry list: docs/revocations.md), read back by the posture. */
+struct tl_revoc_list;
+struct tl_sbat_levels;
+/* The summary to keep ({status, reasons, dbx{missing, missing_groups...}, boot_apps, sbat});
+ * NULL when out of memory. facts that cannot be read give {status: not_applicable, reasons}. */
+json_t *tl_rec_revocations_evaluate(json_t *facts, const struct tl_revoc_list *list,
+				    const struct tl_sbat_levels *levels);
+/* The status from a kept summary. configured: the service has revocation data (else
+ * not_applicable, saying so); summary NULL: no attested boot was checked yet. */
+void tl_rec_revocations_status(json_t *summary, bool configured, struct tl_rec_revocations *out);
 
 /* Why an assessment is what it is. */
 enum tl_assess_cause {

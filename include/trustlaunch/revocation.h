@@ -245,6 +245,12 @@ const char *tl_revoc_status_name(enum tl_revoc_status s);
 json_t *tl_revoc_report_json(const struct tl_revoc_report *rep, const struct tl_revoc_vm *vm,
 			     const struct tl_revoc_list *list, const struct tl_sbat_levels *levels);
 
+/* The same without dbx.missing_entries (the groups by date and description stay): what the
+ * service keeps with each attestation, a few KiB at most. NULL on out of memory. */
+json_t *tl_revoc_report_summary(const struct tl_revoc_report *rep, const struct tl_revoc_vm *vm,
+				const struct tl_revoc_list *list,
+				const struct tl_sbat_levels *levels);
+
 /* The lists themselves (tl revocations show): dbx entries grouped by date and description,
  * and the SbatLevel generations. Either may be NULL. NULL on out of memory. */
 json_t *tl_revoc_lists_json(const struct tl_revoc_list *list, const struct tl_sbat_levels *levels);

@@ -85,6 +85,9 @@ struct tl_snp_policy_cfg {
 	struct tl_snp_tcb min_tcb;    /* per component; 0 = no minimum (raw is ignored) */
 };
 
+/* A minimum TCB as an operator writes it: "BL:TEE:SNP:UCODE[:FMC]", each 0-255. */
+bool tl_snp_tcb_parse(const char *s, struct tl_snp_tcb *out);
+
 /* Policy checks on a parsed report, in this order: debug, migration agent, SMT, VMPL,
  * TCB minimum (reported TCB, decoded for gen). detail (may be NULL, n bytes) names what. */
 TL_MUST_CHECK int tl_snp_policy_check(const struct tl_snp_report *rep, enum tl_snp_gen gen,

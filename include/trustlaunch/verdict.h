@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "trustlaunch/compare.h"
+#include "trustlaunch/cvm.h"
 #include "trustlaunch/quote.h"
 
 /* What was checked and failed; each is one reason of the API (its code in the comment). */
@@ -29,6 +30,16 @@ enum tl_check {
 	TL_CHECK_SECUREBOOT_DISABLED, /* secureboot.disabled */
 	TL_CHECK_BASELINE_UNREADABLE, /* baseline.unreadable */
 	TL_CHECK_BASELINE_DIFFERS,    /* baseline.<component> */
+	/* a confidential VM's hardware evidence (verdict_cvm.c, docs/confidential.md) */
+	TL_CHECK_SNP_EVIDENCE,        /* snp.evidence: none sent, unreadable, no AMD roots, TDX */
+	TL_CHECK_SNP_CHAIN,           /* snp.chain: the VCEK does not chain to the AMD roots */
+	TL_CHECK_SNP_SIGNATURE,       /* snp.signature: the report is not signed by the VCEK */
+	TL_CHECK_SNP_DEBUG,           /* snp.debug: the guest policy allows debugging */
+	TL_CHECK_SNP_MIGRATION,       /* snp.migration_agent */
+	TL_CHECK_SNP_SMT,             /* snp.smt (only when forbidden) */
+	TL_CHECK_SNP_VMPL,            /* snp.vmpl: the report is not from VMPL 0 */
+	TL_CHECK_SNP_TCB,             /* snp.tcb: below the minimum, or not the VCEK's */
+	TL_CHECK_SNP_BINDING,         /* snp.binding: runtime data vs report_data vs the AK */
 	TL_CHECK_COUNT
 };
 #define TL_CHECK_BIT(c) (1u << (c))
@@ -38,6 +49,15 @@ enum tl_check {
 	 TL_CHECK_BIT(TL_CHECK_LOG_INCOMPLETE) | TL_CHECK_BIT(TL_CHECK_LOG_FACTS) |           \
 	 TL_CHECK_BIT(TL_CHECK_LOG_RULE))
 
+/* Every check of a confidential VM's hardware evidence. */
+#define TL_CHECKS_SNP                                                                        \
+	(TL_CHECK_BIT(TL_CHECK_SNP_EVIDENCE) | TL_CHECK_BIT(TL_CHECK_SNP_CHAIN) |             \
+	 TL_CHECK_BIT(TL_CHECK_SNP_SIGNATURE) | TL_CHECK_BIT(TL_CHECK_SNP_DEBUG) |            \
+	 TL_CHECK_BIT(TL_CHECK_SNP_MIGRATION) | TL_CHECK_BIT(TL_CHECK_SNP_SMT) |              \
+	 TL_CHECK_BIT(TL_CHECK_SNP_VMPL) | TL_CHECK_BIT(TL_CHECK_SNP_TCB) |                   \
+	 TL_CHECK_BIT(TL_CHECK_SNP_BINDING))
+_Static_assert(TL_CHECK_COUNT <= 32, "failed is a 32-bit set");
+
 /* A quote vouches for a boot only if it covers the boot's PCRs: firmware, its configuration,
  * boot applications and Secure Boot (0-7); a guest can quote PCR 16 or 23 of its own making. */
 #define TL_VERDICT_BOOT_PCRS 0xFFu
@@ -45,11 +65,13 @@ enum tl_check {
 struct tl_finding {
 	enum tl_check check;
 	int err;                     /* the tl_err: of the quote, of the rule broken; TL_OK if none */
-	enum tl_component component; /* TL_CHECK_BASELINE_DIFFERS */
+	enum tl_component component; /* TL_CHECK_BASELINE_DIFFERS; a LOG_RULE naming one */
+	bool has_component;          /* component is set */
 	unsigned pcr;                /* TL_CHECK_LOG_REPLAY: the first PCR that does not replay */
 	uint16_t bank;               /* ... and its bank */
 	/* TL_CHECK_LOG_RULE: the facts' reason {code, message, event?, pcr?, detail?};
-	 * TL_CHECK_BASELINE_DIFFERS: the difference {component, message, expected, actual}.
+	 * TL_CHECK_BASELINE_DIFFERS: the difference {component, message, expected, actual};
+	 * TL_CHECK_SNP_*: {detail} when the check said which value or certificate.
 	 * Borrowed from the verdict (its facts or its comparison); NULL otherwise. */
 	json_t *data;
 };
@@ -62,6 +84,16 @@ const char *tl_finding_message(const struct tl_finding *f, char *buf, size_t siz
 /* The baseline's value and the measured one (TL_CHECK_BASELINE_DIFFERS), else NULL. */
 json_t *tl_finding_expected(const struct tl_finding *f);
 json_t *tl_finding_actual(const struct tl_finding *f);
+
+/* A confidential VM's hardware evidence as sent (docs/confidential.md, "The service"). */
+struct tl_verdict_cvm {
+	const struct tl_snp_roots *roots;      /* the service's AMD roots; NULL: none configured */
+	struct tl_bytes hcl, vcek;             /* ptr NULL: not sent */
+	const struct tl_snp_policy_cfg *policy;
+	time_t at;                             /* certificate validity at (0: now) */
+	/* vcek checked against roots before (a cache), or NULL: it is checked here */
+	const struct tl_snp_signer *signer;
+};
 
 struct tl_verdict_in {
 	const struct tl_tpm2_public *ak; /* the enrolled AK; NULL: it could not be read */
@@ -78,6 +110,9 @@ struct tl_verdict_in {
 	 * tl_facts_extract. */
 	int (*facts)(void *ctx, const struct tl_log *log, uint32_t trusted, json_t **out);
 	void *facts_ctx;
+	/* A confidential VM (security_type confidential): its evidence must verify and name
+	 * exactly ak; NULL for another VM. */
+	const struct tl_verdict_cvm *cvm;
 };
 
 struct tl_verdict {
@@ -94,6 +129,11 @@ struct tl_verdict {
 	struct tl_finding *findings; /* in the order of the reasons */
 	size_t nfindings;
 	json_t *diff;         /* the baseline comparison the findings borrow from, or NULL */
+	/* in.cvm: how far its evidence got (cvm->hw_verified, bound, ...), malloc'd; NULL
+	 * otherwise. cvm_ok: every check of it passed. */
+	struct tl_cvm_result *cvm;
+	bool cvm_ok;
+	json_t *cvm_detail;   /* {detail} the SNP finding borrows, or NULL */
 };
 
 /* TL_OK with out filled (release with tl_verdict_free), or TL_E_NOMEM. Untrue evidence is
@@ -115,7 +155,28 @@ static inline bool tl_verdict_differs(const struct tl_verdict *v, enum tl_compon
 json_t *tl_verdict_reasons(const struct tl_verdict *v);
 
 /* The token claims that follow from the verdict (docs/tokens.md): verdict, secure_boot,
- * db_validated, dbx_validated, pcrs, kernel_cmdline_sha256. NULL when out of memory. */
+ * db_validated, dbx_validated, pcrs, kernel_cmdline_sha256; windows (the Windows boot's
+ * claims, tl_facts_windows_claims) when the log is Windows'; snp (measurement, policy,
+ * reported TCB, generation, VMPL) when a confidential VM's report verified. NULL when out of
+ * memory. */
 json_t *tl_verdict_claims(const struct tl_verdict *v);
+
+/* ---- verdict_cvm.c */
+/* A confidential VM's evidence end to end (roots, VCEK chain, SNP report and policy, HCL
+ * binding) and that its runtime data names exactly ak: TL_CHECK_COUNT when all holds, else
+ * the TL_CHECK_SNP_* that failed, with the error behind it (*err, TL_OK when none) and a
+ * detail. res: how far it got. Enrolment uses it too. */
+enum tl_check tl_cvm_evidence_check(const struct tl_verdict_cvm *c,
+				    const struct tl_tpm2_public *ak, struct tl_cvm_result *res,
+				    int *err, char *detail, size_t n);
+/* The code and sentence of a check ("snp.vmpl", ...). */
+const char *tl_check_code(enum tl_check c);
+const char *tl_check_message(enum tl_check c);
+/* Checks in->cvm into out->cvm, adding one finding per failure through add (false: out of
+ * memory). */
+bool tl_verdict_check_cvm(const struct tl_verdict_in *in, struct tl_verdict *out,
+			  bool (*add)(struct tl_verdict *, size_t *, struct tl_finding), size_t *cap);
+/* The claims of a verified SNP report; NULL when out of memory. */
+json_t *tl_verdict_snp_claims(const struct tl_cvm_result *cvm);
 
 #endif

@@ -38,6 +38,7 @@ struct tl_agent_opts {
 	const char *cacert;   /* PEM: the only CAs trusted for https */
 	const char *eventlog, *ima_log, *kmsg; /* files instead of securityfs and /dev/kmsg */
 	const char *pcrs;     /* selection, "sha256:0-9,14[+sha1:...]" */
+	const char *vcek;     /* a confidential VM's VCEK (DER or PEM), or NULL */
 	uint32_t ak_handle;
 	enum tl_tpm_alg ak_alg, ek_alg;
 	unsigned interval_s;  /* run: between attestations */
@@ -130,6 +131,10 @@ TL_MUST_CHECK int tl_agent_evidence(const struct tl_agent_opts *o, struct tl_tpm
 TL_MUST_CHECK int tl_agent_add_log(json_t *ev, const char *key, const char *path, size_t max,
 				   bool omit_large, const struct tl_agent_opts *o,
 				   char why[static TL_AGENT_WHY]);
+/* A confidential VM's hcl_report (from the vTPM's NV 0x01400001, when there) and vcek (the
+ * --vcek file) into body (cvm.c). Nothing for another VM. */
+TL_MUST_CHECK int tl_agent_cvm_add(const struct tl_agent_opts *o, struct tl_tpm *tpm,
+				   json_t *body, char why[static TL_AGENT_WHY]);
 /* The PCR selection of --pcrs, plus PCR 10 in each bank when IMA is active. */
 TL_MUST_CHECK int tl_agent_selection(const char *spec, bool ima, struct tl_pcr_selection *out);
 /* Extends every digest of a TCG log into the TPM's allocated banks (replay.c). */

@@ -62,7 +62,7 @@ int tl_agent_open(const struct tl_agent_opts *o, bool enrolling, struct tl_tpm *
 }
 
 /* POST …/enroll; *eid and the credential blob from a 201. */
-static int request_credential(const struct tl_agent_opts *o, const char *vm,
+static int request_credential(const struct tl_agent_opts *o, struct tl_tpm *tpm, const char *vm,
 			      const struct tl_tpm_ek *ek, const struct tl_tpm_ak *ak, char *eid,
 			      size_t eid_cap, uint8_t blob[static TL_CREDENTIAL_MAX_BLOB],
 			      size_t *blob_len, char why[static TL_AGENT_WHY])
@@ -76,6 +76,10 @@ static int request_credential(const struct tl_agent_opts *o, const char *vm,
 	json_object_set_new(body, "ak_public", tl_agent_b64(ak->pub, ak->pub_len));
 	if (ek->cert_len)
 		json_object_set_new(body, "ek_cert", tl_agent_b64(ek->cert, ek->cert_len));
+	if ((err = tl_agent_cvm_add(o, tpm, body, why)) != TL_OK) {
+		json_decref(body);
+		return err;
+	}
 	snprintf(path, sizeof path, "/v1/vms/%s/enroll", vm);
 	err = tl_agent_call(o, "POST", path, body, o->enrollment_token, &status, &answer, why);
 	json_decref(body);
@@ -149,7 +153,7 @@ int tl_agent_enroll(const struct tl_agent_opts *o, struct tl_tpm *tpm, const str
 	if (ek.cert_why[0])
 		tl_agent_log(o, "warning", "EK certificate not sent: %s", ek.cert_why);
 	tl_hex(ak->name, ak->name_len, ak_hex);
-	if ((err = request_credential(o, vm, &ek, ak, eid, sizeof eid, blob, &blob_len, why)))
+	if ((err = request_credential(o, tpm, vm, &ek, ak, eid, sizeof eid, blob, &blob_len, why)))
 		return err;
 	if ((err = tl_tpm_activate(tpm, ak, o->ek_alg, (struct tl_bytes){ blob, blob_len }, secret,
 				   &secret_len)) != TL_OK) {

@@ -45,6 +45,8 @@ static const char help[] =
 	"  --eventlog FILE         the TCG event log (default: securityfs)\n"
 	"  --ima-log FILE          the IMA log (default: securityfs, when IMA is active)\n"
 	"  --kmsg FILE             kernel log text instead of /dev/kmsg (kmsg records or dmesg)\n"
+	"  --vcek FILE             a confidential VM's VCEK (DER or PEM), sent with the HCL report\n"
+	"                          its vTPM holds (NV 0x01400001)\n"
 	"  --json                  print the service's answer as JSON\n"
 	"  --quiet                 log only warnings and errors\n";
 
@@ -119,6 +121,7 @@ static bool set_opt(void *ctx, const char *name, const char *v)
 		{ "ima-log", offsetof(struct tl_agent_opts, ima_log) },
 		{ "kmsg", offsetof(struct tl_agent_opts, kmsg) },
 		{ "pcrs", offsetof(struct tl_agent_opts, pcrs) },
+		{ "vcek", offsetof(struct tl_agent_opts, vcek) },
 	};
 
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)

@@ -17,6 +17,7 @@
 #include "admin_token.h"
 #include "api.h"
 #include "file.h"
+#include "cvm_conf.h"
 #include "http.h"
 #include "jwtkeys.h"
 #include "nonce.h"
@@ -29,7 +30,9 @@ static const char help[] =
 	"usage: trustlaunchd [--config FILE] [--listen ADDR:PORT] [--state-dir DIR] [--db URL]\n"
 	"                    [--threads N] [--tls-cert PEM --tls-key PEM] [--ek-ca PEM]...\n"
 	"                    [--issuer URL] [--token-ttl SECONDS] [--rotate-signing-key]\n"
-	"                    [--max-conns-per-ip N]\n"
+	"                    [--max-conns-per-ip N] [--snp-roots PEM] [--snp-policy LIST]\n"
+	"                    [--snp-max-vmpl N] [--snp-min-tcb BL:TEE:SNP:UCODE[:FMC]]\n"
+	"                    [--revocations DIR]\n"
 	"\n"
 	"The trustlaunch attestation service (API v1, docs/api.md).\n"
 	"\n"
@@ -55,6 +58,16 @@ static const char help[] =
 	"                       twice the agent's default interval)\n"
 	"  --webhook-sender on|off  off: this node queues webhook events in the outbox and\n"
 	"                       another node (sharing the database) delivers them (default on)\n"
+	"  --snp-roots PEM      AMD's ARK/ASK certificates (ask_ark_asvk.pem, generations may be\n"
+	"                       concatenated): a confidential VM's VCEK must chain to them\n"
+	"                       (default none: confidential evidence is refused)\n"
+	"  --snp-policy LIST    allow-debug, allow-migration-agent, forbid-smt (comma list;\n"
+	"                       default strict: no debug, no migration agent, SMT allowed)\n"
+	"  --snp-max-vmpl N     the highest VMPL a report may come from (default 0)\n"
+	"  --snp-min-tcb T      the minimum reported TCB (default none)\n"
+	"  --revocations DIR    the current dbx_info_msft_latest.json, DBXUpdate-amd64.bin and\n"
+	"                       SbatLevel_Variable.txt (any of them) for revocations-current;\n"
+	"                       update them and restart (default none: not_applicable)\n"
 	"  --rotate-signing-key make a new token signing key current, then run\n"
 	"\n"
 	"On first start an admin token is created and written, mode 0600, to STATE/admin.token;\n"
@@ -74,6 +87,8 @@ struct opts {
 	long stale_after;
 	const char *dashboard_dir;
 	bool no_sender;            /* --webhook-sender off */
+	const char *snp_roots, *revocations;
+	struct tl_snp_policy_cfg snp_policy;
 };
 
 /* Values read from the configuration file live as long as the process. */
@@ -122,6 +137,17 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 		o->catalog_data = v;
 	else if (strcmp(name, "catalog") == 0 && o->n_catalog < 8)
 		o->catalog[o->n_catalog++] = v;
+	else if (strcmp(name, "snp-roots") == 0)
+		o->snp_roots = v;
+	else if (strcmp(name, "revocations") == 0)
+		o->revocations = v;
+	else if (strcmp(name, "snp-policy") == 0)
+		return tl_srv_snp_policy_parse(v, &o->snp_policy);
+	else if (strcmp(name, "snp-min-tcb") == 0)
+		return tl_snp_tcb_parse(v, &o->snp_policy.min_tcb);
+	else if (strcmp(name, "snp-max-vmpl") == 0)
+		return (o->snp_policy.max_vmpl = (uint32_t)strtoul(v, &end, 10)) <= 3 &&
+		       *v >= '0' && *v <= '9' && !*end;
 	else if (strcmp(name, "webhook-sender") == 0)
 		return (o->no_sender = strcmp(v, "off") == 0) || strcmp(v, "on") == 0;
 	else if (strcmp(name, "stale-after") == 0)
@@ -241,6 +267,8 @@ struct files {
 	struct tl_bytes cas[16];
 	char *cert, *key;
 	struct tl_catalog *catalog;
+	struct tl_snp_roots *snp_roots;
+	struct tl_srv_revocations *revocations;
 };
 
 static void files_free(struct files *f, size_t n_cas)
@@ -250,6 +278,27 @@ static void files_free(struct files *f, size_t n_cas)
 	free(f->cert);
 	free(f->key);
 	tl_catalog_free(f->catalog);
+	tl_snp_roots_free(f->snp_roots);
+	tl_srv_revocations_free(f->revocations);
+}
+
+/* AMD's roots and the revocation data, when configured. */
+static bool load_confidential(const struct opts *o, struct tl_server *srv, struct files *f)
+{
+	char msg[512];
+	srv->snp_policy = o->snp_policy;
+	if (o->snp_roots && !tl_srv_snp_roots_load(o->snp_roots, &f->snp_roots, msg, sizeof(msg))) {
+		fprintf(stderr, "trustlaunchd: --snp-roots %s\n", msg);
+		return false;
+	}
+	if (o->revocations &&
+	    !tl_srv_revocations_load(o->revocations, &f->revocations, msg, sizeof(msg))) {
+		fprintf(stderr, "trustlaunchd: --revocations %s\n", msg);
+		return false;
+	}
+	srv->snp_roots = f->snp_roots;
+	srv->revocations = f->revocations;
+	return true;
 }
 
 #ifndef TL_DASHBOARD_DEFAULT
@@ -289,7 +338,7 @@ static bool load_files(const struct opts *o, struct tl_server *srv, struct files
 	srv->n_ek_cas = o->n_ek_ca;
 	if (o->tls_cert && (!(f->cert = slurp(o->tls_cert, &len)) || !(f->key = slurp(o->tls_key, &len))))
 		return false;
-	if (!load_catalog(o, srv, f))
+	if (!load_catalog(o, srv, f) || !load_confidential(o, srv, f))
 		return false;
 	if ((err = tl_nonce_key_load(o->dir, srv->nonce_key)) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: %s/nonce.key: %s (%s)\n", o->dir, tl_err_msg(err),
@@ -379,7 +428,7 @@ int main(int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0,
 			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false, 0,
-			  NULL, { NULL }, 0, 1200, TL_DASHBOARD_DEFAULT, false };
+			  NULL, { NULL }, 0, 1200, TL_DASHBOARD_DEFAULT, false, NULL, NULL, { 0 } };
 	char addr[64], url[4200], issuer[300];
 	struct files f;
 	struct tl_server srv;

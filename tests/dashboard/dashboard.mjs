@@ -50,7 +50,7 @@ try {
   const counts = await page.evaluate(async () => (await fetch('/v1/alert-counts')).json());
   ok(counts.active.medium >= 1 && (await page.textContent('a.tile.bad .n')) === String(counts.active.medium),
     'the active medium alerts are counted on the fleet page');
-  ok(fleet.includes('vTPM should be enabled on supported VMs') && await page.locator('table.recs tbody tr').count() === 3,
+  ok(fleet.includes('vTPM should be enabled on supported VMs') && await page.locator('table.recs tbody tr').count() === 4,
     'the fleet\'s recommendations');
   await page.screenshot({ path: `${OUT}/02-fleet.png`, fullPage: true });
 

@@ -190,7 +190,7 @@ strict x "e['x']=1"
 strict imalog "e['imalog']='AAAA'"
 # the body limit of trustlaunch/wire.h: exactly at it is read (here: refused for its ima_log,
 # not for its size); one byte over is 413
-wire_max=$(python3 -c 'b=lambda n:(n+2)//3*4; print(b(4<<20)+b(8<<20)+(512<<10))')
+wire_max=$(python3 -c 'b=lambda n:(n+2)//3*4; print(b(4<<20)+b(8<<20)+2*b(64<<10)+(512<<10))')
 for extra in 0 1; do
   TOKEN= call POST "/v1/vms/$vm/challenge"; n=$(field "d['nonce']")
   python3 -c "

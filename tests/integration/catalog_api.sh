@@ -91,12 +91,12 @@ call GET "/v1/catalog/check?size=Standard_NC6s_v3"; expect 400 "check needs os"
 
 # posture of the VMs above (none enrolled): recommendations and the assessment
 call GET "/v1/vms/$std_vm/recommendations"; expect 200 "recommendations"
-check "{x['id']: x['status'] for x in d['recommendations']} == {'secure-boot': 'healthy', 'vtpm': 'healthy', 'guest-attestation': 'unhealthy'} and all(x['severity'] == 'low' for x in d['recommendations'])" "enabled TL, no agent"
+check "{x['id']: x['status'] for x in d['recommendations']} == {'secure-boot': 'healthy', 'vtpm': 'healthy', 'guest-attestation': 'unhealthy', 'revocations-current': 'not_applicable'} and all(x['severity'] == 'low' for x in d['recommendations'])" "enabled TL, no agent"
 check "'$std_vm' in [x for x in d['recommendations'] if x['id'] == 'guest-attestation'][0]['remediation']" "remediation names the VM"
 call GET "/v1/vms/$tl_vm/recommendations"; expect 200 "recommendations sb off"
-check "{x['id']: x['status'] for x in d['recommendations']} == {'secure-boot': 'unhealthy', 'vtpm': 'healthy', 'guest-attestation': 'not_applicable'}" "sb off"
+check "{x['id']: x['status'] for x in d['recommendations']} == {'secure-boot': 'unhealthy', 'vtpm': 'healthy', 'guest-attestation': 'not_applicable', 'revocations-current': 'not_applicable'}" "sb off"
 call GET "/v1/vms/$ss_vm/recommendations"; expect 200 "recommendations standard"
-check "{x['id']: x['status'] for x in d['recommendations']} == {'secure-boot': 'unhealthy', 'vtpm': 'unhealthy', 'guest-attestation': 'not_applicable'}" "standard on a supported size"
+check "{x['id']: x['status'] for x in d['recommendations']} == {'secure-boot': 'unhealthy', 'vtpm': 'unhealthy', 'guest-attestation': 'not_applicable', 'revocations-current': 'not_applicable'}" "standard on a supported size"
 vm '{"name":"g1","size":"Standard_A2_v2","os":"debian-12"}'; expect 201 "gen1 vm"
 g1=$(python3 -c "import json; print(json.load(open('$work/body'))['id'])")
 call GET "/v1/vms/$g1/recommendations"; expect 200 "recommendations gen1"

@@ -16,7 +16,8 @@
 static struct tl_posture_vm tl_vm(void)
 {
 	struct tl_posture_vm vm = { TL_SECTYPE_TRUSTED_LAUNCH, true, true, TL_CAT_SUPPORTED, true,
-				    true, NOW - 100, true, NOW - 60, true, 1 };
+				    true, NOW - 100, true, NOW - 60, true, 1,
+				    { TL_STATUS_NOT_APPLICABLE, "" } };
 	return vm;
 }
 
@@ -78,6 +79,9 @@ static void posture_rec_defs_are_stable(void **state)
 	assert_string_equal(tl_rec_def(TL_REC_GUEST_ATTESTATION)->slug, "guest-attestation");
 	assert_int_equal(tl_rec_parse("vtpm"), TL_REC_VTPM);
 	assert_int_equal(tl_rec_parse("vTPM"), TL_REC_COUNT);
+	assert_string_equal(tl_rec_def(TL_REC_REVOCATIONS)->slug, "revocations-current");
+	assert_string_equal(tl_rec_def(TL_REC_REVOCATIONS)->title,
+			    "Secure Boot revocation lists should be up to date");
 	assert_null(tl_rec_def(TL_REC_COUNT));
 	assert_non_null(strstr(tl_rec_def(TL_REC_SECURE_BOOT)->remediation, "--secure-boot on"));
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "trustlaunch/facts.h"
+#include "trustlaunch/posture.h"
 #include "trustlaunch/revocation.h"
 #include "trustlaunch/varstore.h"
 
@@ -393,6 +394,81 @@ static void revocation_vm_from_facts_rejects_misshapen_facts(void **state)
 	json_decref(f);
 }
 
+/* The recommendation as the service decides it: at attestation from the boot's facts, and
+ * back from the kept summary. */
+static struct tl_rec_revocations rec_of(const struct data *d, json_t *facts, json_t **summary)
+{
+	struct tl_rec_revocations r;
+	assert_non_null(*summary = tl_rec_revocations_evaluate(facts, &d->list, &d->levels));
+	tl_rec_revocations_status(*summary, true, &r);
+	return r;
+}
+
+static void posture_revocations_sb_on_log_unhealthy_names_missing(void **state)
+{
+	struct data *d = *state;
+	size_t len;
+	uint8_t *b = slurp(vec("boot/sb-on/eventlog.bin"), &len);
+	struct tl_log *log = NULL;
+	json_t *facts = NULL, *s, *g;
+	size_t i;
+	bool boothole = false, blacklotus = false;
+	assert_int_equal(tl_log_parse(b, len, &log, NULL), TL_OK);
+	assert_int_equal(tl_facts_extract(log, TL_PCRS_ALL, &facts), TL_OK);
+	struct tl_rec_revocations r = rec_of(d, facts, &s);
+	assert_int_equal(r.status, TL_STATUS_UNHEALTHY);
+	assert_non_null(strstr(r.why, "BootHole (2020-07-01)"));
+	assert_non_null(strstr(r.why, "BlackLotus (2023-05-01)"));
+	assert_non_null(strstr(r.why, "SbatLevel 1 generation(s) behind"));
+	/* the kept summary: counts and groups, not the 447 entries one by one */
+	assert_null(json_object_get(json_object_get(s, "dbx"), "missing_entries"));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "dbx"), "missing")),
+			 447);
+	json_array_foreach(json_object_get(json_object_get(s, "dbx"), "missing_groups"), i, g) {
+		const char *name = json_string_value(json_object_get(g, "name"));
+		boothole |= name && strcmp(name, "BootHole") == 0;
+		blacklotus |= name && strcmp(name, "BlackLotus") == 0;
+	}
+	assert_true(boothole && blacklotus);
+	char *text = json_dumps(s, JSON_COMPACT);
+	assert_true(strlen(text) < 8192);
+	free(text);
+	json_decref(s);
+	json_decref(facts);
+	tl_log_free(log);
+	free(b);
+}
+
+static void posture_revocations_status_of_each_case(void **state)
+{
+	struct data *d = *state;
+	struct tl_rec_revocations r;
+	json_t *s, *f = current_facts(d, true);
+	r = rec_of(d, f, &s);
+	assert_int_equal(r.status, TL_STATUS_HEALTHY);
+	json_decref(s);
+	json_decref(f);
+	/* no Secure Boot: not applicable, with the check's reason */
+	f = json_pack("{s:{s:b,s:[],s:n},s:[]}", "secureboot", "enabled", 0, "dbx", "sbat_level",
+		      "efi_apps");
+	r = rec_of(d, f, &s);
+	assert_int_equal(r.status, TL_STATUS_NOT_APPLICABLE);
+	json_decref(s);
+	json_decref(f);
+	/* facts that are not shaped as facts are: not applicable, not healthy */
+	f = json_pack("{s:s}", "secureboot", "x");
+	r = rec_of(d, f, &s);
+	assert_int_equal(r.status, TL_STATUS_NOT_APPLICABLE);
+	json_decref(s);
+	json_decref(f);
+	tl_rec_revocations_status(NULL, false, &r);
+	assert_int_equal(r.status, TL_STATUS_NOT_APPLICABLE);
+	assert_non_null(strstr(r.why, "--revocations"));
+	tl_rec_revocations_status(NULL, true, &r);
+	assert_int_equal(r.status, TL_STATUS_NOT_APPLICABLE);
+	assert_non_null(strstr(r.why, "no attested boot"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +481,8 @@ int main(void)
 		cmocka_unit_test(revocation_check_each_reason),
 		cmocka_unit_test(revocation_check_image_component_below_newest),
 		cmocka_unit_test(revocation_vm_from_facts_rejects_misshapen_facts),
+		cmocka_unit_test(posture_revocations_sb_on_log_unhealthy_names_missing),
+		cmocka_unit_test(posture_revocations_status_of_each_case),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -266,7 +266,10 @@ static void vectors_windows_claims(void **state)
 		" \"testsigning_enabled\": false, \"flightsigning_enabled\": false,"
 		" \"signing_disabled\": false, \"hvci_policy\": null, \"vbs_enabled\": false,"
 		" \"elam_enabled\": true, \"boot_count\": 4, \"cold_boot\": true,"
-		" \"os_build\": null}", 0, NULL);
+		" \"os_build\": null, \"dep_policy\": \"OptOut\", \"safe_mode\": false,"
+		" \"winpe\": false, \"vbs_required\": null, \"vbs_secureboot_required\": null,"
+		" \"vbs_microsoft_boot_chain_required\": null, \"bitlocker_unlock_count\": 2,"
+		" \"boot_module_count\": 64}", 0, NULL);
 	assert_non_null(want);
 	if (!json_equal(tc, want)) {
 		char *g = json_dumps(tc, JSON_SORT_KEYS);

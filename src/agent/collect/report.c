@@ -252,7 +252,8 @@ int tl_agent_evidence(const struct tl_agent_opts *o, struct tl_tpm *tpm,
 				    TL_WIRE_MAX_EVENT_LOG, false, o, why)) != TL_OK ||
 	    (has_ima && (err = tl_agent_add_log(ev, "ima_log", ima, TL_WIRE_MAX_IMA_LOG, true, o,
 						why)) != TL_OK) ||
-	    (err = add_kernel_events(ev, o, st, kmsg_next)) != TL_OK) {
+	    (err = add_kernel_events(ev, o, st, kmsg_next)) != TL_OK ||
+	    (err = tl_agent_cvm_add(o, tpm, ev, why)) != TL_OK) {
 		json_decref(ev);
 		return err;
 	}

@@ -53,6 +53,12 @@ TL_MUST_CHECK int tl_tpm_ek(struct tl_tpm *tpm, enum tl_tpm_alg alg, struct tl_t
  * TPM holds only a few transient objects. */
 void tl_tpm_ek_release(struct tl_tpm *tpm);
 
+/* An NV index whole into buf (cap bytes): TL_OK with *len 0 when the index does not exist.
+ * what names it in the explanation of a failure. */
+TL_MUST_CHECK int tl_tpm_nv_read(struct tl_tpm *tpm, uint32_t index, const char *what,
+				 uint8_t *buf, size_t cap, size_t *len);
+#define TL_TPM_HCL_REPORT 0x01400001u /* a paravisor vTPM's HCL report (Azure confidential VMs) */
+
 /* The attestation key at a persistent handle. */
 struct tl_tpm_ak {
 	uint32_t handle;

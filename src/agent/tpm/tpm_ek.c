@@ -8,7 +8,6 @@
 
 #include "tpm_internal.h"
 
-#define NV_CHUNK_DEFAULT 512u
 
 /* PolicySecret(TPM_RH_ENDORSEMENT) with SHA-256: the authPolicy of both default EKs. */
 static const uint8_t ek_policy[32] = {
@@ -135,71 +134,10 @@ int tl_tpm_ek_session(struct tl_tpm *t, ESYS_TR *session)
 	return TL_OK;
 }
 
-/* The size of an NV index, and the largest read the TPM allows. */
-static int nv_sizes(struct tl_tpm *t, ESYS_TR nv, uint16_t *size, uint16_t *chunk)
-{
-	TPM2B_NV_PUBLIC *pub = NULL;
-	TPMS_CAPABILITY_DATA *cap = NULL;
-	TSS2_RC rc;
-
-	rc = Esys_NV_ReadPublic(t->esys, nv, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &pub, NULL);
-	if (rc != TSS2_RC_SUCCESS)
-		return tl_tpm_fail(t, "TPM2_NV_ReadPublic (EK certificate)", rc);
-	*size = pub->nvPublic.dataSize;
-	Esys_Free(pub);
-	*chunk = NV_CHUNK_DEFAULT;
-	rc = Esys_GetCapability(t->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-				TPM2_CAP_TPM_PROPERTIES, TPM2_PT_NV_BUFFER_MAX, 1, NULL, &cap);
-	if (rc == TSS2_RC_SUCCESS && cap->data.tpmProperties.count == 1 &&
-	    cap->data.tpmProperties.tpmProperty[0].property == TPM2_PT_NV_BUFFER_MAX) {
-		uint32_t v = cap->data.tpmProperties.tpmProperty[0].value;
-		if (v >= 64 && v <= sizeof(((TPM2B_MAX_NV_BUFFER *)0)->buffer))
-			*chunk = (uint16_t)v;
-	}
-	Esys_Free(cap);
-	return TL_OK;
-}
-
 static int read_cert(struct tl_tpm *t, uint32_t index, struct tl_tpm_ek *out)
 {
-	ESYS_TR nv;
-	uint16_t size = 0, chunk = NV_CHUNK_DEFAULT;
-	TSS2_RC rc;
-	int err;
-
-	out->cert_len = 0;
-	rc = Esys_TR_FromTPMPublic(t->esys, index, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &nv);
-	if (rc != TSS2_RC_SUCCESS)
-		return tl_tpm_rc_absent(rc) ? TL_OK : tl_tpm_fail(t, "EK certificate index", rc);
-	if ((err = nv_sizes(t, nv, &size, &chunk)) != TL_OK)
-		goto out;
-	if (size > sizeof out->cert) {
-		err = tl_tpm_say(t, TL_E_TPM, "the EK certificate in NV 0x%08x is %u bytes; at "
-				 "most %u are read", index, size, (unsigned)sizeof out->cert);
-		goto out;
-	}
-	for (uint16_t off = 0; off < size;) {
-		TPM2B_MAX_NV_BUFFER *data = NULL;
-		uint16_t n = (uint16_t)(size - off < chunk ? size - off : chunk);
-		rc = Esys_NV_Read(t->esys, nv, nv, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, n,
-				  off, &data);
-		if (rc != TSS2_RC_SUCCESS || data->size != n) {
-			Esys_Free(data);
-			err = rc != TSS2_RC_SUCCESS
-				      ? tl_tpm_fail(t, "TPM2_NV_Read (EK certificate)", rc)
-				      : tl_tpm_say(t, TL_E_TPM, "TPM2_NV_Read of the EK certificate "
-						   "returned a short read");
-			goto out;
-		}
-		memcpy(out->cert + off, data->buffer, n); /* n <= size - off, checked above */
-		Esys_Free(data);
-		off = (uint16_t)(off + n);
-	}
-	out->cert_len = size;
-	err = TL_OK;
-out:
-	(void)Esys_TR_Close(t->esys, &nv);
-	return err;
+	return tl_tpm_nv_read(t, index, "EK certificate", out->cert, sizeof out->cert,
+			      &out->cert_len);
 }
 
 int tl_tpm_ek(struct tl_tpm *t, enum tl_tpm_alg alg, struct tl_tpm_ek *out)

@@ -22,22 +22,6 @@ static bool number(const char *s, unsigned long long max, unsigned long long *ou
 	return errno == 0 && *end == '\0' && *out <= max;
 }
 
-static bool min_tcb(const char *s, struct tl_snp_tcb *t)
-{
-	unsigned v[5] = { 0 };
-	char tail;
-	int n = sscanf(s, "%3u:%3u:%3u:%3u:%3u%c", &v[0], &v[1], &v[2], &v[3], &v[4], &tail);
-	if ((n != 4 && n != 5) || v[0] > 255 || v[1] > 255 || v[2] > 255 || v[3] > 255 ||
-	    v[4] > 255)
-		return false;
-	t->boot_loader = (uint8_t)v[0];
-	t->tee = (uint8_t)v[1];
-	t->snp = (uint8_t)v[2];
-	t->microcode = (uint8_t)v[3];
-	t->fmc = (uint8_t)v[4];
-	return true;
-}
-
 int tl_snp_cli_option(int argc, char **argv, int *i, struct tl_snp_cli *o)
 {
 	const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
@@ -67,7 +51,7 @@ int tl_snp_cli_option(int argc, char **argv, int *i, struct tl_snp_cli *o)
 			o->cfg.max_vmpl = (uint32_t)n;
 		++*i;
 	} else if (strcmp(a, "--min-tcb") == 0) {
-		if (!min_tcb(v, &o->cfg.min_tcb)) {
+		if (!tl_snp_tcb_parse(v, &o->cfg.min_tcb)) {
 			fprintf(stderr, "tl: --min-tcb: not BL:TEE:SNP:UCODE[:FMC] (0-255): %s\n", v);
 			return -1;
 		}

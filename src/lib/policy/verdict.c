@@ -46,7 +46,39 @@ static const struct {
 	[TL_CHECK_BASELINE_UNREADABLE] = { "baseline.unreadable",
 					   "the stored baseline could not be read" },
 	[TL_CHECK_BASELINE_DIFFERS] = { NULL, NULL },
+	[TL_CHECK_SNP_EVIDENCE] = { "snp.evidence",
+				    "the confidential VM's hardware evidence (HCL report, VCEK) is "
+				    "missing, unreadable or cannot be verified here" },
+	[TL_CHECK_SNP_CHAIN] = { "snp.chain", "the VCEK does not chain to the configured AMD "
+					      "roots: the report's signer is not a genuine AMD CPU" },
+	[TL_CHECK_SNP_SIGNATURE] = { "snp.signature",
+				     "the SEV-SNP report is not signed by the VCEK sent with it, or "
+				     "not for this chip" },
+	[TL_CHECK_SNP_DEBUG] = { "snp.debug", "the guest policy allows debugging: the host can "
+					      "read and change the confidential VM's memory" },
+	[TL_CHECK_SNP_MIGRATION] = { "snp.migration_agent",
+				     "the guest policy allows a migration agent" },
+	[TL_CHECK_SNP_SMT] = { "snp.smt", "the guest policy allows SMT, which this service "
+					  "forbids" },
+	[TL_CHECK_SNP_VMPL] = { "snp.vmpl", "the SEV-SNP report was not requested at VMPL 0 "
+					    "(the paravisor's level)" },
+	[TL_CHECK_SNP_TCB] = { "snp.tcb", "the platform's reported TCB is below the configured "
+					  "minimum, or not the one the VCEK was issued for" },
+	[TL_CHECK_SNP_BINDING] = { "snp.binding",
+				   "the vTPM is not bound to the SEV-SNP report: the runtime data "
+				   "does not hash to report_data, or does not name the AK that "
+				   "signed the quote" },
 };
+
+const char *tl_check_code(enum tl_check c)
+{
+	return (unsigned)c < TL_CHECK_COUNT && checks[c].code ? checks[c].code : "unknown";
+}
+
+const char *tl_check_message(enum tl_check c)
+{
+	return (unsigned)c < TL_CHECK_COUNT && checks[c].message ? checks[c].message : "";
+}
 
 const char *tl_finding_code(const struct tl_finding *f, char *buf, size_t size)
 {
@@ -93,6 +125,8 @@ void tl_verdict_free(struct tl_verdict *v)
 	json_decref(v->facts);
 	json_decref(v->learn);
 	json_decref(v->diff);
+	json_decref(v->cvm_detail);
+	free(v->cvm);
 	free(v->findings);
 	memset(v, 0, sizeof(*v));
 }
@@ -199,6 +233,9 @@ static bool check_facts(const struct tl_verdict_in *in, struct tl_verdict *v, si
 		const char *code = json_string_value(json_object_get(r, "code"));
 		if (!code || !tl_err_from_name(code, &f.err))
 			f.err = TL_E_ARG; /* not a rule of ours: still a broken one */
+		/* a posture rule names what it is about (windows.test_signing) */
+		f.has_component = tl_component_from_path(
+			json_string_value(json_object_get(r, "component")), &f.component);
 		f.data = r;
 		if (!add(v, cap, f))
 			return false;
@@ -223,6 +260,7 @@ static bool check_baseline(const struct tl_verdict_in *in, struct tl_verdict *v,
 		if (!tl_component_from_path(json_string_value(json_object_get(d, "component")),
 					    &f.component))
 			return false;
+		f.has_component = true;
 		f.data = d;
 		if (!add(v, cap, f))
 			return false;
@@ -250,7 +288,11 @@ int tl_verdict_run(const struct tl_verdict_in *in, struct tl_verdict *out)
 	enum trust trust;
 
 	memset(out, 0, sizeof(*out));
-	trust = check_quote(in, out, &cap, &ok);
+	/* a confidential VM: its hardware must vouch for the AK the quote is checked with; the
+	 * quote is still checked, so that what the TPM said is recorded and alerted on */
+	if (in->cvm)
+		ok = tl_verdict_check_cvm(in, out, add, &cap);
+	trust = ok ? check_quote(in, out, &cap, &ok) : NOTHING;
 	if (ok && !in->log && out->quote_verified)
 		ok = add(out, &cap, finding(TL_CHECK_LOG_MISSING, TL_OK));
 	ok = ok && check_coverage(out, trust, &cap);
@@ -273,7 +315,7 @@ static json_t *reason(const struct tl_finding *f)
 {
 	char code[128], buf[256];
 	json_t *r;
-	if (f->data) {
+	if (f->data && (f->check == TL_CHECK_LOG_RULE || f->check == TL_CHECK_BASELINE_DIFFERS)) {
 		/* the rule's or the comparison's own object, under the API's code */
 		r = f->check == TL_CHECK_LOG_RULE ? json_deep_copy(f->data) : json_copy(f->data);
 		if (r && json_object_set_new(r, "code", json_string(tl_finding_code(f, code,
@@ -283,6 +325,11 @@ static json_t *reason(const struct tl_finding *f)
 	}
 	r = json_pack("{s:s,s:s}", "code", tl_finding_code(f, code, sizeof(code)), "message",
 		      tl_finding_message(f, buf, sizeof(buf)));
+	if (r && f->data) { /* an SNP check's own words: which value or certificate */
+		if (json_object_set(r, "detail", json_object_get(f->data, "detail")) != 0)
+			json_decref(r), r = NULL;
+		return r;
+	}
 	if (r && f->err != TL_OK &&
 	    json_object_set_new(r, "detail", json_sprintf("%s: %s", tl_err_name(f->err),
 							  tl_err_msg(f->err))) != 0) {

@@ -4,7 +4,9 @@
  * - vtpm: the VM could have a vTPM and it is off (not for confidential VMs: their vTPM is
  *   part of them);
  * - guest-attestation: Secure Boot and vTPM are on, but the agent never enrolled, or has not
- *   attested within the staleness window.
+ *   attested within the staleness window;
+ * - revocations-current: the latest attested boot's dbx or SbatLevel lacks revocations of the
+ *   operator's current lists, or it booted code they revoke (recommend_revocations.c).
  * A VM whose size or OS cannot have Trusted Launch gets none of them (not applicable). */
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +29,13 @@ static const struct tl_rec_def defs[TL_REC_COUNT] = {
 	  "VM's boot integrity and watch it. It is not installed, or has stopped reporting.",
 	  "tl vm enrollment-token {vm} > token; in the guest: tl-agent --server URL --vm-id {vm} "
 	  "--enrollment-token-file token enroll && systemctl enable --now tl-agent" },
+	{ TL_REC_REVOCATIONS, "revocations-current",
+	  "Secure Boot revocation lists should be up to date",
+	  "The VM's Secure Boot forbidden-signature database (dbx) or shim's SbatLevel lacks "
+	  "revocations of the current lists (BootHole, BlackLotus, ...), or it booted code they "
+	  "revoke: known-vulnerable boot loaders could start on it.",
+	  "on the host: tl vm update-dbx {vm} (applies the signed dbx update), or in the guest: "
+	  "fwupdmgr update / a current shim package; then restart the VM" },
 };
 
 const struct tl_rec_def *tl_rec_def(enum tl_rec_id id)
@@ -96,6 +105,8 @@ enum tl_status tl_rec_status(const struct tl_posture_vm *vm, enum tl_rec_id id, 
 				   "a confidential VM's vTPM is part of it");
 		return vm->vtpm ? say(TL_STATUS_HEALTHY, why, cap, "vTPM is on")
 				: say(TL_STATUS_UNHEALTHY, why, cap, "vTPM is off");
+	case TL_REC_REVOCATIONS:
+		return say(vm->revocations.status, why, cap, vm->revocations.why);
 	case TL_REC_GUEST_ATTESTATION:
 		if (sb_off || !vm->vtpm)
 			return say(TL_STATUS_NOT_APPLICABLE, why, cap,

@@ -82,10 +82,10 @@ static json_t *groups(const struct tl_revoc_entry *const *entries, size_t n)
 }
 
 static json_t *dbx_json(const struct tl_revoc_report *r, const struct tl_revoc_vm *vm,
-			const struct tl_revoc_list *l)
+			const struct tl_revoc_list *l, bool entries)
 {
 	json_t *o = json_object(), *missing = json_array(), *vmo = json_object(), *lo;
-	for (size_t i = 0; i < r->nmissing; i++)
+	for (size_t i = 0; entries && i < r->nmissing; i++)
 		json_array_append_new(missing, entry_json(r->missing[i]));
 	json_object_set_new(vmo, "known", json_boolean(vm->dbx_known));
 	json_object_set_new(vmo, "sha256", json_integer((json_int_t)vm->nhash));
@@ -114,7 +114,10 @@ static json_t *dbx_json(const struct tl_revoc_report *r, const struct tl_revoc_v
 	json_object_set_new(o, "missing_optional", json_integer((json_int_t)r->missing_optional));
 	json_object_set_new(o, "missing_staged", json_integer((json_int_t)r->missing_staged));
 	json_object_set_new(o, "missing_groups", groups(r->missing, r->nmissing));
-	json_object_set_new(o, "missing_entries", missing);
+	if (entries)
+		json_object_set_new(o, "missing_entries", missing);
+	else
+		json_decref(missing);
 	return o;
 }
 
@@ -180,8 +183,9 @@ static json_t *sbat_json(const struct tl_revoc_report *r, const struct tl_revoc_
 	return o;
 }
 
-json_t *tl_revoc_report_json(const struct tl_revoc_report *r, const struct tl_revoc_vm *vm,
-			     const struct tl_revoc_list *list, const struct tl_sbat_levels *levels)
+static json_t *report_json(const struct tl_revoc_report *r, const struct tl_revoc_vm *vm,
+			   const struct tl_revoc_list *list, const struct tl_sbat_levels *levels,
+			   bool entries)
 {
 	json_t *o = json_object(), *rec = json_object(), *reasons = json_array();
 	for (size_t i = 0; i < r->nreasons; i++) {
@@ -198,10 +202,23 @@ json_t *tl_revoc_report_json(const struct tl_revoc_report *r, const struct tl_re
 	json_object_set_new(o, "recommendation", rec);
 	json_object_set_new(o, "source", json_string(vm->from_log ? "eventlog" : "varstore"));
 	json_object_set_new(o, "secure_boot", json_boolean(vm->secure_boot));
-	json_object_set_new(o, "dbx", dbx_json(r, vm, list));
+	json_object_set_new(o, "dbx", dbx_json(r, vm, list, entries));
 	json_object_set_new(o, "boot_apps", apps_json(r, vm));
 	json_object_set_new(o, "sbat", sbat_json(r, vm, levels));
 	return o;
+}
+
+json_t *tl_revoc_report_json(const struct tl_revoc_report *r, const struct tl_revoc_vm *vm,
+			     const struct tl_revoc_list *list, const struct tl_sbat_levels *levels)
+{
+	return report_json(r, vm, list, levels, true);
+}
+
+json_t *tl_revoc_report_summary(const struct tl_revoc_report *r, const struct tl_revoc_vm *vm,
+				const struct tl_revoc_list *list,
+				const struct tl_sbat_levels *levels)
+{
+	return report_json(r, vm, list, levels, false);
 }
 
 json_t *tl_revoc_lists_json(const struct tl_revoc_list *list, const struct tl_sbat_levels *levels)

@@ -84,3 +84,20 @@ int tl_snp_policy_check(const struct tl_snp_report *rep, enum tl_snp_gen gen,
 	tl_snp_tcb_decode(rep->reported_tcb, gen, &tcb);
 	return tcb_minimum(&tcb, &cfg->min_tcb, detail, n);
 }
+
+bool tl_snp_tcb_parse(const char *s, struct tl_snp_tcb *t)
+{
+	unsigned v[5] = { 0 };
+	char tail;
+	int n = sscanf(s, "%3u:%3u:%3u:%3u:%3u%c", &v[0], &v[1], &v[2], &v[3], &v[4], &tail);
+	if ((n != 4 && n != 5) || v[0] > 255 || v[1] > 255 || v[2] > 255 || v[3] > 255 ||
+	    v[4] > 255)
+		return false;
+	memset(t, 0, sizeof(*t));
+	t->boot_loader = (uint8_t)v[0];
+	t->tee = (uint8_t)v[1];
+	t->snp = (uint8_t)v[2];
+	t->microcode = (uint8_t)v[3];
+	t->fmc = (uint8_t)v[4];
+	return true;
+}

@@ -246,5 +246,20 @@ json_t *tl_facts_windows_claims(json_t *facts)
 									 "cold") == 0)
 						 : json_null());
 	json_object_set_new(o, "os_build", copy(json_object_get(w, "os_build")));
+	json_object_set_new(o, "dep_policy", copy(json_object_get(w, "dep_policy")));
+	json_object_set_new(o, "safe_mode", copy(json_object_get(w, "safe_mode")));
+	json_object_set_new(o, "winpe", copy(json_object_get(w, "winpe")));
+	json_t *vbs = json_object_get(w, "vbs");
+	json_object_set_new(o, "vbs_required", copy(json_object_get(vbs, "required")));
+	json_object_set_new(o, "vbs_secureboot_required",
+			    copy(json_object_get(vbs, "secureboot_required")));
+	json_object_set_new(o, "vbs_microsoft_boot_chain_required",
+			    copy(json_object_get(vbs, "microsoft_boot_chain_required")));
+	json_object_set_new(o, "bitlocker_unlock_count",
+			    json_integer((json_int_t)json_array_size(
+				    json_object_get(w, "bitlocker_unlocks"))));
+	json_object_set_new(o, "boot_module_count",
+			    json_integer((json_int_t)json_array_size(
+				    json_object_get(w, "loaded_modules"))));
 	return o;
 }

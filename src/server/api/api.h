@@ -21,7 +21,12 @@ struct tl_resp tl_api_vm_collection(struct tl_req *r);
 /* /v1/vms/{id}: GET or DELETE */
 struct tl_resp tl_api_vm_one(struct tl_req *r, const char *id);
 /* /v1/vms/{id}/enroll[/{eid}/activate] (api_enroll.c) */
+struct tl_tpm2_public;
 struct tl_resp tl_api_enroll(struct tl_req *r, const char *vm_id, const char *eid);
+/* api_enroll_cvm.c: a confidential VM's enrolment carries hcl_report and vcek, and its AK
+ * must be the one they vouch for; true for any other VM. false with resp (403 snp.*). */
+bool tl_api_enroll_cvm_check(struct tl_server *srv, const struct tl_vm *vm, json_t *body,
+			     const struct tl_tpm2_public *ak, struct tl_resp *resp);
 /* /v1/vms/{id}/enrollment-token: a new one-time enrollment token */
 struct tl_resp tl_api_enroll_token(struct tl_req *r, const char *vm_id);
 /* A fresh enrollment token for a VM: *out is the text handed to the caller (65 bytes). */
@@ -51,7 +56,10 @@ struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id);
 struct tl_resp tl_api_vm_assessment(struct tl_req *r, const char *id);
 /* What a VM's posture is decided from (vm: loaded by the caller); *latest: the latest
  * verified attestation's record (JSON, a new reference) or NULL; store errors as they are. */
-TL_MUST_CHECK int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm,
+TL_MUST_CHECK /* revocations-current of a boot's facts against the service's revocation data (which must be
+ * configured): the summary kept with the attestation; NULL when out of memory. */
+json_t *tl_api_revocations_evaluate(const struct tl_server *srv, json_t *facts);
+int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm,
 				    struct tl_posture_vm *p, json_t **latest, int64_t *latest_id);
 /* The fleet's counts (a tenant's, "*": every tenant's): per recommendation and status
  * (enum tl_status), and the assessment's; decided per VM when called (api_fleet.c). */

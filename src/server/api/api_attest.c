@@ -50,11 +50,33 @@ static json_t *pcr_list(uint32_t mask)
 	return a;
 }
 
+struct revoc_ctx {
+	const struct tl_server *srv;
+	json_t *facts;
+};
+
+static json_t *revoc_make(void *ctx)
+{
+	const struct revoc_ctx *c = ctx;
+	return tl_api_revocations_evaluate(c->srv, c->facts);
+}
+
+/* revocations-current of this boot, decided once per event log and trusted PCRs. */
+static json_t *revocations(const struct tl_server *srv, const struct tl_attest_verdict *av)
+{
+	struct revoc_ctx c = { srv, av->typed.facts };
+	if (!av->has_log)
+		return revoc_make(&c);
+	return tl_revoc_summary_cached(av->log_sha256, av->typed.quote.log_trusted, revoc_make,
+				       &c);
+}
+
 /* The record kept: every reason; the facts when there is something to look at (unhealthy, or
  * learned), else their digest (they equal the baseline's). Records of quotes the enrolled TPM
  * did not make are kept too (someone tried to speak for this VM), with nothing else the
  * sender claimed. */
-static char *record(const struct tl_evidence *ev, const struct tl_attest_verdict *av)
+static char *record(const struct tl_server *srv, const struct tl_evidence *ev,
+		    const struct tl_attest_verdict *av)
 {
 	const struct tl_verdict *v = &av->typed;
 	json_t *o = json_pack("{s:s,s:O,s:b}", "verdict", v->healthy ? "healthy" : "unhealthy",
@@ -80,6 +102,10 @@ static char *record(const struct tl_evidence *ev, const struct tl_attest_verdict
 		json_object_set(o, "kernel_events", ev->kernel_events);
 	if (v->quote_verified && ev->os)
 		json_object_set(o, "os", ev->os);
+	/* revocations-current: this boot's dbx, SbatLevel and boot applications against the
+	 * current revocation data, kept for the posture (docs/posture.md) */
+	if (v->quote_verified && v->facts && srv->revocations)
+		json_object_set_new(o, "revocations", revocations(srv, av));
 	char *s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;
@@ -241,7 +267,7 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 									 : NULL) != TL_OK)
 		return TL_E_NOMEM;
 	w->alerts = &j->alerts.plan;
-	return (w->att.result = record(&j->ev, &j->v)) ? TL_OK : TL_E_NOMEM;
+	return (w->att.result = record(j->srv, &j->ev, &j->v)) ? TL_OK : TL_E_NOMEM;
 }
 
 struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
@@ -287,7 +313,7 @@ struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)
 		err = TL_E_STORE_STALE;
 		resp = stale();
 	} else {
-		err = tl_attest_verdict_make(&vm, &t, baseline, &j->ev, &j->v, &resp);
+		err = tl_attest_verdict_make(r->srv, &vm, &t, baseline, &j->ev, &j->v, &resp);
 	}
 	free(baseline);
 	if (err != TL_OK) {

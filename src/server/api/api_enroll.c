@@ -230,7 +230,8 @@ static struct tl_resp begin(struct tl_req *r, const char *vm_id)
 		return resp;
 	if (!(o = calloc(1, sizeof(*o))))
 		resp = tl_http_error(503, "server.busy", "out of memory", NULL);
-	else if (offer_parse(body, o, &resp) && authorise(r, vm_id, &vm, o, &e, &resp))
+	else if (offer_parse(body, o, &resp) && authorise(r, vm_id, &vm, o, &e, &resp) &&
+		 tl_api_enroll_cvm_check(r->srv, &vm, body, &o->ak, &resp))
 		resp = credential(r, vm_id, o, &e);
 	free(o);
 	json_decref(body);

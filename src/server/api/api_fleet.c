@@ -136,7 +136,7 @@ static int page_vm(struct tl_req *r, const struct tl_vm *vm, enum tl_rec_id id, 
 	struct tl_posture_vm p;
 	json_t *latest;
 	int64_t latest_id;
-	char why[128];
+	char why[320];
 	int err = tl_api_posture_of(r->srv, vm, &p, &latest, &latest_id);
 	json_decref(latest);
 	if (err != TL_OK)

@@ -7,7 +7,15 @@
 #include <time.h>
 
 #include "api.h"
+#include "cvm_conf.h"
 #include "trustlaunch/posture.h"
+
+json_t *tl_api_revocations_evaluate(const struct tl_server *srv, json_t *facts)
+{
+	const struct tl_srv_revocations *rv = srv->revocations;
+	return tl_rec_revocations_evaluate(facts, rv->have_list ? &rv->list : NULL,
+					   rv->have_levels ? &rv->levels : NULL);
+}
 
 int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm, struct tl_posture_vm *p,
 		      json_t **latest, int64_t *latest_id)
@@ -29,6 +37,7 @@ int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm, struct tl_p
 	p->size = size.support;
 	p->os_supported = os.known;
 	p->attested_secure_boot = -1;
+	tl_rec_revocations_status(NULL, srv->revocations != NULL, &p->revocations);
 	if (vm->enrolled && (err = tl_store_tpm_get(srv->store, vm->id, &t)) == TL_OK) {
 		p->enrolled = true;
 		p->enrolled_at = t.enrolled;
@@ -46,6 +55,8 @@ int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm, struct tl_p
 	*latest = a.result ? json_loads(a.result, 0, NULL) : NULL;
 	*latest_id = a.id;
 	free(a.result);
+	tl_rec_revocations_status(json_object_get(*latest, "revocations"), srv->revocations != NULL,
+				  &p->revocations);
 	/* Secure Boot as the boot showed it: the facts of an unhealthy record; a healthy one
 	 * matched a VM registered with Secure Boot on (else it would not be healthy) */
 	json_t *sb = json_object_get(json_object_get(json_object_get(*latest, "facts"),
@@ -89,11 +100,11 @@ struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id)
 	struct tl_posture_vm p;
 	json_t *latest, *list = json_array();
 	int64_t latest_id, now = (int64_t)time(NULL);
-	char why[128];
+	char why[320];
 	int err = gather(r, id, &vm, &p, &latest, &latest_id);
 
-	json_decref(latest);
 	if (err != TL_OK) {
+		json_decref(latest);
 		json_decref(list);
 		return tl_api_store_error(err, "VM");
 	}
@@ -101,12 +112,17 @@ struct tl_resp tl_api_vm_recommendations(struct tl_req *r, const char *id)
 		const struct tl_rec_def *d = tl_rec_def((enum tl_rec_id)i);
 		enum tl_status s = tl_rec_status(&p, d->id, now, r->srv->stale_after, why,
 						 sizeof(why));
-		json_array_append_new(
-			list, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "id", d->slug, "title",
-					d->title, "severity", "low", "status", tl_status_name(s),
-					"reason", why, "description", d->description, "remediation",
-					tl_api_rec_remediation(d->remediation, vm.id)));
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "id", d->slug, "title",
+				      d->title, "severity", "low", "status", tl_status_name(s),
+				      "reason", why, "description", d->description, "remediation",
+				      tl_api_rec_remediation(d->remediation, vm.id));
+		/* revocations-current: what is missing, by name and date (docs/revocations.md) */
+		json_t *rv = json_object_get(latest, "revocations");
+		if (d->id == TL_REC_REVOCATIONS && rv && s != TL_STATUS_NOT_APPLICABLE)
+			json_object_set(o, "details", rv);
+		json_array_append_new(list, o);
 	}
+	json_decref(latest);
 	return tl_http_json(200, json_pack("{s:s,s:o}", "vm_id", vm.id, "recommendations", list));
 }
 

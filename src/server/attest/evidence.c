@@ -18,6 +18,8 @@ void tl_evidence_free(struct tl_evidence *ev)
 	tl_log_entry_put(ev->log_entry);
 	json_decref(ev->kernel_events);
 	json_decref(ev->os);
+	free(ev->hcl_report);
+	free(ev->vcek);
 	memset(ev, 0, sizeof(*ev));
 }
 
@@ -213,12 +215,39 @@ static bool os(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
 	return true;
 }
 
+/* One optional base64 field of at most max bytes into a malloc'd *out. */
+static bool blob(json_t *body, const char *key, size_t max, uint8_t **out, size_t *len,
+		 struct tl_resp *resp)
+{
+	json_t *v = json_object_get(body, key);
+	if (!v)
+		return true;
+	if (!json_is_string(v) || json_string_length(v) > TL_WIRE_B64(max))
+		return bad(resp, key, "hcl_report and vcek are base64 of at most 64 KiB");
+	if (!(*out = malloc(max))) {
+		*resp = tl_http_error(503, "server.busy", "out of memory", NULL);
+		return false;
+	}
+	return tl_api_b64(body, key, true, *out, max, len, resp);
+}
+
+/* hcl_report and vcek: structure and signatures are the verdict's (verdict_cvm.c) */
+static bool confidential(json_t *body, struct tl_evidence *ev, struct tl_resp *resp)
+{
+	_Static_assert(TL_WIRE_MAX_HCL_REPORT == 64u * 1024u && TL_WIRE_MAX_VCEK == 64u * 1024u,
+		       "the message above says 64 KiB");
+	return blob(body, "hcl_report", TL_WIRE_MAX_HCL_REPORT, &ev->hcl_report,
+		    &ev->hcl_report_len, resp) &&
+	       blob(body, "vcek", TL_WIRE_MAX_VCEK, &ev->vcek, &ev->vcek_len, resp);
+}
+
 /* The top-level fields of docs/api.md and no other: an unknown one is named in the answer
  * (printable, cut at 64 characters) rather than ignored. */
 static bool only_known(json_t *body, struct tl_resp *resp)
 {
-	static const char *const known[] = { "nonce",   "quote",         "pcrs", "event_log",
-					     "ima_log", "kernel_events", "os" };
+	static const char *const known[] = { "nonce",	  "quote",	   "pcrs",
+					     "event_log",  "ima_log",	   "kernel_events",
+					     "os",	  "hcl_report", "vcek" };
 	const char *key;
 	json_t *v;
 
@@ -259,7 +288,8 @@ bool tl_evidence_parse(struct tl_req *r, struct tl_evidence *ev, struct tl_resp 
 		return false;
 	ok = only_known(body, resp) && nonce(body, ev, resp) && quote(body, ev, resp) &&
 	     pcrs(body, ev, resp) && event_log(body, &lifts[0], ev, resp) &&
-	     ima_log(body, &lifts[1], resp) && kernel_events(body, ev, resp) && os(body, ev, resp);
+	     ima_log(body, &lifts[1], resp) && kernel_events(body, ev, resp) && os(body, ev, resp) &&
+	     confidential(body, ev, resp);
 	json_decref(body);
 	if (!ok)
 		tl_evidence_free(ev);

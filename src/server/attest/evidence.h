@@ -23,6 +23,10 @@ struct tl_evidence {
 	bool has_log_text_key;
 	json_t *kernel_events;  /* checked copies, or NULL */
 	json_t *os;             /* {id, version, kernel}, or NULL */
+	/* a confidential VM's hardware evidence (docs/confidential.md), or NULL: the HCL report
+	 * (the vTPM's NV index 0x01400001) and the VCEK (DER or PEM) that signed its SNP report */
+	uint8_t *hcl_report, *vcek;
+	size_t hcl_report_len, vcek_len;
 };
 
 /* false with resp holding the 400 that names the first bad field. */

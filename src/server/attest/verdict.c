@@ -67,10 +67,34 @@ static int log_of(const struct tl_evidence *ev, struct tl_log_entry **out, struc
 	return err;
 }
 
-int tl_attest_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm,
-			   const char *baseline, const struct tl_evidence *ev,
-			   struct tl_attest_verdict *out, struct tl_resp *resp)
+/* A confidential VM's evidence as the verdict takes it, with the service's roots and policy
+ * and its VCEK's signer from the cache (*ref, to put back). */
+static const struct tl_verdict_cvm *cvm_of(const struct tl_server *srv, const struct tl_vm *vm,
+					   const struct tl_evidence *ev, struct tl_verdict_cvm *c,
+					   struct tl_signer_ref **ref)
 {
+	static const struct tl_snp_policy_cfg strict;
+	*ref = NULL;
+	if (strcmp(vm->security_type, "confidential") != 0)
+		return NULL;
+	*c = (struct tl_verdict_cvm){
+		.roots = srv ? srv->snp_roots : NULL,
+		.hcl = { ev->hcl_report, ev->hcl_report_len },
+		.vcek = { ev->vcek, ev->vcek_len },
+		.policy = srv ? &srv->snp_policy : &strict,
+	};
+	*ref = tl_signer_get(c->roots, c->vcek);
+	c->signer = tl_signer_of(*ref);
+	return c;
+}
+
+int tl_attest_verdict_make(const struct tl_server *srv, const struct tl_vm *vm,
+			   const struct tl_vm_tpm *tpm, const char *baseline,
+			   const struct tl_evidence *ev, struct tl_attest_verdict *out,
+			   struct tl_resp *resp)
+{
+	struct tl_verdict_cvm cvm;
+	struct tl_signer_ref *signer;
 	struct tl_log_entry *le;
 	struct tl_tpm2_public ak;
 	uint8_t ak_raw[TL_TPM2_MAX_PUBLIC + 2];
@@ -82,6 +106,7 @@ int tl_attest_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm,
 		.quote = { .previous = tpm->clock || tpm->reset_count ? &prev : NULL },
 		.secure_boot = vm->secure_boot, .has_baseline = baseline != NULL,
 		.learn = true, .facts = cached_facts, .facts_ctx = &fc,
+		.cvm = cvm_of(srv, vm, ev, &cvm, &signer),
 	};
 	int err;
 
@@ -98,6 +123,7 @@ int tl_attest_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm,
 	in.ak = enrolled_ak(tpm, ak_raw, &ak) ? &ak : NULL;
 	in.baseline = baseline ? tl_baseline_parsed(baseline) : NULL;
 	err = tl_verdict_run(&in, &out->typed);
+	tl_signer_put(signer);
 	json_decref(in.baseline);
 	tl_log_entry_put(le);
 	if (err == TL_OK && !(out->reasons = tl_verdict_reasons(&out->typed)))

@@ -21,10 +21,12 @@ struct tl_attest_verdict {
 /* TL_OK with out filled (release with tl_attest_verdict_free), or, for evidence that is
  * malformed rather than untrue (an event log that does not parse), an error with resp set to
  * the 400; TL_E_NOMEM with resp set to a 503. baseline: the VM's baseline components (JSON
- * text), or NULL. */
-int tl_attest_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm,
-			   const char *baseline, const struct tl_evidence *ev,
-			   struct tl_attest_verdict *out, struct tl_resp *resp);
+ * text), or NULL. srv (may be NULL: no AMD roots) gives a confidential VM's roots and SEV-SNP
+ * policy: its evidence (hcl_report, vcek) is checked too (verdict_cvm.c). */
+int tl_attest_verdict_make(const struct tl_server *srv, const struct tl_vm *vm,
+			   const struct tl_vm_tpm *tpm, const char *baseline,
+			   const struct tl_evidence *ev, struct tl_attest_verdict *out,
+			   struct tl_resp *resp);
 void tl_attest_verdict_free(struct tl_attest_verdict *v);
 
 /* The signed token's claims (docs/tokens.md): the service's (iss, sub, jti, iat, exp, nonce,
@@ -52,6 +54,20 @@ const uint8_t *tl_log_entry_sha256(const struct tl_log_entry *e);
 /* tl_facts_extract(log, trusted), shared: read only; *text: their compact JSON text
  * (malloc'd; NULL when out of memory). */
 int tl_log_entry_facts(struct tl_log_entry *e, uint32_t trusted, json_t **out, char **text);
+
+/* ---- signer_cache.c: confidential VMs' VCEKs checked against the AMD roots once an hour */
+struct tl_signer_ref;
+/* A reference to vcek's signer, from the cache or checked now; NULL when the VCEK is refused
+ * (not kept: the verdict checks it again and says why), roots is NULL, or out of memory. */
+struct tl_signer_ref *tl_signer_get(const struct tl_snp_roots *roots, struct tl_bytes vcek);
+const struct tl_snp_signer *tl_signer_of(const struct tl_signer_ref *r);
+void tl_signer_put(struct tl_signer_ref *r);
+
+/* ---- revoc_cache.c: revocations-current summaries by the boot they were decided for */
+/* The summary for the log with this SHA-256 and these trusted PCRs: the kept one (a new
+ * reference, shared: read only), or make(ctx)'s, then kept. NULL when make fails. */
+json_t *tl_revoc_summary_cached(const uint8_t log_sha256[static 32], uint32_t trusted,
+				json_t *(*make)(void *ctx), void *ctx);
 
 /* A baseline's components parsed (a new reference, shared: read only), from a cache keyed by
  * the text's SHA-256 (baseline_cache.c); NULL when the text is not JSON. */

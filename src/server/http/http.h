@@ -9,6 +9,7 @@
 #include "store.h"
 #include "trustlaunch/catalog.h"
 #include "trustlaunch/rd.h"
+#include "trustlaunch/snp.h"
 #include "trustlaunch/wire.h"
 
 struct MHD_Connection;
@@ -24,6 +25,8 @@ struct MHD_Connection;
 
 struct tl_jwtkeys;
 struct tl_webhook_sender;
+struct tl_snp_roots;
+struct tl_srv_revocations;
 
 struct tl_server {
 	struct tl_store *store;
@@ -39,6 +42,13 @@ struct tl_server {
 	int64_t stale_after;            /* seconds without an attestation: the agent is silent */
 	struct tl_webhook_sender *sender; /* delivers the webhook outbox, or NULL */
 	const char *dashboard_dir;      /* the dashboard's files, or NULL: not served */
+	/* confidential VMs (docs/confidential.md): AMD's roots (--snp-roots; NULL: confidential
+	 * evidence is refused) and the SEV-SNP policy */
+	const struct tl_snp_roots *snp_roots;
+	struct tl_snp_policy_cfg snp_policy;
+	/* the current revocation data (--revocations DIR), or NULL: revocations-current is
+	 * not_applicable */
+	const struct tl_srv_revocations *revocations;
 };
 
 struct tl_later;

@@ -1,7 +1,9 @@
 /* The seed's alerts (docs/posture.md):
- * - attestation_failure, medium: an unhealthy verdict, its reasons in three classes: the
- *   attested information deviates from the trusted baseline; the quote's origin could not be
- *   verified as the VM's vTPM; Secure Boot is disabled. A healthy verdict resolves it.
+ * - attestation_failure, medium: an unhealthy verdict, its reasons in classes: the attested
+ *   information deviates from the trusted baseline; the quote's origin could not be verified
+ *   as the VM's vTPM (for a confidential VM also: its SEV-SNP evidence, which places the vTPM
+ *   inside the hardware-isolated guest, did not verify); Secure Boot is disabled. A healthy
+ *   verdict resolves it.
  * - untrusted_kernel_module, low: a module failed signature verification and was not loaded
  *   (medium when the kernel loaded it anyway, tainted).
  * The classes are read from the typed verdict; the codes (the API's reason codes) are the
@@ -17,12 +19,16 @@
 	(TL_CHECK_BIT(TL_CHECK_IDENTITY_ORIGIN) | TL_CHECK_BIT(TL_CHECK_QUOTE_NOT_QUOTE) |    \
 	 TL_CHECK_BIT(TL_CHECK_QUOTE_NONCE))
 #define SECURE_BOOT TL_CHECK_BIT(TL_CHECK_SECUREBOOT_DISABLED)
+#define SNP TL_CHECKS_SNP
 
 static const char failure_fix[] =
 	"Compare the reasons' expected and actual values with the change you expect. A change "
 	"you made (an update, a new kernel command line): relearn the baseline (tl baseline "
 	"relearn VM). A change you did not make: isolate the VM and investigate its boot chain. "
 	"A quote whose origin could not be verified: check what sits between the VM and its vTPM. "
+	"A confidential VM's SEV-SNP evidence refused: the reason's detail names the check (a "
+	"debug policy, VMPL, TCB, a VCEK not from the configured AMD roots, a vTPM key the "
+	"report does not name); redeploy it with the expected policy on patched hosts. "
 	"A VM that must run without Secure Boot: suppress the alert (tl suppressions create).";
 
 static const char module_fix[] =
@@ -82,8 +88,8 @@ static int codes(struct tl_alerts_job *job, struct tl_alert_new *a, json_t *reas
 
 static const char *classes(uint32_t failed, char *out, size_t cap)
 {
-	snprintf(out, cap, "The attestation failed:%s%s%s",
-		 failed & ~(ORIGIN | SECURE_BOOT)
+	snprintf(out, cap, "The attestation failed:%s%s%s%s",
+		 failed & ~(ORIGIN | SECURE_BOOT | SNP)
 			 ? " the attested information, boot log included, deviates from the "
 			   "trusted baseline (untrusted modules may have been loaded, the OS may be "
 			   "compromised);"
@@ -91,6 +97,10 @@ static const char *classes(uint32_t failed, char *out, size_t cap)
 		 failed & ORIGIN ? " the quote's origin could not be verified as this VM's vTPM "
 				   "(something may intercept traffic to the vTPM);"
 				 : "",
+		 failed & SNP ? " the confidential VM's SEV-SNP evidence did not verify: its vTPM "
+				"is not proven to run inside a genuine, non-debuggable SEV-SNP guest "
+				"(the quote's origin could not be verified);"
+			      : "",
 		 failed & SECURE_BOOT ? " Secure Boot is disabled;" : "");
 	return out;
 }
@@ -98,12 +108,13 @@ static const char *classes(uint32_t failed, char *out, size_t cap)
 static int failure(struct tl_alerts_job *job, const struct tl_verdict *v, json_t *reasons)
 {
 	struct tl_alert_new *a = &job->plan.add[job->plan.n];
-	char desc[600];
+	char desc[900];
 	if (tl_api_uuid(a->id) != TL_OK)
 		return TL_E_CRYPTO;
 	a->type = "attestation_failure";
 	a->severity = "medium";
-	a->title = v->failed & ORIGIN ? "Attestation failed: quote origin not verified"
+	a->title = v->failed & SNP ? "Attestation failed: confidential VM evidence not verified"
+		   : v->failed & ORIGIN ? "Attestation failed: quote origin not verified"
 		   : v->failed & SECURE_BOOT ? "Attestation failed: Secure Boot disabled"
 					     : "Attestation failed: boot deviates from the baseline";
 	a->remediation = failure_fix;

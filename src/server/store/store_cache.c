@@ -37,6 +37,7 @@ struct entry {
 	struct entry *next;
 	char vm_id[TL_ID_LEN];
 	bool secure_boot, enrolled;
+	char security_type[16]; /* a confidential VM's evidence is checked too */
 	uint64_t clock;
 	uint32_t reset_count, restart_count;
 	int64_t nonce_issued;
@@ -193,6 +194,7 @@ bool tl_store_cache_get(struct tl_store_cache *c, const char *vm_id, struct tl_v
 	if (e && (!baseline || !e->baseline || (*baseline = strdup(e->baseline->s)))) {
 		memcpy(vm->id, e->vm_id, sizeof(e->vm_id));
 		vm->secure_boot = e->secure_boot;
+		memcpy(vm->security_type, e->security_type, sizeof(vm->security_type));
 		vm->enrolled = e->enrolled;
 		if (e->enrolled) {
 			memcpy(t->vm_id, e->vm_id, sizeof(e->vm_id));
@@ -221,6 +223,7 @@ void tl_store_cache_offer(struct tl_store_cache *c, uint64_t seq, const struct t
 	c->entries++;
 	memcpy(e->vm_id, vm->id, sizeof(e->vm_id));
 	e->secure_boot = vm->secure_boot;
+	memcpy(e->security_type, vm->security_type, sizeof(e->security_type));
 	e->enrolled = vm->enrolled;
 	e->clock = t->clock;
 	e->reset_count = t->reset_count;

@@ -214,7 +214,8 @@ int tl_store_tpm_get(struct tl_store *s, const char *vm_id, struct tl_vm_tpm *ou
 /* A VM's attestation context: its row, its TPM's (NULLs when none), its baseline's. */
 #define CONTEXT_SELECT                                                                          \
 	"SELECT v.id, v.secure_boot, t.ak_public, t.ak_name, t.clock, t.reset_count, "          \
-	"t.restart_count, b.components, t.nonce_issued, t.enrolled_by FROM vms v LEFT JOIN "    \
+	"t.restart_count, b.components, t.nonce_issued, t.enrolled_by, v.security_type FROM "   \
+	"vms v LEFT JOIN "                                                                       \
 	"vm_tpm t ON t.vm_id = v.id LEFT JOIN baselines b ON b.vm_id = v.id"
 
 struct context {
@@ -228,12 +229,13 @@ static int context_row(const char *const *c, int n, void *arg)
 {
 	struct context *x = arg;
 	struct tl_vm_tpm *t = x->t;
-	if (n != 10 || x->found || !c[0])
+	if (n != 11 || x->found || !c[0])
 		return TL_E_STORE;
 	x->found = true;
 	/* the VM's columns, then the TPM's (NULL when none is bound), then the baseline */
 	copy(x->vm->id, sizeof(x->vm->id), c[0]);
 	x->vm->secure_boot = c[1] && strcmp(c[1], "0") != 0;
+	copy(x->vm->security_type, sizeof(x->vm->security_type), c[10]); /* confidential? */
 	if ((x->vm->enrolled = c[2] != NULL)) {
 		copy(t->vm_id, sizeof(t->vm_id), c[0]);
 		copy(t->ak_public, sizeof(t->ak_public), c[2]);

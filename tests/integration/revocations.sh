@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# revocations-current through trustlaunchd with a real TPM (swtpm) and tl-agent: the shared
+# real sb-on boot (a Debian 12 OVMF log whose dbx holds one hash and whose SbatLevel is
+# 2025021800) replayed into the TPM and attested against the real current revocation data
+# (--revocations with the vectors' dbx_info, DBXUpdate and SbatLevel files): the VM is
+# unhealthy with the missing revocations named (BootHole, BlackLotus, by date), in the VM's
+# recommendations, the fleet summary, the per-recommendation list and /metrics. Without
+# --revocations it is not_applicable, saying why; a directory without the files is refused.
+here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
+d=${TL_DAEMON:?} agent=${TL_AGENT:?} pid=
+[[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
+cleanup() {
+  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+start_daemon() { # [OPTIONS...]
+  port=$(free_port) base=http://127.0.0.1:$port
+  "$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "$@" 2>>"$work/svc.log" & pid=$!
+  for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+  ADMIN=$(cat svc/admin.token)
+}
+stop_daemon() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
+api() { # METHOD PATH: answer in body.json, status in $code
+  code=$(curl -s -o body.json -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer $ADMIN")
+}
+rec() { # the VM's revocations-current into rec.json
+  api GET "/v1/vms/$vm/recommendations"
+  python3 -c "import json; r=[x for x in json.load(open('body.json'))['recommendations'] if x['id']=='revocations-current']; json.dump(r[0], open('rec.json','w'))"
+}
+
+# a directory without any of the files is refused at start, saying which files it wants
+mkdir empty
+expect_rc 2 "$d" --listen 127.0.0.1:1 --state-dir "$work/svc" --revocations empty
+grep -q "SbatLevel_Variable.txt" err && ok || bad "empty directory: $(cat err)"
+
+start_daemon --revocations "$v/revocations"
+curl -s -o body.json -X POST "$base/v1/vms" -H "Authorization: Bearer $ADMIN" \
+  -H 'Content-Type: application/json' --data '{"name":"old-dbx","size":"Standard_D2s_v5","os":"debian-12"}'
+vm=$(python3 -c "import json; print(json.load(open('body.json'))['id'])")
+token=$(python3 -c "import json; print(json.load(open('body.json'))['enrollment_token'])")
+start_swtpm sha256
+A() { "$agent" --server "$base" --tcti "$TPM2TOOLS_TCTI" --state-dir "$work/agent" --timeout 20 "$@"; }
+on=$v/boot/sb-on/eventlog.bin
+expect_rc 0 A replay-log "$on"
+rec
+python3 -c "import json; r=json.load(open('rec.json')); assert r['status']=='not_applicable' and 'no attested boot' in r['reason'], r" \
+  && ok || bad "before any attestation: $(cat rec.json)"
+expect_rc 0 A enroll --vm-id "$vm" --enrollment-token "$token"
+expect_rc 0 A attest --eventlog "$on"
+grep -q "^healthy" out && ok || bad "the boot itself is healthy: $(cat out)"
+rec
+python3 - <<'PY' && ok || bad "unhealthy with the missing named: $(head -c 1500 rec.json)"
+import json
+r = json.load(open('rec.json'))
+assert r['status'] == 'unhealthy' and r['severity'] == 'low', r
+assert 'BootHole (2020-07-01)' in r['reason'] and 'BlackLotus (2023-05-01)' in r['reason'], r
+assert r['title'] == 'Secure Boot revocation lists should be up to date', r
+d = r['details']
+assert {x['code'] for x in d['reasons']} == {'revocation.dbx_missing', 'revocation.sbat_level_behind'}, d['reasons']
+assert d['dbx']['missing'] == 447 and d['dbx']['present'] == 0, d['dbx']
+g = {(x.get('name'), x['date']): x['count'] for x in d['dbx']['missing_groups']}
+assert g[('BootHole', '2020-07-01')] == 151, g
+assert ('BlackLotus', '2023-05-01') in g, g
+assert d['sbat']['vm_level']['datestamp'] == '2025021800', d['sbat']
+assert [x['datestamp'] for x in d['sbat']['missing_generations']] == ['2025051000'], d['sbat']
+assert 'tl vm update-dbx' in r['remediation'], r
+PY
+api GET /v1/recommendations
+python3 -c "
+import json
+r = {x['id']: x for x in json.load(open('body.json'))['recommendations']}
+assert r['revocations-current']['counts'] == {'healthy': 0, 'unhealthy': 1, 'not_applicable': 0}, r
+" && ok || bad "fleet summary: $(head -c 800 body.json)"
+api GET "/v1/recommendations/revocations-current?status=unhealthy"
+python3 -c "
+import json
+v = json.load(open('body.json'))['vms']
+assert len(v) == 1 and v[0]['status'] == 'unhealthy' and 'BootHole' in v[0]['reason'], v
+" && ok || bad "per-recommendation list: $(head -c 800 body.json)"
+curl -s "$base/metrics" -H "Authorization: Bearer $ADMIN" > metrics.txt
+grep -q 'recommendation="revocations-current",status="unhealthy"} 1' metrics.txt && ok ||
+  bad "metrics: $(grep revocations metrics.txt | head -3)"
+
+# ---- without revocation data: not applicable, saying why (the kept check is not used)
+stop_daemon
+start_daemon
+rec
+python3 -c "import json; r=json.load(open('rec.json')); assert r['status']=='not_applicable' and '--revocations' in r['reason'] and 'details' not in r, r" \
+  && ok || bad "without --revocations: $(cat rec.json)"
+finish
