@@ -146,6 +146,7 @@ int tl_vm_host_list(int argc, char **argv);
 int tl_vm_host_show(int argc, char **argv);
 int tl_vm_console(int argc, char **argv);
 int tl_vm_enable_tl(int argc, char **argv);
+int tl_vm_update_dbx(int argc, char **argv); /* host/vm_update_dbx.c */
 int tl_cmd_revocations(int argc, char **argv);
 int tl_cmd_vm(int argc, char **argv);
 int tl_vm_update(int argc, char **argv); /* vm_update.c */

@@ -79,6 +79,16 @@ wait_for 60 has_alert "$id" untrusted_kernel_module low && ok ||
 console "$vm" | grep -q 'TL-AGENT: module dummy refused' && ok || bad "the kernel did not refuse the module"
 expect_rc 0 "$tl" vm stop "$vm" --force
 
+# ---- the current dbx applied to the stopped VM: its baseline predicted again (PCR 7 measures
+# dbx), and the next boot is healthy against it
+expect_rc 0 "$tl" --json vm update-dbx "$vm" "$TL_VECTORS/revocations/DBXUpdate-amd64.bin"
+[[ $(jfield "$work/out" "d['changed'], d['added'] > 0, d['baseline']") == "True True predicted" ]] && ok ||
+  bad "update-dbx: $(cat "$work/out")"
+expect_rc 0 "$tl" --json vm update-dbx "$vm" "$TL_VECTORS/revocations/DBXUpdate-amd64.bin"
+[[ $(jfield "$work/out" "d['changed']") == False ]] && ok || bad "update-dbx twice: $(cat "$work/out")"
+expect_rc 0 "$tl" vm start "$vm" --wait healthy --timeout "${DEADLINE}s"
+expect_rc 0 "$tl" vm stop "$vm" --force
+
 # ---- 2: grub.cfg edited after the prediction (a copy of the image, its ESP changed)
 cp -r "$img" "$work/img-cmd"
 expect_rc 0 "$tl" --json vm create "$P-cmd" --image "$work/img-cmd"

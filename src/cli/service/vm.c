@@ -275,6 +275,7 @@ static const struct tl_cmd vm_cmds[] = {
 	{ "stop", tl_vm_stop, "shut a VM of this host down [--force]" },
 	{ "console", tl_vm_console, "a VM's serial console log [--follow]" },
 	{ "enable-trusted-launch", tl_vm_enable_tl, "a UEFI domain to Secure Boot + vTPM" },
+	{ "update-dbx", tl_vm_update_dbx, "a signed dbx update into a stopped VM's NVRAM" },
 	{ "list", vm_list, "the VMs of the token's tenant (--host: of this host)" },
 	{ "show", vm_show, "one VM (by id, or by name on this host)" },
 	{ "update", tl_vm_update, "change its security profile (Trusted Launch, Secure Boot, vTPM)" },
