@@ -23,7 +23,6 @@ static bool predicted(const char *image, const char *vars, const char *id)
 	}
 	rc = tl_client_call(TL_HTTP_PUT, "/v1/vms", id, "/baseline", manifest, &answer);
 	tl_client_opts.json = json;
-	json_decref(manifest);
 	json_decref(answer);
 	if (rc != TL_EXIT_OK)
 		fprintf(stderr, "tl: notice: trustlaunchd did not take the predicted baseline: the "
