@@ -104,5 +104,40 @@ const char *const tl_store_migrations[] = {
 	"NOT NULL, type TEXT NOT NULL, time BIGINT NOT NULL, attempt INTEGER NOT NULL, status "
 	"INTEGER NOT NULL, error TEXT NOT NULL, duration_ms BIGINT NOT NULL)",
 	"CREATE INDEX deliveries_webhook ON deliveries (webhook_id, id)",
+	/* each VM's posture (docs/posture.md), written when it changes: what it is decided from
+	 * (its profile with the catalog's word at the time, enrolled, the latest verified
+	 * verdict: attested -1 none, 0 unhealthy, 1 healthy; attested_sb -1 unknown, 0, 1;
+	 * stale: the staleness job found the agent silent) and the statuses (enum tl_status)
+	 * with the assessment's cause; version orders the writes of several nodes */
+	"CREATE TABLE vm_posture (vm_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, created BIGINT NOT "
+	"NULL, sectype INTEGER NOT NULL, secure_boot INTEGER NOT NULL, vtpm INTEGER NOT NULL, "
+	"size_support INTEGER NOT NULL, os_supported INTEGER NOT NULL, enrolled INTEGER NOT NULL, "
+	"attested INTEGER NOT NULL, attested_sb INTEGER NOT NULL, stale INTEGER NOT NULL, "
+	"rec_secure_boot INTEGER NOT NULL, rec_vtpm INTEGER NOT NULL, rec_guest_attestation "
+	"INTEGER NOT NULL, assessment INTEGER NOT NULL, assessment_cause TEXT NOT NULL, version "
+	"BIGINT NOT NULL, updated BIGINT NOT NULL)",
+	/* the fleet's counts: one pass over this index (GROUP BY) */
+	"CREATE INDEX vm_posture_counts ON vm_posture (tenant, rec_secure_boot, rec_vtpm, "
+	"rec_guest_attestation, assessment, assessment_cause)",
+	/* a recommendation's VMs with a status, in the VMs' order: a tenant's, and every
+	 * tenant's */
+	"CREATE INDEX vm_posture_sb ON vm_posture (tenant, rec_secure_boot, created, vm_id)",
+	"CREATE INDEX vm_posture_vtpm ON vm_posture (tenant, rec_vtpm, created, vm_id)",
+	"CREATE INDEX vm_posture_ga ON vm_posture (tenant, rec_guest_attestation, created, vm_id)",
+	"CREATE INDEX vm_posture_all_sb ON vm_posture (rec_secure_boot, created, vm_id)",
+	"CREATE INDEX vm_posture_all_vtpm ON vm_posture (rec_vtpm, created, vm_id)",
+	"CREATE INDEX vm_posture_all_ga ON vm_posture (rec_guest_attestation, created, vm_id)",
+	"CREATE INDEX vm_posture_order ON vm_posture (tenant, created, vm_id)",
+	"CREATE INDEX vm_posture_all_order ON vm_posture (created, vm_id)",
+	/* when the agent last attested (Unix seconds), on the row every verified attestation
+	 * writes anyway: the staleness job reads it */
+	"ALTER TABLE vm_tpm ADD COLUMN last_attested BIGINT NOT NULL DEFAULT 0",
+	"UPDATE vm_tpm SET last_attested = COALESCE((SELECT a.time FROM attestations a WHERE a.id "
+	"= vm_tpm.last_verified), 0)",
+	/* a job one node of several runs at a time (the staleness job): its holder until */
+	"CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until BIGINT NOT NULL)",
+	/* the VM list's first page, by (created, id), without sorting the fleet */
+	"CREATE INDEX vms_order ON vms (created, id)",
+	"CREATE INDEX vms_tenant_order ON vms (tenant, created, id)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);
