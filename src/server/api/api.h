@@ -58,6 +58,9 @@ TL_MUST_CHECK int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *v
  * the VM is created or changed, or enrols, and for VMs registered before it was kept. */
 TL_MUST_CHECK int tl_api_posture_refresh(struct tl_server *srv, const char *vm_id,
 					 int64_t now);
+/* Its decision alone, into row (nothing written). */
+TL_MUST_CHECK int tl_api_posture_decide(struct tl_server *srv, const char *vm_id, int64_t now,
+					struct tl_posture_row *row);
 /* tl_api_posture_refresh now, for a request that changed the VM: a failure is logged (the
  * next change, or an attestation that changes it, writes it again). */
 void tl_api_posture_changed(struct tl_server *srv, const char *vm_id);

@@ -58,27 +58,35 @@ int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm, struct tl_p
 	return TL_OK;
 }
 
-int tl_api_posture_refresh(struct tl_server *srv, const char *vm_id, int64_t now)
+int tl_api_posture_decide(struct tl_server *srv, const char *vm_id, int64_t now,
+			  struct tl_posture_row *row)
 {
 	struct tl_vm vm;
-	struct tl_posture_row row;
 	json_t *latest;
 	int64_t latest_id;
 	int err = tl_store_vm_get(srv->store, "*", vm_id, &vm);
-	memset(&row, 0, sizeof(row));
+	memset(row, 0, sizeof(*row));
 	if (err == TL_OK)
-		err = tl_api_posture_of(srv, &vm, &row.in, &latest, &latest_id);
+		err = tl_api_posture_of(srv, &vm, &row->in, &latest, &latest_id);
 	if (err != TL_OK)
 		return err;
 	json_decref(latest);
-	snprintf(row.vm_id, sizeof(row.vm_id), "%s", vm.id);
-	snprintf(row.tenant, sizeof(row.tenant), "%s", vm.tenant);
-	row.created = vm.created;
+	snprintf(row->vm_id, sizeof(row->vm_id), "%s", vm.id);
+	snprintf(row->tenant, sizeof(row->tenant), "%s", vm.tenant);
+	row->created = vm.created;
 	/* silent: the agent's last sign (its latest attestation, else its enrolment) is old */
-	row.stale = row.in.enrolled &&
-		    now - (row.in.attested ? row.in.attested_at : row.in.enrolled_at) > srv->stale_after;
-	tl_posture_row_decide(&row);
-	return tl_store_posture_put(srv->store, &row, now, NULL);
+	row->stale = row->in.enrolled &&
+		     now - (row->in.attested ? row->in.attested_at : row->in.enrolled_at) >
+			     srv->stale_after;
+	tl_posture_row_decide(row);
+	return TL_OK;
+}
+
+int tl_api_posture_refresh(struct tl_server *srv, const char *vm_id, int64_t now)
+{
+	struct tl_posture_row row;
+	int err = tl_api_posture_decide(srv, vm_id, now, &row);
+	return err == TL_OK ? tl_store_posture_put(srv->store, &row, 1, now, NULL) : err;
 }
 
 void tl_api_posture_changed(struct tl_server *srv, const char *vm_id)

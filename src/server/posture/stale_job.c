@@ -50,19 +50,22 @@ static void log_count(const char *msg, size_t n)
 	tl_log("info", msg, "vms", text);
 }
 
-/* VMs without a posture row: decided from their records and stored. */
-static void backfill(struct tl_stale_job *j, struct batch *b)
+/* VMs without a posture row: decided from their records and stored, a batch a transaction. */
+static void backfill(struct tl_stale_job *j, struct batch *b, struct tl_posture_row *rows)
 {
 	size_t done = 0;
 	for (int round = 0; round < MAX_BATCHES; round++) {
-		size_t stored = 0;
+		size_t n = 0;
+		int64_t now = (int64_t)time(NULL);
 		b->n = 0;
 		if (tl_store_posture_missing(j->srv->store, BATCH, collect, b) != TL_OK)
 			break;
 		for (size_t i = 0; i < b->n; i++)
-			stored += tl_api_posture_refresh(j->srv, b->id[i], (int64_t)time(NULL)) == TL_OK;
-		done += stored;
-		if (b->n < BATCH || stored == 0)
+			n += tl_api_posture_decide(j->srv, b->id[i], now, &rows[n]) == TL_OK;
+		if (n == 0 || tl_store_posture_put(j->srv->store, rows, n, now, NULL) != TL_OK)
+			break;
+		done += n;
+		if (b->n < BATCH)
 			break;
 	}
 	if (done)
@@ -78,7 +81,7 @@ static bool mark(struct tl_stale_job *j, const char *vm_id, int64_t now)
 		return false;
 	row.stale = true;
 	tl_posture_row_decide(&row);
-	return tl_store_posture_put(j->srv->store, &row, now, &changed) == TL_OK && changed;
+	return tl_store_posture_put(j->srv->store, &row, 1, now, &changed) == TL_OK && changed;
 }
 
 static void round_once(struct tl_stale_job *j, struct batch *b)
@@ -95,7 +98,10 @@ static void round_once(struct tl_stale_job *j, struct batch *b)
 		tl_log("info", "staleness job: this node holds the lease", "node", j->node);
 	j->holding = true;
 	if (!j->backfilled) {
-		backfill(j, b);
+		struct tl_posture_row *rows = calloc(BATCH, sizeof(*rows));
+		if (rows)
+			backfill(j, b, rows);
+		free(rows);
 		j->backfilled = true;
 	}
 	for (int round = 0; round < MAX_BATCHES; round++) {
@@ -163,6 +169,8 @@ void tl_stale_job_stop(struct tl_stale_job *j)
 	pthread_cond_signal(&j->wake);
 	pthread_mutex_unlock(&j->lock);
 	pthread_join(j->thread, NULL);
+	if (j->holding && tl_store_lease_release(j->srv->store, LEASE, j->node) != TL_OK)
+		tl_log("warn", "staleness job: lease not given up", "node", j->node);
 	pthread_cond_destroy(&j->wake);
 	pthread_mutex_destroy(&j->lock);
 	free(j);

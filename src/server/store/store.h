@@ -373,12 +373,12 @@ void tl_posture_row_decide(struct tl_posture_row *row);
 /* TL_E_STORE_NOT_FOUND when the VM has no row yet. */
 TL_MUST_CHECK int tl_store_posture_get(struct tl_store *s, const char *vm_id,
 				       struct tl_posture_row *out);
-/* Writes the row when it differs from the stored one (no row: inserted, no event); for each
- * recommendation whose status changed, a recommendation.changed event to the tenant's
- * webhooks, in the same transaction. A concurrent write of another node wins (nothing
- * written, *changed false). changed may be NULL. */
-TL_MUST_CHECK int tl_store_posture_put(struct tl_store *s, const struct tl_posture_row *row,
-				       int64_t now, bool *changed);
+/* Writes each of the n rows that differs from the stored one (no row: inserted, no event),
+ * in one transaction; for each recommendation whose status changed, a
+ * recommendation.changed event to the tenant's webhooks, in it. A concurrent write of
+ * another node wins (that row not written). *changed: a row was (may be NULL). */
+TL_MUST_CHECK int tl_store_posture_put(struct tl_store *s, const struct tl_posture_row *rows,
+				       size_t n, int64_t now, bool *changed);
 /* The writer's part, inside an attestation's transaction (conn is the writer's): the VM
  * attested now, verified by its TPM, with that verdict and Secure Boot as its log showed it
  * (-1 unknown); written only when that changes its row. */
@@ -408,6 +408,9 @@ TL_MUST_CHECK int tl_store_posture_missing(struct tl_store *s, size_t limit,
  * was free, expired, or holder's already). */
 TL_MUST_CHECK int tl_store_lease(struct tl_store *s, const char *name, const char *holder,
 				 int64_t now, int64_t ttl, bool *held);
+/* Gives the lease up, if holder has it (a node stopping: another need not wait it out). */
+TL_MUST_CHECK int tl_store_lease_release(struct tl_store *s, const char *name,
+					 const char *holder);
 
 /* ---- the attestation write (store_batch.c): everything one attestation changes, made
  * durable together with other attestations' writes in one transaction (group commit). */

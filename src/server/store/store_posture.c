@@ -224,17 +224,20 @@ static int write_on(struct tl_store *c, const struct tl_posture_row *r,
 	return err;
 }
 
-int tl_store_posture_put(struct tl_store *s, const struct tl_posture_row *row, int64_t now,
-			 bool *changed)
+int tl_store_posture_put(struct tl_store *s, const struct tl_posture_row *rows, size_t n,
+			 int64_t now, bool *changed)
 {
 	struct tl_posture_row old;
-	bool ch = false;
+	bool ch = false, any = false;
 	int err;
 	pthread_mutex_lock(&s->lock);
 	if ((err = s->ops->begin(s)) == TL_OK) {
-		err = get_on(s, row->vm_id, &old);
-		if (err == TL_OK || err == TL_E_STORE_NOT_FOUND)
-			err = write_on(s, row, err == TL_OK ? &old : NULL, now, &ch);
+		for (size_t i = 0; err == TL_OK && i < n; i++) {
+			err = get_on(s, rows[i].vm_id, &old);
+			if (err == TL_OK || err == TL_E_STORE_NOT_FOUND)
+				err = write_on(s, &rows[i], err == TL_OK ? &old : NULL, now, &ch);
+			any = any || ch;
+		}
 		if (err == TL_OK)
 			err = s->ops->commit(s);
 		else
@@ -242,7 +245,7 @@ int tl_store_posture_put(struct tl_store *s, const struct tl_posture_row *row, i
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (changed)
-		*changed = err == TL_OK && ch;
+		*changed = err == TL_OK && any;
 	return err;
 }
 

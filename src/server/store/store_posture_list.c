@@ -130,3 +130,10 @@ int tl_store_lease(struct tl_store *s, const char *name, const char *holder, int
 			    "leases.holder = excluded.holder RETURNING holder",
 			    p, 4, held_row, held);
 }
+
+int tl_store_lease_release(struct tl_store *s, const char *name, const char *holder)
+{
+	const char *p[2] = { name, holder };
+	return tl_store_run(s, "DELETE FROM leases WHERE name = $1 AND holder = $2", p, 2, NULL,
+			    NULL);
+}

@@ -121,6 +121,8 @@ const char *const tl_store_migrations[] = {
 	"rec_guest_attestation, assessment, assessment_cause)",
 	/* a recommendation's VMs with a status, in the VMs' order: a tenant's, and every
 	 * tenant's */
+	"CREATE INDEX vm_posture_all_counts ON vm_posture (rec_secure_boot, rec_vtpm, "
+	"rec_guest_attestation, assessment, assessment_cause)",
 	"CREATE INDEX vm_posture_sb ON vm_posture (tenant, rec_secure_boot, created, vm_id)",
 	"CREATE INDEX vm_posture_vtpm ON vm_posture (tenant, rec_vtpm, created, vm_id)",
 	"CREATE INDEX vm_posture_ga ON vm_posture (tenant, rec_guest_attestation, created, vm_id)",
@@ -139,5 +141,9 @@ const char *const tl_store_migrations[] = {
 	/* the VM list's first page, by (created, id), without sorting the fleet */
 	"CREATE INDEX vms_order ON vms (created, id)",
 	"CREATE INDEX vms_tenant_order ON vms (tenant, created, id)",
+	/* the alerts' first page of every tenant, newest first, and their counts: an index
+	 * walked, not the alerts sorted or read */
+	"CREATE INDEX alerts_all_seq ON alerts (seq)",
+	"CREATE INDEX alerts_counts ON alerts (tenant, type, severity, status)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);
