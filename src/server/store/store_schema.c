@@ -145,5 +145,6 @@ const char *const tl_store_migrations[] = {
 	 * walked, not the alerts sorted or read */
 	"CREATE INDEX alerts_all_seq ON alerts (seq)",
 	"CREATE INDEX alerts_counts ON alerts (tenant, type, severity, status)",
+	"CREATE INDEX alerts_all_counts ON alerts (type, severity, status)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);
