@@ -14,10 +14,6 @@
 
 #include "store_backend.h"
 
-#define P_COLS                                                                                  \
-	"vm_id, tenant, created, sectype, secure_boot, vtpm, size_support, os_supported, "       \
-	"enrolled, attested, attested_sb, stale, rec_secure_boot, rec_vtpm, "                    \
-	"rec_guest_attestation, assessment, assessment_cause, version"
 #define P_NCOLS 18
 
 static long num(const char *s)
@@ -67,7 +63,7 @@ static int get_on(struct tl_store *c, const char *vm_id, struct tl_posture_row *
 {
 	struct one o = { out, false };
 	const char *p[1] = { vm_id };
-	int err = c->ops->exec(c, "SELECT " P_COLS " FROM vm_posture WHERE vm_id = $1", p, 1,
+	int err = c->ops->exec(c, "SELECT " TL_POSTURE_COLS " FROM vm_posture WHERE vm_id = $1", p, 1,
 			       one_row, &o);
 	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
 }
@@ -76,7 +72,7 @@ int tl_store_posture_get(struct tl_store *s, const char *vm_id, struct tl_postur
 {
 	struct one o = { out, false };
 	const char *p[1] = { vm_id };
-	int err = tl_store_run(s, "SELECT " P_COLS " FROM vm_posture WHERE vm_id = $1", p, 1,
+	int err = tl_store_run(s, "SELECT " TL_POSTURE_COLS " FROM vm_posture WHERE vm_id = $1", p, 1,
 			       one_row, &o);
 	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
 }
@@ -101,7 +97,7 @@ static bool same(const struct tl_posture_row *a, const struct tl_posture_row *b)
 	       a->assess == b->assess && strcmp(a->cause, b->cause) == 0;
 }
 
-/* The row's columns as text, in P_COLS order (version: the next one). */
+/* The row's columns as text, in TL_POSTURE_COLS order (version: the next one). */
 struct texts {
 	char v[P_NCOLS][TL_ID_LEN];
 	const char *p[P_NCOLS + 2];
@@ -141,7 +137,7 @@ static int insert(struct tl_store *c, const struct tl_posture_row *r, int64_t no
 	snprintf(upd, sizeof(upd), "%" PRId64, now);
 	t.p[P_NCOLS] = upd;
 	return c->ops->exec(c,
-			    "INSERT INTO vm_posture (" P_COLS ", updated) VALUES ($1, $2, $3, $4, $5, "
+			    "INSERT INTO vm_posture (" TL_POSTURE_COLS ", updated) VALUES ($1, $2, $3, $4, $5, "
 			    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) ON "
 			    "CONFLICT (vm_id) DO NOTHING",
 			    t.p, P_NCOLS + 1, NULL, NULL);

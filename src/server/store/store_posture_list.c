@@ -8,15 +8,11 @@
 
 #include "store_backend.h"
 
-#define P_COLS                                                                                  \
-	"vm_id, tenant, created, sectype, secure_boot, vtpm, size_support, os_supported, "       \
-	"enrolled, attested, attested_sb, stale, rec_secure_boot, rec_vtpm, "                    \
-	"rec_guest_attestation, assessment, assessment_cause, version"
 
 /* $1 created, $2 vm_id (the cursor), $3 limit, then the status and/or the tenant. Each
  * filter is the prefix of an index (store_schema.c), ordered as the page is. */
 #define PAGE(where)                                                                             \
-	"SELECT " P_COLS ", (SELECT v.name FROM vms v WHERE v.id = p.vm_id) FROM vm_posture p "  \
+	"SELECT " TL_POSTURE_COLS ", (SELECT v.name FROM vms v WHERE v.id = p.vm_id) FROM vm_posture p "  \
 	"WHERE " where " (created, vm_id) > (CAST($1 AS BIGINT), CAST($2 AS TEXT)) ORDER BY "    \
 	"created, vm_id LIMIT CAST($3 AS BIGINT)"
 #define REC(col)                                                                                \
