@@ -254,13 +254,14 @@ static void seed_posture(struct tl_store *s, size_t from, size_t to, const char 
 	n = (size_t)sprintf(sql, "INSERT INTO vm_posture (vm_id, tenant, created, sectype, "
 			    "secure_boot, vtpm, size_support, os_supported, enrolled, attested, "
 			    "attested_sb, stale, rec_secure_boot, rec_vtpm, rec_guest_attestation, "
-			    "assessment, assessment_cause, version, updated) VALUES ");
+			    "assessment, assessment_cause, version, updated, counts_key) VALUES ");
 	for (size_t j = from; j < to; j++) {
 		vm_id(j, id);
 		n += (size_t)sprintf(sql + n, "%s('%s','default',%s,%d,1,1,%d,1,1,%d,1,0,%d,%d,%d,%d,"
-				     "'%s',1,%s)", j > from ? "," : "", id, now_s, (int)r.in.type,
+				     "'%s',1,%s,%d)", j > from ? "," : "", id, now_s, (int)r.in.type,
 				     (int)r.in.size, o.unhealthy ? 0 : 1, (int)r.rec[0],
-				     (int)r.rec[1], (int)r.rec[2], (int)r.assess, r.cause, now_s);
+				     (int)r.rec[1], (int)r.rec[2], (int)r.assess, r.cause, now_s,
+				     tl_store_posture_counts_key(&r));
 	}
 	run_sql(s, sql, NULL, 0);
 	free(sql);

@@ -482,10 +482,13 @@ static void store_forgeries_are_bounded_and_apart(void **state)
 	tl_store_close(s);
 }
 
-static int groups(const char *const *c, int n, void *arg)
+static int groups(const struct tl_posture_count *c, void *arg)
 {
-	(void)c;
-	(void)n;
+	assert_int_equal(c->vms, 1);
+	assert_int_equal(c->rec[TL_REC_GUEST_ATTESTATION], TL_STATUS_UNHEALTHY);
+	assert_int_equal(c->rec[TL_REC_SECURE_BOOT], TL_STATUS_HEALTHY);
+	assert_int_equal(c->assess, TL_STATUS_UNHEALTHY);
+	assert_int_equal(c->cause, TL_ASSESS_STALE);
 	(*(int *)arg)++;
 	return TL_OK;
 }

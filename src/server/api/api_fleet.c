@@ -22,35 +22,24 @@ static json_t *counts_json(const size_t n[NSTATUS])
 	return o;
 }
 
-static size_t status_of(const char *c)
-{
-	long v = c ? strtol(c, NULL, 10) : 0;
-	return v >= 0 && v < NSTATUS ? (size_t)v : 0;
-}
-
-/* One group of the store's counts: rec_secure_boot, rec_vtpm, rec_guest_attestation,
- * assessment, assessment_cause, count. */
-static int tally_row(const char *const *c, int n, void *arg)
+/* One group of the store's counts. */
+static int tally_group(const struct tl_posture_count *c, void *arg)
 {
 	struct tl_fleet_tally *t = arg;
-	size_t count;
-	if (n != 6)
-		return TL_E_STORE;
-	count = c[5] ? (size_t)strtoull(c[5], NULL, 10) : 0;
+	size_t n = c->vms > 0 ? (size_t)c->vms : 0;
 	for (unsigned k = 0; k < TL_REC_COUNT; k++)
-		t->rec[k][status_of(c[k])] += count;
-	t->assess[status_of(c[3])] += count;
-	for (unsigned k = 0; k < TL_FLEET_CAUSES; k++)
-		if (c[4] && strcmp(c[4], tl_assess_cause_name((enum tl_assess_cause)k)) == 0)
-			t->cause[k] += count;
-	t->vms += count;
+		t->rec[k][c->rec[k]] += n;
+	t->assess[c->assess] += n;
+	if ((unsigned)c->cause < TL_FLEET_CAUSES)
+		t->cause[c->cause] += n;
+	t->vms += n;
 	return TL_OK;
 }
 
 int tl_api_fleet_tally(struct tl_server *srv, const char *tenant, struct tl_fleet_tally *t)
 {
 	memset(t, 0, sizeof(*t));
-	return tl_store_posture_counts(srv->store, tenant, tally_row, t);
+	return tl_store_posture_counts(srv->store, tenant, tally_group, t);
 }
 
 static json_t *summary_json(const struct tl_fleet_tally *t, int64_t now)

@@ -384,10 +384,14 @@ TL_MUST_CHECK int tl_store_posture_put(struct tl_store *s, const struct tl_postu
  * (-1 unknown); written only when that changes its row. */
 TL_MUST_CHECK int tl_store_posture_attested(struct tl_store *conn, const char *vm_id,
 					    bool healthy, int attested_sb, int64_t now);
-/* The tenant's ("*": all) VMs counted by their statuses: fn(cols = rec_secure_boot,
- * rec_vtpm, rec_guest_attestation, assessment, assessment_cause, count). */
+/* The tenant's ("*": all) VMs counted by their statuses and cause, a group at a time. */
+struct tl_posture_count {
+	enum tl_status rec[TL_REC_COUNT], assess;
+	enum tl_assess_cause cause;
+	int64_t vms;
+};
 TL_MUST_CHECK int tl_store_posture_counts(struct tl_store *s, const char *tenant,
-					  int (*fn)(const char *const *cols, int ncols, void *arg),
+					  int (*fn)(const struct tl_posture_count *c, void *arg),
 					  void *arg);
 /* A page of the tenant's VMs by (created, id) after (after_created, after_id) (NULL: from
  * the first) whose recommendation rec has the status (-1: any): fn(row, vm name). */

@@ -114,6 +114,8 @@ int tl_store_run(struct tl_store *s, const char *sql, const char *const *params,
 	"enrolled, attested, attested_sb, stale, rec_secure_boot, rec_vtpm, "                    \
 	"rec_guest_attestation, assessment, assessment_cause, version"
 int tl_store_posture_row_of(const char *const *c, int n, struct tl_posture_row *r);
+/* Its column counts_key: the four statuses and the cause as one number. */
+int tl_store_posture_counts_key(const struct tl_posture_row *r);
 /* A VM from the eleven columns of VM_COLS (store_vm.c). */
 int tl_store_vm_row(const char *const *c, int n, struct tl_vm *vm);
 /* Ids that grow with time on every node. */

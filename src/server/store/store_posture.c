@@ -97,10 +97,27 @@ static bool same(const struct tl_posture_row *a, const struct tl_posture_row *b)
 	       a->assess == b->assess && strcmp(a->cause, b->cause) == 0;
 }
 
+/* The statuses and the cause as one number, what the counts group by: base 3 for the four
+ * statuses, then the cause (enum tl_assess_cause). */
+#define NCAUSES 8
+static int cause_index(const char *name)
+{
+	for (int k = 0; k < NCAUSES; k++)
+		if (strcmp(name, tl_assess_cause_name((enum tl_assess_cause)k)) == 0)
+			return k;
+	return 0;
+}
+
+int tl_store_posture_counts_key(const struct tl_posture_row *r)
+{
+	return (int)r->rec[0] + 3 * (int)r->rec[1] + 9 * (int)r->rec[2] + 27 * (int)r->assess +
+	       81 * cause_index(r->cause);
+}
+
 /* The row's columns as text, in TL_POSTURE_COLS order (version: the next one). */
 struct texts {
 	char v[P_NCOLS][TL_ID_LEN];
-	const char *p[P_NCOLS + 2];
+	const char *p[P_NCOLS + 2]; /* and two more: the caller's */
 };
 
 static void texts_of(const struct tl_posture_row *r, struct texts *t)
@@ -132,15 +149,17 @@ static int counted(const char *const *c, int n, void *arg)
 static int insert(struct tl_store *c, const struct tl_posture_row *r, int64_t now)
 {
 	struct texts t;
-	char upd[24];
+	char upd[24], key[24];
 	texts_of(r, &t);
 	snprintf(upd, sizeof(upd), "%" PRId64, now);
+	snprintf(key, sizeof(key), "%d", tl_store_posture_counts_key(r));
 	t.p[P_NCOLS] = upd;
+	t.p[P_NCOLS + 1] = key;
 	return c->ops->exec(c,
-			    "INSERT INTO vm_posture (" TL_POSTURE_COLS ", updated) VALUES ($1, $2, $3, $4, $5, "
-			    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) ON "
-			    "CONFLICT (vm_id) DO NOTHING",
-			    t.p, P_NCOLS + 1, NULL, NULL);
+			    "INSERT INTO vm_posture (" TL_POSTURE_COLS ", updated, counts_key) VALUES "
+			    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+			    "$17, $18, $19, $20) ON CONFLICT (vm_id) DO NOTHING",
+			    t.p, P_NCOLS + 2, NULL, NULL);
 }
 
 /* The row over the stored one of version old->version; *n 0 when another write came first. */
@@ -148,22 +167,25 @@ static int update(struct tl_store *c, const struct tl_posture_row *r,
 		  const struct tl_posture_row *old, int64_t now, int *n)
 {
 	struct texts t;
-	char upd[24], ver[24];
+	char upd[24], ver[24], key[24];
 	struct tl_posture_row w = *r;
 	w.version = old->version;
 	texts_of(&w, &t);
 	snprintf(upd, sizeof(upd), "%" PRId64, now);
 	snprintf(ver, sizeof(ver), "%" PRId64, old->version);
+	snprintf(key, sizeof(key), "%d", tl_store_posture_counts_key(r));
 	t.p[1] = upd; /* $2: the tenant and created stay */
 	t.p[2] = ver;
+	t.p[P_NCOLS] = key;
 	*n = 0;
 	return c->ops->exec(c,
 			    "UPDATE vm_posture SET updated = $2, sectype = $4, secure_boot = $5, vtpm = "
 			    "$6, size_support = $7, os_supported = $8, enrolled = $9, attested = $10, "
 			    "attested_sb = $11, stale = $12, rec_secure_boot = $13, rec_vtpm = $14, "
 			    "rec_guest_attestation = $15, assessment = $16, assessment_cause = $17, "
-			    "version = $18 WHERE vm_id = $1 AND version = $3 RETURNING vm_id",
-			    t.p, P_NCOLS, counted, n);
+			    "version = $18, counts_key = $19 WHERE vm_id = $1 AND version = $3 "
+			    "RETURNING vm_id",
+			    t.p, P_NCOLS + 1, counted, n);
 }
 
 static int name_row(const char *const *c, int n, void *arg)
@@ -268,21 +290,37 @@ int tl_store_posture_attested(struct tl_store *c, const char *vm_id, bool health
 	return write_on(c, &r, &old, now, &ch);
 }
 
-int tl_store_posture_counts(struct tl_store *s, const char *tenant,
-			    int (*fn)(const char *const *cols, int ncols, void *arg), void *arg)
+struct counting {
+	int (*fn)(const struct tl_posture_count *c, void *arg);
+	void *arg;
+};
+
+static int count_row(const char *const *c, int n, void *arg)
 {
+	struct counting *k = arg;
+	struct tl_posture_count pc;
+	long key = n == 2 ? num(c[0]) : -1;
+	if (key < 0 || key >= 81 * NCAUSES)
+		return TL_E_STORE;
+	for (unsigned i = 0; i < TL_REC_COUNT; i++, key /= 3)
+		pc.rec[i] = (enum tl_status)(key % 3);
+	pc.assess = (enum tl_status)(key % 3);
+	pc.cause = (enum tl_assess_cause)(key / 3);
+	pc.vms = c[1] ? strtoll(c[1], NULL, 10) : 0;
+	return k->fn(&pc, k->arg);
+}
+
+int tl_store_posture_counts(struct tl_store *s, const char *tenant,
+			    int (*fn)(const struct tl_posture_count *c, void *arg), void *arg)
+{
+	struct counting k = { fn, arg };
 	const char *p[1] = { tenant };
 	if (strcmp(tenant, "*") == 0)
 		return tl_store_run(s,
-				    "SELECT rec_secure_boot, rec_vtpm, rec_guest_attestation, "
-				    "assessment, assessment_cause, count(*) FROM vm_posture GROUP BY "
-				    "rec_secure_boot, rec_vtpm, rec_guest_attestation, assessment, "
-				    "assessment_cause",
-				    NULL, 0, fn, arg);
+				    "SELECT counts_key, count(*) FROM vm_posture GROUP BY counts_key",
+				    NULL, 0, count_row, &k);
 	return tl_store_run(s,
-			    "SELECT rec_secure_boot, rec_vtpm, rec_guest_attestation, assessment, "
-			    "assessment_cause, count(*) FROM vm_posture WHERE tenant = $1 GROUP BY "
-			    "rec_secure_boot, rec_vtpm, rec_guest_attestation, assessment, "
-			    "assessment_cause",
-			    p, 1, fn, arg);
+			    "SELECT counts_key, count(*) FROM vm_posture WHERE tenant = $1 GROUP BY "
+			    "counts_key",
+			    p, 1, count_row, &k);
 }

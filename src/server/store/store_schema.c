@@ -108,21 +108,21 @@ const char *const tl_store_migrations[] = {
 	 * (its profile with the catalog's word at the time, enrolled, the latest verified
 	 * verdict: attested -1 none, 0 unhealthy, 1 healthy; attested_sb -1 unknown, 0, 1;
 	 * stale: the staleness job found the agent silent) and the statuses (enum tl_status)
-	 * with the assessment's cause; version orders the writes of several nodes */
+	 * with the assessment's cause, and all five as one number (counts_key); version orders
+	 * the writes of several nodes */
 	"CREATE TABLE vm_posture (vm_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, created BIGINT NOT "
 	"NULL, sectype INTEGER NOT NULL, secure_boot INTEGER NOT NULL, vtpm INTEGER NOT NULL, "
 	"size_support INTEGER NOT NULL, os_supported INTEGER NOT NULL, enrolled INTEGER NOT NULL, "
 	"attested INTEGER NOT NULL, attested_sb INTEGER NOT NULL, stale INTEGER NOT NULL, "
 	"rec_secure_boot INTEGER NOT NULL, rec_vtpm INTEGER NOT NULL, rec_guest_attestation "
 	"INTEGER NOT NULL, assessment INTEGER NOT NULL, assessment_cause TEXT NOT NULL, version "
-	"BIGINT NOT NULL, updated BIGINT NOT NULL)",
-	/* the fleet's counts: one pass over this index (GROUP BY) */
-	"CREATE INDEX vm_posture_counts ON vm_posture (tenant, rec_secure_boot, rec_vtpm, "
-	"rec_guest_attestation, assessment, assessment_cause)",
+	"BIGINT NOT NULL, updated BIGINT NOT NULL, counts_key INTEGER NOT NULL)",
+	/* the fleet's counts: one pass over an index of one small integer, the statuses and
+	 * the cause together (store_posture.c; a GROUP BY over five columns took twice as long) */
+	"CREATE INDEX vm_posture_counts ON vm_posture (tenant, counts_key)",
+	"CREATE INDEX vm_posture_all_counts ON vm_posture (counts_key)",
 	/* a recommendation's VMs with a status, in the VMs' order: a tenant's, and every
 	 * tenant's */
-	"CREATE INDEX vm_posture_all_counts ON vm_posture (rec_secure_boot, rec_vtpm, "
-	"rec_guest_attestation, assessment, assessment_cause)",
 	"CREATE INDEX vm_posture_sb ON vm_posture (tenant, rec_secure_boot, created, vm_id)",
 	"CREATE INDEX vm_posture_vtpm ON vm_posture (tenant, rec_vtpm, created, vm_id)",
 	"CREATE INDEX vm_posture_ga ON vm_posture (tenant, rec_guest_attestation, created, vm_id)",
