@@ -218,7 +218,8 @@ static int changed_event(struct tl_store *c, const struct tl_posture_row *r, con
 	return err;
 }
 
-/* Inside a transaction on c: the row written over old (or inserted), its events. */
+/* Inside a transaction on c: the row written over old (or inserted), its events;
+ * TL_E_STORE_CONFLICT (nothing written) when old is no longer the stored row. */
 static int write_on(struct tl_store *c, const struct tl_posture_row *r,
 		    const struct tl_posture_row *old, int64_t now, bool *changed)
 {
@@ -230,8 +231,10 @@ static int write_on(struct tl_store *c, const struct tl_posture_row *r,
 		return insert(c, r, now);
 	if (same(r, old))
 		return TL_OK;
-	if ((err = update(c, r, old, now, &n)) != TL_OK || n == 0)
-		return err; /* n 0: another node's write came first; its events are its own */
+	if ((err = update(c, r, old, now, &n)) != TL_OK)
+		return err;
+	if (n == 0)
+		return TL_E_STORE_CONFLICT; /* another node's write came first */
 	*changed = true;
 	if (memcmp(r->rec, old->rec, sizeof(r->rec)) == 0)
 		return TL_OK;
@@ -254,6 +257,10 @@ int tl_store_posture_put(struct tl_store *s, const struct tl_posture_row *rows, 
 			err = get_on(s, rows[i].vm_id, &old);
 			if (err == TL_OK || err == TL_E_STORE_NOT_FOUND)
 				err = write_on(s, &rows[i], err == TL_OK ? &old : NULL, now, &ch);
+			if (err == TL_E_STORE_CONFLICT) { /* another node's, decided as late */
+				err = TL_OK;
+				ch = false;
+			}
 			any = any || ch;
 		}
 		if (err == TL_OK)
@@ -267,8 +274,9 @@ int tl_store_posture_put(struct tl_store *s, const struct tl_posture_row *rows, 
 	return err;
 }
 
-int tl_store_posture_attested(struct tl_store *c, const char *vm_id, bool healthy,
-			      int attested_sb, int64_t now)
+/* The attestation's verdict over the stored row. */
+static int attested_once(struct tl_store *c, const char *vm_id, bool healthy, int attested_sb,
+			 int64_t now)
 {
 	struct tl_posture_row old, r;
 	bool ch;
@@ -288,6 +296,16 @@ int tl_store_posture_attested(struct tl_store *c, const char *vm_id, bool health
 	r.stale = false;
 	tl_posture_row_decide(&r);
 	return write_on(c, &r, &old, now, &ch);
+}
+
+int tl_store_posture_attested(struct tl_store *c, const char *vm_id, bool healthy,
+			      int attested_sb, int64_t now)
+{
+	/* another node wrote the row meanwhile (PostgreSQL): this verdict over its row, once */
+	int err = attested_once(c, vm_id, healthy, attested_sb, now);
+	if (err == TL_E_STORE_CONFLICT)
+		err = attested_once(c, vm_id, healthy, attested_sb, now);
+	return err == TL_E_STORE_CONFLICT ? TL_OK : err;
 }
 
 struct counting {
