@@ -118,7 +118,8 @@ python3 "$here/webhook_receiver.py" "$rxport" rx.jsonl "$secret" 2 & rx_pid=$!
 rx2port=$(free_port)
 echo "{\"url\":\"http://127.0.0.1:$rx2port/rec\",\"events\":[\"recommendation.changed\"]}" > hook2.json
 call POST /v1/webhooks hook2.json; expect 201 "webhook for recommendation.changed"
-python3 "$here/webhook_receiver.py" "$rx2port" rx2.jsonl "$(field "d['secret']")" 0 & rx2_pid=$!
+secret2=$(field "d['secret']") # read before the next call rewrites body.json
+python3 "$here/webhook_receiver.py" "$rx2port" rx2.jsonl "$secret2" 0 & rx2_pid=$!
 rec_events() { python3 -c "
 import json
 lines = [json.loads(l) for l in open('rx2.jsonl')] if __import__('os').path.exists('rx2.jsonl') else []
