@@ -350,4 +350,14 @@ d = [x['data'] for x in b if x['data']['recommendation'] == 'secure-boot'][0]
 assert set(d) >= {'vm_id', 'vm_name', 'recommendation', 'from', 'to', 'at'} and d['vm_id'] == '$vm' and d['vm_name'] == 'web-1', d
 assert all(x['type'] == 'recommendation.changed' for x in b)" && ok || bad "recommendation.changed payload: $(tail -c 400 rx2.jsonl)"
 TOKEN=$ADMIN call GET "/v1/recommendations/secure-boot?status=unhealthy"; check "[x['vm_id'] for x in d['vms']] == ['$vm']" "secure-boot unhealthy, by the index"
+
+# ---- --posture off: the attestation path keeps no alerts (another TPM's quote adds nothing
+# to the open origin alert), the verdict is the same; a bad value is refused
+alerts "vm=$vm&type=attestation_failure&status=active"; before=$(field "sum(a['count'] for a in d['alerts'])")
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+start --posture off
+attest "$vm" ak2.ctx "$on"; expect 200 "another TPM's quote, posture off"; check "d['verdict'] == 'unhealthy'" "the same verdict"
+alerts "vm=$vm&type=attestation_failure&status=active"
+check "sum(a['count'] for a in d['alerts']) == $before" "no alert bookkeeping with posture off"
+"$d" --posture maybe --state-dir "$work/none" > out.txt 2>&1; [[ $? == 2 ]] && ok || bad "--posture maybe refused: $(cat out.txt)"
 finish
