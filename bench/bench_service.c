@@ -13,6 +13,11 @@
  *     i % C == c, so one VM's quotes never race and its TPM clock only grows); after a warm-up
  *     it counts the pairs completed in --seconds and their latency, the daemon's RSS, and
  *     where the CPU went (daemon, this generator, PostgreSQL, I/O wait).
+ * --posture on,off,...: the runs alternate between the daemon's --posture on and off (each
+ * --threads/--clients run once per word): what the posture layer (alerts, the stored posture
+ * read and, when the verdict changes it, written by the group commit) costs the attestation
+ * path. The seeded VMs have their posture stored as a fleet in its steady state has it: the
+ * verdict they will attest with (healthy, or unhealthy with --unhealthy), fresh.
  * --unhealthy: every VM's baseline expects another kernel command line, so every attestation
  * is unhealthy (the baseline-deviation class): an alert per VM, de-duplicated at every next
  * one, its webhook events thinned (docs/posture.md): the flood of failures an operator gets.
@@ -23,7 +28,7 @@
  *
  *   bench_service [--vms N] [--keys K] [--clients C[,C..]] [--threads T[,T..]] [--seconds S]
  *                 [--warmup S] [--store sqlite|postgresql] [--baselines] [--unhealthy]
- *                 [--vectors DIR]
+ *                 [--posture on|off[,on|off..]] [--vectors DIR]
  * Defaults: 100 000 VMs, 1 000 keys, 48 clients, 2 request threads (the daemon's default
  * on 2 CPUs; 0 is a thread per connection), 20 s after 3 s of warm-up.
  * Several --threads/--clients run one after the other on the same database (VMs attested in
@@ -210,7 +215,10 @@ static struct {
 	size_t nclients, nthreads;
 	const char *store, *vectors, *url;
 	bool baselines, unhealthy;
-} o = { 100000, 1000, 20, 3, { 48 }, { 2 }, 1, 1, "sqlite", NULL, NULL, false, false };
+	const char *posture[8];
+	size_t nposture;
+} o = { 100000, 1000, 20, 3, { 48 }, { 2 }, 1, 1, "sqlite", NULL, NULL, false, false, { "on" }, 1 };
+static const char *posture_now = "on"; /* the run's --posture */
 
 static struct ak *aks;
 static uint8_t *log_buf;
@@ -226,6 +234,37 @@ static void run_sql(struct tl_store *s, const char *sql, const char *const *p, i
 		fprintf(stderr, "bench_service: seeding failed: %s\n", tl_store_error(s));
 		exit(2);
 	}
+}
+
+/* The posture rows of VMs [from, to): as the verdict they attest with left them, fresh. */
+static void seed_posture(struct tl_store *s, size_t from, size_t to, const char *now_s)
+{
+	struct tl_posture_row r;
+	char id[TL_ID_LEN], *sql = malloc((to - from) * 200 + 512);
+	size_t n;
+	if (!sql)
+		die("out of memory");
+	memset(&r, 0, sizeof(r));
+	r.in = (struct tl_posture_vm){ .type = TL_SECTYPE_TRUSTED_LAUNCH, .secure_boot = true,
+				       .vtpm = true, .size = TL_CAT_SUPPORTED, .os_supported = true,
+				       .enrolled = true, .attested = true,
+				       .attested_healthy = !o.unhealthy,
+				       .attested_secure_boot = 1 };
+	tl_posture_row_decide(&r);
+	n = (size_t)sprintf(sql, "INSERT INTO vm_posture (vm_id, tenant, created, sectype, "
+			    "secure_boot, vtpm, size_support, os_supported, enrolled, attested, "
+			    "attested_sb, stale, rec_secure_boot, rec_vtpm, rec_guest_attestation, "
+			    "assessment, assessment_cause, version, updated, counts_key) VALUES ");
+	for (size_t j = from; j < to; j++) {
+		vm_id(j, id);
+		n += (size_t)sprintf(sql + n, "%s('%s','default',%s,%d,1,1,%d,1,1,%d,1,0,%d,%d,%d,%d,"
+				     "'%s',1,%s,%d)", j > from ? "," : "", id, now_s, (int)r.in.type,
+				     (int)r.in.size, o.unhealthy ? 0 : 1, (int)r.rec[0],
+				     (int)r.rec[1], (int)r.rec[2], (int)r.assess, r.cause, now_s,
+				     tl_store_posture_counts_key(&r));
+	}
+	run_sql(s, sql, NULL, 0);
+	free(sql);
 }
 
 static void seed(const char *url)
@@ -246,7 +285,8 @@ static void seed(const char *url)
 	}
 	/* a database used before starts empty */
 	static const char *const tables[] = { "vms", "vm_tpm", "baselines", "attestations",
-					      "nonces", "enrollments", "enroll_tokens" };
+					      "nonces", "enrollments", "enroll_tokens", "vm_posture",
+					      "alerts", "alert_events", "outbox", "leases" };
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
 		char sql[64];
 		snprintf(sql, sizeof(sql), "DELETE FROM %s", tables[t]);
@@ -276,6 +316,7 @@ static void seed(const char *url)
 		}
 		run_sql(s, vms, NULL, 0);
 		run_sql(s, tpm, NULL, 0);
+		seed_posture(s, i, i + rows < o.vms ? i + rows : o.vms, now_s);
 		if (o.baselines)
 			run_sql(s, bl, p1, 1);
 		if ((i / rows) % 40 == 39 && (s->ops->commit(s) != TL_OK || s->ops->begin(s) != TL_OK))
@@ -583,7 +624,7 @@ static pid_t daemon_start(const char *dir, unsigned port, unsigned threads, cons
 			_exit(127);
 		/* every client is on 127.0.0.1: lift the per-address connection limit */
 		execl(exe, exe, "--listen", listen, "--state-dir", dir, "--db", db, "--threads", th,
-		      "--max-conns-per-ip", "4096", (char *)NULL);
+		      "--max-conns-per-ip", "4096", "--posture", posture_now, (char *)NULL);
 		fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
 		_exit(127);
 	}
@@ -793,9 +834,9 @@ static size_t run(const char *dir, unsigned threads, unsigned nclients)
 	daemon_log(logp, off0, off1, &srv_ch, &srv_at, &not200);
 	double sec = (double)o.seconds, rate = (double)n / sec, pct = 100 / sec;
 	printf("{\"bench\":\"service\",\"store\":\"%s\",\"vms\":%zu,\"baselines\":%s,"
-	       "\"verdict\":\"%s\",\"clients\":%u,\"threads\":%u,\"seconds\":%zu,", o.store, o.vms,
-	       o.baselines ? "true" : "false", o.unhealthy ? "unhealthy" : "healthy", nclients,
-	       threads, o.seconds);
+	       "\"posture\":\"%s\",", o.store, o.vms, o.baselines ? "true" : "false", posture_now);
+	printf("\"verdict\":\"%s\",\"clients\":%u,\"threads\":%u,\"seconds\":%zu,",
+	       o.unhealthy ? "unhealthy" : "healthy", nclients, threads, o.seconds);
 	printf("\"attestations_per_s\":%.0f,\"vs_reference\":%.2f,\"p50_ms\":%.1f,\"p90_ms\":%.1f,"
 	       "\"p99_ms\":%.1f,\"max_ms\":%.1f,", rate, rate / reference_per_s, p[0], p[1], p[2], p[3]);
 	/* the pair's two halves as the client saw them, and as the daemon logged them */
@@ -818,6 +859,20 @@ static size_t run(const char *dir, unsigned threads, unsigned nclients)
 		fprintf(stderr, "bench_service: ERRORS: %zu failed pairs (the daemon logged %ld non-200 "
 			"answers in the window): these figures do not count\n", errors, not200);
 	return errors + (size_t)not200;
+}
+
+/* on,off,...: the words kept in argv */
+static size_t words(char *v, const char **out)
+{
+	size_t n = 0;
+	for (char *w = strtok(v, ","); w && n < 8; w = strtok(NULL, ",")) {
+		if (strcmp(w, "on") && strcmp(w, "off"))
+			die("--posture takes on and off, e.g. on,off,on,off");
+		out[n++] = w;
+	}
+	if (!n)
+		die("--posture takes on and off, e.g. on,off,on,off");
+	return n;
 }
 
 static size_t list(const char *v, unsigned *out)
@@ -851,7 +906,9 @@ int main(int argc, char **argv)
 			    "T[,T..]] [--seconds S] [--warmup S] [--store sqlite|postgresql] "
 			    "[--baselines] [--unhealthy] [--vectors DIR]");
 		i++;
-		if (strcmp(a, "--vms") == 0)
+		if (strcmp(a, "--posture") == 0)
+			o.nposture = words(argv[i], o.posture);
+		else if (strcmp(a, "--vms") == 0)
 			o.vms = strtoul(v, NULL, 10);
 		else if (strcmp(a, "--keys") == 0)
 			o.keys = strtoul(v, NULL, 10);
@@ -898,7 +955,10 @@ int main(int argc, char **argv)
 	reference();
 	for (size_t t = 0; t < o.nthreads; t++)
 		for (size_t c = 0; c < o.nclients; c++)
-			failures += run(dir, o.threads[t], o.clients[c]);
+			for (size_t k = 0; k < o.nposture; k++) {
+				posture_now = o.posture[k];
+				failures += run(dir, o.threads[t], o.clients[c]);
+			}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench_service: could not remove %s\n", dir);

@@ -105,4 +105,10 @@ void tl_assess(const struct tl_posture_vm *vm, int64_t now, int64_t stale_after,
 /* "healthy", "no_secure_boot", ... : stable, in the API. */
 const char *tl_assess_cause_name(enum tl_assess_cause c);
 
+/* Every status at a moment when the agent is, or is not (stale), within the staleness window:
+ * what the service stores per VM (its attestation path and staleness job decide stale; the
+ * times in vm are not read). rec[k] is recommendation k's status. */
+void tl_posture_decide(const struct tl_posture_vm *vm, bool stale, enum tl_status rec[TL_REC_COUNT],
+		       struct tl_assessment *a);
+
 #endif

@@ -21,6 +21,7 @@
 #include "http.h"
 #include "jwtkeys.h"
 #include "nonce.h"
+#include "stale_job.h"
 #include "webhook_sender.h"
 #include "log.h"
 #include "trustlaunch/conf.h"
@@ -56,6 +57,10 @@ static const char help[] =
 	"  --catalog FILE       an overlay of the operator's sizes, families, OS ids; repeatable\n"
 	"  --stale-after SECONDS an agent silent this long is 'not reporting' (default 1200,\n"
 	"                       twice the agent's default interval)\n"
+	"  --stale-check-interval SECONDS  how often the staleness job looks for silent agents\n"
+	"                       (default 60; one node of those sharing a database runs it)\n"
+	"  --posture on|off     off: attestations keep no posture and raise no alerts, and the\n"
+	"                       staleness job does not run (default on)\n"
 	"  --webhook-sender on|off  off: this node queues webhook events in the outbox and\n"
 	"                       another node (sharing the database) delivers them (default on)\n"
 	"  --snp-roots PEM      AMD's ARK/ASK certificates (ask_ark_asvk.pem, generations may be\n"
@@ -89,6 +94,8 @@ struct opts {
 	bool no_sender;            /* --webhook-sender off */
 	const char *snp_roots, *revocations;
 	struct tl_snp_policy_cfg snp_policy;
+	bool no_posture;           /* --posture off */
+	long stale_check;          /* --stale-check-interval */
 };
 
 /* Values read from the configuration file live as long as the process. */
@@ -150,6 +157,10 @@ static bool set_opt(struct opts *o, const char *name, const char *v)
 		       *v >= '0' && *v <= '9' && !*end;
 	else if (strcmp(name, "webhook-sender") == 0)
 		return (o->no_sender = strcmp(v, "off") == 0) || strcmp(v, "on") == 0;
+	else if (strcmp(name, "posture") == 0)
+		return (o->no_posture = strcmp(v, "off") == 0) || strcmp(v, "on") == 0;
+	else if (strcmp(name, "stale-check-interval") == 0)
+		return (o->stale_check = strtol(v, &end, 10)) >= 1 && o->stale_check <= 86400 && !*end;
 	else if (strcmp(name, "stale-after") == 0)
 		return (o->stale_after = strtol(v, &end, 10)) >= 60 && o->stale_after <= 7 * 86400 &&
 		       !*end;
@@ -319,6 +330,7 @@ static bool load_catalog(const struct opts *o, struct tl_server *srv, struct fil
 	}
 	srv->catalog = f->catalog;
 	srv->stale_after = o->stale_after;
+	srv->posture = !o->no_posture;
 	srv->dashboard_dir = o->dashboard_dir;
 	return true;
 }
@@ -408,9 +420,16 @@ static bool serve(struct tl_server *srv, const struct opts *o, const char *addr,
 		fprintf(stderr, "trustlaunchd: cannot start the webhook sender\n");
 		return false;
 	}
+	srv->stale_job = NULL; /* --posture off: none */
+	if (srv->posture && tl_stale_job_start(srv, o->stale_check, &srv->stale_job) != TL_OK) {
+		fprintf(stderr, "trustlaunchd: cannot start the staleness job\n");
+		tl_webhook_sender_stop(srv->sender);
+		return false;
+	}
 	if (tl_http_start(srv, addr, port, o->threads, f->cert, f->key, &http) != TL_OK) {
 		fprintf(stderr, "trustlaunchd: cannot listen on %s%s\n", o->listen,
 			f->cert ? " with TLS (is the key the certificate's?)" : "");
+		tl_stale_job_stop(srv->stale_job);
 		tl_webhook_sender_stop(srv->sender);
 		return false;
 	}
@@ -418,6 +437,8 @@ static bool serve(struct tl_server *srv, const struct opts *o, const char *addr,
 	sigwait(&sigs, &sig);
 	tl_log("info", "stopping", "signal", sig == SIGTERM ? "TERM" : "INT");
 	tl_http_stop(http, 10);
+	tl_stale_job_stop(srv->stale_job);
+	srv->stale_job = NULL;
 	tl_webhook_sender_stop(srv->sender); /* what it has not sent stays in the outbox */
 	srv->sender = NULL;
 	return true;
@@ -428,7 +449,8 @@ int main(int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct opts o = { "127.0.0.1:7443", "./state", NULL, NULL, NULL, NULL, { 0 }, 0,
 			  cpus > 2 ? (unsigned)(cpus < 64 ? cpus : 64) : 2u, 3600, false, 0,
-			  NULL, { NULL }, 0, 1200, TL_DASHBOARD_DEFAULT, false, NULL, NULL, { 0 } };
+			  NULL, { NULL }, 0, 1200, TL_DASHBOARD_DEFAULT, false, NULL, NULL, { 0 },
+			  false, 60 };
 	char addr[64], url[4200], issuer[300];
 	struct files f;
 	struct tl_server srv;

@@ -65,7 +65,9 @@ try {
 
   // the markup-named VM's own page
   await page.goto(`${BASE}/ui#/vms/${XSS_ID}`);
-  await page.waitForSelector('.assess');
+  // a change of the hash only: the page before had an .assess too; wait for this VM's title
+  await page.waitForFunction((x) => (document.querySelector('h1') || {}).textContent?.includes(x), XSS,
+    { timeout: 10000 }).catch(() => {});
   ok((await page.textContent('h1')).includes(XSS), 'the markup name as the title, as text');
 
   // the alert: an operator (the admin) dismisses it with a comment

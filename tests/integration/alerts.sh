@@ -5,7 +5,9 @@
 # refused module raises a low untrusted_kernel_module; a quote of another TPM names the
 # origin; a suppression rule records the alert as dismissed; dismiss and resolve keep an audit
 # trail, and a reader may do neither; every event reaches a loopback receiver that checks its
-# signature, through retries and a SIGKILL of the daemon with events undelivered.
+# signature, through retries and a SIGKILL of the daemon with events undelivered. The VM's
+# stored posture: recommendation.changed events (enrolment, an agent gone silent, a profile
+# change) at a second receiver, and the staleness job, run by one node at a time.
 # TL_STORE_URL=postgresql://... runs it on PostgreSQL.
 here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
 d=${TL_DAEMON:?} pid=
@@ -15,13 +17,22 @@ cleanup() {
   [[ -n ${pid2:-} ]] && kill "$pid2" 2>/dev/null && wait "$pid2" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
   [[ -n ${rx_pid:-} ]] && kill "$rx_pid" 2>/dev/null && wait "$rx_pid" 2>/dev/null
+  [[ -n ${rx2_pid:-} ]] && kill "$rx2_pid" 2>/dev/null && wait "$rx2_pid" 2>/dev/null
   [[ -n ${TL_KEEP:-} ]] && cp "$work/svc.log" "$TL_KEEP"
   rm -rf "$work"
 }
 trap cleanup EXIT
 cd "$work"
 port=$(free_port) base=http://127.0.0.1:$port
-dbargs=(); [[ -n ${TL_STORE_URL:-} ]] && dbargs=(--db "$TL_STORE_URL")
+# the staleness job looks every second (an agent's silence is made by ageing its record)
+dbargs=(--stale-check-interval 1); [[ -n ${TL_STORE_URL:-} ]] && dbargs+=(--db "$TL_STORE_URL")
+sql() { # a statement straight into the service's database (to age a VM's last attestation)
+  if [[ -n ${TL_STORE_URL:-} ]]; then
+    "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)/psql" "$TL_STORE_URL" -qAtc "$1"
+  else
+    python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1], timeout=10); c.execute(sys.argv[2]); c.commit()" "$work/svc/trustlaunch.db" "$1"
+  fi
+}
 start() {
   "$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "${dbargs[@]}" "$@" 2>>"$work/svc.log" & pid=$!
   for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && return 0; sleep 0.1; done
@@ -103,12 +114,26 @@ check "d['secret'].startswith('whsec_')" "secret shown once"
 hook=$(field "d['id']") secret=$(field "d['secret']")
 call GET "/v1/webhooks/$hook"; expect 200 "webhook get"; check "'secret' not in d" "secret not shown again"
 python3 "$here/webhook_receiver.py" "$rxport" rx.jsonl "$secret" 2 & rx_pid=$!
+# recommendation.changed to a receiver of its own
+rx2port=$(free_port)
+echo "{\"url\":\"http://127.0.0.1:$rx2port/rec\",\"events\":[\"recommendation.changed\"]}" > hook2.json
+call POST /v1/webhooks hook2.json; expect 201 "webhook for recommendation.changed"
+secret2=$(field "d['secret']") # read before the next call rewrites body.json
+python3 "$here/webhook_receiver.py" "$rx2port" rx2.jsonl "$secret2" 0 & rx2_pid=$!
+rec_events() { python3 -c "
+import json
+lines = [json.loads(l) for l in open('rx2.jsonl')] if __import__('os').path.exists('rx2.jsonl') else []
+assert all(l['valid'] for l in lines), 'a signature did not verify'
+ok = {l['id']: json.loads(l['body']) for l in lines if l['status'] == 200}
+print(' '.join(f\"{b['data']['recommendation']}:{b['data']['from']}:{b['data']['to']}\" for b in sorted(ok.values(), key=lambda b: b['data']['at'])))"; }
+wait_rec_events() { for _ in $(seq 100); do [[ $(rec_events) == "$1" ]] && return 0; sleep 0.1; done; return 1; }
 json '{"name":"web-1","size":"Standard_D2s_v5","os":"debian-12"}' > vm.json
 call POST /v1/vms vm.json; expect 201 "create VM"
 vm=$(field "d['id']") et=$(field "d['enrollment_token']")
 start_swtpm sha256
 enroll "$vm" "$et"
 extend_log "$on"
+wait_rec_events "guest-attestation:unhealthy:healthy" && ok || bad "enrolment: guest-attestation became healthy: '$(rec_events)'"
 attest "$vm" $AK "$on"; expect 200 "healthy first"; check "d['verdict'] == 'healthy'" "learned healthy"
 alerts ""; check "d['alerts'] == [] and d['next_cursor'] is None" "no alert for a healthy VM"
 TOKEN=$ADMIN call GET /v1/recommendations; expect 200 "fleet posture"
@@ -189,6 +214,23 @@ check "any('origin could not be verified' in a['description'] and a['title'].end
 alerts "limit=1"; check "len(d['alerts']) == 1 and d['next_cursor']" "first page"
 c=$(field "d['next_cursor']"); first=$(field "d['alerts'][0]['id']")
 alerts "limit=1&cursor=$c"; check "len(d['alerts']) == 1 and d['alerts'][0]['id'] != '$first'" "second page"
+# ---- an agent gone silent: its last attestation and enrolment aged past --stale-after, the
+# staleness job (every second here) stores assessment unhealthy (stale) and guest-attestation
+# unhealthy, with one event; on PostgreSQL one node of the two runs it
+old=$(( $(date +%s) - 3600 ))
+sql "UPDATE vm_tpm SET last_attested = $old, enrolled = $old WHERE vm_id = '$vm'" || bad "age the VM"
+wait_rec_events "guest-attestation:unhealthy:healthy guest-attestation:healthy:unhealthy" && ok || bad "silent agent: guest-attestation unhealthy once: '$(rec_events)'"
+TOKEN=$ADMIN call GET /v1/recommendations; expect 200 "fleet posture"
+check "d['assessment']['unhealthy'] == 1 and d['assessment_causes'] == {'stale': 1} and d['recommendations'][2]['counts']['unhealthy'] == 1" "stored: stale, guest-attestation unhealthy"
+TOKEN=$ADMIN call GET "/v1/recommendations/guest-attestation?status=unhealthy"; expect 200 "the silent VMs"
+check "[(x['vm_id'], x['reason']) for x in d['vms']] == [('$vm', 'the agent stopped reporting')] and d['next_cursor'] is None" "the silent VM listed, by the index"
+TOKEN=$ADMIN call GET "/v1/recommendations/guest-attestation?status=healthy"; check "d['vms'] == []" "none healthy"
+if [[ -n $pid2 ]]; then
+  n1=$(grep -c 'staleness job: this node holds the lease' "$work/svc.log") n2=$(grep -c 'staleness job: this node holds the lease' "$work/svc2.log")
+  s1=$(grep -c 'staleness job: agents silent' "$work/svc.log") s2=$(grep -c 'staleness job: agents silent' "$work/svc2.log")
+  [[ $((n1 + n2)) == 1 && $((s1 + s2)) == 1 ]] && ok || bad "the staleness job on one node: lease $n1/$n2, runs $s1/$s2"
+fi
+
 # ---- webhooks: every event once per subscription (the two refused deliveries retried),
 # each signature checked by the receiver on its own
 delivered() { python3 -c "
@@ -246,7 +288,7 @@ check "d['active']['medium'] == $medium and sum(c['count'] for c in d['counts'])
 curl -s -H "Authorization: Bearer $ADMIN" "$base/metrics" > metrics.txt
 promtool check metrics < metrics.txt > promtool.txt 2>&1 && ok || bad "promtool: $(head -5 promtool.txt)"
 grep -Eq '^trustlaunch_alerts\{type="attestation_failure",severity="medium",status="(active|dismissed|resolved)"\} [1-9]' metrics.txt &&
-  grep -q '^trustlaunch_recommendations{recommendation="guest-attestation",status="healthy"} 1$' metrics.txt &&
+  grep -q '^trustlaunch_recommendations{recommendation="guest-attestation",status="unhealthy"} 1$' metrics.txt &&
   grep -q '^trustlaunch_assessments{status="unhealthy"} 1$' metrics.txt && ok || bad "metrics content: $(grep -E 'alerts|recommend|assess' metrics.txt | head -20)"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/metrics") == 401 ]] && ok || bad "/metrics needs a token"
 
@@ -293,4 +335,29 @@ cli_hook=$(awk '/^id /{print $2}' out.txt)
 TOKEN=$ADMIN call GET "/v1/webhooks?limit=1"; expect 200 "webhooks page"
 check "len(d['webhooks']) == 1 and 'secret' not in d['webhooks'][0]" "a page of one webhook, no secret"
 "$tl" suppressions create --reason x > out.txt 2>&1; [[ $? == 2 ]] && ok || bad "create needs --alert-type"
+
+# ---- a profile change: Secure Boot off makes secure-boot unhealthy and guest-attestation
+# not applicable, two events
+echo '{"secure_boot": false}' > patch.json
+TOKEN=$ADMIN call PATCH "/v1/vms/$vm" patch.json; expect 200 "Secure Boot off"
+wait_rec_events "guest-attestation:unhealthy:healthy guest-attestation:healthy:unhealthy secure-boot:healthy:unhealthy guest-attestation:unhealthy:not_applicable" ||
+  wait_rec_events "guest-attestation:unhealthy:healthy guest-attestation:healthy:unhealthy guest-attestation:unhealthy:not_applicable secure-boot:healthy:unhealthy" &&
+  ok || bad "profile change events: '$(rec_events)'"
+python3 -c "
+import json
+b = [json.loads(json.loads(l)['body']) for l in open('rx2.jsonl') if json.loads(l)['status'] == 200]
+d = [x['data'] for x in b if x['data']['recommendation'] == 'secure-boot'][0]
+assert set(d) >= {'vm_id', 'vm_name', 'recommendation', 'from', 'to', 'at'} and d['vm_id'] == '$vm' and d['vm_name'] == 'web-1', d
+assert all(x['type'] == 'recommendation.changed' for x in b)" && ok || bad "recommendation.changed payload: $(tail -c 400 rx2.jsonl)"
+TOKEN=$ADMIN call GET "/v1/recommendations/secure-boot?status=unhealthy"; check "[x['vm_id'] for x in d['vms']] == ['$vm']" "secure-boot unhealthy, by the index"
+
+# ---- --posture off: the attestation path keeps no alerts (another TPM's quote adds nothing
+# to the open origin alert), the verdict is the same; a bad value is refused
+alerts "vm=$vm&type=attestation_failure&status=active"; before=$(field "sum(a['count'] for a in d['alerts'])")
+kill "$pid"; wait "$pid" 2>/dev/null; pid=
+start --posture off
+attest "$vm" ak2.ctx "$on"; expect 200 "another TPM's quote, posture off"; check "d['verdict'] == 'unhealthy'" "the same verdict"
+alerts "vm=$vm&type=attestation_failure&status=active"
+check "sum(a['count'] for a in d['alerts']) == $before" "no alert bookkeeping with posture off"
+"$d" --posture maybe --state-dir "$work/none" > out.txt 2>&1; [[ $? == 2 ]] && ok || bad "--posture maybe refused: $(cat out.txt)"
 finish

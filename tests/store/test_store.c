@@ -482,6 +482,122 @@ static void store_forgeries_are_bounded_and_apart(void **state)
 	tl_store_close(s);
 }
 
+static int groups(const struct tl_posture_count *c, void *arg)
+{
+	assert_int_equal(c->vms, 1);
+	assert_int_equal(c->rec[TL_REC_GUEST_ATTESTATION], TL_STATUS_UNHEALTHY);
+	assert_int_equal(c->rec[TL_REC_SECURE_BOOT], TL_STATUS_HEALTHY);
+	assert_int_equal(c->assess, TL_STATUS_UNHEALTHY);
+	assert_int_equal(c->cause, TL_ASSESS_STALE);
+	(*(int *)arg)++;
+	return TL_OK;
+}
+
+static int an_id(const char *id, void *arg)
+{
+	assert_string_equal(id, "44444444-0000-0000-0000-000000000001");
+	(*(int *)arg)++;
+	return TL_OK;
+}
+
+static int named(const struct tl_posture_row *r, const char *name, void *arg)
+{
+	(void)r;
+	assert_string_equal(name, "p");
+	(*(int *)arg)++;
+	return TL_OK;
+}
+
+/* A VM's posture row: written when it changes (an attestation that changes nothing writes
+ * nothing), each changed recommendation an event; counted and paged by index; gone with the
+ * VM. And the lease: one holder at a time. */
+static void store_posture_is_written_on_change(void **state)
+{
+	struct tl_store *s = open_store();
+	struct tl_vm v = vm("44444444-0000-0000-0000-000000000001", "t-posture", "p");
+	struct tl_vm_tpm t;
+	struct tl_posture_row row, got;
+	struct tl_webhook hook = { "44444444-0000-0000-0000-0000000000aa", "t-posture",
+				   "http://127.0.0.1:1/x", "admin",
+				   "[\"recommendation.changed\"]", "whsec_AAAA", 1700000000 };
+	int64_t pending0 = 0, pending = 0;
+	bool changed = false, held = false;
+	int n = 0;
+	(void)state;
+	assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
+	memset(&t, 0, sizeof(t));
+	snprintf(t.vm_id, sizeof(t.vm_id), "%s", v.id);
+	t.enrolled = 1700000000;
+	assert_int_equal(tl_store_tpm_bind(s, &t, NULL), TL_OK);
+	assert_int_equal(tl_store_webhook_add(s, &hook), TL_OK);
+	memset(&row, 0, sizeof(row));
+	snprintf(row.vm_id, sizeof(row.vm_id), "%s", v.id);
+	snprintf(row.tenant, sizeof(row.tenant), "%s", v.tenant);
+	row.in = (struct tl_posture_vm){ .type = TL_SECTYPE_TRUSTED_LAUNCH, .secure_boot = true,
+					 .vtpm = true, .size = TL_CAT_SUPPORTED,
+					 .os_supported = true, .enrolled = true,
+					 .attested_secure_boot = -1 };
+	tl_posture_row_decide(&row);
+	assert_int_equal(tl_store_posture_put(s, &row, 1, 1700000000, &changed), TL_OK);
+	assert_int_equal(tl_store_posture_get(s, v.id, &got), TL_OK);
+	assert_string_equal(got.cause, "no_attestation_yet");
+	assert_int_equal(tl_store_outbox_pending(s, &pending0), TL_OK);
+	/* attested healthy: written once; the same again writes nothing */
+	for (int i = 0; i < 2; i++) {
+		struct tl_attest_write w = write_of(v.id, 9000 + i, (uint64_t)(10 + i));
+		w.posture = true;
+		w.attested_sb = 1;
+		assert_int_equal(tl_store_attest_commit(s, &w), TL_OK);
+		assert_int_equal(tl_store_posture_get(s, v.id, &got), TL_OK);
+		assert_string_equal(got.cause, "healthy");
+		assert_int_equal(got.version, 2);
+	}
+	assert_int_equal(tl_store_outbox_pending(s, &pending), TL_OK);
+	assert_int_equal(pending, pending0); /* no recommendation changed */
+	/* silent: guest-attestation unhealthy, one event */
+	assert_int_equal(tl_store_posture_stale(s, 1700000000, 10, an_id, &n), TL_OK);
+	assert_int_equal(n, 0); /* attested at 1700000000: not older than that */
+	assert_int_equal(tl_store_posture_stale(s, 1700000001, 10, an_id, &n), TL_OK);
+	assert_int_equal(n, 1);
+	n = 0;
+	got.stale = true;
+	tl_posture_row_decide(&got);
+	assert_int_equal(tl_store_posture_put(s, &got, 1, 1700000100, &changed), TL_OK);
+	assert_true(changed);
+	assert_int_equal(tl_store_posture_get(s, v.id, &got), TL_OK);
+	assert_int_equal(got.rec[TL_REC_GUEST_ATTESTATION], TL_STATUS_UNHEALTHY);
+	assert_string_equal(got.cause, "stale");
+	assert_int_equal(tl_store_outbox_pending(s, &pending), TL_OK);
+	assert_int_equal(pending, pending0 + 1);
+	assert_int_equal(tl_store_posture_counts(s, "t-posture", groups, &n), TL_OK);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(tl_store_posture_page(s, "t-posture", TL_REC_GUEST_ATTESTATION,
+					       TL_STATUS_UNHEALTHY, 0, NULL, 10, named, &n), TL_OK);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(tl_store_posture_page(s, "*", TL_REC_GUEST_ATTESTATION,
+					       TL_STATUS_HEALTHY, 0, NULL, 10, named, &n), TL_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(tl_store_vm_delete(s, "t-posture", v.id), TL_OK);
+	assert_int_equal(tl_store_posture_get(s, v.id, &got), TL_E_STORE_NOT_FOUND);
+	assert_int_equal(tl_store_webhook_delete(s, "t-posture", hook.id), TL_OK);
+	/* the lease: one holder, until it runs out or is given up */
+	assert_int_equal(tl_store_lease(s, "test", "a", 100, 10, &held), TL_OK);
+	assert_true(held);
+	assert_int_equal(tl_store_lease(s, "test", "b", 105, 10, &held), TL_OK);
+	assert_false(held);
+	assert_int_equal(tl_store_lease(s, "test", "a", 105, 10, &held), TL_OK);
+	assert_true(held);
+	assert_int_equal(tl_store_lease(s, "test", "b", 116, 10, &held), TL_OK);
+	assert_true(held);
+	assert_int_equal(tl_store_lease_release(s, "test", "b"), TL_OK);
+	assert_int_equal(tl_store_lease(s, "test", "a", 117, 10, &held), TL_OK);
+	assert_true(held);
+	assert_int_equal(tl_store_lease_release(s, "test", "a"), TL_OK);
+	tl_store_close(s);
+}
+
 int main(void)
 {
 	const char *u = getenv("TL_STORE_URL");
@@ -494,6 +610,7 @@ int main(void)
 		cmocka_unit_test(store_attest_commits_in_groups),
 		cmocka_unit_test(store_vm_list_pages_by_cursor),
 		cmocka_unit_test(store_forgeries_are_bounded_and_apart),
+		cmocka_unit_test(store_posture_is_written_on_change),
 	};
 	if (u && *u) {
 		snprintf(url, sizeof(url), "%s", u);

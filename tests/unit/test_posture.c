@@ -120,12 +120,40 @@ static void posture_assess_says_why(void **state)
 	assert_string_equal(tl_assess_cause_name(TL_ASSESS_STALE), "stale");
 }
 
+/* What the service stores: the same statuses as asked at a fresh or a silent moment. */
+static void posture_decide_fresh_or_stale(void **state)
+{
+	(void)state;
+	struct tl_posture_vm vm = tl_vm();
+	enum tl_status rec[TL_REC_COUNT];
+	struct tl_assessment a;
+	tl_posture_decide(&vm, false, rec, &a);
+	assert_int_equal(rec[TL_REC_GUEST_ATTESTATION], TL_STATUS_HEALTHY);
+	assert_int_equal(a.cause, TL_ASSESS_HEALTHY);
+	tl_posture_decide(&vm, true, rec, &a);
+	assert_int_equal(rec[TL_REC_SECURE_BOOT], TL_STATUS_HEALTHY);
+	assert_int_equal(rec[TL_REC_GUEST_ATTESTATION], TL_STATUS_UNHEALTHY);
+	assert_int_equal(a.status, TL_STATUS_UNHEALTHY);
+	assert_int_equal(a.cause, TL_ASSESS_STALE);
+	vm.attested = false; /* enrolled, silent since */
+	tl_posture_decide(&vm, false, rec, &a);
+	assert_int_equal(a.cause, TL_ASSESS_NOT_YET);
+	tl_posture_decide(&vm, true, rec, &a);
+	assert_int_equal(a.cause, TL_ASSESS_STALE);
+	vm.attested_secure_boot = 0; /* seen off: secure-boot first, the agent not applicable */
+	vm.attested = true;
+	tl_posture_decide(&vm, true, rec, &a);
+	assert_int_equal(rec[TL_REC_SECURE_BOOT], TL_STATUS_UNHEALTHY);
+	assert_int_equal(rec[TL_REC_GUEST_ATTESTATION], TL_STATUS_NOT_APPLICABLE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(posture_rec_status_over_the_profile_matrix),
 		cmocka_unit_test(posture_rec_defs_are_stable),
 		cmocka_unit_test(posture_assess_says_why),
+		cmocka_unit_test(posture_decide_fresh_or_stale),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,8 +10,8 @@ static const char create_help[] =
 	"A webhook: trustlaunchd POSTs each event of these types to URL, signed as Standard\n"
 	"Webhooks does (webhook-id, webhook-timestamp, webhook-signature: v1,<HMAC-SHA256>),\n"
 	"at least once, retried with back-off. Types: alert.created, alert.updated,\n"
-	"alert.resolved, attestation.unhealthy. The signing secret is shown this once: keep it\n"
-	"where the receiver reads it. Needs an operator token.\n"
+	"alert.resolved, attestation.unhealthy, recommendation.changed. The signing secret\n"
+	"is shown this once: keep it where the receiver reads it. Needs an operator token.\n"
 	"exit: 0 created, 1 refused or unreachable, 2 usage\n";
 
 static const char list_help[] =

@@ -61,12 +61,26 @@ TL_MUST_CHECK /* revocations-current of a boot's facts against the service's rev
 json_t *tl_api_revocations_evaluate(const struct tl_server *srv, json_t *facts);
 int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm,
 				    struct tl_posture_vm *p, json_t **latest, int64_t *latest_id);
+/* The VM's stored posture decided again from its profile, the catalog, its TPM binding and
+ * its latest verified attestation, and written when it changed (with its events): after
+ * the VM is created or changed, or enrols, and for VMs registered before it was kept. */
+TL_MUST_CHECK int tl_api_posture_refresh(struct tl_server *srv, const char *vm_id,
+					 int64_t now);
+/* Its decision alone, into row (nothing written). */
+TL_MUST_CHECK int tl_api_posture_decide(struct tl_server *srv, const char *vm_id, int64_t now,
+					struct tl_posture_row *row);
+/* tl_api_posture_refresh now, for a request that changed the VM: a failure is logged (the
+ * next change, or an attestation that changes it, writes it again). */
+void tl_api_posture_changed(struct tl_server *srv, const char *vm_id);
 /* The fleet's counts (a tenant's, "*": every tenant's): per recommendation and status
- * (enum tl_status), and the assessment's; decided per VM when called (api_fleet.c). */
+ * (enum tl_status), and the assessment's, with its causes; read from the stored posture
+ * (api_fleet.c). */
+#define TL_FLEET_CAUSES 8
 struct tl_fleet_tally {
 	size_t rec[TL_REC_COUNT][3], assess[3], vms;
+	size_t cause[TL_FLEET_CAUSES]; /* by enum tl_assess_cause */
 };
-TL_MUST_CHECK int tl_api_fleet_tally(struct tl_server *srv, const char *tenant, int64_t now,
+TL_MUST_CHECK int tl_api_fleet_tally(struct tl_server *srv, const char *tenant,
 				     struct tl_fleet_tally *t);
 /* A recommendation's remediation with {vm} replaced by the VM's id. */
 json_t *tl_api_rec_remediation(const char *text, const char *vm_id);

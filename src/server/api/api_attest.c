@@ -262,11 +262,17 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 	}
 	if (v->learn && !(w->learn = j->learn = json_dumps(v->learn, JSON_COMPACT)))
 		return TL_E_NOMEM;
+	if (!j->srv->posture) /* --posture off: no alerts, no posture on this path */
+		return (w->att.result = record(j->srv, &j->ev, &j->v)) ? TL_OK : TL_E_NOMEM;
 	/* kernel events count only when the TPM vouched for the quote they came with */
 	if (tl_alerts_plan(&j->alerts, v, j->v.reasons, v->quote_verified ? j->ev.kernel_events
 									 : NULL) != TL_OK)
 		return TL_E_NOMEM;
 	w->alerts = &j->alerts.plan;
+	/* the VM's posture: what the TPM vouched for only; Secure Boot as the facts show it */
+	json_t *sb = json_object_get(json_object_get(v->facts, "secureboot"), "enabled");
+	w->posture = v->quote_verified;
+	w->attested_sb = json_is_boolean(sb) ? json_is_true(sb) : -1;
 	return (w->att.result = record(j->srv, &j->ev, &j->v)) ? TL_OK : TL_E_NOMEM;
 }
 

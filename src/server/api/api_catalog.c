@@ -128,6 +128,8 @@ struct tl_resp tl_api_vm_patch(struct tl_req *r, const char *id, json_t *(*show)
 	}
 	apply(&d, &vm);
 	err = tl_store_vm_put(r->srv->store, &vm);
+	if (err == TL_OK)
+		tl_api_posture_changed(r->srv, vm.id);
 	resp = err == TL_OK ? tl_http_json(200, show(&vm)) : tl_api_store_error(err, "VM");
 out:
 	json_decref(body);

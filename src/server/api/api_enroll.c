@@ -278,6 +278,7 @@ static struct tl_resp bind(struct tl_req *r, const char *vm_id, const struct tl_
 				     NULL);
 	if (err != TL_OK)
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
+	tl_api_posture_changed(r->srv, vm_id);
 	return tl_http_json(200, json_pack("{s:s,s:b,s:s,s:s}", "vm_id", vm_id, "enrolled", 1,
 					   "ak_name", e->ak_name, "enrolled_by",
 					   e->by_token ? TL_BY_TOKEN : TL_BY_EK_CERT));

@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "cvm_conf.h"
+#include "log.h"
 #include "trustlaunch/posture.h"
 
 json_t *tl_api_revocations_evaluate(const struct tl_server *srv, json_t *facts)
@@ -66,6 +67,44 @@ int tl_api_posture_of(struct tl_server *srv, const struct tl_vm *vm, struct tl_p
 	else if (p->attested_healthy && vm->secure_boot)
 		p->attested_secure_boot = 1;
 	return TL_OK;
+}
+
+int tl_api_posture_decide(struct tl_server *srv, const char *vm_id, int64_t now,
+			  struct tl_posture_row *row)
+{
+	struct tl_vm vm;
+	json_t *latest;
+	int64_t latest_id;
+	int err = tl_store_vm_get(srv->store, "*", vm_id, &vm);
+	memset(row, 0, sizeof(*row));
+	if (err == TL_OK)
+		err = tl_api_posture_of(srv, &vm, &row->in, &latest, &latest_id);
+	if (err != TL_OK)
+		return err;
+	json_decref(latest);
+	snprintf(row->vm_id, sizeof(row->vm_id), "%s", vm.id);
+	snprintf(row->tenant, sizeof(row->tenant), "%s", vm.tenant);
+	row->created = vm.created;
+	/* silent: the agent's last sign (its latest attestation, else its enrolment) is old */
+	row->stale = row->in.enrolled &&
+		     now - (row->in.attested ? row->in.attested_at : row->in.enrolled_at) >
+			     srv->stale_after;
+	tl_posture_row_decide(row);
+	return TL_OK;
+}
+
+int tl_api_posture_refresh(struct tl_server *srv, const char *vm_id, int64_t now)
+{
+	struct tl_posture_row row;
+	int err = tl_api_posture_decide(srv, vm_id, now, &row);
+	return err == TL_OK ? tl_store_posture_put(srv->store, &row, 1, now, NULL) : err;
+}
+
+void tl_api_posture_changed(struct tl_server *srv, const char *vm_id)
+{
+	int err = tl_api_posture_refresh(srv, vm_id, (int64_t)time(NULL));
+	if (err != TL_OK)
+		tl_log("warn", "posture not stored", "error", tl_err_name(err));
 }
 
 static int gather(struct tl_req *r, const char *id, struct tl_vm *vm, struct tl_posture_vm *p,

@@ -76,6 +76,7 @@ static struct tl_resp create(struct tl_req *r)
 		resp = tl_http_error(503, "store.unavailable", "the database did not store the VM", NULL);
 		goto out;
 	}
+	tl_api_posture_changed(r->srv, vm.id);
 	o = vm_json(&vm);
 	json_object_set_new(o, "enrollment_token", json_string(enroll));
 	resp = tl_http_json(201, o);

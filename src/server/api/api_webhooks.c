@@ -17,7 +17,8 @@ void tl_api_webhooks_kick(struct tl_server *srv)
 }
 
 static const char *const event_types[] = { "alert.created", "alert.updated", "alert.resolved",
-					   "attestation.unhealthy", NULL };
+					   "attestation.unhealthy", "recommendation.changed",
+					   NULL };
 
 static json_t *hook_json(const struct tl_webhook *w, bool secret)
 {
@@ -57,7 +58,8 @@ static bool events_of(json_t *body, char out[512], struct tl_resp *resp)
 	    !(text = json_dumps(a, JSON_COMPACT)) || strlen(text) >= 512) {
 		*resp = tl_http_error(400, "request.field",
 				      "events is a list of alert.created, alert.updated, "
-				      "alert.resolved, attestation.unhealthy",
+				      "alert.resolved, attestation.unhealthy, "
+				      "recommendation.changed",
 				      "events");
 		return false;
 	}

@@ -27,6 +27,7 @@ struct tl_jwtkeys;
 struct tl_webhook_sender;
 struct tl_snp_roots;
 struct tl_srv_revocations;
+struct tl_stale_job;
 
 struct tl_server {
 	struct tl_store *store;
@@ -40,6 +41,8 @@ struct tl_server {
 	unsigned max_conns_per_ip;      /* 0: TL_HTTP_CONNS_PER_IP */
 	const struct tl_catalog *catalog; /* sizes, OS versions, the seed's rules */
 	int64_t stale_after;            /* seconds without an attestation: the agent is silent */
+	bool posture;                   /* --posture on: attestations keep posture and alerts */
+	struct tl_stale_job *stale_job; /* the staleness job's thread (posture/stale_job.c) */
 	struct tl_webhook_sender *sender; /* delivers the webhook outbox, or NULL */
 	const char *dashboard_dir;      /* the dashboard's files, or NULL: not served */
 	/* confidential VMs (docs/confidential.md): AMD's roots (--snp-roots; NULL: confidential

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "trustlaunch/err.h"
+#include "trustlaunch/posture.h"
 
 /* Its errors, TL_E_STORE_*, are in trustlaunch/err.h with every other code. */
 
@@ -388,6 +389,67 @@ TL_MUST_CHECK int tl_store_host_put(struct tl_store *s, const struct tl_host *h)
 TL_MUST_CHECK int tl_store_host_list(struct tl_store *s, const char *tenant,
 				     const char *after_host, size_t limit,
 				     int (*fn)(const struct tl_host *h, void *arg), void *arg);
+/* ---- each VM's posture, stored when it changes (store_posture.c; docs/posture.md) */
+
+struct tl_posture_row {
+	char vm_id[TL_ID_LEN], tenant[64];
+	int64_t created;
+	/* what it is decided from (the times in it are not kept) */
+	struct tl_posture_vm in;
+	bool stale;              /* the staleness job found the agent silent */
+	/* the decision (tl_posture_decide) */
+	enum tl_status rec[TL_REC_COUNT];
+	enum tl_status assess;
+	char cause[24];          /* tl_assess_cause_name */
+	int64_t version;         /* read: the stored row's; bumped by every write */
+};
+/* The row's decision from its inputs and stale. */
+void tl_posture_row_decide(struct tl_posture_row *row);
+/* TL_E_STORE_NOT_FOUND when the VM has no row yet. */
+TL_MUST_CHECK int tl_store_posture_get(struct tl_store *s, const char *vm_id,
+				       struct tl_posture_row *out);
+/* Writes each of the n rows that differs from the stored one (no row: inserted, no event),
+ * in one transaction; for each recommendation whose status changed, a
+ * recommendation.changed event to the tenant's webhooks, in it. A concurrent write of
+ * another node wins (that row not written). *changed: a row was (may be NULL). */
+TL_MUST_CHECK int tl_store_posture_put(struct tl_store *s, const struct tl_posture_row *rows,
+				       size_t n, int64_t now, bool *changed);
+/* The writer's part, inside an attestation's transaction (conn is the writer's): the VM
+ * attested now, verified by its TPM, with that verdict and Secure Boot as its log showed it
+ * (-1 unknown); written only when that changes its row. */
+TL_MUST_CHECK int tl_store_posture_attested(struct tl_store *conn, const char *vm_id,
+					    bool healthy, int attested_sb, int64_t now);
+/* The tenant's ("*": all) VMs counted by their statuses and cause, a group at a time. */
+struct tl_posture_count {
+	enum tl_status rec[TL_REC_COUNT], assess;
+	enum tl_assess_cause cause;
+	int64_t vms;
+};
+TL_MUST_CHECK int tl_store_posture_counts(struct tl_store *s, const char *tenant,
+					  int (*fn)(const struct tl_posture_count *c, void *arg),
+					  void *arg);
+/* A page of the tenant's VMs by (created, id) after (after_created, after_id) (NULL: from
+ * the first) whose recommendation rec has the status (-1: any): fn(row, vm name). */
+TL_MUST_CHECK int tl_store_posture_page(struct tl_store *s, const char *tenant,
+					enum tl_rec_id rec, int status, int64_t after_created,
+					const char *after_id, size_t limit,
+					int (*fn)(const struct tl_posture_row *row, const char *name,
+						  void *arg),
+					void *arg);
+/* Up to limit enrolled VMs not yet found stale whose agent's last sign (attestation, or
+ * enrolment) is older than cut: fn(vm_id). */
+TL_MUST_CHECK int tl_store_posture_stale(struct tl_store *s, int64_t cut, size_t limit,
+					 int (*fn)(const char *vm_id, void *arg), void *arg);
+/* Up to limit VMs without a posture row (registered before it was kept): fn(vm_id). */
+TL_MUST_CHECK int tl_store_posture_missing(struct tl_store *s, size_t limit,
+					   int (*fn)(const char *vm_id, void *arg), void *arg);
+/* A lease on a job one node runs at a time: *held when holder has it until now + ttl (it
+ * was free, expired, or holder's already). */
+TL_MUST_CHECK int tl_store_lease(struct tl_store *s, const char *name, const char *holder,
+				 int64_t now, int64_t ttl, bool *held);
+/* Gives the lease up, if holder has it (a node stopping: another need not wait it out). */
+TL_MUST_CHECK int tl_store_lease_release(struct tl_store *s, const char *name,
+					 const char *holder);
 
 /* ---- the attestation write (store_batch.c): everything one attestation changes, made
  * durable together with other attestations' writes in one transaction (group commit). */
@@ -400,6 +462,10 @@ struct tl_attest_write {
 	struct tl_vm_tpm clock;
 	const char *learn;                /* components to learn when the VM has no baseline */
 	struct tl_alert_plan *alerts;     /* what it does to the VM's alerts, or NULL */
+	/* its VM's stored posture (verified quotes only): whether to, Secure Boot as the
+	 * verdict's facts show it (-1 unknown) */
+	bool posture;
+	int attested_sb;
 	/* out */
 	bool learned;
 	bool superseded;                  /* TL_E_STORE_STALE: a later quote of the same TPM

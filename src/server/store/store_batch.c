@@ -39,31 +39,34 @@ static int counted(const char *const *c, int n, void *arg)
  * the same VM committed first): the record goes again, TL_E_STORE_STALE. */
 static int tpm_row(struct tl_store *w, struct tl_attest_write *a, const char *id)
 {
-	char clk[24], rc[24], rs[24], ni[24];
+	char clk[24], rc[24], rs[24], ni[24], t[24];
 	int n = 0, err;
 	snprintf(ni, sizeof(ni), "%" PRId64, a->clock.nonce_issued);
+	snprintf(t, sizeof(t), "%" PRId64, a->att.time); /* the agent's last sign: staleness */
 	if (a->update_clock) {
 		snprintf(clk, sizeof(clk), "%" PRIu64, a->clock.clock);
 		snprintf(rc, sizeof(rc), "%" PRIu32, a->clock.reset_count);
 		snprintf(rs, sizeof(rs), "%" PRIu32, a->clock.restart_count);
-		const char *pc[7] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name, id, ni };
+		const char *pc[8] = { a->att.vm_id, clk, rc, rs, a->clock.ak_name, id, ni, t };
 		snprintf(a->clock.vm_id, sizeof(a->clock.vm_id), "%s", a->att.vm_id);
 		err = w->ops->exec(w,
 				   "UPDATE vm_tpm SET clock = $2, reset_count = $3, restart_count = $4, "
 				   "last_verified = CASE WHEN last_verified < $6 THEN $6 ELSE "
 				   "last_verified END, nonce_issued = CASE WHEN nonce_issued < $7 THEN $7 "
-				   "ELSE nonce_issued END WHERE vm_id = $1 AND ak_name = $5 AND "
+				   "ELSE nonce_issued END, last_attested = CASE WHEN last_attested < $8 "
+				   "THEN $8 ELSE last_attested END WHERE vm_id = $1 AND ak_name = $5 AND "
 				   "(reset_count < $3 OR (reset_count = $3 AND (restart_count < $4 OR "
 				   "(restart_count = $4 AND clock <= $2)))) RETURNING vm_id",
-				   pc, 7, counted, &n);
+				   pc, 8, counted, &n);
 	} else { /* a clock that went back is kept out of the row, the record still in */
-		const char *pv[4] = { a->att.vm_id, a->clock.ak_name, id, ni };
+		const char *pv[5] = { a->att.vm_id, a->clock.ak_name, id, ni, t };
 		err = w->ops->exec(w,
 				   "UPDATE vm_tpm SET last_verified = CASE WHEN last_verified < $3 THEN "
 				   "$3 ELSE last_verified END, nonce_issued = CASE WHEN nonce_issued < $4 "
-				   "THEN $4 ELSE nonce_issued END WHERE vm_id = $1 AND ak_name = $2 "
+				   "THEN $4 ELSE nonce_issued END, last_attested = CASE WHEN last_attested "
+				   "< $5 THEN $5 ELSE last_attested END WHERE vm_id = $1 AND ak_name = $2 "
 				   "RETURNING vm_id",
-				   pv, 4, counted, &n);
+				   pv, 5, counted, &n);
 	}
 	if (err != TL_OK)
 		return TL_E_STORE;
@@ -175,6 +178,11 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 	/* its alerts, in the same transaction: durable with the record, no fsync of their own */
 	if (err == TL_OK && a->alerts)
 		err = tl_store_alerts_apply(w, a->att.vm_id, a->alerts, a->att.time);
+	/* its VM's posture: a read, and a write only when the verdict changes it */
+	if (err == TL_OK && a->posture)
+		err = tl_store_posture_attested(w, a->att.vm_id,
+						strcmp(a->att.verdict, "healthy") == 0,
+						a->attested_sb, a->att.time);
 	return err == TL_OK ? TL_OK : TL_E_STORE;
 }
 

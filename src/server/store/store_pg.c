@@ -77,6 +77,12 @@ static void back_off(struct tl_store *s, int64_t now)
 static int ensure(struct tl_store *s)
 {
 	int64_t now;
+	/* a session the server ended while it was idle (a restart: "terminating connection")
+	 * shows as lost now, without sending anything (the socket is non-blocking), so that it is
+	 * made again here instead of failing this statement: the first read takes the server's
+	 * FATAL message, the second its end of the stream */
+	if (s->db && !s->in_tx && PQstatus(s->db) == CONNECTION_OK && PQconsumeInput(s->db))
+		(void)PQconsumeInput(s->db);
 	if (PQstatus(s->db) == CONNECTION_OK)
 		return TL_OK;
 	if (s->in_tx) {

@@ -131,6 +131,7 @@ int tl_store_vm_delete(struct tl_store *s, const char *tenant, const char *id)
 		"DELETE FROM forgeries WHERE vm_id = $1",
 		"DELETE FROM forgery_counts WHERE vm_id = $1",
 		"DELETE FROM vm_host WHERE vm_id = $1",
+		"DELETE FROM vm_posture WHERE vm_id = $1",
 	};
 	const char *p[2] = { id, tenant };
 	int n = 0, err;
