@@ -79,7 +79,8 @@ int tl_attest_verdict_make(const struct tl_vm *vm, const struct tl_vm_tpm *tpm,
 	struct tl_verdict_in in = {
 		.attest = { ev->attest, ev->attest_len }, .sig = { ev->sig, ev->sig_len },
 		.nonce = { ev->nonce, sizeof(ev->nonce) }, .pcrs = &ev->pcrs,
-		.quote = { .previous = tpm->clock || tpm->reset_count ? &prev : NULL },
+		.quote = { .previous = tpm->clock || tpm->reset_count ? &prev : NULL,
+			   .ima = ev->has_ima ? &ev->ima : NULL },
 		.secure_boot = vm->secure_boot, .has_baseline = baseline != NULL,
 		.learn = true, .facts = cached_facts, .facts_ctx = &fc,
 	};
