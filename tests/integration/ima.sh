@@ -61,6 +61,7 @@ while o < len(b):
 PY
 }
 boot() { # LIST: a fresh boot of the sb-on chain, with LIST's template data in PCR 10
+  tpm tpm2_shutdown # orderly: a TPM killed often enough goes into DA lockout
   restart_swtpm
   expect_rc 0 A replay-log "$on/eventlog.bin"
   for h in $(pcr10_of "$1"); do tpm tpm2_pcrextend "10:sha256=$h"; done
@@ -87,6 +88,19 @@ tok = d['token'].split('.')[1]
 claims = json.loads(base64.urlsafe_b64decode(tok + '=' * (-len(tok) % 4)))
 assert 10 in claims['pcrs'], claims
 PY
+
+# ---- tl quote verify, offline, on a quote of this TPM by an AK of its own
+tpm tpm2_createek -c ek.ctx -G rsa -u ek.pub
+tpm tpm2_createak -C ek.ctx -c ak.ctx -G rsa -g sha256 -s rsassa -u ak.pub -n ak.name
+n=$(nonce)
+tpm tpm2_quote -c ak.ctx -l sha256:0,1,2,3,4,5,6,7,8,9,10 -q "$n" -m q.msg -s q.sig -o q.pcrs -F values -g sha256
+Q() { "$tl" quote verify --ak ak.pub --attest q.msg --sig q.sig --nonce "$n" --pcrs q.pcrs --eventlog "$on/eventlog.bin" "$@"; }
+expect_rc 0 Q --ima-log ima.bin
+refused quote.ima_log_missing Q
+refused quote.ima_log_mismatch Q --ima-log ima-changed.bin
+grep -q "refused: sha256:10 is not what the IMA log replays to" err && ok || bad "the PCR named: $(cat err)"
+expect_rc 2 Q --ima-log ima-digest.bin
+grep -q "ima.template_digest_mismatch: .* at byte 106 (entry 1)" err && ok || bad "malformed list: $(cat err)"
 
 # ---- the same TPM, a list with one entry rewritten consistently: ima.replay, PCR 10 named
 expect_rc 1 A attest --eventlog "$on/eventlog.bin" --ima-log ima-changed.bin
