@@ -6,25 +6,10 @@
 # ima.replay; another boot's list is ima.boot_aggregate; PCR 10 without a list is ima.missing;
 # an entry whose SHA-1 template hash is not its data's is malformed evidence (400).
 here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
-d=${TL_DAEMON:?} agent=${TL_AGENT:?} pid=
+agent=${TL_AGENT:?}
 [[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
-cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 cd "$work"
-port=$(free_port) base=http://127.0.0.1:$port
-"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>"$work/svc.log" & pid=$!
-for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
-ADMIN=$(cat svc/admin.token)
-api() { # METHOD PATH [JSON]: answer in body.json, status in $code
-  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer $ADMIN")
-  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data "$3")
-  code=$(curl "${args[@]}")
-}
-field() { python3 -c "import json; d=json.load(open('body.json')); print($1)"; }
+start_service
 on=$v/boot/sb-on
 
 # lists made from the real sb-on list (its boot_aggregate entry) and two ima-ng file entries,
