@@ -40,7 +40,8 @@ struct tl_quote_opts {
 	const struct tl_pcrs *replayed; /* tl_log_replay(log) done before, or NULL */
 	/* The IMA list sent with the log, replayed (tl_ima_replay), or NULL: none was sent. With
 	 * a log, quoted PCR 10 (and any other PCR the list extends) must be what the list
-	 * replays to, not what the TCG log does; without a list, quoting PCR 10 is refused. */
+	 * replays to, not what the TCG log does; without a list, a quoted PCR 10 that the log
+	 * has no events for and does not replay to is quote.ima_log_missing. */
 	const struct tl_ima_replay *ima;
 };
 

@@ -29,7 +29,7 @@ enum tl_check {
 	TL_CHECK_SECUREBOOT_DISABLED, /* secureboot.disabled */
 	TL_CHECK_BASELINE_UNREADABLE, /* baseline.unreadable */
 	TL_CHECK_BASELINE_DIFFERS,    /* baseline.<component> */
-	TL_CHECK_IMA_MISSING,         /* ima.missing: PCR 10 quoted, no IMA log sent */
+	TL_CHECK_IMA_MISSING,         /* ima.missing: PCR 10 extended, no IMA log sent */
 	TL_CHECK_IMA_REPLAY,          /* ima.replay: the IMA log does not replay to a quoted PCR */
 	TL_CHECK_IMA_AGGREGATE,       /* ima.boot_aggregate: not the hash of quoted PCRs 0-9 */
 	TL_CHECK_COUNT

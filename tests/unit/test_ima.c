@@ -179,7 +179,7 @@ static int check(const struct boot *values, const struct tl_ima_replay *ima,
 		if (mask & (1u << i))
 			assert_int_equal(tl_pcr_values_set(&v, TL_ALG_SHA256, i, values->pcr[i],
 							   TL_SHA256_LEN), TL_OK);
-	assert_int_equal(tl_quote_check_ima(&a, &v, ima, out), 1u << 10);
+	assert_int_equal(tl_quote_check_ima(&a, &v, ima, out), ima ? 1u << 10 : 0);
 	return out->ima_err;
 }
 
@@ -197,8 +197,8 @@ static void quote_check_ima_on_real_values(void **state)
 	assert_true(out.ima_aggregate_checked);
 	/* PCR 10 not quoted: the list is not looked at */
 	assert_int_equal(check(&on, NULL, &out, 0x3FFu), TL_OK);
-	/* PCR 10 quoted without a list */
-	assert_int_equal(check(&on, NULL, &out, 0x7FFu), TL_E_QUOTE_IMA_MISSING);
+	/* no list: nothing here, the TCG log answers for PCR 10 (quote.c, below) */
+	assert_int_equal(check(&on, NULL, &out, 0x7FFu), TL_OK);
 	/* another boot's list */
 	assert_int_equal(check(&on, &rcmd, &out, 0x7FFu), TL_E_QUOTE_IMA_REPLAY);
 	assert_int_equal(out.ima_bad_pcr, 10);
@@ -212,6 +212,25 @@ static void quote_check_ima_on_real_values(void **state)
 	assert_false(out.ima_aggregate_checked);
 }
 
+/* Without a list, a PCR 10 the TCG log does not replay to is IMA's only when the log has no
+ * events there (Windows and IMA-less Linux quote PCR 10 at its reset value: the log's). */
+static void quote_ima_missing_only_for_a_pcr10_without_events(void **state)
+{
+	struct tl_pcr_bank bank = { .alg = TL_ALG_SHA256, .size = TL_SHA256_LEN };
+	struct tl_quote_result out;
+	(void)state;
+	memset(&out, 0, sizeof(out));
+	assert_false(tl_quote_ima_missing(&bank, 9, &out));
+	assert_false(tl_quote_ima_missing(NULL, 10, &out));
+	bank.extended = 1u << 10;
+	assert_false(tl_quote_ima_missing(&bank, 10, &out));
+	assert_int_equal(out.ima_err, TL_OK);
+	bank.extended = 0x3FFu;
+	assert_true(tl_quote_ima_missing(&bank, 10, &out));
+	assert_int_equal(out.ima_err, TL_E_QUOTE_IMA_MISSING);
+	assert_int_equal(out.ima_bad_pcr, 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +240,7 @@ int main(void)
 		cmocka_unit_test(ima_replay_rejects_hostile_entries),
 		cmocka_unit_test(ima_replay_extends_ones_for_a_violation),
 		cmocka_unit_test(quote_check_ima_on_real_values),
+		cmocka_unit_test(quote_ima_missing_only_for_a_pcr10_without_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

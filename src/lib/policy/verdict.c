@@ -46,7 +46,7 @@ static const struct {
 	[TL_CHECK_BASELINE_UNREADABLE] = { "baseline.unreadable",
 					   "the stored baseline could not be read" },
 	[TL_CHECK_BASELINE_DIFFERS] = { NULL, NULL },
-	[TL_CHECK_IMA_MISSING] = { "ima.missing", "the quote covers PCR 10, which IMA extends, but "
+	[TL_CHECK_IMA_MISSING] = { "ima.missing", "the quote covers PCR 10, which IMA extended, but "
 						  "no IMA log was sent to explain it" },
 	[TL_CHECK_IMA_REPLAY] = { "ima.replay", NULL },
 	[TL_CHECK_IMA_AGGREGATE] = { "ima.boot_aggregate",

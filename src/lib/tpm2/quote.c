@@ -91,7 +91,9 @@ static int check_pcrs(const struct tl_tpm2_attest *a, const struct tl_pcr_values
 }
 
 /* Every quoted PCR of every quoted bank must be what the log replays to (a PCR without
- * events: its reset value); the IMA PCRs, what the IMA list replays to (quote_ima.c). */
+ * events: its reset value); with an IMA list, the IMA PCRs what the list replays to instead;
+ * without one, a PCR 10 the log has no events for and does not explain is IMA's
+ * (quote_ima.c). */
 static int check_log(const struct tl_tpm2_attest *a, const struct tl_pcr_values *v,
 		     const struct tl_log *log, const struct tl_quote_opts *opts,
 		     struct tl_quote_result *out)
@@ -117,6 +119,8 @@ static int check_log(const struct tl_tpm2_attest *a, const struct tl_pcr_values 
 				continue;
 			if (!rb || vb < 0 || memcmp(rb->pcr[i], v->bank[vb].v[i], rb->size) != 0) {
 				trusted &= ~(1u << i);
+				if (!opts->ima && tl_quote_ima_missing(rb, i, out))
+					continue;
 				if (!out->bad_bank) {
 					out->bad_bank = alg;
 					out->bad_pcr = i;

@@ -55,18 +55,26 @@ static void check_bank(uint16_t alg, uint32_t mask, const struct tl_pcr_values *
 uint32_t tl_quote_check_ima(const struct tl_tpm2_attest *a, const struct tl_pcr_values *v,
 			    const struct tl_ima_replay *ima, struct tl_quote_result *out)
 {
-	uint32_t pcrs = (1u << TL_IMA_PCR) | (ima ? ima->mask : 0), quoted = 0;
+	uint32_t pcrs, quoted = 0;
+	if (!ima)
+		return 0; /* no list: the TCG log answers for PCR 10 (quote.c) */
+	pcrs = (1u << TL_IMA_PCR) | ima->mask;
 	for (size_t b = 0; b < a->pcr_select.count; b++)
 		quoted |= a->pcr_select.bank[b].mask;
 	if (!(quoted & pcrs))
-		return pcrs; /* nothing of IMA quoted: a list sent is not looked at */
-	if (!ima) {
-		fail(out, TL_E_QUOTE_IMA_MISSING, 0, TL_IMA_PCR);
-		return pcrs;
-	}
+		return pcrs; /* nothing of IMA quoted: the list is not looked at */
 	for (size_t b = 0; b < a->pcr_select.count; b++)
 		check_bank(a->pcr_select.bank[b].alg, a->pcr_select.bank[b].mask & pcrs, v, ima,
 			   out);
 	check_aggregate(v, ima, out);
 	return pcrs;
+}
+
+bool tl_quote_ima_missing(const struct tl_pcr_bank *replayed, unsigned pcr,
+			  struct tl_quote_result *out)
+{
+	if (pcr != TL_IMA_PCR || !replayed || (replayed->extended & (1u << pcr)))
+		return false;
+	fail(out, TL_E_QUOTE_IMA_MISSING, replayed->alg, pcr);
+	return true;
 }
