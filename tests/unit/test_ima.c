@@ -148,6 +148,41 @@ static void ima_replay_rejects_hostile_entries(void **state)
 	expect(m.ima, m.len, TL_E_IMA_DIGEST, 0);
 }
 
+static size_t read_corpus(const char *name, uint8_t *buf)
+{
+	const char *root = getenv("TL_SOURCE");
+	char path[1024];
+	size_t len;
+	FILE *fp;
+	if (!root)
+		fail_msg("TL_SOURCE is not set");
+	snprintf(path, sizeof(path), "%s/fuzz/corpus/ima/%s", root, name);
+	if (!(fp = fopen(path, "rb")))
+		fail_msg("%s is missing", path);
+	len = fread(buf, 1, MAX_FILE, fp);
+	fclose(fp);
+	return len;
+}
+
+/* The fuzz seeds: ima-ng, ima-sig, ima-buf (into PCR 11), a violation, a SHA-1 aggregate. */
+static void ima_replay_reads_every_template_and_pcr(void **state)
+{
+	uint8_t b[MAX_FILE];
+	size_t len = read_corpus("ima-ng-files.bin", b);
+	struct tl_ima_replay r;
+	(void)state;
+	assert_int_equal(tl_ima_replay((struct tl_bytes){ b, len }, &r, NULL), TL_OK);
+	assert_int_equal(r.nentries, 5);
+	assert_int_equal(r.mask, (1u << 10) | (1u << 11));
+	assert_int_equal(r.aggregate_alg, TL_ALG_SHA256);
+	len = read_corpus("sha1-aggregate.bin", b);
+	assert_int_equal(tl_ima_replay((struct tl_bytes){ b, len }, &r, NULL), TL_OK);
+	assert_int_equal(r.aggregate_alg, TL_ALG_SHA1);
+	/* boot_aggregate only counts as the first entry */
+	assert_int_equal(tl_ima_replay((struct tl_bytes){ b + 87, len - 87 }, &r, NULL), TL_OK);
+	assert_int_equal(r.aggregate_alg, 0);
+}
+
 /* A violation: logged hash all zeros, every bank extended with all ones. */
 static void ima_replay_extends_ones_for_a_violation(void **state)
 {
@@ -239,6 +274,7 @@ int main(void)
 		cmocka_unit_test(ima_replay_rejects_truncated_lists),
 		cmocka_unit_test(ima_replay_rejects_hostile_entries),
 		cmocka_unit_test(ima_replay_extends_ones_for_a_violation),
+		cmocka_unit_test(ima_replay_reads_every_template_and_pcr),
 		cmocka_unit_test(quote_check_ima_on_real_values),
 		cmocka_unit_test(quote_ima_missing_only_for_a_pcr10_without_events),
 	};
