@@ -35,6 +35,7 @@ test: bootstrap
 
 bench: build
 	@$(BUILD)/bench/bench_tcglog $(VECTORS)
+	@$(BUILD)/bench/bench_ima $(VECTORS)
 	@$(BUILD)/bench/bench_windows $(VECTORS)
 	@$(BUILD)/bench/bench_quote bench/data $(VECTORS)
 	@$(BUILD)/bench/bench_pe

@@ -30,6 +30,7 @@
  *   -780 .. -799  posture: the compatibility catalog, webhook signatures
  *   -800 .. -839  confidential VMs (SEV-SNP, HCL reports)
  *   -840 .. -859  Windows boot logs (SIPA)   -860 .. -879  revocation lists (dbx, SBAT)
+ *   -880 .. -899  IMA measurement lists (src/lib/ima)
  *   -900 .. -919  the host daemon's relay of a guest's requests (tl-hostd)
  *   -920 .. -939  the host side: libvirt, vTPM state, host records (src/host)
  * A new subsystem takes a new block of 20 below the last one. */
@@ -109,6 +110,9 @@
 	X(TL_E_QUOTE_PCR_SET, -427)                                                             \
 	X(TL_E_QUOTE_LOG_REPLAY, -428)                                                          \
 	X(TL_E_QUOTE_CLOCK, -429)                                                               \
+	X(TL_E_QUOTE_IMA_MISSING, -432)                                                         \
+	X(TL_E_QUOTE_IMA_REPLAY, -433)                                                          \
+	X(TL_E_QUOTE_IMA_AGGREGATE, -434)                                                       \
 	X(TL_E_AK_ATTRIBUTES, -430)                                                             \
 	X(TL_E_AK_KEY, -431)                                                                    \
 	X(TL_E_CRED_MISMATCH, -440)                                                             \
@@ -227,6 +231,13 @@
 	X(TL_E_REVOC_APP_REVOKED, -873)                                                                \
 	X(TL_E_REVOC_SBAT_BEHIND, -874)                                                                \
 	X(TL_E_REVOC_COMPONENT_REVOKED, -875)                                                          \
+	/* -880: IMA measurement lists (binary_runtime_measurements) */                                \
+	X(TL_E_IMA_TRUNCATED, -880)                                                                    \
+	X(TL_E_IMA_TOO_LARGE, -881)                                                                    \
+	X(TL_E_IMA_PCR, -882)                                                                          \
+	X(TL_E_IMA_TEMPLATE, -883)                                                                     \
+	X(TL_E_IMA_FIELD, -884)                                                                        \
+	X(TL_E_IMA_DIGEST, -885)                                                                       \
 	/* -800: confidential VMs (SEV-SNP, HCL reports, TDX) */                                       \
 	X(TL_E_SNP_MALFORMED, -800)                                                                    \
 	X(TL_E_SNP_VERSION, -801)                                                                      \

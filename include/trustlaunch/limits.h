@@ -40,5 +40,10 @@
 #define TL_HCL_MAX_LEN (64u * 1024u)      /* bytes of an HCL report with its padding */
 #define TL_HCL_MAX_AK_BYTES 512u          /* RSA modulus of the vTPM's AK (4096 bits) */
 #define TL_SNP_MAX_CERT_FILE (64u * 1024u) /* bytes of a VCEK or an AMD roots file */
+/* IMA measurement lists (ima.h); the whole list is at most TL_WIRE_MAX_IMA_LOG bytes */
+#define TL_MAX_IMA_ENTRIES 262144u        /* entries (8 MiB of 33-byte minimal ones: 254200) */
+#define TL_MAX_IMA_NAME 255u              /* bytes of a template name (TCG_EVENT_NAME_LEN_MAX) */
+#define TL_MAX_IMA_DATA (1u * 1024u * 1024u) /* bytes of one entry's template data */
+#define TL_MAX_IMA_FIELDS 16u             /* fields of one template (evm-sig: 9) */
 
 #endif

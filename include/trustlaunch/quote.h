@@ -3,6 +3,7 @@
 #ifndef TRUSTLAUNCH_QUOTE_H
 #define TRUSTLAUNCH_QUOTE_H
 
+#include "trustlaunch/ima.h"
 #include "trustlaunch/tcglog.h"
 #include "trustlaunch/tpm2.h"
 
@@ -37,6 +38,11 @@ struct tl_quote_opts {
 					* was made (stored evidence; never the service) */
 	const struct tl_clock_info *previous; /* the last accepted quote of this TPM, or NULL */
 	const struct tl_pcrs *replayed; /* tl_log_replay(log) done before, or NULL */
+	/* The IMA list sent with the log, replayed (tl_ima_replay), or NULL: none was sent. With
+	 * a log, quoted PCR 10 (and any other PCR the list extends) must be what the list
+	 * replays to, not what the TCG log does; without a list, a quoted PCR 10 that the log
+	 * has no events for and does not replay to is quote.ima_log_missing. */
+	const struct tl_ima_replay *ima;
 };
 
 struct tl_quote_result {
@@ -45,7 +51,17 @@ struct tl_quote_result {
 	uint32_t log_trusted;          /* PCRs whose events replay to the quoted values */
 	unsigned bad_pcr;              /* with quote.eventlog_mismatch: the first PCR */
 	uint16_t bad_bank;
+	/* The IMA PCRs (checked with a log): TL_OK, or quote.ima_log_missing,
+	 * quote.ima_log_mismatch (the first PCR and bank below), quote.ima_boot_aggregate_mismatch.
+	 * tl_quote_verify returns it when the TCG log replays. */
+	int ima_err;
+	unsigned ima_bad_pcr;
+	uint16_t ima_bad_bank;
+	bool ima_aggregate_checked;    /* the boot_aggregate was compared with quoted PCRs 0-9 */
 };
+
+/* Index of bank alg in v, -1 when absent. */
+int tl_pcr_values_bank(const struct tl_pcr_values *v, uint16_t alg);
 
 /* TL_OK when genuine; otherwise the reason code (quote.*, ak.*, tpm2.*). pcrs and log may be
  * NULL (then the PCR digest, or the log, is not checked). key may be NULL (built from ak). */

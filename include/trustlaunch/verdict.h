@@ -40,6 +40,9 @@ enum tl_check {
 	TL_CHECK_SNP_VMPL,            /* snp.vmpl: the report is not from VMPL 0 */
 	TL_CHECK_SNP_TCB,             /* snp.tcb: below the minimum, or not the VCEK's */
 	TL_CHECK_SNP_BINDING,         /* snp.binding: runtime data vs report_data vs the AK */
+	TL_CHECK_IMA_MISSING,         /* ima.missing: PCR 10 extended, no IMA log sent */
+	TL_CHECK_IMA_REPLAY,          /* ima.replay: the IMA log does not replay to a quoted PCR */
+	TL_CHECK_IMA_AGGREGATE,       /* ima.boot_aggregate: not the hash of quoted PCRs 0-9 */
 	TL_CHECK_COUNT
 };
 #define TL_CHECK_BIT(c) (1u << (c))
@@ -67,7 +70,8 @@ struct tl_finding {
 	int err;                     /* the tl_err: of the quote, of the rule broken; TL_OK if none */
 	enum tl_component component; /* TL_CHECK_BASELINE_DIFFERS; a LOG_RULE naming one */
 	bool has_component;          /* component is set */
-	unsigned pcr;                /* TL_CHECK_LOG_REPLAY: the first PCR that does not replay */
+	unsigned pcr;                /* TL_CHECK_LOG_REPLAY, TL_CHECK_IMA_REPLAY: the first PCR
+				      * that does not replay */
 	uint16_t bank;               /* ... and its bank */
 	/* TL_CHECK_LOG_RULE: the facts' reason {code, message, event?, pcr?, detail?};
 	 * TL_CHECK_BASELINE_DIFFERS: the difference {component, message, expected, actual};
@@ -101,7 +105,8 @@ struct tl_verdict_in {
 	struct tl_bytes attest, sig, nonce;
 	const struct tl_pcr_values *pcrs; /* the values sent with the quote */
 	const struct tl_log *log;         /* the event log sent, or NULL */
-	struct tl_quote_opts quote;       /* previous clock, replayed PCRs, allow_sha1, bare_key */
+	struct tl_quote_opts quote;       /* previous clock, replayed PCRs, the IMA list replayed,
+					   * allow_sha1, bare_key */
 	bool secure_boot;                 /* the VM is registered with Secure Boot on */
 	bool has_baseline;                /* a baseline is stored ... */
 	json_t *baseline;                 /* ... parsed: its components, or NULL (unreadable) */

@@ -89,8 +89,10 @@ expect_rc 2 "$agent" --server "$base" --tcti "$TPM2TOOLS_TCTI" --state-dir "$wor
 grep -q "holds an ECC AK, not the RSA one" err && ok || bad "AK type mismatch explained: $(cat err)"
 python3 -c "import json,base64; d=json.load(open('$work/agent/state.json')); assert len(base64.b64decode(d['ak_public'])) > 200" && ok || bad "AK public kept in the state"
 
-# ---- with IMA active (its log present) PCR 10 joins the quote
-head -c 600 /dev/urandom > ima.bin
+# ---- with IMA active (its log present) PCR 10 joins the quote: the real sb-on IMA list, its
+# template data extended into PCR 10 as Linux does (tests/integration/ima.sh has the rest)
+cp "$v/boot/sb-on/ima.bin" ima.bin
+tpm tpm2_pcrextend "10:sha256=$(python3 -c "import hashlib; print(hashlib.sha256(open('ima.bin','rb').read()[35+4:]).hexdigest())")"
 expect_rc 0 A --ima-log ima.bin --eventlog "$on" --json attest
 python3 -c "import json; d=json.load(open('out')); assert d['verdict']=='healthy', d" && ok || bad "healthy with IMA: $(head -c 300 out) $(cat err)"
 python3 - <<'PY' && ok || bad "PCR 10 quoted when IMA is active: $(head -c 300 out)"

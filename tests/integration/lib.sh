@@ -3,8 +3,9 @@
 set -uo pipefail
 tl=${TL_BIN:?} v=${TL_VECTORS:-}
 work=$(mktemp -d)
-swtpm_pid=
+swtpm_pid= service_pid=
 cleanup() {
+  [[ -n $service_pid ]] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -89,3 +90,18 @@ flush() { tpm2_flushcontext -t >/dev/null 2>&1; tpm2_flushcontext -s >/dev/null 
 tpm() { "$@" >"$work/tpm.out" 2>&1; local rc=$?; flush
   [[ $rc == 0 ]] || { echo "tpm2-tools failed: $* : $(cat "$work/tpm.out")" >&2; exit 2; }; }
 nonce() { python3 -c 'import os; print(os.urandom(32).hex())'; }
+
+# start_service: trustlaunchd ($TL_DAEMON) on a free loopback port, state in $work/svc; sets
+# $service_pid (stopped by cleanup), $base and $ADMIN; api and field talk to it
+start_service() {
+  local port; port=$(free_port); base=http://127.0.0.1:$port
+  "${TL_DAEMON:?}" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>"$work/svc.log" & service_pid=$!
+  for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+  ADMIN=$(cat "$work/svc/admin.token")
+}
+api() { # METHOD PATH [JSON]: answer in $work/body.json, status in $code
+  local args=(-s -o "$work/body.json" -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer $ADMIN")
+  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data "$3")
+  code=$(curl "${args[@]}")
+}
+field() { python3 -c "import json; d=json.load(open('$work/body.json')); print($1)"; }

@@ -11,13 +11,15 @@
 #include "trustlaunch/hash.h"
 #include "trustlaunch/quote.h"
 #include "trustlaunch/verdict.h"
+#include "trustlaunch/wire.h"
 
 #define SMALL_FILE (64u * 1024u)
 
 static const char verify_help[] =
 	"usage: tl quote verify --ak FILE --attest FILE --sig FILE (--nonce HEX | --no-nonce)\n"
 	"                       [--pcrs FILE]\n"
-	"                       [--eventlog FILE] [--previous FILE] [--allow-sha1]\n"
+	"                       [--eventlog FILE] [--ima-log FILE] [--previous FILE]\n"
+	"                       [--allow-sha1]\n"
 	"                       [--allow-bare-key] [--allow-partial-pcrs] [--json]\n"
 	"\n"
 	"Decides whether a TPM2_Quote is genuine: the attestation key is a restricted signing\n"
@@ -36,6 +38,8 @@ static const char verify_help[] =
 	"                    and it proves nothing about when it was made (a warning is printed)\n"
 	"  --pcrs FILE       'BANK:INDEX HEX' lines, or the values file of tpm2_quote -F values -o\n"
 	"  --eventlog FILE   TCG event log; facts are taken from the PCRs it replays to\n"
+	"  --ima-log FILE    IMA measurement list (binary_runtime_measurements): with a quote of\n"
+	"                    PCR 10, it must replay to PCR 10 (ima.missing without it)\n"
 	"  --previous FILE   the last accepted quote (TPMS_ATTEST) of this TPM: clock, resetCount\n"
 	"                    and restartCount must not go backwards; a reboot is reported\n"
 	"  --allow-sha1      accept a SHA-1 signature\n"
@@ -46,7 +50,7 @@ static const char verify_help[] =
 	"exit: 0 genuine, 1 refused (the reason code on stderr and in the JSON), 2 unusable input\n";
 
 struct args {
-	const char *ak, *attest, *sig, *nonce, *pcrs, *eventlog, *previous;
+	const char *ak, *attest, *sig, *nonce, *pcrs, *eventlog, *ima_log, *previous;
 	bool allow_sha1, bare, partial, json, no_nonce;
 };
 
@@ -61,6 +65,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 				    : strcmp(o, "--nonce") == 0	  ? &a->nonce
 				    : strcmp(o, "--pcrs") == 0	  ? &a->pcrs
 				    : strcmp(o, "--eventlog") == 0 ? &a->eventlog
+				    : strcmp(o, "--ima-log") == 0  ? &a->ima_log
 				    : strcmp(o, "--previous") == 0 ? &a->previous
 								   : NULL;
 		if (slot && v) {
@@ -193,6 +198,9 @@ static int decide(const struct args *a, const struct tl_verdict_in *in)
 	if (v.quote_err == TL_E_QUOTE_LOG_REPLAY)
 		fprintf(stderr, "refused: %s:%u does not replay\n", tl_alg_name(v.quote.bad_bank),
 			v.quote.bad_pcr);
+	if (v.quote_err == TL_E_QUOTE_IMA_REPLAY)
+		fprintf(stderr, "refused: %s:%u is not what the IMA log replays to\n",
+			tl_alg_name(v.quote.ima_bad_bank), v.quote.ima_bad_pcr);
 	err = v.quote_err != TL_OK || f ? TL_EXIT_CHECK : TL_EXIT_OK;
 	tl_verdict_free(&v);
 	return err;
@@ -240,6 +248,24 @@ static int load_previous(const char *path, struct tl_clock_info *out)
 	return TL_EXIT_OK;
 }
 
+/* The IMA list of path, replayed into *out. */
+static int load_ima(const char *path, struct tl_ima_replay *out)
+{
+	uint8_t *b = NULL;
+	size_t len;
+	struct tl_ima_diag diag;
+	int err;
+	if (tl_cli_read_file(path, TL_WIRE_MAX_IMA_LOG, &b, &len) != TL_OK)
+		return TL_EXIT_USAGE;
+	err = tl_ima_replay((struct tl_bytes){ b, len }, out, &diag);
+	free(b);
+	if (err == TL_OK)
+		return TL_EXIT_OK;
+	fprintf(stderr, "tl: %s: %s: %s at byte %zu (entry %zu)\n", path, tl_err_name(err),
+		tl_err_msg(err), diag.offset, diag.entry);
+	return TL_EXIT_USAGE;
+}
+
 static int verify(int argc, char **argv)
 {
 	struct args a;
@@ -252,6 +278,7 @@ static int verify(int argc, char **argv)
 	struct tl_log *log = NULL;
 	struct tl_quote_opts opts = { 0 };
 	struct tl_clock_info previous;
+	struct tl_ima_replay ima;
 	int rc = parse_args(argc, argv, &a);
 
 	if (rc >= 0)
@@ -288,6 +315,9 @@ static int verify(int argc, char **argv)
 	}
 	if (a.eventlog && tl_cli_load_log(a.eventlog, &logb, &log) != TL_EXIT_OK)
 		goto out;
+	if (a.ima_log && load_ima(a.ima_log, &ima) != TL_EXIT_OK)
+		goto out;
+	opts.ima = a.ima_log ? &ima : NULL;
 	if (a.previous) {
 		if ((rc = load_previous(a.previous, &previous)) != TL_EXIT_OK)
 			goto out;

@@ -68,6 +68,12 @@ static const struct {
 				   "the vTPM is not bound to the SEV-SNP report: the runtime data "
 				   "does not hash to report_data, or does not name the AK that "
 				   "signed the quote" },
+	[TL_CHECK_IMA_MISSING] = { "ima.missing", "the quote covers PCR 10, which IMA extended, but "
+						  "no IMA log was sent to explain it" },
+	[TL_CHECK_IMA_REPLAY] = { "ima.replay", NULL },
+	[TL_CHECK_IMA_AGGREGATE] = { "ima.boot_aggregate",
+				     "the IMA log's boot_aggregate is not the hash of the quoted "
+				     "PCRs 0-9: the IMA log is not the one of this boot" },
 };
 
 const char *tl_check_code(enum tl_check c)
@@ -102,6 +108,13 @@ const char *tl_finding_message(const struct tl_finding *f, char *buf, size_t siz
 			 "the event log does not replay to the quoted PCR %u (%s): the log is not "
 			 "the one of this boot, or it was altered",
 			 f->pcr, tl_alg_name(f->bank));
+		return buf;
+	}
+	if (f->check == TL_CHECK_IMA_REPLAY) {
+		snprintf(buf, size,
+			 "the IMA log does not replay to the quoted PCR %u (%s): the IMA log is not "
+			 "the one of this boot, or it was altered",
+			 f->pcr, f->bank ? tl_alg_name(f->bank) : "bank");
 		return buf;
 	}
 	if ((m = json_string_value(json_object_get(f->data, "message"))))
@@ -154,6 +167,19 @@ static struct tl_finding finding(enum tl_check c, int err)
 	return (struct tl_finding){ .check = c, .err = err };
 }
 
+/* The IMA PCRs' failure (the quote result's ima_err) as a finding. */
+static struct tl_finding ima_finding(const struct tl_verdict *v)
+{
+	int err = v->quote.ima_err;
+	struct tl_finding f = finding(err == TL_E_QUOTE_IMA_MISSING ? TL_CHECK_IMA_MISSING
+				      : err == TL_E_QUOTE_IMA_REPLAY ? TL_CHECK_IMA_REPLAY
+								     : TL_CHECK_IMA_AGGREGATE,
+				      err);
+	f.pcr = v->quote.ima_bad_pcr;
+	f.bank = v->quote.ima_bad_bank;
+	return f;
+}
+
 /* The quote's error as a finding; the trust it leaves in the log. */
 static enum trust quote_finding(struct tl_verdict *v, int err, struct tl_finding *f)
 {
@@ -183,6 +209,13 @@ static enum trust quote_finding(struct tl_verdict *v, int err, struct tl_finding
 		f->pcr = v->quote.bad_pcr;
 		f->bank = v->quote.bad_bank;
 		return LOG_PARTLY;
+	case TL_E_QUOTE_IMA_MISSING:
+	case TL_E_QUOTE_IMA_REPLAY:
+	case TL_E_QUOTE_IMA_AGGREGATE:
+		/* the TCG log replays: its facts stand; the IMA list is a finding of its own */
+		v->quote_verified = true;
+		*f = ima_finding(v);
+		return LOG_REPLAYS;
 	default:
 		/* not signed by the enrolled AK, with its scheme: another TPM, or a forgery */
 		*f = finding(TL_CHECK_IDENTITY_ORIGIN, err);
@@ -208,6 +241,9 @@ static enum trust check_quote(const struct tl_verdict_in *in, struct tl_verdict 
 		v->quoted_pcrs |= v->quote.attest.pcr_select.bank[b].mask;
 	trust = quote_finding(v, v->quote_err, &f);
 	*ok = f.check == TL_CHECK_COUNT || add(v, cap, f);
+	/* a log that does not replay hides no IMA failure: both are reported */
+	if (*ok && v->quote_err == TL_E_QUOTE_LOG_REPLAY && v->quote.ima_err != TL_OK)
+		*ok = add(v, cap, ima_finding(v));
 	return trust;
 }
 
@@ -311,6 +347,11 @@ int tl_verdict_run(const struct tl_verdict_in *in, struct tl_verdict *out)
 	return TL_OK;
 }
 
+static bool is_ima(enum tl_check c)
+{
+	return c == TL_CHECK_IMA_MISSING || c == TL_CHECK_IMA_REPLAY || c == TL_CHECK_IMA_AGGREGATE;
+}
+
 static json_t *reason(const struct tl_finding *f)
 {
 	char code[128], buf[256];
@@ -325,6 +366,12 @@ static json_t *reason(const struct tl_finding *f)
 	}
 	r = json_pack("{s:s,s:s}", "code", tl_finding_code(f, code, sizeof(code)), "message",
 		      tl_finding_message(f, buf, sizeof(buf)));
+	if (r && is_ima(f->check) &&
+	    (json_object_set_new(r, "component", json_string("ima")) != 0 ||
+	     json_object_set_new(r, "pcr", json_integer(f->pcr)) != 0)) {
+		json_decref(r);
+		return NULL;
+	}
 	if (r && f->data) { /* an SNP check's own words: which value or certificate */
 		if (json_object_set(r, "detail", json_object_get(f->data, "detail")) != 0)
 			json_decref(r), r = NULL;

@@ -3,10 +3,11 @@
 
 #include "trustlaunch/hash.h"
 #include "trustlaunch/quote.h"
+#include "quote_ima.h"
 
 #define AK_REQUIRED TL_AK_REQUIRED
 
-static int bank_of(const struct tl_pcr_values *v, uint16_t alg)
+int tl_pcr_values_bank(const struct tl_pcr_values *v, uint16_t alg)
 {
 	for (size_t i = 0; i < v->nbanks; i++)
 		if (v->bank[i].alg == alg)
@@ -17,7 +18,7 @@ static int bank_of(const struct tl_pcr_values *v, uint16_t alg)
 int tl_pcr_values_set(struct tl_pcr_values *v, uint16_t alg, unsigned pcr, const uint8_t *value,
 		      size_t len)
 {
-	int b = bank_of(v, alg);
+	int b = tl_pcr_values_bank(v, alg);
 	if (!tl_alg_size(alg) || len != tl_alg_size(alg) || pcr >= TL_NUM_PCRS)
 		return TL_E_ARG;
 	if (b < 0) {
@@ -66,7 +67,7 @@ static int check_pcrs(const struct tl_tpm2_attest *a, const struct tl_pcr_values
 	for (size_t i = 0; i < v->nbanks; i++)
 		given += v->bank[i].mask != 0;
 	for (size_t b = 0; b < sel->count; b++) {
-		int vb = bank_of(v, sel->bank[b].alg);
+		int vb = tl_pcr_values_bank(v, sel->bank[b].alg);
 		size_t size = tl_alg_size(sel->bank[b].alg);
 		if (sel->bank[b].mask == 0)
 			continue;
@@ -90,30 +91,36 @@ static int check_pcrs(const struct tl_tpm2_attest *a, const struct tl_pcr_values
 }
 
 /* Every quoted PCR of every quoted bank must be what the log replays to (a PCR without
- * events: its reset value). */
+ * events: its reset value); with an IMA list, the IMA PCRs what the list replays to instead;
+ * without one, a PCR 10 the log has no events for and does not explain is IMA's
+ * (quote_ima.c). */
 static int check_log(const struct tl_tpm2_attest *a, const struct tl_pcr_values *v,
-		     const struct tl_log *log, const struct tl_pcrs *given,
+		     const struct tl_log *log, const struct tl_quote_opts *opts,
 		     struct tl_quote_result *out)
 {
+	const struct tl_pcrs *given = opts->replayed;
 	struct tl_pcrs own;
 	int err = given ? TL_OK : tl_log_replay(log, &own);
 	const struct tl_pcrs *replayed = given ? given : &own;
-	uint32_t trusted = 0xFFFFFFFFu;
+	uint32_t ima = tl_quote_check_ima(a, v, opts->ima, out);
+	uint32_t trusted = ~ima; /* the TCG log says nothing about the IMA PCRs */
 	if (err != TL_OK)
 		return err;
 	for (size_t b = 0; b < a->pcr_select.count; b++) {
 		uint16_t alg = a->pcr_select.bank[b].alg;
 		uint32_t mask = a->pcr_select.bank[b].mask;
 		const struct tl_pcr_bank *rb = NULL;
-		int vb = bank_of(v, alg);
+		int vb = tl_pcr_values_bank(v, alg);
 		for (size_t i = 0; i < replayed->nbanks; i++)
 			if (replayed->bank[i].alg == alg && replayed->bank[i].replayable)
 				rb = &replayed->bank[i];
 		for (unsigned i = 0; i < TL_NUM_PCRS && mask; i++) {
-			if (!(mask & (1u << i)))
+			if (!(mask & (1u << i)) || (ima & (1u << i)))
 				continue;
 			if (!rb || vb < 0 || memcmp(rb->pcr[i], v->bank[vb].v[i], rb->size) != 0) {
 				trusted &= ~(1u << i);
+				if (!opts->ima && tl_quote_ima_missing(rb, i, out))
+					continue;
 				if (!out->bad_bank) {
 					out->bad_bank = alg;
 					out->bad_pcr = i;
@@ -126,7 +133,7 @@ static int check_log(const struct tl_tpm2_attest *a, const struct tl_pcr_values 
 	for (size_t b = 0; b < a->pcr_select.count; b++)
 		quoted |= a->pcr_select.bank[b].mask;
 	out->log_trusted = trusted & quoted;
-	return out->bad_bank ? TL_E_QUOTE_LOG_REPLAY : TL_OK;
+	return out->bad_bank ? TL_E_QUOTE_LOG_REPLAY : out->ima_err;
 }
 
 static bool went_backwards(const struct tl_tpm2_attest *a, const struct tl_clock_info *p)
@@ -188,6 +195,6 @@ int tl_quote_verify(const struct tl_tpm2_public *ak, const struct tl_tpm2_key *k
 	if (pcrs && (err = check_pcrs(&out->attest, pcrs, s.hash)) != TL_OK)
 		return err;
 	if (log && pcrs)
-		return check_log(&out->attest, pcrs, log, opts->replayed, out);
+		return check_log(&out->attest, pcrs, log, opts, out);
 	return TL_OK;
 }

@@ -139,14 +139,16 @@ static bool event_log(json_t *body, const struct tl_lift *lift, struct tl_eviden
 	return tl_api_b64(body, "event_log", true, ev->log, max, &ev->log_len, resp);
 }
 
-/* ima_log: checked (a base64 string of at most TL_WIRE_MAX_IMA_LOG bytes) but not kept: it is
- * not evaluated yet */
-static bool ima_log(json_t *body, const struct tl_lift *lift, struct tl_resp *resp)
+/* ima_log: a base64 string of at most TL_WIRE_MAX_IMA_LOG bytes, an IMA measurement list that
+ * parses; replayed here (its PCR values, its boot_aggregate), the bytes are not kept. */
+static bool ima_log(json_t *body, const struct tl_lift *lift, struct tl_evidence *ev,
+		    struct tl_resp *resp)
 {
 	json_t *v = json_object_get(body, "ima_log");
 	const char *text;
 	size_t len, got;
 	uint8_t *buf;
+	struct tl_ima_diag diag = { 0, 0 };
 	int err;
 
 	if (!v)
@@ -164,10 +166,21 @@ static bool ima_log(json_t *body, const struct tl_lift *lift, struct tl_resp *re
 		return false;
 	}
 	err = tl_b64_decode(text, len, buf, TL_WIRE_MAX_IMA_LOG, &got);
+	if (err != TL_OK) {
+		free(buf);
+		return bad(resp, "ima_log", err == TL_E_B64_SIZE ? "ima_log is larger than 8 MiB"
+								 : "ima_log is not valid base64");
+	}
+	err = tl_ima_replay((struct tl_bytes){ buf, got }, &ev->ima, &diag);
 	free(buf);
-	if (err == TL_E_B64_SIZE)
-		return bad(resp, "ima_log", "ima_log is larger than 8 MiB");
-	return err == TL_OK || bad(resp, "ima_log", "ima_log is not valid base64");
+	if (err != TL_OK) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "ima_log does not parse: %s at byte %zu (entry %zu)",
+			 tl_err_msg(err), diag.offset, diag.entry);
+		return bad(resp, "ima_log", msg);
+	}
+	ev->has_ima = true;
+	return true;
 }
 
 /* kernel_events: [{type, module, reason, time}], kept as given once checked */
@@ -288,7 +301,7 @@ bool tl_evidence_parse(struct tl_req *r, struct tl_evidence *ev, struct tl_resp 
 		return false;
 	ok = only_known(body, resp) && nonce(body, ev, resp) && quote(body, ev, resp) &&
 	     pcrs(body, ev, resp) && event_log(body, &lifts[0], ev, resp) &&
-	     ima_log(body, &lifts[1], resp) && kernel_events(body, ev, resp) && os(body, ev, resp) &&
+	     ima_log(body, &lifts[1], ev, resp) && kernel_events(body, ev, resp) && os(body, ev, resp) &&
 	     confidential(body, ev, resp);
 	json_decref(body);
 	if (!ok)

@@ -21,6 +21,8 @@ struct tl_evidence {
 	struct tl_log_entry *log_entry;
 	uint8_t log_text_key[32]; /* SHA-256 of the log's base64 text, when has_log_text_key */
 	bool has_log_text_key;
+	struct tl_ima_replay ima; /* the IMA list replayed, when has_ima (the bytes are not kept) */
+	bool has_ima;
 	json_t *kernel_events;  /* checked copies, or NULL */
 	json_t *os;             /* {id, version, kernel}, or NULL */
 	/* a confidential VM's hardware evidence (docs/confidential.md), or NULL: the HCL report
