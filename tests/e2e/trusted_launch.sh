@@ -57,6 +57,7 @@ start_service
   2>"$work/hostd.log" & hostd_pid=$!
 img=$(image e2e --interval 10 --unsigned-module dummy)
 bad_img=$(image unsigned-kernel --unsigned-kernel)
+[[ -n $img && -n $bad_img ]] || exit 2
 
 # ---- 1 + 5: healthy against the predicted baseline, then a module without its signature
 vm=$P-ok
