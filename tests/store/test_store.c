@@ -10,8 +10,13 @@
 #include <pthread.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "store.h"
+
+/* the schema's steps (store_schema.c) */
+extern const char *const tl_store_migrations[];
+extern const size_t tl_store_nmigrations;
 
 static char url[4096];
 
@@ -704,6 +709,65 @@ static void store_posture_keeps_revocations(void **state)
 	tl_store_close(s);
 }
 
+static int old_group(const struct tl_posture_count *c, void *arg)
+{
+	assert_int_equal(c->vms, 1);
+	assert_int_equal(c->rec[TL_REC_SECURE_BOOT], TL_STATUS_HEALTHY);
+	assert_int_equal(c->rec[TL_REC_VTPM], TL_STATUS_HEALTHY);
+	assert_int_equal(c->rec[TL_REC_GUEST_ATTESTATION], TL_STATUS_UNHEALTHY);
+	assert_int_equal(c->rec[TL_REC_REVOCATIONS], TL_STATUS_NOT_APPLICABLE);
+	assert_int_equal(c->assess, TL_STATUS_UNHEALTHY);
+	assert_int_equal(c->cause, TL_ASSESS_STALE);
+	(*(int *)arg)++;
+	return TL_OK;
+}
+
+static void sql(sqlite3 *db, const char *text)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", text, msg ? msg : "?");
+}
+
+/* A database of the schema before revocations-current was stored (its last five steps not
+ * run) with a posture row keyed the old way (three statuses, the assessment, the cause):
+ * opened, the row is re-keyed and counts as it did, revocations-current not_applicable.
+ * SQLite only: the step is the same SQL on PostgreSQL. */
+static void store_posture_rekeyed_by_migration(void **state)
+{
+	char path[4200], ver[32], uri[4300];
+	sqlite3 *db;
+	struct tl_store *s;
+	char err[256];
+	int n = 0;
+	(void)state;
+	if (strncmp(url, "sqlite:", 7) != 0)
+		skip();
+	snprintf(path, sizeof(path), "%s.old", url + 7);
+	unlink(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sql(db, "CREATE TABLE schema_version (version INTEGER NOT NULL)");
+	for (size_t i = 0; i + 5 < tl_store_nmigrations; i++)
+		sql(db, tl_store_migrations[i]);
+	snprintf(ver, sizeof(ver), "%zu", tl_store_nmigrations - 5);
+	char *ins = sqlite3_mprintf("INSERT INTO schema_version VALUES (%s)", ver);
+	sql(db, ins);
+	sqlite3_free(ins);
+	/* sb healthy, vtpm healthy, ga unhealthy, assessment unhealthy, stale (7):
+	 * 1 + 3 + 9*2 + 27*2 + 81*7 */
+	sql(db, "INSERT INTO vm_posture VALUES ('vm-old', 't-old', 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, "
+		"1, 2, 2, 'stale', 3, 1700000000, 643)");
+	sqlite3_close(db);
+	snprintf(uri, sizeof(uri), "sqlite:%s", path);
+	if (tl_store_open(uri, &s, err, sizeof(err)) != TL_OK)
+		fail_msg("cannot open %s: %s", uri, err);
+	assert_int_equal(tl_store_schema_version(s), (int)tl_store_nmigrations);
+	assert_int_equal(tl_store_posture_counts(s, "t-old", old_group, &n), TL_OK);
+	assert_int_equal(n, 1);
+	tl_store_close(s);
+	unlink(path);
+}
+
 int main(void)
 {
 	const char *u = getenv("TL_STORE_URL");
@@ -718,6 +782,7 @@ int main(void)
 		cmocka_unit_test(store_forgeries_are_bounded_and_apart),
 		cmocka_unit_test(store_posture_is_written_on_change),
 		cmocka_unit_test(store_posture_keeps_revocations),
+		cmocka_unit_test(store_posture_rekeyed_by_migration),
 	};
 	if (u && *u) {
 		snprintf(url, sizeof(url), "%s", u);
