@@ -134,7 +134,6 @@ assert len(v) == 1 and v[0]['status'] == 'not_applicable' and '--revocations' in
 }
 fleet_na "stored unhealthy"
 # its next attestation stores not_applicable: an event
-A() { "$agent" --server "$base" --tcti "$TPM2TOOLS_TCTI" --state-dir "$work/agent" --timeout 20 "$@"; }
 expect_rc 0 A attest --eventlog "$on"
 grep -q "^healthy" out && ok || bad "attested without data: $(cat out)"
 fleet_na "stored not_applicable"
