@@ -10,8 +10,13 @@
 #include <pthread.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "store.h"
+
+/* the schema's steps (store_schema.c) */
+extern const char *const tl_store_migrations[];
+extern const size_t tl_store_nmigrations;
 
 static char url[4096];
 
@@ -598,6 +603,171 @@ static void store_posture_is_written_on_change(void **state)
 	tl_store_close(s);
 }
 
+static int revoc_groups(const struct tl_posture_count *c, void *arg)
+{
+	assert_int_equal(c->vms, 1);
+	assert_int_equal(c->rec[TL_REC_SECURE_BOOT], TL_STATUS_HEALTHY);
+	assert_int_equal(c->rec[TL_REC_VTPM], TL_STATUS_HEALTHY);
+	assert_int_equal(c->rec[TL_REC_GUEST_ATTESTATION], TL_STATUS_HEALTHY);
+	assert_int_equal(c->rec[TL_REC_REVOCATIONS], *(int *)arg);
+	assert_int_equal(c->assess, TL_STATUS_HEALTHY);
+	assert_int_equal(c->cause, TL_ASSESS_HEALTHY);
+	*(int *)arg = -1; /* one group */
+	return TL_OK;
+}
+
+static int revoc_named(const struct tl_posture_row *r, const char *name, void *arg)
+{
+	assert_string_equal(name, "r");
+	assert_int_equal(r->rec[TL_REC_REVOCATIONS], TL_STATUS_UNHEALTHY);
+	assert_int_equal(r->in.revocations.status, TL_STATUS_UNHEALTHY);
+	(*(int *)arg)++;
+	return TL_OK;
+}
+
+/* An attestation of vm_id whose boot had that revocation status: the posture's version after. */
+static int64_t attest_revoc(struct tl_store *s, const char *vm_id, int n, enum tl_status st)
+{
+	struct tl_posture_row got;
+	struct tl_attest_write w = write_of(vm_id, n, (uint64_t)n);
+	w.posture = true;
+	w.attested_sb = 1;
+	w.revocations = st;
+	assert_int_equal(tl_store_attest_commit(s, &w), TL_OK);
+	assert_int_equal(tl_store_posture_get(s, vm_id, &got), TL_OK);
+	assert_int_equal(got.rec[TL_REC_REVOCATIONS], st);
+	assert_int_equal(got.in.revocations.status, st);
+	return got.version;
+}
+
+/* revocations-current is stored like the others: the attestation's status written only when
+ * it changes, each change an event, counted (its place in counts_key) and paged by index. */
+static void store_posture_keeps_revocations(void **state)
+{
+	struct tl_store *s = open_store();
+	struct tl_vm v = vm("44444444-0000-0000-0000-000000000002", "t-revoc", "r");
+	struct tl_vm_tpm t;
+	struct tl_posture_row row;
+	struct tl_webhook hook = { "44444444-0000-0000-0000-0000000000ab", "t-revoc",
+				   "http://127.0.0.1:1/x", "admin",
+				   "[\"recommendation.changed\"]", "whsec_AAAA", 1700000000 };
+	int64_t pending0 = 0, pending = 0, version;
+	int n = 0, want;
+	(void)state;
+	assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
+	memset(&t, 0, sizeof(t));
+	snprintf(t.vm_id, sizeof(t.vm_id), "%s", v.id);
+	t.enrolled = 1700000000;
+	assert_int_equal(tl_store_tpm_bind(s, &t, NULL), TL_OK);
+	assert_int_equal(tl_store_webhook_add(s, &hook), TL_OK);
+	memset(&row, 0, sizeof(row));
+	snprintf(row.vm_id, sizeof(row.vm_id), "%s", v.id);
+	snprintf(row.tenant, sizeof(row.tenant), "%s", v.tenant);
+	row.in = (struct tl_posture_vm){ .type = TL_SECTYPE_TRUSTED_LAUNCH, .secure_boot = true,
+					 .vtpm = true, .size = TL_CAT_SUPPORTED,
+					 .os_supported = true, .enrolled = true,
+					 .attested_secure_boot = -1 };
+	tl_posture_row_decide(&row);
+	assert_int_equal(row.rec[TL_REC_REVOCATIONS], TL_STATUS_NOT_APPLICABLE);
+	assert_int_equal(tl_store_posture_put(s, &row, 1, 1700000000, NULL), TL_OK);
+	/* attested healthy, its revocations not checked (no revocation data) */
+	version = attest_revoc(s, v.id, 20001, TL_STATUS_NOT_APPLICABLE);
+	assert_int_equal(tl_store_outbox_pending(s, &pending0), TL_OK);
+	want = TL_STATUS_NOT_APPLICABLE;
+	assert_int_equal(tl_store_posture_counts(s, "t-revoc", revoc_groups, &want), TL_OK);
+	assert_int_equal(want, -1);
+	/* the boot lacks revocations: written, one event; the same again writes nothing */
+	assert_int_equal(attest_revoc(s, v.id, 20002, TL_STATUS_UNHEALTHY), version + 1);
+	assert_int_equal(attest_revoc(s, v.id, 20003, TL_STATUS_UNHEALTHY), version + 1);
+	assert_int_equal(tl_store_outbox_pending(s, &pending), TL_OK);
+	assert_int_equal(pending, pending0 + 1);
+	want = TL_STATUS_UNHEALTHY;
+	assert_int_equal(tl_store_posture_counts(s, "t-revoc", revoc_groups, &want), TL_OK);
+	assert_int_equal(want, -1);
+	want = TL_STATUS_UNHEALTHY;
+	assert_int_equal(tl_store_posture_counts(s, "*", revoc_groups, &want), TL_OK);
+	assert_int_equal(tl_store_posture_page(s, "t-revoc", TL_REC_REVOCATIONS,
+					       TL_STATUS_UNHEALTHY, 0, NULL, 10, revoc_named, &n),
+			 TL_OK);
+	assert_int_equal(tl_store_posture_page(s, "*", TL_REC_REVOCATIONS, TL_STATUS_UNHEALTHY, 0,
+					       NULL, 10, revoc_named, &n),
+			 TL_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(tl_store_posture_page(s, "*", TL_REC_REVOCATIONS, TL_STATUS_HEALTHY, 0,
+					       NULL, 10, revoc_named, &n),
+			 TL_OK);
+	assert_int_equal(n, 2);
+	/* updated: healthy again, one more event */
+	assert_int_equal(attest_revoc(s, v.id, 20004, TL_STATUS_HEALTHY), version + 2);
+	assert_int_equal(tl_store_outbox_pending(s, &pending), TL_OK);
+	assert_int_equal(pending, pending0 + 2);
+	want = TL_STATUS_HEALTHY;
+	assert_int_equal(tl_store_posture_counts(s, "t-revoc", revoc_groups, &want), TL_OK);
+	assert_int_equal(want, -1);
+	assert_int_equal(tl_store_vm_delete(s, "t-revoc", v.id), TL_OK);
+	assert_int_equal(tl_store_webhook_delete(s, "t-revoc", hook.id), TL_OK);
+	tl_store_close(s);
+}
+
+static int old_group(const struct tl_posture_count *c, void *arg)
+{
+	assert_int_equal(c->vms, 1);
+	assert_int_equal(c->rec[TL_REC_SECURE_BOOT], TL_STATUS_HEALTHY);
+	assert_int_equal(c->rec[TL_REC_VTPM], TL_STATUS_HEALTHY);
+	assert_int_equal(c->rec[TL_REC_GUEST_ATTESTATION], TL_STATUS_UNHEALTHY);
+	assert_int_equal(c->rec[TL_REC_REVOCATIONS], TL_STATUS_NOT_APPLICABLE);
+	assert_int_equal(c->assess, TL_STATUS_UNHEALTHY);
+	assert_int_equal(c->cause, TL_ASSESS_STALE);
+	(*(int *)arg)++;
+	return TL_OK;
+}
+
+static void sql(sqlite3 *db, const char *text)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", text, msg ? msg : "?");
+}
+
+/* A database of the schema before revocations-current was stored (its last five steps not
+ * run) with a posture row keyed the old way (three statuses, the assessment, the cause):
+ * opened, the row is re-keyed and counts as it did, revocations-current not_applicable.
+ * SQLite only: the step is the same SQL on PostgreSQL. */
+static void store_posture_rekeyed_by_migration(void **state)
+{
+	char path[4200], ver[32], uri[4300];
+	sqlite3 *db;
+	struct tl_store *s;
+	char err[256];
+	int n = 0;
+	(void)state;
+	if (strncmp(url, "sqlite:", 7) != 0)
+		skip();
+	snprintf(path, sizeof(path), "%s.old", url + 7);
+	unlink(path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sql(db, "CREATE TABLE schema_version (version INTEGER NOT NULL)");
+	for (size_t i = 0; i + 5 < tl_store_nmigrations; i++)
+		sql(db, tl_store_migrations[i]);
+	snprintf(ver, sizeof(ver), "%zu", tl_store_nmigrations - 5);
+	char *ins = sqlite3_mprintf("INSERT INTO schema_version VALUES (%s)", ver);
+	sql(db, ins);
+	sqlite3_free(ins);
+	/* sb healthy, vtpm healthy, ga unhealthy, assessment unhealthy, stale (7):
+	 * 1 + 3 + 9*2 + 27*2 + 81*7 */
+	sql(db, "INSERT INTO vm_posture VALUES ('vm-old', 't-old', 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, "
+		"1, 2, 2, 'stale', 3, 1700000000, 643)");
+	sqlite3_close(db);
+	snprintf(uri, sizeof(uri), "sqlite:%s", path);
+	if (tl_store_open(uri, &s, err, sizeof(err)) != TL_OK)
+		fail_msg("cannot open %s: %s", uri, err);
+	assert_int_equal(tl_store_schema_version(s), (int)tl_store_nmigrations);
+	assert_int_equal(tl_store_posture_counts(s, "t-old", old_group, &n), TL_OK);
+	assert_int_equal(n, 1);
+	tl_store_close(s);
+	unlink(path);
+}
+
 int main(void)
 {
 	const char *u = getenv("TL_STORE_URL");
@@ -611,6 +781,8 @@ int main(void)
 		cmocka_unit_test(store_vm_list_pages_by_cursor),
 		cmocka_unit_test(store_forgeries_are_bounded_and_apart),
 		cmocka_unit_test(store_posture_is_written_on_change),
+		cmocka_unit_test(store_posture_keeps_revocations),
+		cmocka_unit_test(store_posture_rekeyed_by_migration),
 	};
 	if (u && *u) {
 		snprintf(url, sizeof(url), "%s", u);

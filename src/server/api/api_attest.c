@@ -71,13 +71,16 @@ static json_t *revocations(const struct tl_server *srv, const struct tl_attest_v
 				       &c);
 }
 
-/* The record kept: every reason; the facts when there is something to look at (unhealthy, or
+/* The record kept (*revoc: its revocations-current status, as the posture reads it back in
+ * api_posture.c): every reason; the facts when there is something to look at (unhealthy, or
  * learned), else their digest (they equal the baseline's). Records of quotes the enrolled TPM
  * did not make are kept too (someone tried to speak for this VM), with nothing else the
  * sender claimed. */
 static char *record(const struct tl_server *srv, const struct tl_evidence *ev,
-		    const struct tl_attest_verdict *av)
+		    const struct tl_attest_verdict *av, enum tl_status *revoc)
 {
+	struct tl_rec_revocations rs;
+	json_t *summary = NULL;
 	const struct tl_verdict *v = &av->typed;
 	json_t *o = json_pack("{s:s,s:O,s:b}", "verdict", v->healthy ? "healthy" : "unhealthy",
 			      "reasons", av->reasons, "quote_verified", v->quote_verified);
@@ -104,8 +107,12 @@ static char *record(const struct tl_server *srv, const struct tl_evidence *ev,
 		json_object_set(o, "os", ev->os);
 	/* revocations-current: this boot's dbx, SbatLevel and boot applications against the
 	 * current revocation data, kept for the posture (docs/posture.md) */
-	if (v->quote_verified && v->facts && srv->revocations)
-		json_object_set_new(o, "revocations", revocations(srv, av));
+	if (v->quote_verified && v->facts && srv->revocations) {
+		summary = revocations(srv, av);
+		json_object_set_new(o, "revocations", summary);
+	}
+	tl_rec_revocations_status(summary, srv->revocations != NULL, &rs);
+	*revoc = rs.status;
 	char *s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;
@@ -263,7 +270,8 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 	if (v->learn && !(w->learn = j->learn = json_dumps(v->learn, JSON_COMPACT)))
 		return TL_E_NOMEM;
 	if (!j->srv->posture) /* --posture off: no alerts, no posture on this path */
-		return (w->att.result = record(j->srv, &j->ev, &j->v)) ? TL_OK : TL_E_NOMEM;
+		return (w->att.result = record(j->srv, &j->ev, &j->v, &w->revocations)) ? TL_OK
+										     : TL_E_NOMEM;
 	/* kernel events count only when the TPM vouched for the quote they came with */
 	if (tl_alerts_plan(&j->alerts, v, j->v.reasons, v->quote_verified ? j->ev.kernel_events
 									 : NULL) != TL_OK)
@@ -273,7 +281,8 @@ static int prepare_write(struct job *j, const char *vm_id, const struct tl_vm_tp
 	json_t *sb = json_object_get(json_object_get(v->facts, "secureboot"), "enabled");
 	w->posture = v->quote_verified;
 	w->attested_sb = json_is_boolean(sb) ? json_is_true(sb) : -1;
-	return (w->att.result = record(j->srv, &j->ev, &j->v)) ? TL_OK : TL_E_NOMEM;
+	return (w->att.result = record(j->srv, &j->ev, &j->v, &w->revocations)) ? TL_OK
+									     : TL_E_NOMEM;
 }
 
 struct tl_resp tl_api_attest(struct tl_req *r, const char *vm_id)

@@ -39,7 +39,16 @@ static int tally_group(const struct tl_posture_count *c, void *arg)
 int tl_api_fleet_tally(struct tl_server *srv, const char *tenant, struct tl_fleet_tally *t)
 {
 	memset(t, 0, sizeof(*t));
-	return tl_store_posture_counts(srv->store, tenant, tally_group, t);
+	int err = tl_store_posture_counts(srv->store, tenant, tally_group, t);
+	/* without revocation data every VM's revocations-current is not_applicable, whatever
+	 * rows a run with data left (they are decided again at the next attestation) */
+	if (!srv->revocations)
+		for (int s = TL_STATUS_HEALTHY; s < NSTATUS; s++) {
+			t->rec[TL_REC_REVOCATIONS][TL_STATUS_NOT_APPLICABLE] +=
+				t->rec[TL_REC_REVOCATIONS][s];
+			t->rec[TL_REC_REVOCATIONS][s] = 0;
+		}
+	return err;
 }
 
 static json_t *summary_json(const struct tl_fleet_tally *t, int64_t now)
@@ -86,7 +95,26 @@ static bool status_arg(struct tl_req *r, int *out)
 struct listing {
 	struct tl_api_page *pg;
 	enum tl_rec_id id;
+	bool revocations; /* the service has revocation data */
 };
+
+/* revocations-current keeps its status, not its reason: the reason in words of a stored
+ * status (the VM's recommendations say which revocations). */
+static void revoc_why(const struct listing *l, struct tl_posture_vm *p)
+{
+	static const char *const why[NSTATUS] = {
+		"no attested boot was checked against the revocation data yet",
+		"dbx and SbatLevel are current; nothing booted is revoked",
+		"its latest attested boot lacks current revocations or booted revoked code "
+		"(GET /v1/vms/{id}/recommendations says which)",
+	};
+	if (!l->revocations) {
+		tl_rec_revocations_status(NULL, false, &p->revocations);
+		return;
+	}
+	snprintf(p->revocations.why, sizeof(p->revocations.why), "%s",
+		 why[p->revocations.status < NSTATUS ? p->revocations.status : 0]);
+}
 
 /* A VM of the page: its stored status, and why in words (decided again from the stored
  * inputs, at the freshness stored with them). */
@@ -94,14 +122,17 @@ static int page_vm(const struct tl_posture_row *row, const char *name, void *arg
 {
 	struct listing *l = arg;
 	struct tl_posture_vm p = row->in;
-	char why[128];
+	char why[160];
 	if (!tl_api_page_take(l->pg))
 		return TL_OK;
 	p.enrolled_at = p.attested_at = 90;
-	(void)tl_rec_status(&p, l->id, 100, row->stale ? 1 : 100, why, sizeof(why));
+	revoc_why(l, &p);
+	enum tl_status st = tl_rec_status(&p, l->id, 100, row->stale ? 1 : 100, why, sizeof(why));
+	if (l->id != TL_REC_REVOCATIONS || l->revocations)
+		st = row->rec[l->id]; /* as stored */
 	tl_api_page_add(l->pg,
 			json_pack("{s:s,s:s,s:s,s:s,s:o}", "vm_id", row->vm_id, "vm_name", name,
-				  "status", tl_status_name(row->rec[l->id]), "reason", why,
+				  "status", tl_status_name(st), "reason", why,
 				  "remediation",
 				  tl_api_rec_remediation(tl_rec_def(l->id)->remediation, row->vm_id)),
 			row->created, row->vm_id);
@@ -119,20 +150,20 @@ struct tl_resp tl_api_rec_vms(struct tl_req *r, const char *slug)
 		return tl_http_error(404, "recommendation.not_found",
 				     "no such recommendation: secure-boot, vtpm, guest-attestation or revocations-current",
 				     NULL);
-	if (id == TL_REC_REVOCATIONS && r->srv->revocations)
-		return tl_http_error(409, "recommendation.per_vm",
-				     "revocations-current is decided per VM when asked (GET "
-				     "/v1/vms/{id}/recommendations); its fleet list is not kept yet",
-				     NULL);
 	if (!status_arg(r, &want))
 		return tl_http_error(400, "request.field",
 				     "status must be healthy, unhealthy or not_applicable", "status");
 	if (!tl_api_page_args(r, PAGE_DEFAULT, tl_api_vm_id, &pg, &resp))
 		return resp;
-	struct listing l = { &pg, id };
-	if (tl_store_posture_page(r->srv->store, r->token.tenant, id, want, pg.after_num,
-				  pg.has_cursor ? pg.after_key : NULL, pg.limit + 1, page_vm,
-				  &l) != TL_OK) {
+	struct listing l = { &pg, id, r->srv->revocations != NULL };
+	/* without revocation data: every VM not_applicable (the stored statuses are a run's
+	 * with data), so none healthy or unhealthy */
+	bool none = id == TL_REC_REVOCATIONS && !l.revocations && want > TL_STATUS_NOT_APPLICABLE;
+	if (id == TL_REC_REVOCATIONS && !l.revocations)
+		want = -1;
+	if (!none && tl_store_posture_page(r->srv->store, r->token.tenant, id, want, pg.after_num,
+					   pg.has_cursor ? pg.after_key : NULL, pg.limit + 1,
+					   page_vm, &l) != TL_OK) {
 		tl_api_page_free(&pg);
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
 	}

@@ -415,10 +415,13 @@ TL_MUST_CHECK int tl_store_posture_get(struct tl_store *s, const char *vm_id,
 TL_MUST_CHECK int tl_store_posture_put(struct tl_store *s, const struct tl_posture_row *rows,
 				       size_t n, int64_t now, bool *changed);
 /* The writer's part, inside an attestation's transaction (conn is the writer's): the VM
- * attested now, verified by its TPM, with that verdict and Secure Boot as its log showed it
- * (-1 unknown); written only when that changes its row. */
+ * attested now, verified by its TPM, with that verdict, Secure Boot as its log showed it
+ * (-1 unknown) and the revocation status of that boot (tl_rec_revocations_status of the
+ * summary kept with the record: not_applicable without revocation data); written only when
+ * that changes its row. */
 TL_MUST_CHECK int tl_store_posture_attested(struct tl_store *conn, const char *vm_id,
-					    bool healthy, int attested_sb, int64_t now);
+					    bool healthy, int attested_sb,
+					    enum tl_status revocations, int64_t now);
 /* The tenant's ("*": all) VMs counted by their statuses and cause, a group at a time. */
 struct tl_posture_count {
 	enum tl_status rec[TL_REC_COUNT], assess;
@@ -466,6 +469,7 @@ struct tl_attest_write {
 	 * verdict's facts show it (-1 unknown) */
 	bool posture;
 	int attested_sb;
+	enum tl_status revocations;       /* revocations-current of this boot */
 	/* out */
 	bool learned;
 	bool superseded;                  /* TL_E_STORE_STALE: a later quote of the same TPM

@@ -108,16 +108,17 @@ void tl_store_cache_clock(struct tl_store_cache *c, const struct tl_vm_tpm *t);
 /* A statement under the store's lock (request threads share one connection). */
 int tl_store_run(struct tl_store *s, const char *sql, const char *const *params, int nparams,
 		 int (*fn)(const char *const *cols, int ncols, void *arg), void *arg);
-/* A posture row's columns, and the row from them (at least 18). */
-/* The recommendations vm_posture keeps a column of (the first three of enum tl_rec_id):
- * revocations-current is decided per VM when asked, from its latest attestation. */
-#define TL_REC_STORED 3
+/* A posture row's columns (TL_POSTURE_NCOLS of them), and the row from them. The last two
+ * came with revocations-current (a later migration): the revocation status of the latest
+ * attested boot, and the recommendation's. */
 #define TL_POSTURE_COLS                                                                         \
 	"vm_id, tenant, created, sectype, secure_boot, vtpm, size_support, os_supported, "       \
 	"enrolled, attested, attested_sb, stale, rec_secure_boot, rec_vtpm, "                    \
-	"rec_guest_attestation, assessment, assessment_cause, version"
+	"rec_guest_attestation, assessment, assessment_cause, version, attested_revoc, "         \
+	"rec_revocations"
+#define TL_POSTURE_NCOLS 20
 int tl_store_posture_row_of(const char *const *c, int n, struct tl_posture_row *r);
-/* Its column counts_key: the four statuses and the cause as one number. */
+/* Its column counts_key: the five statuses and the cause as one number. */
 int tl_store_posture_counts_key(const struct tl_posture_row *r);
 /* A VM from the eleven columns of VM_COLS (store_vm.c). */
 int tl_store_vm_row(const char *const *c, int n, struct tl_vm *vm);

@@ -182,7 +182,7 @@ static int apply(struct tl_store *w, struct tl_attest_write *a)
 	if (err == TL_OK && a->posture)
 		err = tl_store_posture_attested(w, a->att.vm_id,
 						strcmp(a->att.verdict, "healthy") == 0,
-						a->attested_sb, a->att.time);
+						a->attested_sb, a->revocations, a->att.time);
 	return err == TL_OK ? TL_OK : TL_E_STORE;
 }
 

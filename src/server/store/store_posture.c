@@ -14,7 +14,7 @@
 
 #include "store_backend.h"
 
-#define P_NCOLS 18
+#define P_NCOLS TL_POSTURE_NCOLS
 
 static long num(const char *s)
 {
@@ -39,11 +39,14 @@ int tl_store_posture_row_of(const char *const *c, int n, struct tl_posture_row *
 	r->in.attested_healthy = num(c[9]) == 1;
 	r->in.attested_secure_boot = (int)num(c[10]);
 	r->stale = num(c[11]) != 0;
-	for (unsigned k = 0; k < TL_REC_STORED; k++)
+	for (unsigned k = 0; k < TL_REC_REVOCATIONS; k++)
 		r->rec[k] = (enum tl_status)num(c[12 + k]);
 	r->assess = (enum tl_status)num(c[15]);
 	snprintf(r->cause, sizeof(r->cause), "%s", c[16] ? c[16] : "");
 	r->version = c[17] ? strtoll(c[17], NULL, 10) : 0;
+	/* only the status is kept: the reason in words is the latest record's */
+	r->in.revocations.status = (enum tl_status)num(c[18]);
+	r->rec[TL_REC_REVOCATIONS] = (enum tl_status)num(c[19]);
 	return TL_OK;
 }
 
@@ -92,13 +95,16 @@ static bool same(const struct tl_posture_row *a, const struct tl_posture_row *b)
 		  x->size == y->size && x->os_supported == y->os_supported &&
 		  x->enrolled == y->enrolled && x->attested == y->attested &&
 		  x->attested_healthy == y->attested_healthy &&
-		  x->attested_secure_boot == y->attested_secure_boot;
+		  x->attested_secure_boot == y->attested_secure_boot &&
+		  x->revocations.status == y->revocations.status;
 	return in && a->stale == b->stale && memcmp(a->rec, b->rec, sizeof(a->rec)) == 0 &&
 	       a->assess == b->assess && strcmp(a->cause, b->cause) == 0;
 }
 
-/* The statuses and the cause as one number, what the counts group by: base 3 for the four
- * statuses, then the cause (enum tl_assess_cause). */
+/* The statuses and the cause as one number, what the counts group by: base 3 for the
+ * recommendations' statuses (enum tl_rec_id order) and the assessment's, then the cause
+ * (enum tl_assess_cause). A migration re-keys the stored rows when a recommendation is added
+ * (store_schema.c). */
 #define NCAUSES 8
 static int cause_index(const char *name)
 {
@@ -108,10 +114,15 @@ static int cause_index(const char *name)
 	return 0;
 }
 
+#define STATUSES_SPAN 243 /* 3^(TL_REC_COUNT + 1): every status, the assessment's too */
+_Static_assert(TL_REC_COUNT == 4, "a new recommendation: widen counts_key and re-key the rows");
+
 int tl_store_posture_counts_key(const struct tl_posture_row *r)
 {
-	return (int)r->rec[0] + 3 * (int)r->rec[1] + 9 * (int)r->rec[2] + 27 * (int)r->assess +
-	       81 * cause_index(r->cause);
+	int key = 0, unit = 1;
+	for (unsigned k = 0; k < TL_REC_COUNT; k++, unit *= 3)
+		key += unit * (int)r->rec[k];
+	return key + unit * (int)r->assess + STATUSES_SPAN * cause_index(r->cause);
 }
 
 /* The row's columns as text, in TL_POSTURE_COLS order (version: the next one). */
@@ -127,12 +138,15 @@ static void texts_of(const struct tl_posture_row *r, struct texts *t)
 			in->enrolled, in->attested ? (in->attested_healthy ? 1 : 0) : -1,
 			in->attested_secure_boot, r->stale, r->rec[0], r->rec[1], r->rec[2],
 			r->assess };
+	long revoc[] = { in->revocations.status, r->rec[TL_REC_REVOCATIONS] };
 	snprintf(t->v[0], TL_ID_LEN, "%s", r->vm_id);
 	snprintf(t->v[2], TL_ID_LEN, "%" PRId64, r->created);
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
 		snprintf(t->v[3 + i], TL_ID_LEN, "%ld", ints[i]);
 	snprintf(t->v[16], TL_ID_LEN, "%s", r->cause);
 	snprintf(t->v[17], TL_ID_LEN, "%" PRId64, r->version + 1);
+	for (size_t i = 0; i < 2; i++)
+		snprintf(t->v[18 + i], TL_ID_LEN, "%ld", revoc[i]);
 	for (int i = 0; i < P_NCOLS; i++)
 		t->p[i] = t->v[i];
 	t->p[1] = r->tenant; /* longer than the others */
@@ -158,7 +172,7 @@ static int insert(struct tl_store *c, const struct tl_posture_row *r, int64_t no
 	return c->ops->exec(c,
 			    "INSERT INTO vm_posture (" TL_POSTURE_COLS ", updated, counts_key) VALUES "
 			    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-			    "$17, $18, $19, $20) ON CONFLICT (vm_id) DO NOTHING",
+			    "$17, $18, $19, $20, $21, $22) ON CONFLICT (vm_id) DO NOTHING",
 			    t.p, P_NCOLS + 2, NULL, NULL);
 }
 
@@ -183,7 +197,8 @@ static int update(struct tl_store *c, const struct tl_posture_row *r,
 			    "$6, size_support = $7, os_supported = $8, enrolled = $9, attested = $10, "
 			    "attested_sb = $11, stale = $12, rec_secure_boot = $13, rec_vtpm = $14, "
 			    "rec_guest_attestation = $15, assessment = $16, assessment_cause = $17, "
-			    "version = $18, counts_key = $19 WHERE vm_id = $1 AND version = $3 "
+			    "version = $18, attested_revoc = $19, rec_revocations = $20, counts_key = "
+			    "$21 WHERE vm_id = $1 AND version = $3 "
 			    "RETURNING vm_id",
 			    t.p, P_NCOLS + 1, counted, n);
 }
@@ -239,7 +254,7 @@ static int write_on(struct tl_store *c, const struct tl_posture_row *r,
 	if (memcmp(r->rec, old->rec, sizeof(r->rec)) == 0)
 		return TL_OK;
 	err = c->ops->exec(c, "SELECT name FROM vms WHERE id = $1", pv, 1, name_row, name);
-	for (unsigned k = 0; err == TL_OK && k < TL_REC_STORED; k++)
+	for (unsigned k = 0; err == TL_OK && k < TL_REC_COUNT; k++)
 		if (r->rec[k] != old->rec[k])
 			err = changed_event(c, r, name, k, old->rec[k], now);
 	return err;
@@ -276,7 +291,7 @@ int tl_store_posture_put(struct tl_store *s, const struct tl_posture_row *rows, 
 
 /* The attestation's verdict over the stored row. */
 static int attested_once(struct tl_store *c, const char *vm_id, bool healthy, int attested_sb,
-			 int64_t now)
+			 enum tl_status revocations, int64_t now)
 {
 	struct tl_posture_row old, r;
 	bool ch;
@@ -293,18 +308,19 @@ static int attested_once(struct tl_store *c, const char *vm_id, bool healthy, in
 	r.in.attested_secure_boot = !healthy		? attested_sb
 				    : old.in.secure_boot ? 1
 							 : -1;
+	r.in.revocations.status = revocations;
 	r.stale = false;
 	tl_posture_row_decide(&r);
 	return write_on(c, &r, &old, now, &ch);
 }
 
 int tl_store_posture_attested(struct tl_store *c, const char *vm_id, bool healthy,
-			      int attested_sb, int64_t now)
+			      int attested_sb, enum tl_status revocations, int64_t now)
 {
 	/* another node wrote the row meanwhile (PostgreSQL): this verdict over its row, once */
-	int err = attested_once(c, vm_id, healthy, attested_sb, now);
+	int err = attested_once(c, vm_id, healthy, attested_sb, revocations, now);
 	if (err == TL_E_STORE_CONFLICT)
-		err = attested_once(c, vm_id, healthy, attested_sb, now);
+		err = attested_once(c, vm_id, healthy, attested_sb, revocations, now);
 	return err == TL_E_STORE_CONFLICT ? TL_OK : err;
 }
 
@@ -318,9 +334,9 @@ static int count_row(const char *const *c, int n, void *arg)
 	struct counting *k = arg;
 	struct tl_posture_count pc;
 	long key = n == 2 ? num(c[0]) : -1;
-	if (key < 0 || key >= 81 * NCAUSES)
+	if (key < 0 || key >= STATUSES_SPAN * NCAUSES)
 		return TL_E_STORE;
-	for (unsigned i = 0; i < TL_REC_STORED; i++, key /= 3)
+	for (unsigned i = 0; i < TL_REC_COUNT; i++, key /= 3)
 		pc.rec[i] = (enum tl_status)(key % 3);
 	pc.assess = (enum tl_status)(key % 3);
 	pc.cause = (enum tl_assess_cause)(key / 3);

@@ -19,10 +19,11 @@
 	{ PAGE(col " = CAST($4 AS INTEGER) AND"),                                               \
 	  PAGE("tenant = $5 AND " col " = CAST($4 AS INTEGER) AND") }
 
-static const char *const by_status[TL_REC_STORED][2] = {
+static const char *const by_status[TL_REC_COUNT][2] = {
 	REC("rec_secure_boot"),
 	REC("rec_vtpm"),
 	REC("rec_guest_attestation"),
+	REC("rec_revocations"),
 };
 static const char *const any_status[2] = { PAGE(""), PAGE("tenant = $4 AND") };
 
@@ -35,8 +36,9 @@ static int each_row(const char *const *c, int n, void *arg)
 {
 	struct each *e = arg;
 	struct tl_posture_row r;
-	int err = n == 19 ? tl_store_posture_row_of(c, 18, &r) : TL_E_STORE;
-	return err != TL_OK ? err : e->fn(&r, c[18] ? c[18] : "", e->arg);
+	const int name = TL_POSTURE_NCOLS; /* the column after the row's */
+	int err = n == name + 1 ? tl_store_posture_row_of(c, name, &r) : TL_E_STORE;
+	return err != TL_OK ? err : e->fn(&r, c[name] ? c[name] : "", e->arg);
 }
 
 int tl_store_posture_page(struct tl_store *s, const char *tenant, enum tl_rec_id rec,
@@ -48,7 +50,7 @@ int tl_store_posture_page(struct tl_store *s, const char *tenant, enum tl_rec_id
 	char created[24], lim[24], st[8];
 	bool all = strcmp(tenant, "*") == 0;
 	const char *p[5] = { created, after_id ? after_id : "", lim, NULL, tenant };
-	if ((unsigned)rec >= TL_REC_STORED) /* revocations-current: not a column (yet) */
+	if ((unsigned)rec >= TL_REC_COUNT)
 		return TL_E_ARG;
 	snprintf(created, sizeof(created), "%" PRId64, after_id ? after_created : INT64_MIN);
 	snprintf(lim, sizeof(lim), "%zu", limit);

@@ -154,5 +154,15 @@ const char *const tl_store_migrations[] = {
 	"CREATE INDEX alerts_all_seq ON alerts (seq)",
 	"CREATE INDEX alerts_counts ON alerts (tenant, type, severity, status)",
 	"CREATE INDEX alerts_all_counts ON alerts (type, severity, status)",
+	/* revocations-current, stored like the other recommendations (docs/posture.md): the
+	 * revocation status of the latest attested boot (enum tl_status, as decided at that
+	 * attestation against the service's revocation data) and the recommendation's status */
+	"ALTER TABLE vm_posture ADD COLUMN attested_revoc INTEGER NOT NULL DEFAULT 0",
+	"ALTER TABLE vm_posture ADD COLUMN rec_revocations INTEGER NOT NULL DEFAULT 0",
+	/* counts_key gains its status (base 3) before the assessment's: the stored rows
+	 * (revocations-current not_applicable) re-keyed, the low three statuses kept */
+	"UPDATE vm_posture SET counts_key = counts_key % 27 + 3 * (counts_key - counts_key % 27)",
+	"CREATE INDEX vm_posture_revoc ON vm_posture (tenant, rec_revocations, created, vm_id)",
+	"CREATE INDEX vm_posture_all_revoc ON vm_posture (rec_revocations, created, vm_id)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);
