@@ -13,7 +13,6 @@ static const struct tl_cmd groups[] = {
 	{ "eventlog", tl_cmd_eventlog, "parse, replay and explain a TCG event log" },
 	{ "quote", tl_cmd_quote, "verify a TPM 2.0 quote, its PCRs and event log" },
 	{ "predict", tl_cmd_predict, "predict PCRs 4, 7, 8, 9 from boot artifacts" },
-	{ "image", tl_cmd_image, "a test image's reference values, predicted before it boots" },
 	{ "modsig", tl_cmd_modsig, "would the kernel trust this module's signature?" },
 	{ "sb", tl_cmd_sb, "would an image boot under these Secure Boot keys?" },
 	{ "revocations", tl_cmd_revocations, "are a VM's dbx and SbatLevel current? (dbx, SBAT)" },
@@ -23,7 +22,7 @@ static const struct tl_cmd groups[] = {
 	{ "cvm", tl_cmd_cvm, "verify a confidential VM's HCL report and its vTPM quote" },
 	{ "credential", tl_cmd_credential, "bind a secret to an AK under an EK, and check it" },
 	{ "catalog", tl_cmd_catalog, "which sizes and OS versions support Trusted Launch" },
-	{ "image", tl_cmd_image, "build the bootable Secure Boot test image (tl-agent inside)" },
+	{ "image", tl_cmd_image, "build the Secure Boot test image; predict its reference values" },
 	{ NULL, NULL, NULL },
 };
 
