@@ -44,7 +44,7 @@ grep -qa "$id" "$st"/tpm2-00.permall && bad "the VM id is readable in the state 
 expect_rc 0 "$tl" vm start "$vm" --wait booted --timeout 60s
 wait_console "$vm" "TL-GUEST UP" 60 && ok || bad "no guest marker: $(tail -5 "$TL_HOST_DIR/vms/$vm/console.log")"
 grep -aq "Secure Boot is enabled" "$TL_HOST_DIR/vms/$vm/console.log" && ok || bad "Secure Boot was not on"
-grep -aq "UUID $id" "$TL_HOST_DIR/vms/$vm/console.log" && ok || bad "the guest's product_uuid is not the VM id"
+wait_console "$vm" "UUID $id" 10 && ok || bad "the guest's product_uuid is not the VM id"
 [[ -S $TL_HOST_DIR/vms/$vm/agent.sock ]] && ok || bad "no agent channel socket"
 expect_rc 0 "$tl" --json vm list --host
 [[ $(jfield "$work/out" "[v['state'] for v in d['vms'] if v['name']=='$vm'][0]") == running ]] && ok || bad "list: $(cat "$work/out")"
