@@ -59,8 +59,9 @@ build_initramfs() {
   cp "$busybox" "$root/bin/busybox"
   install_file "$agent" /usr/bin/tl-agent
   copy_libs "$agent"
-  # ESAPI's TCTI loader dlopens libtss2-tcti-device.so.0 for device:/dev/tpmrm0
-  tcti=$(ldconfig -p | awk '/libtss2-tcti-device\.so\.0 .*x86-64/{print $NF; exit}')
+  # ESAPI's TCTI loader dlopens libtss2-tcti-device.so.0 for device:/dev/tpmrm0. awk reads all
+  # of ldconfig's ~60 KB: an early exit made ldconfig die of SIGPIPE, and pipefail the build.
+  tcti=$(ldconfig -p | awk '/libtss2-tcti-device\.so\.0 .*x86-64/ && !n++ {print $NF}')
   [[ -n $tcti ]] || die "libtss2-tcti-device.so.0 is missing (libtss2-tcti-device0)"
   install_file "$tcti" "$tcti"
   copy_libs "$tcti"
