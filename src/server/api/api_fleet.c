@@ -105,8 +105,8 @@ static void revoc_why(const struct listing *l, struct tl_posture_vm *p)
 	static const char *const why[NSTATUS] = {
 		"no attested boot was checked against the revocation data yet",
 		"dbx and SbatLevel are current; nothing booted is revoked",
-		"its latest attested boot lacks current revocations or booted revoked code "
-		"(GET /v1/vms/{id}/recommendations says which)",
+		("its latest attested boot lacks current revocations or booted revoked code "
+		 "(GET /v1/vms/{id}/recommendations says which)"),
 	};
 	if (!l->revocations) {
 		tl_rec_revocations_status(NULL, false, &p->revocations);
