@@ -8,8 +8,9 @@
 #include <string.h>
 
 #include "http1.h"
+#include "trustlaunch/http1_text.h"
 
-#define MORE 1 /* the input ends before the line does */
+#define MORE TL_HTTP1_MORE
 #define STATUS_LINE_MIN 12u /* "HTTP/1.1 200" */
 
 /* What the header lines said. */
@@ -18,92 +19,6 @@ struct head {
 	bool has_length;
 	size_t length;
 };
-
-/* b[off .. off + n), clipped to b. */
-static struct tl_bytes slice(struct tl_bytes b, size_t off, size_t n)
-{
-	struct tl_rd rd;
-	struct tl_bytes out = { NULL, 0 };
-
-	if (b.len == 0)
-		return out;
-	tl_rd_from(&rd, b);
-	if (off > tl_rd_left(&rd))
-		off = tl_rd_left(&rd);
-	if (tl_rd_skip(&rd, off) != TL_OK)
-		return out;
-	if (n > tl_rd_left(&rd))
-		n = tl_rd_left(&rd);
-	if (tl_rd_bytes(&rd, n, &out) != TL_OK)
-		return (struct tl_bytes){ NULL, 0 };
-	return out;
-}
-
-/* The next line of rd without its CRLF; MORE when rd ends first. */
-static int next_line(struct tl_rd *rd, struct tl_bytes *line)
-{
-	size_t start = rd->pos;
-	uint8_t c = 0, prev = 0;
-
-	*line = (struct tl_bytes){ NULL, 0 };
-	while (tl_rd_u8(rd, &c) == TL_OK) {
-		if (c == '\n' && prev == '\r') {
-			*line = tl_rd_since(rd, start);
-			line->len -= 2;
-			return TL_OK;
-		}
-		if (c == '\n' || prev == '\r') /* a bare LF, or a CR not before LF */
-			return TL_E_HTTP_MALFORMED;
-		prev = c;
-	}
-	return MORE;
-}
-
-/* HTAB, SP, VCHAR and obs-text: what a reason phrase or field value may hold (RFC 9110
- * 5.5, RFC 9112 4). Everything else below 0x20, and DEL, is refused. */
-static bool text_ok(struct tl_bytes b)
-{
-	for (size_t i = 0; i < b.len; i++) {
-		int c = tl_bytes_at(b, i);
-		if ((c < 0x20 && c != '\t') || c == 0x7F)
-			return false;
-	}
-	return true;
-}
-
-static bool tchar(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c > 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-static bool name_is(struct tl_bytes name, const char *want)
-{
-	size_t n = strlen(want);
-
-	if (name.len != n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		int c = tl_bytes_at(name, i);
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		if (c != want[i])
-			return false;
-	}
-	return true;
-}
-
-/* The value without the optional whitespace around it. */
-static struct tl_bytes trim(struct tl_bytes v)
-{
-	size_t lo = 0, hi = v.len;
-
-	while (lo < hi && (tl_bytes_at(v, lo) == ' ' || tl_bytes_at(v, lo) == '\t'))
-		lo++;
-	while (hi > lo && (tl_bytes_at(v, hi - 1) == ' ' || tl_bytes_at(v, hi - 1) == '\t'))
-		hi--;
-	return slice(v, lo, hi - lo);
-}
 
 /* "HTTP/1.1 " or "HTTP/1.0 ", three digits, then SP and a reason phrase, or nothing. */
 static int status_line(struct tl_bytes line, int *status)
@@ -120,7 +35,7 @@ static int status_line(struct tl_bytes line, int *status)
 	}
 	if (line.len > STATUS_LINE_MIN && tl_bytes_at(line, STATUS_LINE_MIN) != ' ')
 		return TL_E_HTTP_MALFORMED;
-	if (!text_ok(line) || code < 100 || code > 599)
+	if (!tl_http1_text_ok(line) || code < 100 || code > 599)
 		return TL_E_HTTP_MALFORMED;
 	if (code < 200) /* we never send Expect: an interim answer is not for us */
 		return TL_E_HTTP_UNSUPPORTED;
@@ -159,19 +74,19 @@ static int header_line(struct tl_bytes line, struct head *h)
 	struct tl_bytes name;
 	int c = tl_bytes_at(line, 0);
 
-	if (!text_ok(line))
+	if (!tl_http1_text_ok(line))
 		return TL_E_HTTP_MALFORMED;
 	if (c == ' ' || c == '\t') /* obs-fold: a continuation of the line before */
 		return TL_E_HTTP_MALFORMED;
-	while (tchar(c = tl_bytes_at(line, colon)))
+	while (tl_http1_tchar(c = tl_bytes_at(line, colon)))
 		colon++;
 	if (colon == 0 || c != ':') /* also refuses whitespace before the colon */
 		return TL_E_HTTP_MALFORMED;
-	name = slice(line, 0, colon);
-	if (name_is(name, "transfer-encoding"))
+	name = tl_http1_slice(line, 0, colon);
+	if (tl_http1_name_is(name, "transfer-encoding"))
 		return TL_E_HTTP_UNSUPPORTED;
-	if (name_is(name, "content-length"))
-		return content_length(trim(slice(line, colon + 1, SIZE_MAX)), h);
+	if (tl_http1_name_is(name, "content-length"))
+		return content_length(tl_http1_trim(tl_http1_slice(line, colon + 1, SIZE_MAX)), h);
 	return TL_OK;
 }
 
@@ -206,8 +121,8 @@ int tl_http1_parse(struct tl_bytes in, struct tl_http1_response *out, bool *comp
 	*complete = false;
 	if (in.len == 0)
 		return TL_OK;
-	tl_rd_from(&rd, slice(in, 0, TL_HTTP1_MAX_HEAD));
-	while ((err = next_line(&rd, &line)) == TL_OK) {
+	tl_rd_from(&rd, tl_http1_slice(in, 0, TL_HTTP1_MAX_HEAD));
+	while ((err = tl_http1_line(&rd, &line)) == TL_OK) {
 		if (h.status == 0)
 			err = status_line(line, &h.status);
 		else if (line.len == 0)

@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trustlaunch/http1_text.h"
 #include "trustlaunch/relay.h"
 #include "trustlaunch/wire.h"
 
-#define MORE 1              /* the input ends before the line does */
+#define MORE TL_HTTP1_MORE
 #define TARGET_MAX 128u     /* "/v1/vms/" + id + "/enroll/" + id + "/activate" is 103 */
 #define PREFIX "/v1/vms/"
 
@@ -16,41 +17,6 @@ struct head {
 	bool has_length, has_auth;
 	size_t length;
 };
-
-/* The next line of rd without its CRLF; MORE when rd ends first. */
-static int next_line(struct tl_rd *rd, struct tl_bytes *line)
-{
-	size_t start = rd->pos;
-	uint8_t c = 0, prev = 0;
-
-	*line = (struct tl_bytes){ NULL, 0 };
-	while (tl_rd_u8(rd, &c) == TL_OK) {
-		if (c == '\n' && prev == '\r') {
-			*line = tl_rd_since(rd, start);
-			line->len -= 2;
-			return TL_OK;
-		}
-		if (c == '\n' || prev == '\r') /* a bare LF, or a CR not before LF */
-			return TL_E_HTTP_MALFORMED;
-		prev = c;
-	}
-	return MORE;
-}
-
-/* b[off .. off + n) clipped to b, through the reader */
-static struct tl_bytes part(struct tl_bytes b, size_t off, size_t n)
-{
-	struct tl_rd rd;
-	struct tl_bytes out = { NULL, 0 };
-	tl_rd_from(&rd, b);
-	if (off > b.len || tl_rd_skip(&rd, off) != TL_OK)
-		return out;
-	if (n > tl_rd_left(&rd))
-		n = tl_rd_left(&rd);
-	if (tl_rd_bytes(&rd, n, &out) != TL_OK)
-		return (struct tl_bytes){ NULL, 0 };
-	return out;
-}
 
 /* The index of the first c in b, or b.len */
 static size_t find(struct tl_bytes b, int c)
@@ -124,17 +90,17 @@ static int target(const char *t, const char *vm_id, struct tl_relay_req *out)
 static int request_line(struct tl_bytes line, const char *vm_id, struct tl_relay_req *out)
 {
 	size_t sp1 = find(line, ' '), sp2;
-	struct tl_bytes method = part(line, 0, sp1), rest, tgt, version;
+	struct tl_bytes method = tl_http1_slice(line, 0, sp1), rest, tgt, version;
 	char t[TARGET_MAX];
 	if (sp1 == line.len || sp1 == 0)
 		return TL_E_HTTP_MALFORMED;
 	for (size_t i = 0; i < method.len; i++)
 		if (tl_bytes_at(method, i) < 'A' || tl_bytes_at(method, i) > 'Z')
 			return TL_E_HTTP_MALFORMED;
-	rest = part(line, sp1 + 1, SIZE_MAX);
+	rest = tl_http1_slice(line, sp1 + 1, SIZE_MAX);
 	sp2 = find(rest, ' ');
-	tgt = part(rest, 0, sp2);
-	version = part(rest, sp2 + 1, SIZE_MAX);
+	tgt = tl_http1_slice(rest, 0, sp2);
+	version = tl_http1_slice(rest, sp2 + 1, SIZE_MAX);
 	if (sp2 == rest.len || tgt.len == 0)
 		return TL_E_HTTP_MALFORMED;
 	if (!(version.len == 8 && tl_bytes_has_prefix(version, "HTTP/1.")))
@@ -146,46 +112,6 @@ static int request_line(struct tl_bytes line, const char *vm_id, struct tl_relay
 	if (!visible_copy(tgt, t, sizeof(t), false))
 		return tgt.len >= sizeof(t) ? TL_E_RELAY_ENDPOINT : TL_E_HTTP_MALFORMED;
 	return target(t, vm_id, out);
-}
-
-static bool tchar(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c > 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-/* HTAB, SP, VCHAR, obs-text: what a field value may hold (RFC 9110 5.5) */
-static bool text_ok(struct tl_bytes b)
-{
-	for (size_t i = 0; i < b.len; i++) {
-		int c = tl_bytes_at(b, i);
-		if ((c < 0x20 && c != '\t') || c == 0x7F)
-			return false;
-	}
-	return true;
-}
-
-static bool name_is(struct tl_bytes name, const char *want)
-{
-	size_t n = strlen(want);
-	if (name.len != n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		int c = tl_bytes_at(name, i);
-		if ((c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c) != want[i])
-			return false;
-	}
-	return true;
-}
-
-static struct tl_bytes trim(struct tl_bytes v)
-{
-	size_t lo = 0, hi = v.len;
-	while (lo < hi && (tl_bytes_at(v, lo) == ' ' || tl_bytes_at(v, lo) == '\t'))
-		lo++;
-	while (hi > lo && (tl_bytes_at(v, hi - 1) == ' ' || tl_bytes_at(v, hi - 1) == '\t'))
-		hi--;
-	return part(v, lo, hi - lo);
 }
 
 /* 1*DIGIT, once: two lengths are how a smuggler splits one request into two */
@@ -215,22 +141,22 @@ static int header_line(struct tl_bytes line, struct head *h, struct tl_relay_req
 	size_t colon = 0;
 	int c = tl_bytes_at(line, 0);
 	struct tl_bytes name, value;
-	if (!text_ok(line) || c == ' ' || c == '\t') /* control bytes; obs-fold */
+	if (!tl_http1_text_ok(line) || c == ' ' || c == '\t') /* control bytes; obs-fold */
 		return TL_E_HTTP_MALFORMED;
-	while (tchar(c = tl_bytes_at(line, colon)))
+	while (tl_http1_tchar(c = tl_bytes_at(line, colon)))
 		colon++;
 	if (colon == 0 || c != ':')
 		return TL_E_HTTP_MALFORMED;
-	name = part(line, 0, colon);
-	value = trim(part(line, colon + 1, SIZE_MAX));
-	if (name_is(name, "transfer-encoding"))
+	name = tl_http1_slice(line, 0, colon);
+	value = tl_http1_trim(tl_http1_slice(line, colon + 1, SIZE_MAX));
+	if (tl_http1_name_is(name, "transfer-encoding"))
 		return TL_E_HTTP_UNSUPPORTED;
-	if (name_is(name, "content-length"))
+	if (tl_http1_name_is(name, "content-length"))
 		return content_length(value, h, out->ep == TL_RELAY_ATTEST ? TL_WIRE_MAX_BODY
 									    : TL_RELAY_MAX_SMALL_BODY);
-	if (name_is(name, "expect") || name_is(name, "upgrade"))
+	if (tl_http1_name_is(name, "expect") || tl_http1_name_is(name, "upgrade"))
 		return TL_E_RELAY_HEADER;
-	if (name_is(name, "authorization")) {
+	if (tl_http1_name_is(name, "authorization")) {
 		if (h->has_auth || !visible_copy(value, out->auth, sizeof(out->auth), true))
 			return TL_E_RELAY_HEADER;
 		h->has_auth = true;
@@ -251,8 +177,8 @@ int tl_relay_parse(struct tl_bytes in, const char *vm_id, struct tl_relay_req *o
 		return TL_E_ARG;
 	memset(out, 0, sizeof(*out));
 	*complete = false;
-	tl_rd_from(&rd, part(in, 0, TL_RELAY_MAX_HEAD));
-	while ((err = next_line(&rd, &line)) == TL_OK) {
+	tl_rd_from(&rd, tl_http1_slice(in, 0, TL_RELAY_MAX_HEAD));
+	while ((err = tl_http1_line(&rd, &line)) == TL_OK) {
 		if (first)
 			err = request_line(line, vm_id, out);
 		else if (line.len == 0)
