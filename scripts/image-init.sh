@@ -42,17 +42,34 @@ if [ -z "$port" ]; then
 fi
 say "port $port, vm $vm"
 
+# The agent keeps its state (the VM id and the AK it enrolled) on the VM's own disk, the ESP,
+# as a real VM keeps /var/lib/tl-agent on its root disk: the VM enrols at its first boot, and
+# later boots attest with the same AK. A TPM that is not the one it enrolled (swapped, reset)
+# then shows at the service as a quote it cannot tie to the enrolled AK.
+state=/var/lib/tl-agent
+disk=
+for _ in $(seq 50); do [ -b /dev/vda ] && disk=/dev/vda && break; sleep 0.1; done
+mkdir -p /esp
+# sync,dirsync: FAT does not write a rename's directory entries on fsync, and a VM is often
+# switched off (tl vm stop --force), not shut down: the first try kept an empty state.json
+if [ -n "$disk" ] && mount -t vfat -o umask=077,sync,dirsync "$disk" /esp 2>/dev/null; then
+  mkdir -p /esp/tl-agent && state=/esp/tl-agent
+else
+  say "error: the VM's disk could not be mounted: the agent's state ends with this boot"
+fi
+
 # The IMA log goes with each quote: IMA extends PCR 10 (boot_aggregate, and every module under
 # the Secure Boot policy) and trustlaunchd replays PCR 10 from it (docs/quote.md).
 agent() {
   ASAN_OPTIONS=detect_leaks=0 tl-agent --server "virtio-serial:$port" --vm-id "$vm" \
-    --state-dir /var/lib/tl-agent --timeout 30 "$@"
+    --state-dir "$state" --timeout 30 "$@"
 }
 # the answer (verdict, reasons, facts, token) stays in /tmp/attest.json; the console gets
 # one line: the verdict, the attestation's id and whether a token came with it
 attest() {
   agent attest --json > /tmp/attest.json
   rc=$?
+  sync
   id=$(sed -n 's/^  "attestation_id": "\{0,1\}\([0-9]*\).*/\1/p' /tmp/attest.json)
   tok=no; grep -q '^  "token": "' /tmp/attest.json && tok=yes
   case $rc in
@@ -68,11 +85,18 @@ next() { if [ "$1" -ge 2 ] && [ "$TL_INTERVAL" -gt 10 ]; then echo 10; else echo
 
 # no enrollment token: the EK certificate in the vTPM's NV (issued by the host's platform CA,
 # CN = this VM's id) is what the service trusts
-until agent enroll; do
-  say "enrolment failed: retrying in 5 s"
-  sleep 5
-done
-say "enrolled"
+if grep -q '"ak_name": "[0-9a-f]' "$state/state.json" 2>/dev/null; then
+  say "enrolled at an earlier boot (state on the VM's disk)"
+  agent status >/dev/null 2>&1 ||
+    say "warning: the TPM's attestation key is not the one enrolled (swapped or reset TPM)"
+else
+  until agent enroll; do
+    say "enrolment failed: retrying in 5 s"
+    sleep 5
+  done
+  sync
+  say "enrolled"
+fi
 attest
 rc=$?
 

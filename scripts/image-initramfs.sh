@@ -1,6 +1,7 @@
 # The test image's initramfs (sourced by scripts/image-build): busybox-static, tl-agent with
 # the shared libraries it links and the TCTI that tpm2-tss loads at run time, the signed
-# virtio modules (and their dependencies) from the kernel package, and /init (image-init.sh).
+# virtio, virtio-blk and FAT modules (and their dependencies) from the kernel package, and /init
+# (image-init.sh).
 # Reads: agent, busybox, kmods (the kernel's lib/modules/VERSION), umod, interval.
 
 # The module NAME's file in the kernel package ('-' and '_' are the same in module names).
@@ -69,6 +70,8 @@ build_initramfs() {
   : > "$stage/modules.order"
   module_order virtio_pci
   module_order virtio_console
+  # the VM's own disk (the ESP), where the agent keeps its state across boots
+  for m in virtio_blk vfat nls_cp437 nls_ascii; do module_order "$m"; done
   cp "$stage/modules.order" "$root/etc/tl-modules"
   : > "$root/etc/tl-unsigned-deps"
   if [[ -n $umod ]]; then

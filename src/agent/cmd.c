@@ -66,9 +66,15 @@ static int cmd_attest(struct tl_agent_opts *o, const char *arg)
 	(void)arg;
 	if (!begin(o, false, &st, &tpm, &ak))
 		return TL_AGENT_ERROR;
+	char hex[2 * TL_TPM2_MAX_NAME + 1];
+	tl_hex(ak.name, ak.name_len, hex);
 	if (st.ak_name[0] && ak.created)
 		tl_agent_log(o, "warning", "the enrolled AK is gone from the TPM (was the TPM "
 			     "reset?); a new one was made: the service will not know it");
+	else if (st.ak_name[0] && strcmp(hex, st.ak_name) != 0)
+		tl_agent_log(o, "warning", "the AK at 0x%08x is not the enrolled one (was the "
+			     "TPM swapped?): the service will not tie this quote to this VM",
+			     ak.handle);
 	why[0] = '\0';
 	enum tl_agent_outcome out = tl_agent_attest(o, tpm, &ak, &st, why);
 	tl_tpm_close(tpm);
