@@ -41,4 +41,13 @@ grep -qx -- "--agent" "$tmp/out" && grep -qx "$(dirname "$(readlink -f "$tl")")/
 expect_rc 1 env TL_CACHE="$tmp/cache" "$tl" image build --out "$tmp/i" --agent /bin/true --kernel-cmdline 'a"b'
 said 'kernel-cmdline: printable characters only'
 [[ ! -e $tmp/cache ]] && ok || bad "nothing fetched for a refused build"
+# --sign-shim: a directory without the db key, then a db.pem that is no certificate
+mkdir -p "$tmp/keys"
+expect_rc 1 env TL_CACHE="$tmp/cache" "$tl" image build --out "$tmp/i" --agent /bin/true --sign-shim "$tmp/keys"
+said "needs db.key and db.pem (or db.crt) there, the db key of custom:$tmp/keys"
+echo 'not a certificate' > "$tmp/keys/db.pem"; echo 'not a key' > "$tmp/keys/db.key"
+expect_rc 1 env TL_CACHE="$tmp/cache" "$tl" image build --out "$tmp/i" --agent /bin/true --sign-shim "$tmp/keys"
+said "is not a PEM certificate"
+expect_rc 2 "$tl" image build --out "$tmp/i" --sign-shim
+[[ ! -e $tmp/cache ]] && ok || bad "nothing fetched for a refused --sign-shim"
 finish

@@ -17,7 +17,7 @@
 static const char build_help[] =
 	"usage: tl image build --out DIR [--kernel-cmdline ARGS] [--agent PATH]\n"
 	"                      [--interval SECONDS] [--unsigned-kernel] [--unsigned-module NAME]\n"
-	"                      [--json]\n"
+	"                      [--sign-shim KEYDIR] [--json]\n"
 	"\n"
 	"A bootable Secure Boot test image from Debian 12's signed shim, GRUB and cloud kernel\n"
 	"(apt-get download, cached in $TL_CACHE, default ~/.cache/trustlaunch: a second build\n"
@@ -39,12 +39,18 @@ static const char build_help[] =
 	"  --unsigned-module NAME also put in module NAME without its signature, loaded after\n"
 	"                         the first attestation: the kernel refuses it, the next\n"
 	"                         attestation reports the refusal\n"
+	"  --sign-shim KEYDIR     for VMs with custom Secure Boot keys ('tl vm create\n"
+	"                         --secure-boot-keys custom:KEYDIR'): shim's Microsoft signature\n"
+	"                         is replaced by one of KEYDIR/db.key with KEYDIR/db.pem (or\n"
+	"                         db.crt, PEM); GRUB and the kernel keep Debian's, which shim\n"
+	"                         checks. Without it shim is Microsoft's, which such VMs refuse\n"
 	"  --json                 print image.json; no progress lines\n"
 	"\n"
 	"The recipe is the script " SCRIPT ", looked for in $TL_LIBEXEC, then in\n"
 	"../libexec/trustlaunch beside tl, then in " TL_SCRIPTS_DEFAULT ".\n"
 	"Progress goes to stderr on a terminal. Needs dpkg-deb, apt-get, busybox-static, cpio,\n"
-	"dosfstools, mtools (and sbsigntool for --unsigned-kernel): scripts/bootstrap installs them.\n"
+	"dosfstools, mtools (and sbsigntool for --unsigned-kernel and --sign-shim):\n"
+	"scripts/bootstrap installs them.\n"
 	"exit: 0 built, 1 the build failed (said why), 2 usage\n";
 
 /* The directory of the running tl, for the files installed beside it. */
@@ -122,7 +128,8 @@ static int parse(int argc, char **argv, const char **args, size_t *n, const char
 			return TL_EXIT_OK;
 		}
 		if (!flag && strcmp(o, "--out") && strcmp(o, "--kernel-cmdline") &&
-		    strcmp(o, "--agent") && strcmp(o, "--interval") && strcmp(o, "--unsigned-module"))
+		    strcmp(o, "--agent") && strcmp(o, "--interval") && strcmp(o, "--unsigned-module") &&
+		    strcmp(o, "--sign-shim"))
 			return usage_error("unknown option (see --help):", o);
 		if (!flag && !v)
 			return usage_error("a value is missing after", o);
