@@ -28,7 +28,8 @@ pg_kill() { # SIGKILL to the postmaster and every process it started, by their i
   for _ in $(seq 50); do kill -0 "$pm" $kids 2>/dev/null || break; sleep 0.1; done
 }
 start_service --db "$TL_STORE_URL"
-# lib.sh's api with every request bounded (-m 10): during the outage an answer must come at once
+# api as the admin like lib.sh's, but every request bounded (-m 10): during the outage an
+# answer must come at once
 api() { # METHOD PATH [JSON]: answer in body.json, status in $code
   local args=(-s -m 10 -o body.json -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer $ADMIN")
   [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data "$3")
