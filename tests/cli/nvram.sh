@@ -107,19 +107,14 @@ assert sorted(d['not_predicted']) == ['exit_boot_services', 'firmware.scrtm_vers
 assert 'mok' not in d['components']['secureboot']
 PY
 # trustlaunchd takes the manifest as a VM's baseline (PUT /v1/vms/{id}/baseline)
-port=$(free_port) base=http://127.0.0.1:$port
-"${TL_DAEMON:?}" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>"$work/svc.log" & svc=$!
-trap 'kill $svc 2>/dev/null; wait $svc 2>/dev/null; cleanup' EXIT
-for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
-H=(-H "Authorization: Bearer $(cat "$work/svc/admin.token")" -H 'Content-Type: application/json')
-vm=$(curl -s "${H[@]}" -X POST "$base/v1/vms" --data '{"name":"nvram-1","size":"Standard_D2s_v5","os":"debian-12"}' |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-code=$(curl -s -o put.json -w '%{http_code}' "${H[@]}" -X PUT "$base/v1/vms/$vm/baseline" --data @manifest.json)
-[[ $code == 200 ]] && ok || bad "PUT baseline: $code $(head -c 300 put.json)"
+start_service
+api POST /v1/vms '{"name":"nvram-1","size":"Standard_D2s_v5","os":"debian-12"}'; vm=$(field "d['id']")
+TOKEN=$ADMIN call PUT "/v1/vms/$vm/baseline" manifest.json
+[[ $code == 200 ]] && ok || bad "PUT baseline: $code $(head -c 300 body.json)"
 python3 -c "
-import json; b = json.load(open('put.json')); m = json.load(open('manifest.json'))
-assert b['source'] == 'manifest' and b['components'] == m['components'], b" && ok || bad "stored baseline: $(head -c 300 put.json)"
-kill $svc; wait $svc 2>/dev/null
+import json; b = json.load(open('body.json')); m = json.load(open('manifest.json'))
+assert b['source'] == 'manifest' and b['components'] == m['components'], b" && ok || bad "stored baseline: $(head -c 300 body.json)"
+stop_service
 # against the real boot, as trustlaunchd compares a baseline: only the initrd differs
 expect_rc 1 "$tl" image predict img --vars "$ms" --failed-attempts 1 --against "$v/boot/sb-on/eventlog.bin" --json
 python3 -c "

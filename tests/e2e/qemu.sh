@@ -1,32 +1,17 @@
-# Helpers of the real-boot tests without libvirt (sourced after tests/integration/lib.sh):
-# trustlaunchd, a platform vTPM CA for swtpm_localca, and a Secure Boot VM under QEMU (TCG)
-# with a swtpm, its console in $work/NAME.console and its agent port relayed to the service.
+# Helpers of the real-boot tests without libvirt (sourced after tests/integration/lib.sh, whose
+# start_service, api and field talk to trustlaunchd): a platform vTPM CA for swtpm_localca, and
+# a Secure Boot VM under QEMU (TCG) with a swtpm, its console in $work/NAME.console and its
+# agent port relayed to the service ($svc_port).
 e2e_pids=()
 cleanup() {
   local p
+  [[ -n $service_pid ]] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
   for p in "${e2e_pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.ms.fd ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.ms.fd
-
-# start_service ARGS...: trustlaunchd on a free loopback port with its own state; sets $base,
-# $ADMIN (the admin token)
-start_service() {
-  local port
-  port=$(free_port) base=http://127.0.0.1:$port
-  "${TL_DAEMON:?}" --listen "127.0.0.1:$port" --state-dir "$work/svc" "$@" 2>>"$work/svc.log" &
-  e2e_pids+=($!) svc_port=$port
-  for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
-  ADMIN=$(cat "$work/svc/admin.token") || { echo "trustlaunchd did not start: $(cat "$work/svc.log")" >&2; exit 2; }
-}
-api() { # METHOD PATH [JSON]: answer in $work/body.json, status in $code
-  local args=(-s -o "$work/body.json" -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer $ADMIN")
-  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data "$3")
-  code=$(curl "${args[@]}")
-}
-field() { python3 -c "import json; d=json.load(open('$work/body.json')); print($1)"; }
 
 # make_platform_ca DIR: the host's platform vTPM CA (DIR/ca.key, DIR/ca.pem) and the
 # swtpm_setup configuration (DIR/setup.conf) whose swtpm_localca signs EK certificates with it;

@@ -4,7 +4,7 @@
 # that removes every domain, secret and TPM state this test made, and only those (libvirtd is
 # shared: names carry a random prefix).
 here=$(cd "$(dirname "$0")" && pwd); . "$here/../integration/lib.sh"
-src=${TL_SOURCE:?} d=${TL_DAEMON:?} pid=
+src=${TL_SOURCE:?}
 export TL_LIBVIRT_URI=${TL_LIBVIRT_URI:-qemu:///system}
 virsh() { command virsh -q -c "$TL_LIBVIRT_URI" "$@"; }
 P=tlt$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')   # this run's domain names start with it
@@ -21,28 +21,24 @@ host_cleanup() {
   for s in $(grep -l "trustlaunch VM $P" /etc/libvirt/secrets/*.xml 2>/dev/null); do
     virsh secret-undefine "$(basename "$s" .xml)" >/dev/null 2>&1
   done
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n $service_pid ]] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap host_cleanup EXIT
 "$src/scripts/libvirtd-up" || exit 2
 
-# start_service: trustlaunchd on a free loopback port, trusting the platform vTPM CA;
-# TL_SERVER and TL_TOKEN for tl
+# start_service [ARGS...]: tests/integration/lib.sh's start_service (kept as
+# lib_start_service) with the daemon trusting the platform vTPM CA; exports TL_SERVER and
+# TL_TOKEN (the admin token) for tl, get and the tests
+eval "lib_$(declare -f start_service)"
 start_service() {
   "$tl" host ca show >/dev/null || exit 2
-  local port; port=$(free_port)
-  "$d" --listen 127.0.0.1:$port --state-dir "$work/svc" --ek-ca "$TL_HOST_DIR/ca/ca.pem" \
-    2>>"$work/svc.log" & pid=$!
-  for _ in $(seq 100); do
-    curl -s "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1
-  done
-  export TL_SERVER=http://127.0.0.1:$port TL_TOKEN; TL_TOKEN=$(cat "$work/svc/admin.token") || exit 2
+  lib_start_service --ek-ca "$TL_HOST_DIR/ca/ca.pem" "$@"
+  export TL_SERVER=$base TL_TOKEN=$ADMIN
 }
 # get PATH: trustlaunchd's answer into $work/answer.json, the HTTP status echoed
 get() { curl -s -o "$work/answer.json" -w '%{http_code}' -H "Authorization: Bearer $TL_TOKEN" "$TL_SERVER$1"; }
-jfield() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 # The image: tl image build when it exists, else the test's own (mkimage.sh).
 make_image() { # DIR [unsigned]

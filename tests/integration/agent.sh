@@ -5,26 +5,17 @@
 # kept across agent runs, a reset TPM refused until an operator's new token re-enrols it, the
 # daemon mode, the virtio-serial transport through a relay, and errors a user meets.
 here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
-d=${TL_DAEMON:?} agent=${TL_AGENT:?} pid= relay_pid=
+d=${TL_DAEMON:?} agent=${TL_AGENT:?} relay_pid=
 [[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
 cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n $service_pid ]] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
   [[ -n $relay_pid ]] && kill "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 cd "$work"
-port=$(free_port) base=http://127.0.0.1:$port
-"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>"$work/svc.log" & pid=$!
-for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
-ADMIN=$(cat svc/admin.token)
-api() { # METHOD PATH [JSON]: answer in body.json, status in $code
-  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer $ADMIN")
-  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data "$3")
-  code=$(curl "${args[@]}")
-}
-field() { python3 -c "import json; d=json.load(open('body.json')); print($1)"; }
+start_service
 on=$v/boot/sb-on/eventlog.bin cmd=$v/boot/cmdline/eventlog.bin
 
 api POST /v1/vms '{"name":"web-1","size":"Standard_D2s_v5","os":"debian-12"}'
@@ -111,7 +102,7 @@ grep -q "^unhealthy" out && grep -q "baseline.kernel_cmdline: kernel command lin
 grep -q "actual: .*tl.extra=1" out && ok || bad "actual shown: $(cat out)"
 
 # ---- through a relay: the same HTTP over a byte stream (virtio-serial on a real VM)
-python3 "$here/relay.py" "$work/port.sock" 127.0.0.1 "$port" & relay_pid=$!
+python3 "$here/relay.py" "$work/port.sock" 127.0.0.1 "$svc_port" & relay_pid=$!
 for _ in $(seq 50); do [[ -S $work/port.sock ]] && break; sleep 0.1; done
 restart_swtpm; A replay-log "$on" >/dev/null
 expect_rc 0 "$agent" --server "unix:$work/port.sock" --tcti "$TPM2TOOLS_TCTI" --state-dir "$work/agent" attest --eventlog "$on"
@@ -143,21 +134,21 @@ grep -q "^healthy" out && ok || bad "healthy after re-enrolment: $(cat out)"
 mkcert() { openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" \
   -out "$1.crt" -days 2 -subj "/CN=$2" -addext "subjectAltName=$3" >/dev/null 2>&1; }
 mkcert tls 127.0.0.1 IP:127.0.0.1; mkcert other 127.0.0.1 IP:127.0.0.1; mkcert named tl.invalid DNS:tl.invalid
-kill -TERM $pid; wait $pid
-"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" --tls-cert tls.crt --tls-key tls.key 2>>svc.log & pid=$!
-for _ in $(seq 100); do curl -s --cacert tls.crt "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-S=("$agent" --server "https://127.0.0.1:$port" --tcti "$TPM2TOOLS_TCTI" --state-dir "$work/agent" --eventlog "$on")
+kill -TERM $service_pid; wait $service_pid
+"$d" --listen 127.0.0.1:$svc_port --state-dir "$work/svc" --tls-cert tls.crt --tls-key tls.key 2>>svc.log & service_pid=$!
+for _ in $(seq 100); do curl -s --cacert tls.crt "https://127.0.0.1:$svc_port/healthz" >/dev/null && break; sleep 0.1; done
+S=("$agent" --server "https://127.0.0.1:$svc_port" --tcti "$TPM2TOOLS_TCTI" --state-dir "$work/agent" --eventlog "$on")
 expect_rc 0 "${S[@]}" --cacert tls.crt attest
 grep -q "^healthy" out && ok || bad "healthy over https: $(cat out) $(cat err)"
 expect_rc 2 "${S[@]}" --cacert other.crt attest
 grep -q "certificate is not trusted" err && ok || bad "another CA refused: $(cat err)"
-kill -TERM $pid; wait $pid
-"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" --tls-cert named.crt --tls-key named.key 2>>svc.log & pid=$!
-for _ in $(seq 100); do curl -s -k "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+kill -TERM $service_pid; wait $service_pid
+"$d" --listen 127.0.0.1:$svc_port --state-dir "$work/svc" --tls-cert named.crt --tls-key named.key 2>>svc.log & service_pid=$!
+for _ in $(seq 100); do curl -s -k "https://127.0.0.1:$svc_port/healthz" >/dev/null && break; sleep 0.1; done
 expect_rc 2 "${S[@]}" --cacert named.crt attest   # trusted CA, but not this address's certificate
 grep -q "certificate is not trusted" err && ok || bad "a certificate for another name refused: $(cat err)"
-kill -TERM $pid; wait $pid
-"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>svc.log & pid=$!
+kill -TERM $service_pid; wait $service_pid
+"$d" --listen 127.0.0.1:$svc_port --state-dir "$work/svc" 2>>svc.log & service_pid=$!
 for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
 
 # ---- a hostile or broken service: the agent neither dies, nor hangs, nor is steered

@@ -49,32 +49,9 @@ if [[ -n ${TL_STORE_URL:-} ]]; then
   for _ in $(seq 100); do curl -s "$base2/healthz" >/dev/null && break; sleep 0.1; done
   curl -s "$base2/healthz" >/dev/null || { echo "node 2 did not start: $(cat "$work/svc2.log")" >&2; exit 2; }
 fi
-call() {
-  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2")
-  [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
-  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary @"$3")
-  code=$(curl "${args[@]}")
-}
-expect() { [[ $code == "$1" ]] && ok || bad "$2: HTTP $code, wanted $1: $(head -c 400 body.json)"; }
-field() { python3 -c "import json; d=json.load(open('body.json')); print($1)"; }
 check() { python3 -c "import json; d=json.load(open('body.json')); assert $1, d" 2>/dev/null && ok || bad "$2: $(head -c 600 body.json)"; }
 json() { python3 -c "import json,sys; print(json.dumps($1))"; }
 b64() { base64 -w0 "$1"; }
-activate() {
-  tpm2_startauthsession --policy-session -S session.ctx >/dev/null 2>&1 &&
-  tpm2_policysecret -S session.ctx -c e >/dev/null 2>&1 &&
-  tpm2_activatecredential -c "$1" -C "$2" -i "$3" -o "$4" -P"session:session.ctx" >act.log 2>&1
-  local rc=$?; flush; return $rc
-}
-extend_log() {
-  "$tl" eventlog json "$1" > events.json || exit 2
-  python3 -c "
-import json
-for e in json.load(open('events.json'))['events']:
-    if e['type_name'] != 'EV_NO_ACTION':
-        print(f\"{e['pcr']}:sha256={e['digests']['sha256']}\")" > extends.txt
-  tpm tpm2_pcrextend $(cat extends.txt)
-}
 SEL=sha256:0,1,2,3,4,5,6,7,8,9,14
 attest() { # VM AK LOG [KERNEL_EVENTS_JSON]
   local vm=$1 ak=$2 log=$3 kev=${4:-}

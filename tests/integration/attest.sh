@@ -23,34 +23,8 @@ start() { # start [ARGS...]
   echo "trustlaunchd did not start: $(cat "$work/svc.log")" >&2; exit 2
 }
 stop() { kill -TERM "$pid"; wait "$pid"; pid=; }
-# call METHOD PATH [BODY-FILE]: status in $code, answer in body.json; TOKEN as bearer
-call() {
-  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2")
-  [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
-  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary @"$3")
-  code=$(curl "${args[@]}")
-}
-expect() { [[ $code == "$1" ]] && ok || bad "$2: HTTP $code, wanted $1: $(head -c 400 body.json)"; }
-field() { python3 -c "import json; d=json.load(open('body.json')); print($1)"; }
 json() { python3 -c "import json,sys; print(json.dumps($1))" "${@:2}"; }
 b64() { base64 -w0 "$1"; }
-
-activate() { # AK_CTX EK_CTX BLOB OUT: the EK's policy is PolicySecret(endorsement)
-  tpm2_startauthsession --policy-session -S session.ctx >/dev/null 2>&1 &&
-  tpm2_policysecret -S session.ctx -c e >/dev/null 2>&1 &&
-  tpm2_activatecredential -c "$1" -C "$2" -i "$3" -o "$4" -P"session:session.ctx" >act.log 2>&1
-  local rc=$?; flush; return $rc
-}
-extend_log() { # LOG: every sha256 digest into its PCR, as firmware did
-  "$tl" eventlog json "$1" > events.json || exit 2
-  python3 -c "
-import json
-for e in json.load(open('events.json'))['events']:
-    if e['type_name'] != 'EV_NO_ACTION':
-        print(f\"{e['pcr']}:sha256={e['digests']['sha256']}\")" > extends.txt
-  # one call for all (tpm2_pcrextend takes many, in order); the quote proves the result
-  tpm tpm2_pcrextend $(cat extends.txt)
-}
 SEL=sha256:0,1,2,3,4,5,6,7,8,9,14
 attest() { # VM AK LOG [NONCE]: challenge, quote ($SEL), attest; answer in body.json
   local vm=$1 ak=$2 log=$3 n=${4:-}

@@ -6,13 +6,6 @@ here=$(dirname "$0"); . "$here/lib.sh"
 start_swtpm sha256
 cd "$work"
 
-activate() { # AK_CTX EK_CTX BLOB OUT: the EK's policy is PolicySecret(endorsement)
-  tpm2_startauthsession --policy-session -S session.ctx >/dev/null 2>&1 &&
-  tpm2_policysecret -S session.ctx -c e >/dev/null 2>&1 &&
-  tpm2_activatecredential -c "$1" -C "$2" -i "$3" -o "$4" -P"session:session.ctx" >"$work/act.log" 2>&1
-  local rc=$?; flush; return $rc
-}
-
 python3 -c 'import os; open("secret.bin","wb").write(os.urandom(32))'
 python3 -c 'import os; open("other.bin","wb").write(os.urandom(32))'
 for alg in rsa ecc; do

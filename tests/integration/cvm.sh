@@ -9,14 +9,8 @@
 # report_data, the report naming another key than the quote's, a chain to another root, no
 # VCEK); the alert with the SNP reason; posture; and a service without roots refusing.
 here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
-d=${TL_DAEMON:?} agent=${TL_AGENT:?} pid=
+d=${TL_DAEMON:?} agent=${TL_AGENT:?}
 [[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
-cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 cd "$work"
 
 # mkchain DIR CHIP_HEX: ARK (self-signed) -> ASK -> VCEK of a "Genoa", TCB bl 10 tee 0 snp 23
@@ -51,20 +45,7 @@ EXT
 chip=$(python3 -c 'import os; print(os.urandom(64).hex())')
 mkchain amd "$chip" && mkchain other "$chip" || { echo "could not make the test chains" >&2; exit 2; }
 
-start_daemon() { # [OPTIONS...]
-  port=$(free_port) base=http://127.0.0.1:$port
-  "$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "$@" 2>>"$work/svc.log" & pid=$!
-  for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
-  ADMIN=$(cat svc/admin.token)
-}
-stop_daemon() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
-api() { # METHOD PATH [JSON]: answer in body.json, status in $code
-  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer $ADMIN")
-  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data "$3")
-  code=$(curl "${args[@]}")
-}
-field() { python3 -c "import json; d=json.load(open('body.json')); print($1)"; }
-start_daemon --snp-roots amd/roots.pem
+start_service --snp-roots amd/roots.pem
 on=$v/boot/sb-on/eventlog.bin
 
 api POST /v1/vms '{"name":"cvm-1","size":"Standard_DC2as_v5","os":"debian-12","security_type":"confidential"}'
@@ -186,8 +167,8 @@ for extra, field in [({'hcl_report': '!!!'}, 'hcl_report'), ({'hcl_report': 7}, 
 PY
 
 # ---- a configured minimum TCB above the platform's: snp.tcb naming the component
-stop_daemon
-start_daemon --snp-roots amd/roots.pem --snp-min-tcb 10:0:24:84
+stop_service
+start_service --snp-roots amd/roots.pem --snp-min-tcb 10:0:24:84
 expect_rc 1 A attest --eventlog "$on" --vcek amd/vcek.pem --json
 python3 - <<'PY' && ok || bad "minimum TCB: $(head -c 600 out)"
 import json
@@ -202,8 +183,8 @@ expect_rc 2 "$d" --listen 127.0.0.1:1 --state-dir "$work/svc" --snp-roots amd/vc
 grep -q "snp-roots" err && ok || bad "unusable roots named: $(cat err)"
 
 # ---- a service without AMD roots refuses confidential evidence, saying why
-stop_daemon
-start_daemon
+stop_service
+start_service
 expect_rc 1 A attest --eventlog "$on" --vcek amd/vcek.pem --json
 python3 - <<'PY' && ok || bad "no roots: $(head -c 600 out)"
 import json

@@ -28,7 +28,7 @@ build_esp() {
     mcopy -i "$b/esp.img" "$b/vmlinuz" ::/vmlinuz && mv "$b/esp.img" "$esp"
 }
 [[ -f $esp ]] || build_esp || { echo "the unsigned-kernel ESP could not be built (packages?)" >&2; exit 2; }
-call POST /v1/vms '{"name":"unsigned-1","size":"Standard_D2s_v5","os":"debian-12"}'
+api POST /v1/vms '{"name":"unsigned-1","size":"Standard_D2s_v5","os":"debian-12"}'
 vm=$(python3 -c "import json; print(json.load(open('$work/body.json'))['id'])")
 vmdir=$hostdir/vms/unsigned; mkdir -p "$vmdir"; chmod 0777 "$vmdir"
 cp "$esp" "$vmdir/esp.img"
@@ -55,6 +55,6 @@ echo "{\"bench\":\"hostd_secure_boot_refusal\",\"seconds\":$(( $(date +%s) - t0 
 check "d['host_reason']=='secure_boot_refused' and any('bad shim signature' in l for l in d['host_console']) and len(d['host_console']) <= 20 and all(len(l) <= 200 for l in d['host_console'])" "the reason and the console lines"
 for _ in $(seq 50); do [[ $(virsh_ domstate "${prefix}unsigned" 2>/dev/null) == "shut off" ]] && break; sleep 0.2; done
 [[ $(virsh_ domstate "${prefix}unsigned" 2>/dev/null) == "shut off" ]] && ok || bad "the domain destroyed: $(virsh_ domstate "${prefix}unsigned")"
-sleep 1; call GET "/v1/vms/$vm"; check "d['host_state']=='boot_failed'" "the stop after destroy does not hide the failure"
+sleep 1; api GET "/v1/vms/$vm"; check "d['host_state']=='boot_failed'" "the stop after destroy does not hide the failure"
 grep -q 'msg="boot failed".*reason="secure_boot_refused"' "$work/hostd.log" && ok || bad "logged"
 finish

@@ -3,7 +3,7 @@
 # disk, TCG) is reported boot_failed / boot_deadline after --boot-deadline, with the console
 # lines, and kept running for inspection (--on-boot-failure keep).
 here=$(cd "$(dirname "$0")" && pwd); . "$here/hostd_lib.sh"
-call POST /v1/vms '{"name":"silent-1","size":"Standard_D2s_v5","os":"debian-12"}'
+api POST /v1/vms '{"name":"silent-1","size":"Standard_D2s_v5","os":"debian-12"}'
 vm=$(python3 -c "import json; print(json.load(open('$work/body.json'))['id'])")
 vmdir=$hostdir/vms/silent; mkdir -p "$vmdir"; chmod 0777 "$vmdir"
 cat > "$work/silent.xml" <<XML

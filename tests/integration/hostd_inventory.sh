@@ -27,15 +27,15 @@ sec=$(dom sec "<type arch='x86_64' machine='q35'>hvm</type>
 start_hostd --inventory-every 60s
 wait_for 20 "'host' in d" GET "/v1/vms/$sec" && ok || bad "the inventory reached the service: $(tail -5 "$work/hostd.log")"
 check "d['host']['profile']=={'firmware':'uefi','secure_loader':True,'keys_enrolled':True,'smm':True,'tpm':{'model':'tpm-crb','version':'2.0'}} and d['host']['trustlaunch'] and d['security_type']=='trustedlaunch' and d['secure_boot'] and d['vtpm']" "Trusted Launch domain: keys from the ms template, TPM 2.0, SMM"
-call GET "/v1/vms/$efi"
+api GET "/v1/vms/$efi"
 check "d['host']['profile']=={'firmware':'uefi','secure_loader':False,'keys_enrolled':False,'smm':False,'tpm':None} and not d['host']['trustlaunch'] and d['security_type']=='standard' and not d['secure_boot'] and not d['vtpm'] and d['name']=='${prefix}efi'" "UEFI domain without Secure Boot"
-call GET "/v1/vms/$bios"
+api GET "/v1/vms/$bios"
 check "d['host']['profile']['firmware']=='bios' and not d['host']['profile']['keys_enrolled'] and d['security_type']=='standard'" "BIOS domain"
-recs() { call GET "/v1/vms/$1/recommendations"; python3 -c "import json; d=json.load(open('$work/body.json')); r={x['id']: x['status'] for x in d['recommendations']}; print(r['secure-boot'], r['vtpm'])"; }
+recs() { api GET "/v1/vms/$1/recommendations"; python3 -c "import json; d=json.load(open('$work/body.json')); r={x['id']: x['status'] for x in d['recommendations']}; print(r['secure-boot'], r['vtpm'])"; }
 [[ $(recs "$efi") == "unhealthy unhealthy" ]] && ok || bad "UEFI domain: secure-boot and vtpm recommended: $(recs "$efi")"
 [[ $(recs "$bios") == "not_applicable not_applicable" ]] && ok || bad "BIOS domain: Generation 1, not applicable: $(recs "$bios")"
 [[ $(recs "$sec") == "healthy healthy" ]] && ok || bad "Trusted Launch domain: healthy: $(recs "$sec")"
-call GET /v1/hosts
+api GET /v1/hosts
 check "[h['domains'] for h in d['hosts'] if h['name']=='${prefix}host']==[3]" "the host with its three domains"
 grep -q 'msg="inventory reported"' "$work/hostd.log" && ok || bad "logfmt line: $(tail -3 "$work/hostd.log")"
 # ---- the undefine event brings the next inventory

@@ -1,9 +1,10 @@
 # Shared by the host daemon's tests (hostd_*.sh): libvirtd (started when none runs), a
-# trustlaunchd on a loopback port with an operator token for tl-hostd, domain names with this
-# run's random prefix (libvirtd is shared: only these are touched, and removed on exit).
+# trustlaunchd on a loopback port (lib.sh's start_service; lib.sh's api talks to it as the
+# admin) with an operator token for tl-hostd, domain names with this run's random prefix
+# (libvirtd is shared: only these are touched, and removed on exit).
 lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); . "$lib_dir/lib.sh"
-d=${TL_DAEMON:?} hostd=${TL_HOSTD:?} src=${TL_SOURCE:?}
-svc_pid= hostd_pid=
+hostd=${TL_HOSTD:?} src=${TL_SOURCE:?}
+hostd_pid=
 prefix=tlhd$(python3 -c 'import secrets; print(secrets.token_hex(3))')-
 uri=qemu:///system
 hostdir=$work/host
@@ -19,7 +20,7 @@ cleanup() {
   [[ -n $hostd_pid ]] && kill "$hostd_pid" 2>/dev/null && wait "$hostd_pid" 2>/dev/null
   [[ $fails != 0 && -f $work/hostd.log ]] && { echo "--- tl-hostd log:"; grep -v "^  |^Shadow" "$work/hostd.log" | tail -40; } >&2
   cleanup_domains
-  [[ -n $svc_pid ]] && kill "$svc_pid" 2>/dev/null && wait "$svc_pid" 2>/dev/null
+  [[ -n $service_pid ]] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
   for p in ${extra_pids:-}; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   rm -rf "$work"
@@ -28,18 +29,10 @@ trap cleanup EXIT
 "$src/scripts/libvirtd-up" || { echo "libvirtd is not available" >&2; exit 2; }
 chmod 0755 "$work"
 mkdir -p "$hostdir/vms"
-port=$(free_port) base=http://127.0.0.1:$port
-"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>"$work/svc.log" & svc_pid=$!
-for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
-ADMIN=$(cat "$work/svc/admin.token")
-call() { # METHOD PATH [JSON]: status in $code, answer in $work/body.json
-  local args=(-s -o "$work/body.json" -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer ${TOKEN:-$ADMIN}")
-  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
-  code=$(curl "${args[@]}")
-}
+start_service
 check() { python3 -c "import json,sys; d=json.load(open('$work/body.json')); sys.exit(0 if ($1) else 1)" \
   && ok || bad "$2: $(head -c 500 "$work/body.json")"; }
-call POST /v1/tokens '{"name":"hostd","role":"operator"}'
+api POST /v1/tokens '{"name":"hostd","role":"operator"}'
 python3 -c "import json; print(json.load(open('$work/body.json'))['token'])" > "$work/hostd.token"
 chmod 0600 "$work/hostd.token"
 # start_hostd [ARGS...]: tl-hostd for this run's domains, logs in $work/hostd.log
@@ -52,7 +45,7 @@ start_hostd() {
 wait_for() {
   local t=$1 cond=$2; shift 2
   for _ in $(seq $((t * 5))); do
-    call "$@"
+    api "$@"
     [[ $code == 200 ]] && python3 -c "import json,sys; d=json.load(open('$work/body.json')); sys.exit(0 if ($cond) else 1)" 2>/dev/null && return 0
     sleep 0.2
   done

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd); . "$here/hostd_lib.sh"
 agent=${TL_AGENT:?}
 [[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
 on=$v/boot/sb-on/eventlog.bin
-call POST /v1/vms '{"name":"relay-1","size":"Standard_D2s_v5","os":"debian-12"}'
+api POST /v1/vms '{"name":"relay-1","size":"Standard_D2s_v5","os":"debian-12"}'
 vm=$(python3 -c "import json; print(json.load(open('$work/body.json'))['id'])")
 token=$(python3 -c "import json; print(json.load(open('$work/body.json'))['enrollment_token'])")
 other=$(python3 -c 'import uuid; print(uuid.uuid4())')
@@ -33,7 +33,7 @@ XML
 extra_pids=
 domain relay "$vm" "$work/guest.sock" || { bad "the domain did not start"; finish; exit 1; }
 # a second VM, for the flood below
-call POST /v1/vms '{"name":"relay-2","size":"Standard_D2s_v5","os":"debian-12"}'
+api POST /v1/vms '{"name":"relay-2","size":"Standard_D2s_v5","os":"debian-12"}'
 vm2=$(python3 -c "import json; print(json.load(open('$work/body.json'))['id'])")
 domain quiet "$vm2" "$work/guest2.sock" || { bad "the second domain did not start"; finish; exit 1; }
 start_hostd --boot-deadline 300s --budget 40/60
@@ -48,7 +48,7 @@ expect_rc 0 A enroll --vm-id "$vm" --enrollment-token "$token"
 grep -q "^enrolled $vm" "$work/out" && ok || bad "enrolled through the relay: $(cat "$work/out" "$work/err")"
 expect_rc 0 A attest --eventlog "$on"
 grep -q "^healthy (attestation" "$work/out" && ok || bad "healthy through the relay: $(cat "$work/out" "$work/err")"
-call GET "/v1/vms/$vm/attestations"; check "d['attestations'][0]['verdict']=='healthy'" "the attestation at the service"
+api GET "/v1/vms/$vm/attestations"; check "d['attestations'][0]['verdict']=='healthy'" "the attestation at the service"
 
 # ---- a hostile guest: each refusal with its own error
 # each request after the quiet time a refusal keeps (bytes that follow one are dropped)

@@ -90,18 +90,67 @@ flush() { tpm2_flushcontext -t >/dev/null 2>&1; tpm2_flushcontext -s >/dev/null 
 tpm() { "$@" >"$work/tpm.out" 2>&1; local rc=$?; flush
   [[ $rc == 0 ]] || { echo "tpm2-tools failed: $* : $(cat "$work/tpm.out")" >&2; exit 2; }; }
 nonce() { python3 -c 'import os; print(os.urandom(32).hex())'; }
-
-# start_service: trustlaunchd ($TL_DAEMON) on a free loopback port, state in $work/svc; sets
-# $service_pid (stopped by cleanup), $base and $ADMIN; api and field talk to it
-start_service() {
-  local port; port=$(free_port); base=http://127.0.0.1:$port
-  "${TL_DAEMON:?}" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>"$work/svc.log" & service_pid=$!
-  for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
-  ADMIN=$(cat "$work/svc/admin.token")
+# activate AK_CTX EK_CTX BLOB OUT: TPM2_ActivateCredential under the EK's policy,
+# PolicySecret(endorsement); tpm2-tools' output in $work/act.log; non-zero when refused
+activate() {
+  tpm2_startauthsession --policy-session -S "$work/session.ctx" >/dev/null 2>&1 &&
+  tpm2_policysecret -S "$work/session.ctx" -c e >/dev/null 2>&1 &&
+  tpm2_activatecredential -c "$1" -C "$2" -i "$3" -o "$4" -P"session:$work/session.ctx" >"$work/act.log" 2>&1
+  local rc=$?; flush; return $rc
 }
-api() { # METHOD PATH [JSON]: answer in $work/body.json, status in $code
-  local args=(-s -o "$work/body.json" -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer $ADMIN")
-  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data "$3")
+# extend_log LOG: every sha256 digest of the event log LOG into its PCR, as firmware did
+extend_log() {
+  "$tl" eventlog json "$1" > "$work/events.json" || exit 2
+  python3 -c "
+import json, sys
+for e in json.load(open(sys.argv[1]))['events']:
+    if e['type_name'] != 'EV_NO_ACTION':
+        print(f\"{e['pcr']}:sha256={e['digests']['sha256']}\")" "$work/events.json" > "$work/extends.txt"
+  # one call for all (tpm2_pcrextend takes many, in order); the quote proves the result
+  tpm tpm2_pcrextend $(cat "$work/extends.txt")
+}
+
+# start_service [ARGS...]: trustlaunchd ($TL_DAEMON) on a free loopback port with ARGS added to
+# its command line, its state in $work/svc and its log in $work/svc.log. Sets $service_pid
+# (stopped by cleanup, or by stop_service), $svc_port, $base and $ADMIN (the admin token).
+# Exits 2 with the log's tail when the daemon does not answer /healthz within 10 s.
+start_service() {
+  local up=
+  svc_port=$(free_port); base=http://127.0.0.1:$svc_port
+  "${TL_DAEMON:?}" --listen "127.0.0.1:$svc_port" --state-dir "$work/svc" "$@" 2>>"$work/svc.log" &
+  service_pid=$!
+  for _ in $(seq 100); do
+    curl -s "$base/healthz" >/dev/null && { up=1; break; }
+    kill -0 "$service_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [[ -n $up ]] && ADMIN=$(cat "$work/svc/admin.token" 2>/dev/null) ||
+    { echo "trustlaunchd did not start: $(tail -n 30 "$work/svc.log")" >&2; exit 2; }
+}
+# stop_service: the daemon start_service started gets SIGTERM and is waited for
+stop_service() { kill "$service_pid"; wait "$service_pid" 2>/dev/null; service_pid=; }
+
+# Two ways to talk to the service at $base; both leave the answer in $work/body.json and the
+# HTTP status in $code (field reads the answer). Their authorisation differs on purpose:
+# api METHOD PATH [JSON]: as the admin ($ADMIN), or as $TOKEN when it is set and not empty;
+# JSON is the body's text
+api() {
+  local args=(-s -o "$work/body.json" -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer ${TOKEN:-$ADMIN}")
+  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
   code=$(curl "${args[@]}")
 }
-field() { python3 -c "import json; d=json.load(open('$work/body.json')); print($1)"; }
+# call METHOD PATH [BODY-FILE]: as $TOKEN, with no Authorization header at all when TOKEN is
+# empty or unset (`TOKEN= call ...` is the unauthenticated caller, an agent's challenge);
+# the body is read from the file BODY-FILE
+call() {
+  local args=(-s -o "$work/body.json" -w '%{http_code}' -X "$1" "$base$2")
+  [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
+  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary @"$3")
+  code=$(curl "${args[@]}")
+}
+# expect STATUS WHAT: the last answer's HTTP status is STATUS
+expect() { [[ $code == "$1" ]] && ok || bad "$2: HTTP $code, wanted $1: $(head -c 400 "$work/body.json")"; }
+# jfield FILE EXPR: the Python expression EXPR over the JSON document in FILE (d), printed
+jfield() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+# field EXPR: the same over the last answer
+field() { jfield "$work/body.json" "$1"; }

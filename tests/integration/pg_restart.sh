@@ -5,11 +5,11 @@
 # cluster is back, attestations succeed again within seconds without restarting the daemon,
 # nothing acknowledged is lost, and the log names the cause in logfmt (no raw libpq lines).
 here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"; . "$here/pg.sh"
-d=${TL_DAEMON:?} agent=${TL_AGENT:?} pid= loads=()
+agent=${TL_AGENT:?} loads=()
 [[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
 cleanup() {
   for l in "${loads[@]}"; do kill "$l" 2>/dev/null; wait "$l" 2>/dev/null; done
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n $service_pid ]] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
   stop_pg
   rm -rf "$work"
@@ -27,16 +27,14 @@ pg_kill() { # SIGKILL to the postmaster and every process it started, by their i
   kill -KILL "$pm" $kids 2>/dev/null
   for _ in $(seq 50); do kill -0 "$pm" $kids 2>/dev/null || break; sleep 0.1; done
 }
-port=$(free_port) base=http://127.0.0.1:$port
-"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" --db "$TL_STORE_URL" 2>>"$work/svc.log" & pid=$!
-for _ in $(seq 100); do curl -s "$base/livez" >/dev/null && break; sleep 0.1; done
-ADMIN=$(cat svc/admin.token)
+start_service --db "$TL_STORE_URL"
+# api as the admin like lib.sh's, but every request bounded (-m 10): during the outage an
+# answer must come at once
 api() { # METHOD PATH [JSON]: answer in body.json, status in $code
   local args=(-s -m 10 -o body.json -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer $ADMIN")
   [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data "$3")
   code=$(curl "${args[@]}")
 }
-field() { python3 -c "import json; d=json.load(open('body.json')); print($1)"; }
 on=$v/boot/sb-on/eventlog.bin
 
 code=$(curl -s -o body.json -w '%{http_code}' "$base/healthz")
@@ -97,7 +95,7 @@ done
 [[ -n $ready ]] && ok || bad "healthz ready again after the restart"
 sleep 2
 for l in "${loads[@]}"; do kill "$l" 2>/dev/null; wait "$l" 2>/dev/null; done; loads=()
-kill -0 "$pid" && ok || bad "the daemon kept running"
+kill -0 "$service_pid" && ok || bad "the daemon kept running"
 
 # ---- a clean restart (pg_ctl restart -m fast): the server tells idle sessions "FATAL:
 # terminating connection"; that goes to our log, and attestations succeed again

@@ -9,26 +9,16 @@
 # not_applicable, saying why, in the VM's recommendations, the fleet's counts and list alike;
 # its next attestation stores that (another event). A directory without the files is refused.
 here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
-d=${TL_DAEMON:?} agent=${TL_AGENT:?} pid= rx_pid=
+d=${TL_DAEMON:?} agent=${TL_AGENT:?} rx_pid=
 [[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
 cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  [[ -n $service_pid ]] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
   [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
   [[ -n $rx_pid ]] && kill "$rx_pid" 2>/dev/null && wait "$rx_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 cd "$work"
-start_daemon() { # [OPTIONS...]
-  port=$(free_port) base=http://127.0.0.1:$port
-  "$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "$@" 2>>"$work/svc.log" & pid=$!
-  for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
-  ADMIN=$(cat svc/admin.token)
-}
-stop_daemon() { kill "$pid"; wait "$pid" 2>/dev/null; pid=; }
-api() { # METHOD PATH: answer in body.json, status in $code
-  code=$(curl -s -o body.json -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer $ADMIN")
-}
 rec() { # the VM's revocations-current into rec.json
   api GET "/v1/vms/$vm/recommendations"
   python3 -c "import json; r=[x for x in json.load(open('body.json'))['recommendations'] if x['id']=='revocations-current']; json.dump(r[0], open('rec.json','w'))"
@@ -39,7 +29,7 @@ mkdir empty
 expect_rc 2 "$d" --listen 127.0.0.1:1 --state-dir "$work/svc" --revocations empty
 grep -q "SbatLevel_Variable.txt" err && ok || bad "empty directory: $(cat err)"
 
-start_daemon --revocations "$v/revocations"
+start_service --revocations "$v/revocations"
 # recommendation.changed events to a loopback receiver: revocations-current's, in order
 rxport=$(free_port)
 curl -s -o body.json -X POST "$base/v1/webhooks" -H "Authorization: Bearer $ADMIN" \
@@ -105,8 +95,8 @@ grep -q 'recommendation="revocations-current",status="unhealthy"} 1' metrics.txt
   bad "metrics: $(grep revocations metrics.txt | head -3)"
 
 # ---- without revocation data: not applicable, saying why (the kept check is not used)
-stop_daemon
-start_daemon
+stop_service
+start_service
 rec
 python3 -c "import json; r=json.load(open('rec.json')); assert r['status']=='not_applicable' and '--revocations' in r['reason'] and 'details' not in r, r" \
   && ok || bad "without --revocations: $(cat rec.json)"
@@ -140,8 +130,8 @@ fleet_na "stored not_applicable"
 wait_revoc_events "not_applicable:unhealthy unhealthy:not_applicable" && ok ||
   bad "recommendation.changed without data: $(revoc_events)"
 # and with data again, the next attestation stores unhealthy (one more event)
-stop_daemon
-start_daemon --revocations "$v/revocations"
+stop_service
+start_service --revocations "$v/revocations"
 expect_rc 0 A attest --eventlog "$on"
 api GET "/v1/recommendations/revocations-current?status=unhealthy"
 python3 -c "import json; v=json.load(open('body.json'))['vms']; assert len(v) == 1, v" && ok ||
