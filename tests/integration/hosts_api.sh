@@ -92,6 +92,18 @@ check "[h['name'] for h in d['hosts']]==['kvm-0'] and d['next_cursor']" "first p
 cur=$(python3 -c "import json; print(json.load(open('body.json'))['next_cursor'])")
 TOKEN=$READER call GET "/v1/hosts?limit=1&cursor=$cur"; check "[h['name'] for h in d['hosts']]==['kvm-1'] and d['hosts'][0]['domains']==4" "second page"
 TOKEN=$READER call GET "/v1/hosts?cursor=0.bad%20name"; expect 400 "cursor checked"
+# ---- the fleet list carries the host state; ?host= lists one host's VMs, paged
+TOKEN=$READER call GET "/v1/vms?host=kvm-1"; expect 200 "a host's VMs"
+check "sorted(v['id'] for v in d['vms'])==sorted(['$bios','$efi','$tl']) and all(v['host']['name']=='kvm-1' for v in d['vms'])" "kvm-1's three VMs"
+check "[(v['host_state'],v['host_reason'],v['host']['domain']) for v in d['vms'] if v['id']=='$tl']==[('boot_failed','secure_boot_refused','tl-1')] and 'host_console' not in d['vms'][0]" "boot_failed in the list, without the console"
+check "[v.get('host_state') for v in d['vms'] if v['id']=='$efi']==[None]" "no host state: none shown"
+TOKEN=$READER call GET "/v1/vms?host=kvm-1&limit=2"; check "len(d['vms'])==2 and d['next_cursor']" "a host's first page"
+cur=$(python3 -c "import json; print(json.load(open('body.json'))['next_cursor'])")
+TOKEN=$READER call GET "/v1/vms?host=kvm-1&limit=2&cursor=$cur"; check "len(d['vms'])==1 and d['next_cursor'] is None" "a host's last page"
+TOKEN=$READER call GET "/v1/vms?host=kvm-0"; check "d['vms']==[]" "an empty host: no VMs"
+TOKEN=$READER call GET "/v1/vms?host=bad%20name"; expect 400 "the host filter is checked"; check "d['error']['field']=='host'" "host named"
+TOKEN=$READER call GET "/v1/vms"; check "[v['host_state'] for v in d['vms'] if v['id']=='$tl']==['boot_failed']" "the unfiltered list too"
+TOKEN=$OTHER call GET "/v1/vms?host=kvm-1"; check "d['vms']==[]" "another tenant sees none of kvm-1's VMs"
 # ---- the CLI: tl hosts list, tl vm show with the host state
 T() { "$TL_BIN" --server "$base" --token "$READER" "$@"; }
 T hosts list > cli.out 2>&1 && grep -q "^kvm-1 .* 4 " cli.out && ok || bad "tl hosts list: $(cat cli.out)"
