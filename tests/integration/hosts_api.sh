@@ -61,11 +61,15 @@ TOKEN=$READER call GET "/v1/vms/$bios/recommendations"
 [[ $(rec secure-boot) == not_applicable ]] && ok || bad "BIOS (Generation 1) VM: not applicable: $(head -c 600 body.json)"
 TOKEN=$READER call GET "/v1/vms/$tl/recommendations"
 [[ $(rec secure-boot) == healthy && $(rec vtpm) == healthy ]] && ok || bad "Trusted Launch VM: healthy: $(head -c 600 body.json)"
+TOKEN=$READER call GET /v1/recommendations
+check "d['vms']==3 and [r['counts'] for r in d['recommendations'] if r['id']=='secure-boot']==[{'healthy':1,'unhealthy':1,'not_applicable':1}]" "the fleet's counts include the registered VMs"
 # ---- a second inventory updates: the vTPM removed behind the service's back
 TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory "$(inv | sed 's/"tpm":{"model":"tpm-crb","version":"2.0"}/"tpm":null/')"
 check "[x['result'] for x in d['domains']][:3] == ['updated','updated','updated']" "known domains updated"
 TOKEN=$READER call GET "/v1/vms/$tl/recommendations"
 [[ $(rec vtpm) == unhealthy ]] && ok || bad "the removed vTPM recommended: $(head -c 600 body.json)"
+TOKEN=$READER call GET /v1/recommendations
+check "[r['counts']['unhealthy'] for r in d['recommendations'] if r['id']=='vtpm']==[2]" "the fleet's counts follow an updated profile"
 # ---- host states
 TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"running"}'; expect 200 "running"
 TOKEN=$OPER call GET "/v1/vms/$tl"; check "d['host_state']=='running' and d['host_reason'] is None and d['host_state_at'] > 0" "running shown"

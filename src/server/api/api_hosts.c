@@ -142,12 +142,15 @@ static const char *store_domain(struct tl_req *r, const char *host, const struct
 	known = *err == TL_OK;
 	if (known && strcmp(r->token.tenant, "*") != 0 && strcmp(vm.tenant, r->token.tenant) != 0)
 		return (*err = TL_OK, "another_tenant");
+	bool sb = known && vm.secure_boot, vtpm = known && vm.vtpm;
 	if (known)
 		apply_profile(d, &vm);
 	else
 		new_vm(r, d, &vm);
 	if ((*err = tl_store_vm_put(r->srv->store, &vm)) != TL_OK)
 		return NULL;
+	if (!known || sb != vm.secure_boot || vtpm != vm.vtpm) /* the fleet's counts follow */
+		tl_api_posture_changed(r->srv, vm.id);
 	memset(&h, 0, sizeof(h));
 	snprintf(h.vm_id, sizeof(h.vm_id), "%s", d->uuid);
 	snprintf(h.host, sizeof(h.host), "%s", host);
