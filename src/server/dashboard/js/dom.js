@@ -37,7 +37,8 @@ export function ago(unixSeconds) {
 // A status pill: healthy / unhealthy / not_applicable / pending, and its words.
 const WORDS = { healthy: 'Healthy', unhealthy: 'Unhealthy', not_applicable: 'Not applicable',
   active: 'Active', resolved: 'Resolved', dismissed: 'Dismissed', low: 'Low', medium: 'Medium',
-  high: 'High', trustedlaunch: 'Trusted Launch', standard: 'Standard', confidential: 'Confidential' };
+  high: 'High', trustedlaunch: 'Trusted Launch', standard: 'Standard', confidential: 'Confidential',
+  running: 'Running', stopped: 'Stopped', boot_failed: 'Boot failed' };
 export function pill(status) {
   return h('span', { class: `pill pill-${String(status).replace(/[^a-z_]/g, '')}` },
     WORDS[status] || String(status));
