@@ -52,6 +52,13 @@ export function field(label, value) {
   return [h('dt', {}, label), h('dd', {}, value)];
 }
 
+// "Next page" when the service gave a cursor (next: replaces the list with the next page).
+export function pager(page, next) {
+  return page.next_cursor
+    ? h('button', { type: 'button', class: 'more', onclick: next }, 'Next page')
+    : null;
+}
+
 export function empty(text) {
   return h('p', { class: 'empty' }, text);
 }

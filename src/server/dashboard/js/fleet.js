@@ -1,7 +1,7 @@
 // The fleet: how many VMs are healthy and what to turn on, counted over the whole fleet by the
 // service, and the VMs themselves a page at a time (this page never loads the whole inventory).
 import { get, vmPath } from './api.js';
-import { h, pill, yesno, empty } from './dom.js';
+import { h, pill, yesno, empty, pager } from './dom.js';
 import { hostCell, hostLink } from './host.js';
 
 const PAGE = 50;
@@ -71,11 +71,7 @@ export async function fleetView({ listOnly, host }, cursor) {
   const [sum, counts] = listOnly || cursor ? [null, null]
     : await Promise.all([get('/v1/recommendations'), get('/v1/alert-counts')]);
   const holder = h('div', {});
-  const more = page.next_cursor
-    ? h('button', { type: 'button', class: 'more', onclick: async () => {
-      holder.replaceWith(await fleetView({ listOnly, host }, page.next_cursor));
-    } }, 'Next page')
-    : null;
+  const more = pager(page, async () => holder.replaceWith(await fleetView({ listOnly, host }, page.next_cursor)));
   holder.append(...[
     host ? h('p', { class: 'crumbs' }, h('a', { href: '#/hosts' }, 'Hosts'), ' / ') : null,
     h('h1', {}, host ? ['Virtual machines on ', hostLink(host)] : listOnly ? 'Virtual machines' : 'Fleet'),

@@ -1,7 +1,7 @@
 // Hosts: each host whose daemon (tl-hostd) sends inventories, by name, paged by the service;
 // how many domains its last inventory listed, when, whether that is stale, and its VMs.
 import { get } from './api.js';
-import { h, when, ago, empty } from './dom.js';
+import { h, when, ago, empty, pager } from './dom.js';
 import { isStale, STALE_AFTER } from './host.js';
 
 const PAGE = 50;
@@ -28,11 +28,7 @@ export async function hostsView(cursor) {
   const table = h('table', { class: 'grid hosts' },
     h('thead', {}, h('tr', {}, ...['Host', 'Tenant', 'Domains', 'Last inventory', 'VMs'].map((t) => h('th', { class: t === 'Domains' ? 'num' : null }, t)))),
     h('tbody', {}, list.map(row)));
-  const more = page.next_cursor
-    ? h('button', { type: 'button', class: 'more', onclick: async () => {
-      holder.replaceWith(await hostsView(page.next_cursor));
-    } }, 'Next page')
-    : null;
+  const more = pager(page, async () => holder.replaceWith(await hostsView(page.next_cursor)));
   holder.append(...[h('h1', {}, 'Hosts'),
     h('p', { class: 'sub' }, `Hosts whose daemon (tl-hostd) reports its libvirt domains. A host is stale when its last ` +
       `inventory is older than ${STALE_AFTER / 60} minutes (five of tl-hostd's default 60 s intervals): ` +
