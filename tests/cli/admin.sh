@@ -71,7 +71,7 @@ id=$(python3 -c "import json; d=json.load(open('$work/out'))
 assert (d['name'], d['security_type'], d['secure_boot'], d['vtpm']) == ('db-1', 'standard', False, False), d
 print(d['id'])") && ok || bad "vm register --json: $(cat "$work/out")"
 expect_rc 0 "$tl" "${adm[@]}" vm list
-out_has '^ID +NAME +TENANT +SIZE +OS +SECURITY +SECURE BOOT +VTPM +ENROLLED +CREATED$'
+out_has '^ID +NAME +TENANT +SIZE +OS +SECURITY +SECURE BOOT +VTPM +ENROLLED +HOST STATE +CREATED$'
 out_has "^$id +db-1 +default +Standard_E4s_v5 +debian-12 +standard +no +no "
 [[ $(wc -l < "$work/out") == 3 ]] && ok || bad "a header and two VMs"
 # the columns line up: NAME starts at the same place on every line

@@ -1,9 +1,11 @@
 // The dashboard in Debian's Chromium, driven by playwright-core: sign in, the fleet, an
 // unhealthy VM's reasons, an alert dismissed by an operator and not by a reader, a VM whose
-// name is markup shown as text; screenshots into $OUT. Exits non-zero on the first failure.
+// name is markup shown as text, a VM whose boot Secure Boot refused (its console, with
+// markup a guest printed, as text), the hosts and a host's VMs; screenshots into $OUT.
+// Exits non-zero on the first failure.
 import { chromium } from 'playwright-core';
 
-const { BASE, ADMIN, READER, VM_ID, XSS_ID, ALERT_ID, OUT } = process.env;
+const { BASE, ADMIN, READER, VM_ID, XSS_ID, ALERT_ID, SBF_ID, OUT } = process.env;
 const XSS = '<img src=x onerror=alert(1)>';
 let passes = 0;
 const ok = (cond, what) => {
@@ -52,6 +54,18 @@ try {
     'the active medium alerts are counted on the fleet page');
   ok(fleet.includes('vTPM should be enabled on supported VMs') && await page.locator('table.recs tbody tr').count() === 4,
     'the fleet\'s recommendations');
+  // the VM whose boot failed stands out in the list, with why and where; web-1 runs
+  const failedRow = page.locator('table.grid:not(.recs) tbody tr.host-failed');
+  ok(await failedRow.count() === 1, 'one row of a failed boot, marked');
+  const ft = await failedRow.textContent();
+  ok(ft.includes('sb-fail-1') && ft.includes('Boot failed') && ft.includes('Secure Boot refused the boot chain')
+    && ft.includes('kvm-7'), `the failed boot's row says what and where: ${ft}`);
+  const bg = await page.evaluate(() => [...document.querySelectorAll('table.grid:not(.recs) tbody tr')]
+    .map((tr) => [tr.classList.contains('host-failed'), getComputedStyle(tr.cells[0]).backgroundColor]));
+  ok(bg.filter(([f]) => f).every(([, c]) => bg.filter(([f]) => !f).every(([, d]) => d !== c)),
+    `the failed row's colour differs from the others': ${JSON.stringify(bg)}`);
+  const web = await page.textContent('table.grid:not(.recs) tbody tr:has-text("web-1")');
+  ok(web.includes('Running') && web.includes('kvm-7') && !web.includes('Boot failed'), `web-1 runs on kvm-7: ${web}`);
   await page.screenshot({ path: `${OUT}/02-fleet.png`, fullPage: true });
 
   // the unhealthy VM: its reasons, expected against actual
@@ -69,6 +83,47 @@ try {
   await page.waitForFunction((x) => (document.querySelector('h1') || {}).textContent?.includes(x), XSS,
     { timeout: 10000 }).catch(() => {});
   ok((await page.textContent('h1')).includes(XSS), 'the markup name as the title, as text');
+  ok((await page.textContent('.card:has(h2:text-is("Host"))')).includes('No host daemon has reported this VM'),
+    'a VM no host reported says so');
+
+  // the VM whose boot Secure Boot refused: across the page, its console as text, its host
+  await page.goto(`${BASE}/ui#/vms/${SBF_ID}`);
+  await page.waitForSelector('.card.host-failed');
+  const banner = await page.textContent('.card.host-failed');
+  ok(banner.includes('Boot failed: Secure Boot refused the boot chain'), `the failure's title: ${banner}`);
+  ok(banner.includes('Reported by host kvm-7'), 'which host reported it');
+  const con = await page.textContent('pre.console');
+  ok(con.includes('error: bad shim signature.') && con.includes('error: you need to load the kernel first.'),
+    'the console lines that show it');
+  ok(con.includes(XSS) && con.includes('\\x1b[0m'), 'a guest\'s markup and escapes shown as their characters');
+  ok(await page.locator('main img').count() === 0, 'no element was made from a console line');
+  ok(await page.locator('pre.console .hit').count() === 1
+    && (await page.textContent('pre.console .hit')).includes('bad shim signature'), 'the refusal line is marked');
+  const font = await page.evaluate(() => getComputedStyle(document.querySelector('pre.console')).fontFamily);
+  ok(/mono|menlo|consolas/i.test(font), `the console in a monospace font: ${font}`);
+  const firstCard = await page.evaluate(() => document.querySelector('main h1').nextElementSibling.className);
+  ok(firstCard.includes('host-failed'), `the failure comes first: ${firstCard}`);
+  const hc = await page.textContent('.host-card');
+  ok(['Boot failed', 'kvm-7', 'sb-fail-1', 'UEFI', 'TPM 2.0 (tpm-crb)', 'Enrolled'].every((w) => hc.includes(w)),
+    `the host card: ${hc}`);
+  await page.screenshot({ path: `${OUT}/09-vm-boot-failed.png`, fullPage: true });
+
+  // the hosts: kvm-7 reporting, kvm-old stale; kvm-7's VMs through its link
+  await page.click('#nav a[data-nav="hosts"]');
+  await page.waitForSelector('table.hosts');
+  const r7 = await page.textContent('table.hosts tr:has-text("kvm-7")');
+  ok(r7.includes('Current') && !r7.includes('Stale') && (await page.textContent('table.hosts tr:has-text("kvm-7") td.num')) === '2',
+    `kvm-7 reports two domains: ${r7}`);
+  const rOld = await page.textContent('table.hosts tr:has-text("kvm-old")');
+  ok(rOld.includes('Stale') && rOld.includes('no inventory for 2 h'), `kvm-old is stale: ${rOld}`);
+  await page.screenshot({ path: `${OUT}/10-hosts.png`, fullPage: true });
+  await page.click('table.hosts tr:has-text("kvm-7") a:has-text("View VMs")');
+  await page.waitForFunction(() => (document.querySelector('h1') || {}).textContent?.includes('kvm-7'), null, { timeout: 10000 });
+  await page.waitForSelector('table.grid tbody tr');
+  const hostVms = await page.locator('table.grid tbody tr').allTextContents();
+  ok(hostVms.length === 2 && hostVms.some((t) => t.includes('web-1')) && hostVms.some((t) => t.includes('sb-fail-1')),
+    `kvm-7's VMs, and only those: ${hostVms}`);
+  await page.screenshot({ path: `${OUT}/11-host-vms.png`, fullPage: true });
 
   // the alert: an operator (the admin) dismisses it with a comment
   await page.goto(`${BASE}/ui#/alerts?status=active`);

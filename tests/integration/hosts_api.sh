@@ -61,11 +61,15 @@ TOKEN=$READER call GET "/v1/vms/$bios/recommendations"
 [[ $(rec secure-boot) == not_applicable ]] && ok || bad "BIOS (Generation 1) VM: not applicable: $(head -c 600 body.json)"
 TOKEN=$READER call GET "/v1/vms/$tl/recommendations"
 [[ $(rec secure-boot) == healthy && $(rec vtpm) == healthy ]] && ok || bad "Trusted Launch VM: healthy: $(head -c 600 body.json)"
+TOKEN=$READER call GET /v1/recommendations
+check "d['vms']==3 and [r['counts'] for r in d['recommendations'] if r['id']=='secure-boot']==[{'healthy':1,'unhealthy':1,'not_applicable':1}]" "the fleet's counts include the registered VMs"
 # ---- a second inventory updates: the vTPM removed behind the service's back
 TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory "$(inv | sed 's/"tpm":{"model":"tpm-crb","version":"2.0"}/"tpm":null/')"
 check "[x['result'] for x in d['domains']][:3] == ['updated','updated','updated']" "known domains updated"
 TOKEN=$READER call GET "/v1/vms/$tl/recommendations"
 [[ $(rec vtpm) == unhealthy ]] && ok || bad "the removed vTPM recommended: $(head -c 600 body.json)"
+TOKEN=$READER call GET /v1/recommendations
+check "[r['counts']['unhealthy'] for r in d['recommendations'] if r['id']=='vtpm']==[2]" "the fleet's counts follow an updated profile"
 # ---- host states
 TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"running"}'; expect 200 "running"
 TOKEN=$OPER call GET "/v1/vms/$tl"; check "d['host_state']=='running' and d['host_reason'] is None and d['host_state_at'] > 0" "running shown"
@@ -92,9 +96,23 @@ check "[h['name'] for h in d['hosts']]==['kvm-0'] and d['next_cursor']" "first p
 cur=$(python3 -c "import json; print(json.load(open('body.json'))['next_cursor'])")
 TOKEN=$READER call GET "/v1/hosts?limit=1&cursor=$cur"; check "[h['name'] for h in d['hosts']]==['kvm-1'] and d['hosts'][0]['domains']==4" "second page"
 TOKEN=$READER call GET "/v1/hosts?cursor=0.bad%20name"; expect 400 "cursor checked"
+# ---- the fleet list carries the host state; ?host= lists one host's VMs, paged
+TOKEN=$READER call GET "/v1/vms?host=kvm-1"; expect 200 "a host's VMs"
+check "sorted(v['id'] for v in d['vms'])==sorted(['$bios','$efi','$tl']) and all(v['host']['name']=='kvm-1' for v in d['vms'])" "kvm-1's three VMs"
+check "[(v['host_state'],v['host_reason'],v['host']['domain']) for v in d['vms'] if v['id']=='$tl']==[('boot_failed','secure_boot_refused','tl-1')] and 'host_console' not in d['vms'][0]" "boot_failed in the list, without the console"
+check "[v.get('host_state') for v in d['vms'] if v['id']=='$efi']==[None]" "no host state: none shown"
+TOKEN=$READER call GET "/v1/vms?host=kvm-1&limit=2"; check "len(d['vms'])==2 and d['next_cursor']" "a host's first page"
+cur=$(python3 -c "import json; print(json.load(open('body.json'))['next_cursor'])")
+TOKEN=$READER call GET "/v1/vms?host=kvm-1&limit=2&cursor=$cur"; check "len(d['vms'])==1 and d['next_cursor'] is None" "a host's last page"
+TOKEN=$READER call GET "/v1/vms?host=kvm-0"; check "d['vms']==[]" "an empty host: no VMs"
+TOKEN=$READER call GET "/v1/vms?host=bad%20name"; expect 400 "the host filter is checked"; check "d['error']['field']=='host'" "host named"
+TOKEN=$READER call GET "/v1/vms"; check "[v['host_state'] for v in d['vms'] if v['id']=='$tl']==['boot_failed']" "the unfiltered list too"
+TOKEN=$OTHER call GET "/v1/vms?host=kvm-1"; check "d['vms']==[]" "another tenant sees none of kvm-1's VMs"
 # ---- the CLI: tl hosts list, tl vm show with the host state
 T() { "$TL_BIN" --server "$base" --token "$READER" "$@"; }
 T hosts list > cli.out 2>&1 && grep -q "^kvm-1 .* 4 " cli.out && ok || bad "tl hosts list: $(cat cli.out)"
+T vm list > cli.out 2>&1 && grep -q "^$tl .* boot_failed " cli.out && grep -q "^$efi .* no  *- " cli.out \
+  && ok || bad "tl vm list: the host state column: $(cat cli.out)"
 T vm show "$tl" > cli.out 2>&1 && grep -q "host_state *boot_failed" cli.out && grep -q "host_reason *secure_boot_refused" cli.out \
   && grep -q "^  error: bad shim signature.$" cli.out && ok || bad "tl vm show: $(cat cli.out)"
 # ---- delete removes the host's record of the VM

@@ -90,7 +90,7 @@ static void store_vms_are_kept_per_tenant(void **state)
 	assert_int_equal(tl_store_vm_put(s, &evil), TL_OK);
 	assert_int_equal(tl_store_vm_get(s, "tenant-b", b.id, &got), TL_OK);
 	assert_string_equal(got.name, "db-1");
-	assert_int_equal(tl_store_vm_list(s, "tenant-a", 0, NULL, 1000, count, &n), TL_OK);
+	assert_int_equal(tl_store_vm_list(s, "tenant-a", NULL, 0, NULL, 1000, count, &n), TL_OK);
 	assert_int_equal(n, 1);
 	/* an update keeps the id */
 	snprintf(a.name, sizeof(a.name), "web-1-renamed");
@@ -428,18 +428,84 @@ static void store_vm_list_pages_by_cursor(void **state)
 		v.created = 1700000000 + i / 2; /* two per second: the id breaks ties */
 		assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
 	}
-	assert_int_equal(tl_store_vm_list(s, "tenant-p", 0, NULL, 3, vm_seen, page1), TL_OK);
+	assert_int_equal(tl_store_vm_list(s, "tenant-p", NULL, 0, NULL, 3, vm_seen, page1), TL_OK);
 	assert_string_equal(page1[2], "22222222-0000-0000-0000-000000000002");
 	assert_int_equal(page1[3][0], 0);
 	struct tl_vm late = vm("22222222-0000-0000-0000-000000000009", "tenant-p", "late");
 	late.created = 1700000005;
 	assert_int_equal(tl_store_vm_put(s, &late), TL_OK);
 	assert_int_equal(tl_store_vm_get(s, "*", page1[2], &got), TL_OK);
-	assert_int_equal(tl_store_vm_list(s, "tenant-p", got.created, got.id, 3, vm_seen, page2),
+	assert_int_equal(tl_store_vm_list(s, "tenant-p", NULL, got.created, got.id, 3, vm_seen, page2),
 			 TL_OK);
 	assert_string_equal(page2[0], "22222222-0000-0000-0000-000000000003");
 	assert_string_equal(page2[1], late.id);
 	assert_int_equal(page2[2][0], 0);
+	tl_store_close(s);
+}
+
+static int vm_keep(const struct tl_vm *v, void *arg)
+{
+	struct tl_vm *out = arg;
+	for (int i = 0; i < 5; i++)
+		if (!out[i].id[0]) {
+			out[i] = *v;
+			break;
+		}
+	return TL_OK;
+}
+
+/* The list carries what the hosts reported; ?host= lists one host's VMs, paged. */
+static void store_vm_list_by_host_with_state(void **state)
+{
+	struct tl_store *s = open_store();
+	struct tl_vm all[5], mine[5], next[5];
+	struct tl_vm_host h;
+	(void)state;
+	memset(all, 0, sizeof(all));
+	memset(mine, 0, sizeof(mine));
+	memset(next, 0, sizeof(next));
+	for (int i = 0; i < 4; i++) { /* 0, 2 on kvm-a; 1 on kvm-b; 3 on none */
+		char id[TL_ID_LEN];
+		snprintf(id, sizeof(id), "55555555-0000-0000-0000-00000000000%d", i);
+		struct tl_vm v = vm(id, "tenant-h", "h");
+		v.created = 1700000000 + i;
+		assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
+		memset(&h, 0, sizeof(h));
+		snprintf(h.vm_id, sizeof(h.vm_id), "%s", id);
+		snprintf(h.host, sizeof(h.host), "%s", i == 1 ? "kvm-b" : "kvm-a");
+		snprintf(h.domain, sizeof(h.domain), "dom-%d", i);
+		h.seen = 1700000100;
+		if (i < 3)
+			assert_int_equal(tl_store_vm_host_profile(s, &h), TL_OK);
+	}
+	memset(&h, 0, sizeof(h));
+	snprintf(h.vm_id, sizeof(h.vm_id), "55555555-0000-0000-0000-000000000000");
+	snprintf(h.state, sizeof(h.state), "boot_failed");
+	snprintf(h.reason, sizeof(h.reason), "secure_boot_refused");
+	h.state_at = 1700000200;
+	assert_int_equal(tl_store_vm_host_state(s, &h), TL_OK);
+	assert_int_equal(tl_store_vm_list(s, "tenant-h", NULL, 0, NULL, 5, vm_keep, all), TL_OK);
+	assert_string_equal(all[0].host, "kvm-a");
+	assert_string_equal(all[0].domain, "dom-0");
+	assert_string_equal(all[0].host_state, "boot_failed");
+	assert_string_equal(all[0].host_reason, "secure_boot_refused");
+	assert_string_equal(all[1].host, "kvm-b");
+	assert_string_equal(all[1].host_state, "");
+	assert_string_equal(all[3].host, ""); /* no host reported it */
+	assert_int_equal(all[4].id[0], 0);
+	assert_int_equal(tl_store_vm_list(s, "tenant-h", "kvm-a", 0, NULL, 1, vm_keep, mine), TL_OK);
+	assert_string_equal(mine[0].id, all[0].id);
+	assert_string_equal(mine[0].host_state, "boot_failed");
+	assert_int_equal(mine[1].id[0], 0);
+	assert_int_equal(tl_store_vm_list(s, "tenant-h", "kvm-a", mine[0].created, mine[0].id, 4,
+					  vm_keep, next),
+			 TL_OK);
+	assert_string_equal(next[0].id, all[2].id); /* the next page */
+	assert_string_equal(next[0].host_state, "");
+	assert_int_equal(next[1].id[0], 0);
+	memset(next, 0, sizeof(next));
+	assert_int_equal(tl_store_vm_list(s, "tenant-x", "kvm-a", 0, NULL, 4, vm_keep, next), TL_OK);
+	assert_int_equal(next[0].id[0], 0); /* another tenant's */
 	tl_store_close(s);
 }
 
@@ -729,8 +795,8 @@ static void sql(sqlite3 *db, const char *text)
 		fail_msg("%s: %s", text, msg ? msg : "?");
 }
 
-/* A database of the schema before revocations-current was stored (its last five steps not
- * run) with a posture row keyed the old way (three statuses, the assessment, the cause):
+/* A database of the schema before revocations-current was stored (its steps and the later
+ * ones not run) with a posture row keyed the old way (three statuses, the assessment, the cause):
  * opened, the row is re-keyed and counts as it did, revocations-current not_applicable.
  * SQLite only: the step is the same SQL on PostgreSQL. */
 static void store_posture_rekeyed_by_migration(void **state)
@@ -746,10 +812,15 @@ static void store_posture_rekeyed_by_migration(void **state)
 	snprintf(path, sizeof(path), "%s.old", url + 7);
 	unlink(path);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	size_t before = 0; /* the first step of revocations-current */
+	while (before < tl_store_nmigrations &&
+	       !strstr(tl_store_migrations[before], "ADD COLUMN attested_revoc"))
+		before++;
+	assert_true(before < tl_store_nmigrations);
 	sql(db, "CREATE TABLE schema_version (version INTEGER NOT NULL)");
-	for (size_t i = 0; i + 5 < tl_store_nmigrations; i++)
+	for (size_t i = 0; i < before; i++)
 		sql(db, tl_store_migrations[i]);
-	snprintf(ver, sizeof(ver), "%zu", tl_store_nmigrations - 5);
+	snprintf(ver, sizeof(ver), "%zu", before);
 	char *ins = sqlite3_mprintf("INSERT INTO schema_version VALUES (%s)", ver);
 	sql(db, ins);
 	sqlite3_free(ins);
@@ -779,6 +850,7 @@ int main(void)
 		cmocka_unit_test(store_enrolment_binds_once),
 		cmocka_unit_test(store_attest_commits_in_groups),
 		cmocka_unit_test(store_vm_list_pages_by_cursor),
+		cmocka_unit_test(store_vm_list_by_host_with_state),
 		cmocka_unit_test(store_forgeries_are_bounded_and_apart),
 		cmocka_unit_test(store_posture_is_written_on_change),
 		cmocka_unit_test(store_posture_keeps_revocations),

@@ -148,16 +148,18 @@ static const char list_help[] =
 	"Lists the VMs of the token's tenant (of every tenant for an all-tenant token), oldest\n"
 	"first: every one, or a page of N (1 to 1000) with --limit, the page after next_cursor C\n"
 	"with --cursor (\"more: ...\" on stderr). --json prints {\"vms\":[VM...],\"next_cursor\"}.\n"
+	"HOST STATE is what a host daemon last reported (running, stopped, boot_failed; - none).\n"
 	"\n"
 	"exit: 0 listed, 1 refused or unreachable, 2 usage\n";
 
 static int show_list(json_t *answer)
 {
 	static const char *const head[] = { "ID", "NAME", "TENANT", "SIZE", "OS", "SECURITY",
-					    "SECURE BOOT", "VTPM", "ENROLLED", "CREATED" };
+					    "SECURE BOOT", "VTPM", "ENROLLED", "HOST STATE",
+					    "CREATED" };
 	static const char *const keys[] = { "id", "name", "tenant", "size", "os",
 					    "security_type", "secure_boot", "vtpm", "enrolled",
-					    "created" };
+					    "host_state", "created" };
 	enum { NCOLS = sizeof(head) / sizeof(head[0]) };
 	json_t *vms = json_object_get(answer, "vms");
 

@@ -23,7 +23,7 @@ struct domain {
 };
 
 /* A host's name: 1-63 of [A-Za-z0-9._-] (also a cursor's key). */
-static bool host_name_ok(const char *h)
+bool tl_api_host_name_ok(const char *h)
 {
 	size_t n = strlen(h);
 	return n > 0 && n < TL_HOST_NAME_LEN && strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl"
@@ -142,12 +142,15 @@ static const char *store_domain(struct tl_req *r, const char *host, const struct
 	known = *err == TL_OK;
 	if (known && strcmp(r->token.tenant, "*") != 0 && strcmp(vm.tenant, r->token.tenant) != 0)
 		return (*err = TL_OK, "another_tenant");
+	bool sb = known && vm.secure_boot, vtpm = known && vm.vtpm;
 	if (known)
 		apply_profile(d, &vm);
 	else
 		new_vm(r, d, &vm);
 	if ((*err = tl_store_vm_put(r->srv->store, &vm)) != TL_OK)
 		return NULL;
+	if (!known || sb != vm.secure_boot || vtpm != vm.vtpm) /* the fleet's counts follow */
+		tl_api_posture_changed(r->srv, vm.id);
 	memset(&h, 0, sizeof(h));
 	snprintf(h.vm_id, sizeof(h.vm_id), "%s", d->uuid);
 	snprintf(h.host, sizeof(h.host), "%s", host);
@@ -173,7 +176,7 @@ struct tl_resp tl_api_host_inventory(struct tl_req *r, const char *host)
 	size_t i, n;
 	int err = TL_OK;
 
-	if (!host_name_ok(host))
+	if (!tl_api_host_name_ok(host))
 		return tl_http_error(404, "host.not_found", "a host name is 1-63 of A-Z a-z 0-9 . _ -",
 				     NULL);
 	if (!(body = tl_api_body(r, &resp)))
@@ -336,7 +339,7 @@ struct tl_resp tl_api_hosts(struct tl_req *r)
 {
 	struct tl_resp resp;
 	struct tl_api_page pg;
-	if (!tl_api_page_args(r, TL_API_LIST_DEFAULT, host_name_ok, &pg, &resp))
+	if (!tl_api_page_args(r, TL_API_LIST_DEFAULT, tl_api_host_name_ok, &pg, &resp))
 		return resp;
 	if (tl_store_host_list(r->srv->store, r->token.tenant, pg.has_cursor ? pg.after_key : NULL,
 			       pg.limit + 1, add_host, &pg) != TL_OK) {

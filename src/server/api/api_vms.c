@@ -26,6 +26,16 @@ static json_t *vm_json(const struct tl_vm *vm)
 	json_object_set_new(o, "enrolled", json_boolean(vm->enrolled));
 	if (vm->enrolled)
 		json_object_set_new(o, "enrolled_by", json_string(vm->enrolled_by));
+	/* in lists: what its host reported (GET /v1/vms/{id} adds the rest, api_hosts.c) */
+	if (vm->host[0])
+		json_object_set_new(o, "host", json_pack("{s:s,s:s}", "name", vm->host, "domain",
+							 vm->domain));
+	if (vm->host_state[0]) {
+		json_object_set_new(o, "host_state", json_string(vm->host_state));
+		json_object_set_new(o, "host_reason", vm->host_reason[0]
+							      ? json_string(vm->host_reason)
+							      : json_null());
+	}
 	return o;
 }
 
@@ -171,10 +181,15 @@ struct tl_resp tl_api_vm_collection(struct tl_req *r)
 		return create(r);
 	if (!get)
 		return tl_http_error(405, "request.method", "use GET or POST", NULL);
+	/* ?host=: the VMs a host's last inventory listed */
+	const char *host = tl_http_arg(r, "host");
+	if (host && !tl_api_host_name_ok(host))
+		return tl_http_error(400, "request.field",
+				     "host must be a host's name: 1-63 of A-Z a-z 0-9 . _ -", "host");
 	struct tl_api_page pg;
 	if (!tl_api_page_args(r, TL_API_LIST_MAX, tl_api_vm_id, &pg, &resp))
 		return resp;
-	if (tl_store_vm_list(r->srv->store, r->token.tenant, pg.after_num,
+	if (tl_store_vm_list(r->srv->store, r->token.tenant, host, pg.after_num,
 			     pg.has_cursor ? pg.after_key : NULL, pg.limit + 1, add, &pg) != TL_OK) {
 		tl_api_page_free(&pg);
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);

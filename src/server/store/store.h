@@ -15,6 +15,8 @@
 /* Its errors, TL_E_STORE_*, are in trustlaunch/err.h with every other code. */
 
 #define TL_ID_LEN 37
+#define TL_HOST_NAME_LEN 64
+#define TL_HOST_STATE_LEN 16
 
 struct tl_vm {
 	char id[TL_ID_LEN];
@@ -31,6 +33,10 @@ struct tl_vm {
 	char enrollment[24];
 	bool enrolled;          /* a TPM is bound (read only) */
 	char enrolled_by[16];   /* how: TL_BY_TOKEN, TL_BY_EK_CERT, "unknown" (read only) */
+	/* what a host daemon reported (read only; tl_store_vm_list only, "" until reported):
+	 * the host and libvirt domain of its last inventory, the host state and its reason */
+	char host[TL_HOST_NAME_LEN], domain[128];
+	char host_state[TL_HOST_STATE_LEN], host_reason[32];
 };
 
 #define TL_ENROLL_ANY "any"
@@ -125,9 +131,10 @@ TL_MUST_CHECK int tl_store_vm_delete(struct tl_store *s, const char *tenant, con
 /* Lists are paged by cursor: at most limit items after the last one of the page before
  * (its key), in an order new items cannot disturb. */
 /* VMs of a tenant ("*": all) by (created, id), after (after_created, after_id) (after_id
- * NULL: from the first). */
-TL_MUST_CHECK int tl_store_vm_list(struct tl_store *s, const char *tenant, int64_t after_created,
-				   const char *after_id, size_t limit,
+ * NULL: from the first), with what their host reported; host non-NULL: only the VMs the
+ * last inventory of that host listed. */
+TL_MUST_CHECK int tl_store_vm_list(struct tl_store *s, const char *tenant, const char *host,
+				   int64_t after_created, const char *after_id, size_t limit,
 				   int (*fn)(const struct tl_vm *vm, void *arg), void *arg);
 
 /* Single use: TL_OK the first time a nonce is presented, TL_E_STORE_CONFLICT after. */
@@ -356,8 +363,6 @@ TL_MUST_CHECK int tl_store_outbox_pending(struct tl_store *s, int64_t *out);
 
 /* ---- hosts (store_host.c; docs/hostd.md): what host daemons report of libvirt domains */
 
-#define TL_HOST_NAME_LEN 64
-#define TL_HOST_STATE_LEN 16
 struct tl_vm_host {
 	char vm_id[TL_ID_LEN];
 	char host[TL_HOST_NAME_LEN];  /* "" until an inventory names it */

@@ -164,5 +164,7 @@ const char *const tl_store_migrations[] = {
 	"UPDATE vm_posture SET counts_key = counts_key % 27 + 3 * (counts_key - counts_key % 27)",
 	"CREATE INDEX vm_posture_revoc ON vm_posture (tenant, rec_revocations, created, vm_id)",
 	"CREATE INDEX vm_posture_all_revoc ON vm_posture (rec_revocations, created, vm_id)",
+	/* GET /v1/vms?host=: a host's VMs (docs/hostd.md) */
+	"CREATE INDEX vm_host_host ON vm_host (host)",
 };
 const size_t tl_store_nmigrations = sizeof(tl_store_migrations) / sizeof(tl_store_migrations[0]);

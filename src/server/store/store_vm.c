@@ -161,26 +161,44 @@ struct each_vm {
 	void *arg;
 };
 
+/* vm_row plus what its host reported (NULL: nothing) */
 static int each_vm(const char *const *c, int n, void *arg)
 {
 	struct each_vm *e = arg;
 	struct tl_vm vm;
-	int err = vm_row(c, n, &vm);
-	return err != TL_OK ? err : e->fn(&vm, e->arg);
+	int err = n == 16 ? vm_row(c, 12, &vm) : TL_E_STORE;
+	if (err != TL_OK)
+		return err;
+	copy(vm.host, sizeof(vm.host), c[12]);
+	copy(vm.domain, sizeof(vm.domain), c[13]);
+	copy(vm.host_state, sizeof(vm.host_state), c[14]);
+	copy(vm.host_reason, sizeof(vm.host_reason), c[15]);
+	return e->fn(&vm, e->arg);
 }
 
-int tl_store_vm_list(struct tl_store *s, const char *tenant, int64_t after_created,
-		     const char *after_id, size_t limit,
+#define VM_LIST_SELECT                                                                          \
+	"SELECT " VM_COLS ", (SELECT t.enrolled_by FROM vm_tpm t WHERE t.vm_id = vms.id), "     \
+	"h.host, h.domain, h.state, h.reason FROM vms "
+#define VM_LIST_PAGE                                                                            \
+	"($1 = '*' OR tenant = $1) AND (created > $2 OR (created = $2 AND id > $3)) "           \
+	"ORDER BY created, id LIMIT $4"
+
+int tl_store_vm_list(struct tl_store *s, const char *tenant, const char *host,
+		     int64_t after_created, const char *after_id, size_t limit,
 		     int (*fn)(const struct tl_vm *vm, void *arg), void *arg)
 {
 	struct each_vm e = { fn, arg };
 	char created[24], lim[24];
-	const char *p[4] = { tenant, created, after_id ? after_id : "", lim };
+	const char *p[5] = { tenant, created, after_id ? after_id : "", lim, host };
 	snprintf(created, sizeof(created), "%" PRId64, after_id ? after_created : INT64_MIN);
 	snprintf(lim, sizeof(lim), "%zu", limit);
-	/* tenant "*": an administrator of every tenant */
+	/* tenant "*": an administrator of every tenant; a host's VMs through vm_host_host */
+	if (host)
+		return tl_store_run(s,
+				    VM_LIST_SELECT "JOIN vm_host h ON h.vm_id = vms.id WHERE h.host = $5 "
+						   "AND " VM_LIST_PAGE,
+				    p, 5, each_vm, &e);
 	return tl_store_run(s,
-			    VM_SELECT " WHERE ($1 = '*' OR tenant = $1) AND (created > $2 OR "
-				      "(created = $2 AND id > $3)) ORDER BY created, id LIMIT $4",
+			    VM_LIST_SELECT "LEFT JOIN vm_host h ON h.vm_id = vms.id WHERE " VM_LIST_PAGE,
 			    p, 4, each_vm, &e);
 }

@@ -1,7 +1,7 @@
 // Alerts: newest first, filtered and paged by the service; one alert with its reasons, what
 // to do, its audit trail, and (operators) dismiss, resolve or suppress similar ones.
 import { get, post } from './api.js';
-import { h, pill, when, ago, empty, field, reasonItem } from './dom.js';
+import { h, pill, when, ago, empty, field, reasonItem, pager } from './dom.js';
 import { session, problem } from './app.js';
 
 const PAGE = 50;
@@ -31,11 +31,7 @@ export async function alertsView(status, cursor) {
   const table = h('table', { class: 'grid' },
     h('thead', {}, h('tr', {}, ...['Severity', 'Alert', 'VM', 'Status', 'Count', 'Last seen'].map((t) => h('th', {}, t)))),
     h('tbody', {}, list.map(row)));
-  const more = page.next_cursor
-    ? h('button', { type: 'button', class: 'more', onclick: async () => {
-      holder.replaceWith(await alertsView(status, page.next_cursor));
-    } }, 'Next page')
-    : null;
+  const more = pager(page, async () => holder.replaceWith(await alertsView(status, page.next_cursor)));
   holder.append(...[h('h1', {}, 'Alerts'), tabs,
     list.length ? table : empty(status === 'active' ? 'No active alert.' : 'No alert.'), more].filter(Boolean));
   return holder;

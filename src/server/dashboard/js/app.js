@@ -1,5 +1,5 @@
-// The dashboard: sign-in, then a router over #/fleet, #/vms[/ID], #/alerts[/ID], #/rules,
-// #/webhooks[/ID], #/catalog.
+// The dashboard: sign-in, then a router over #/fleet, #/vms[/ID], #/vms?host=H, #/hosts,
+// #/alerts[/ID], #/rules, #/webhooks[/ID], #/catalog.
 import { api, get, ApiError } from './api.js';
 import { h, clear } from './dom.js';
 import { fleetView } from './fleet.js';
@@ -7,6 +7,7 @@ import { rulesView, webhooksView, webhookView } from './delivery.js';
 import { vmView } from './vm.js';
 import { catalogView } from './catalog.js';
 import { alertsView, alertView } from './alerts.js';
+import { hostsView } from './hosts.js';
 
 const main = document.getElementById('main');
 export const session = { name: '', role: '', tenant: '' };
@@ -50,13 +51,15 @@ async function route() {
   const hash = location.hash || '#/fleet';
   const [path, query] = hash.split('?');
   const [, page, id] = path.split('/');
+  const args = new URLSearchParams(query || '');
   for (const a of document.querySelectorAll('[data-nav]'))
     a.classList.toggle('here', a.dataset.nav === page);
   try {
     if (page === 'vms' && id) show(await vmView(decodeURIComponent(id)));
     else if (page === 'alerts' && id) show(await alertView(decodeURIComponent(id)));
-    else if (page === 'alerts') show(await alertsView(new URLSearchParams(query || '').get('status') || ''));
-    else if (page === 'vms') show(await fleetView({ listOnly: true }));
+    else if (page === 'alerts') show(await alertsView(args.get('status') || ''));
+    else if (page === 'vms') show(await fleetView({ listOnly: true, host: args.get('host') || '' }));
+    else if (page === 'hosts') show(await hostsView());
     else if (page === 'catalog') show(await catalogView());
     else if (page === 'rules') show(await rulesView());
     else if (page === 'webhooks' && id) show(await webhookView(decodeURIComponent(id)));

@@ -1,17 +1,11 @@
 // Suppression rules and webhooks: what keeps expected alerts quiet and where the others go.
 // Lists are paged by the service; operators may delete a rule, send a webhook a test event.
 import { get, post, del } from './api.js';
-import { h, when, empty, field } from './dom.js';
+import { h, when, empty, field, pager } from './dom.js';
 import { session, problem } from './app.js';
 
 const PAGE = 50;
 const canAct = () => session.role === 'operator' || session.role === 'admin';
-
-function pager(page, next) {
-  return page.next_cursor
-    ? h('button', { type: 'button', class: 'more', onclick: next }, 'Next page')
-    : null;
-}
 
 function ruleRow(r, onDelete) {
   const vms = r.vm_ids && r.vm_ids.length

@@ -37,7 +37,8 @@ export function ago(unixSeconds) {
 // A status pill: healthy / unhealthy / not_applicable / pending, and its words.
 const WORDS = { healthy: 'Healthy', unhealthy: 'Unhealthy', not_applicable: 'Not applicable',
   active: 'Active', resolved: 'Resolved', dismissed: 'Dismissed', low: 'Low', medium: 'Medium',
-  high: 'High', trustedlaunch: 'Trusted Launch', standard: 'Standard', confidential: 'Confidential' };
+  high: 'High', trustedlaunch: 'Trusted Launch', standard: 'Standard', confidential: 'Confidential',
+  running: 'Running', stopped: 'Stopped', boot_failed: 'Boot failed' };
 export function pill(status) {
   return h('span', { class: `pill pill-${String(status).replace(/[^a-z_]/g, '')}` },
     WORDS[status] || String(status));
@@ -49,6 +50,13 @@ export function yesno(v) {
 
 export function field(label, value) {
   return [h('dt', {}, label), h('dd', {}, value)];
+}
+
+// "Next page" when the service gave a cursor (next: replaces the list with the next page).
+export function pager(page, next) {
+  return page.next_cursor
+    ? h('button', { type: 'button', class: 'more', onclick: next }, 'Next page')
+    : null;
 }
 
 export function empty(text) {

@@ -1,7 +1,8 @@
 // The fleet: how many VMs are healthy and what to turn on, counted over the whole fleet by the
 // service, and the VMs themselves a page at a time (this page never loads the whole inventory).
 import { get, vmPath } from './api.js';
-import { h, pill, yesno, empty } from './dom.js';
+import { h, pill, yesno, empty, pager } from './dom.js';
+import { hostCell, hostLink } from './host.js';
 
 const PAGE = 50;
 
@@ -9,10 +10,12 @@ async function assessment(id) {
   try { return await get(vmPath(id, '/assessment')); } catch (e) { return null; }
 }
 
-function row(vm, a) {
+function row(vm, a, host) {
   const link = h('a', { href: `#/vms/${encodeURIComponent(vm.id)}` }, vm.name);
-  return h('tr', {},
+  const failed = vm.host_state === 'boot_failed';
+  return h('tr', { class: failed ? 'host-failed' : '' },
     h('td', {}, link, h('div', { class: 'sub mono' }, vm.id)),
+    hostCell(vm, host),
     h('td', {}, a ? pill(a.status) : '–', a ? h('div', { class: 'sub' }, a.message) : null),
     h('td', {}, pill(vm.security_type)),
     h('td', {}, yesno(vm.secure_boot)),
@@ -54,31 +57,33 @@ function recTable(sum) {
       h('tbody', {}, (sum.recommendations || []).map(line))));
 }
 
-export async function fleetView({ listOnly }, cursor) {
+// listOnly: the VMs without the fleet's counts; host: only the VMs of that host's inventory.
+export async function fleetView({ listOnly, host }, cursor) {
   const q = new URLSearchParams({ limit: String(PAGE) });
+  if (host) q.set('host', host);
   if (cursor) q.set('cursor', cursor);
   const page = await get(`/v1/vms?${q}`);
   const vms = page.vms || [];
   const rows = await Promise.all(vms.map(async (vm) => [vm, await assessment(vm.id)]));
   const table = h('table', { class: 'grid' },
-    h('thead', {}, h('tr', {}, ...['VM', 'Boot integrity', 'Security type', 'Secure Boot', 'vTPM', 'Agent', 'Size / OS'].map((t) => h('th', {}, t)))),
-    h('tbody', {}, rows.map(([vm, a]) => row(vm, a))));
+    h('thead', {}, h('tr', {}, ...['VM', 'Host state', 'Boot integrity', 'Security type', 'Secure Boot', 'vTPM', 'Agent', 'Size / OS'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, rows.map(([vm, a]) => row(vm, a, host))));
   const [sum, counts] = listOnly || cursor ? [null, null]
     : await Promise.all([get('/v1/recommendations'), get('/v1/alert-counts')]);
   const holder = h('div', {});
-  const more = page.next_cursor
-    ? h('button', { type: 'button', class: 'more', onclick: async () => {
-      holder.replaceWith(await fleetView({ listOnly }, page.next_cursor));
-    } }, 'Next page')
-    : null;
+  const more = pager(page, async () => holder.replaceWith(await fleetView({ listOnly, host }, page.next_cursor)));
   holder.append(...[
-    h('h1', {}, listOnly ? 'Virtual machines' : 'Fleet'),
+    host ? h('p', { class: 'crumbs' }, h('a', { href: '#/hosts' }, 'Hosts'), ' / ') : null,
+    h('h1', {}, host ? ['Virtual machines on ', hostLink(host)] : listOnly ? 'Virtual machines' : 'Fleet'),
+    host ? h('p', { class: 'sub' }, 'The VMs whose domain this host\'s last inventory listed. ',
+      h('a', { href: '#/vms' }, 'All VMs')) : null,
     sum ? tiles(sum) : null,
     sum ? h('p', { class: 'sub tiles-note' }, `Boot integrity of all ${sum.vms} VMs.`) : null,
     counts ? alertTiles(counts) : null,
     sum ? recTable(sum) : null,
     sum ? h('h2', {}, 'Virtual machines') : null,
-    vms.length ? table : empty('No VMs are registered yet. Register one with tl vm register.'),
+    vms.length ? table : empty(host ? 'This host\'s inventory listed no VM of yours.'
+      : 'No VMs are registered yet. Register one with tl vm register.'),
     more].filter(Boolean));
   return holder;
 }

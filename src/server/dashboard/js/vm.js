@@ -2,6 +2,7 @@
 // verdict with its reasons, expected against actual) and its baseline by component.
 import { get, vmPath } from './api.js';
 import { h, pill, yesno, field, when, ago, empty, reasonItem as reason, value } from './dom.js';
+import { hostBanner, hostCard } from './host.js';
 
 async function optional(path) {
   try { return await get(path); } catch (e) { if (e.status === 404) return null; throw e; }
@@ -53,8 +54,9 @@ export async function vmView(id) {
     get(vmPath(id, '/attestations?limit=20')), optional(vmPath(id, '/baseline'))]);
   return h('div', {},
     h('p', { class: 'crumbs' }, h('a', { href: '#/vms' }, 'Virtual machines'), ' / '),
-    h('h1', {}, vm.name, h('span', { class: 'sub mono' }, ` ${vm.id}`)),
+    h('h1', {}, vm.name, vm.host_state ? [' ', pill(vm.host_state)] : null, h('span', { class: 'sub mono' }, ` ${vm.id}`)),
+    hostBanner(vm, (atts.attestations || []).length > 0),
     h('div', { class: 'cols' },
       h('div', {}, assessmentCard(a), recommendations(recs.recommendations || []), profile(vm)),
-      h('div', {}, timeline(atts.attestations || []), baseline(b))));
+      h('div', {}, hostCard(vm), timeline(atts.attestations || []), baseline(b))));
 }
