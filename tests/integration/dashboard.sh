@@ -6,46 +6,16 @@
 # Secure Boot refused (its console lines carry markup), a host silent for two hours.
 # Screenshots: $TL_SHOTS (default build/dashboard-shots).
 here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
-d=${TL_DAEMON:?} pid= src=${TL_SOURCE:-$here/../..}
+src=${TL_SOURCE:-$here/../..}
 [[ -n $v ]] || { echo "TL_VECTORS is not set" >&2; exit 2; }
 [[ -d $src/tests/dashboard/node_modules/playwright-core ]] || { echo "playwright-core is not installed (scripts/bootstrap)" >&2; exit 2; }
 [[ -x ${CHROMIUM:-/usr/bin/chromium} ]] || { echo "chromium is not installed (scripts/bootstrap)" >&2; exit 2; }
 shots=${TL_SHOTS:-$PWD/dashboard-shots}; mkdir -p "$shots"
-cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  [[ -n $swtpm_pid ]] && kill "$swtpm_pid" 2>/dev/null && wait "$swtpm_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
 cd "$work"
-port=$(free_port) base=http://127.0.0.1:$port
-"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" 2>>"$work/svc.log" & pid=$!
-for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
-call() {
-  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2")
-  [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
-  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary @"$3")
-  code=$(curl "${args[@]}")
-}
-field() { python3 -c "import json; d=json.load(open('body.json')); print($1)"; }
+start_service
 json() { python3 -c "import json,sys; print(json.dumps($1))"; }
 b64() { base64 -w0 "$1"; }
 need() { [[ $code == "$1" ]] || { echo "setup: $2: HTTP $code: $(head -c 300 body.json)" >&2; exit 2; }; }
-activate() {
-  tpm2_startauthsession --policy-session -S session.ctx >/dev/null 2>&1 &&
-  tpm2_policysecret -S session.ctx -c e >/dev/null 2>&1 &&
-  tpm2_activatecredential -c "$1" -C "$2" -i "$3" -o "$4" -P"session:session.ctx" >act.log 2>&1
-  local rc=$?; flush; return $rc
-}
-extend_log() {
-  "$tl" eventlog json "$1" > events.json || exit 2
-  python3 -c "
-import json
-for e in json.load(open('events.json'))['events']:
-    if e['type_name'] != 'EV_NO_ACTION':
-        print(f\"{e['pcr']}:sha256={e['digests']['sha256']}\")" > extends.txt
-  tpm tpm2_pcrextend $(cat extends.txt)
-}
 SEL=sha256:0,1,2,3,4,5,6,7,8,9,14 AK=0x81010010
 attest() {
   TOKEN= call POST "/v1/vms/$1/challenge"; need 200 challenge; local n; n=$(field "d['nonce']")

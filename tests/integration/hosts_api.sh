@@ -5,27 +5,15 @@
 # reasons and console lines, GET /v1/hosts paged, and each refusal with its error.
 # TL_STORE_URL=postgresql://... runs it on PostgreSQL (store_pg.sh does).
 here=$(cd "$(dirname "$0")" && pwd); . "$here/lib.sh"
-d=${TL_DAEMON:?} pid=
-cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
 cd "$work"
-port=$(free_port) base=http://127.0.0.1:$port
 dbargs=(); [[ -n ${TL_STORE_URL:-} ]] && dbargs=(--db "$TL_STORE_URL")
-"$d" --listen 127.0.0.1:$port --state-dir "$work/svc" "${dbargs[@]}" 2>>"$work/svc.log" & pid=$!
-for _ in $(seq 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
-ADMIN=$(cat svc/admin.token)
-call() { # METHOD PATH [JSON]: status in $code, answer in body.json; TOKEN as bearer
-  local args=(-s -o body.json -w '%{http_code}' -X "$1" "$base$2" -H "Authorization: Bearer ${TOKEN:-$ADMIN}")
-  [[ $# -ge 3 ]] && args+=(-H 'Content-Type: application/json' --data-binary "$3")
-  code=$(curl "${args[@]}")
-}
-expect() { [[ $code == "$1" ]] && ok || bad "$2: HTTP $code, wanted $1: $(head -c 300 body.json)"; }
+start_service "${dbargs[@]}"
 check() { python3 -c "import json,sys; d=json.load(open('body.json')); sys.exit(0 if ($1) else 1)" \
   && ok || bad "$2: $(head -c 400 body.json)"; }
 errcode() { check "d['error']['code'] == '$1'" "$2"; }
 
-call POST /v1/tokens '{"name":"hostd","role":"operator"}'; OPER=$(python3 -c "import json; print(json.load(open('body.json'))['token'])")
-call POST /v1/tokens '{"name":"look","role":"reader"}'; READER=$(python3 -c "import json; print(json.load(open('body.json'))['token'])")
+api POST /v1/tokens '{"name":"hostd","role":"operator"}'; OPER=$(python3 -c "import json; print(json.load(open('body.json'))['token'])")
+api POST /v1/tokens '{"name":"look","role":"reader"}'; READER=$(python3 -c "import json; print(json.load(open('body.json'))['token'])")
 bios=$(python3 -c 'import uuid; print(uuid.uuid4())') efi=$(python3 -c 'import uuid; print(uuid.uuid4())')
 tl=$(python3 -c 'import uuid; print(uuid.uuid4())')
 inv() { cat <<JSON
@@ -37,77 +25,77 @@ inv() { cat <<JSON
 JSON
 }
 # ---- the inventory: who may send it, and what it must hold
-TOKEN=$READER call PUT /v1/hosts/kvm-1/inventory "$(inv)"; expect 403 "a reader cannot report"; errcode auth.role "reader refused by role"
-TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory '{"domains":[{"uuid":"x","name":"n","firmware":"gen1","secure_loader":false,"keys_enrolled":false,"tpm":null,"smm":false,"trustlaunch":false}]}'
+TOKEN=$READER api PUT /v1/hosts/kvm-1/inventory "$(inv)"; expect 403 "a reader cannot report"; errcode auth.role "reader refused by role"
+TOKEN=$OPER api PUT /v1/hosts/kvm-1/inventory '{"domains":[{"uuid":"x","name":"n","firmware":"gen1","secure_loader":false,"keys_enrolled":false,"tpm":null,"smm":false,"trustlaunch":false}]}'
 expect 400 "firmware checked"; check "d['error']['field'] == 'domains[0].firmware'" "the field named"
-TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory '{"domains":[{"uuid":"'$efi'","name":"n","firmware":"uefi","secure_loader":1,"keys_enrolled":false,"tpm":null,"smm":false,"trustlaunch":false}]}'
+TOKEN=$OPER api PUT /v1/hosts/kvm-1/inventory '{"domains":[{"uuid":"'$efi'","name":"n","firmware":"uefi","secure_loader":1,"keys_enrolled":false,"tpm":null,"smm":false,"trustlaunch":false}]}'
 expect 400 "booleans checked"; check "d['error']['field'] == 'domains[0].secure_loader'" "secure_loader named"
-TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory '{"domains":[{"uuid":"'$efi'","name":"n","firmware":"uefi","secure_loader":false,"keys_enrolled":false,"tpm":{"model":"tpm-crb","version":"3"},"smm":false,"trustlaunch":false}]}'
+TOKEN=$OPER api PUT /v1/hosts/kvm-1/inventory '{"domains":[{"uuid":"'$efi'","name":"n","firmware":"uefi","secure_loader":false,"keys_enrolled":false,"tpm":{"model":"tpm-crb","version":"3"},"smm":false,"trustlaunch":false}]}'
 expect 400 "TPM version checked"; check "d['error']['field'] == 'domains[0].tpm'" "tpm named"
-TOKEN=$OPER call GET "/v1/vms/$efi"; expect 404 "nothing stored by a refused inventory"
-TOKEN=$OPER call PUT '/v1/hosts/bad%20name/inventory' "$(inv)"; expect 404 "a host name is checked"
-TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory "$(inv)"; expect 200 "inventory"
+TOKEN=$OPER api GET "/v1/vms/$efi"; expect 404 "nothing stored by a refused inventory"
+TOKEN=$OPER api PUT '/v1/hosts/bad%20name/inventory' "$(inv)"; expect 404 "a host name is checked"
+TOKEN=$OPER api PUT /v1/hosts/kvm-1/inventory "$(inv)"; expect 200 "inventory"
 check "[x['result'] for x in d['domains']] == ['registered','registered','registered','uuid']" "what became of each domain"
 # ---- registered with the real profile; the posture layer recommends for them
-TOKEN=$OPER call GET "/v1/vms/$efi"
+TOKEN=$OPER api GET "/v1/vms/$efi"
 check "d['name']=='efi-1' and d['secure_boot'] is False and d['vtpm'] is False and d['security_type']=='standard'" "UEFI without Secure Boot"
 check "d['host']['name']=='kvm-1' and d['host']['profile']['firmware']=='uefi' and d['host']['profile']['smm'] is True and d['host']['trustlaunch'] is False" "the host's profile shown"
-TOKEN=$OPER call GET "/v1/vms/$tl"
+TOKEN=$OPER api GET "/v1/vms/$tl"
 check "d['secure_boot'] and d['vtpm'] and d['security_type']=='trustedlaunch' and d['host']['profile']['tpm']=={'model':'tpm-crb','version':'2.0'}" "a Trusted Launch domain"
 rec() { python3 -c "import json; d=json.load(open('body.json')); print({r['id']: r['status'] for r in d['recommendations']}['$1'])"; }
-TOKEN=$READER call GET "/v1/vms/$efi/recommendations"; expect 200 "recommendations"
+TOKEN=$READER api GET "/v1/vms/$efi/recommendations"; expect 200 "recommendations"
 [[ $(rec secure-boot) == unhealthy && $(rec vtpm) == unhealthy ]] && ok || bad "UEFI VM: secure-boot and vtpm recommended: $(head -c 600 body.json)"
-TOKEN=$READER call GET "/v1/vms/$bios/recommendations"
+TOKEN=$READER api GET "/v1/vms/$bios/recommendations"
 [[ $(rec secure-boot) == not_applicable ]] && ok || bad "BIOS (Generation 1) VM: not applicable: $(head -c 600 body.json)"
-TOKEN=$READER call GET "/v1/vms/$tl/recommendations"
+TOKEN=$READER api GET "/v1/vms/$tl/recommendations"
 [[ $(rec secure-boot) == healthy && $(rec vtpm) == healthy ]] && ok || bad "Trusted Launch VM: healthy: $(head -c 600 body.json)"
-TOKEN=$READER call GET /v1/recommendations
+TOKEN=$READER api GET /v1/recommendations
 check "d['vms']==3 and [r['counts'] for r in d['recommendations'] if r['id']=='secure-boot']==[{'healthy':1,'unhealthy':1,'not_applicable':1}]" "the fleet's counts include the registered VMs"
 # ---- a second inventory updates: the vTPM removed behind the service's back
-TOKEN=$OPER call PUT /v1/hosts/kvm-1/inventory "$(inv | sed 's/"tpm":{"model":"tpm-crb","version":"2.0"}/"tpm":null/')"
+TOKEN=$OPER api PUT /v1/hosts/kvm-1/inventory "$(inv | sed 's/"tpm":{"model":"tpm-crb","version":"2.0"}/"tpm":null/')"
 check "[x['result'] for x in d['domains']][:3] == ['updated','updated','updated']" "known domains updated"
-TOKEN=$READER call GET "/v1/vms/$tl/recommendations"
+TOKEN=$READER api GET "/v1/vms/$tl/recommendations"
 [[ $(rec vtpm) == unhealthy ]] && ok || bad "the removed vTPM recommended: $(head -c 600 body.json)"
-TOKEN=$READER call GET /v1/recommendations
+TOKEN=$READER api GET /v1/recommendations
 check "[r['counts']['unhealthy'] for r in d['recommendations'] if r['id']=='vtpm']==[2]" "the fleet's counts follow an updated profile"
 # ---- host states
-TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"running"}'; expect 200 "running"
-TOKEN=$OPER call GET "/v1/vms/$tl"; check "d['host_state']=='running' and d['host_reason'] is None and d['host_state_at'] > 0" "running shown"
-TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"boot_failed","reason":"secure_boot_refused","console":["error: bad shim signature.","\\x1b[0m"]}'
+TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"running"}'; expect 200 "running"
+TOKEN=$OPER api GET "/v1/vms/$tl"; check "d['host_state']=='running' and d['host_reason'] is None and d['host_state_at'] > 0" "running shown"
+TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"boot_failed","reason":"secure_boot_refused","console":["error: bad shim signature.","\\x1b[0m"]}'
 expect 200 "boot_failed"
-TOKEN=$READER call GET "/v1/vms/$tl"
+TOKEN=$READER api GET "/v1/vms/$tl"
 check "d['host_state']=='boot_failed' and d['host_reason']=='secure_boot_refused' and d['host_console'][0]=='error: bad shim signature.'" "boot_failed shown with its console"
-TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"boot_failed"}'; expect 400 "boot_failed needs a reason"; errcode request.field "reason named"
-TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"running","reason":"boot_deadline"}'; expect 400 "no reason for running"
-TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"boot_failed","reason":"because"}'; expect 400 "reasons are typed"
-TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"paused"}'; expect 400 "states are typed"; check "d['error']['field']=='state'" "state named"
-TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"stopped","console":["a\u0007b"]}'; expect 400 "console lines printable"; check "d['error']['field']=='console'" "console named"
-TOKEN=$OPER call POST "/v1/vms/$tl/host-state" "{\"state\":\"stopped\",\"console\":[$(python3 -c 'print(",".join(["\"x\""]*41))')]}"; expect 400 "at most 40 console lines"
-TOKEN=$READER call POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 403 "a reader cannot set host states"
-TOKEN=$OPER call POST "/v1/vms/$(python3 -c 'import uuid; print(uuid.uuid4())')/host-state" '{"state":"stopped"}'; expect 404 "unknown VM"
+TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"boot_failed"}'; expect 400 "boot_failed needs a reason"; errcode request.field "reason named"
+TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"running","reason":"boot_deadline"}'; expect 400 "no reason for running"
+TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"boot_failed","reason":"because"}'; expect 400 "reasons are typed"
+TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"paused"}'; expect 400 "states are typed"; check "d['error']['field']=='state'" "state named"
+TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"stopped","console":["a\u0007b"]}'; expect 400 "console lines printable"; check "d['error']['field']=='console'" "console named"
+TOKEN=$OPER api POST "/v1/vms/$tl/host-state" "{\"state\":\"stopped\",\"console\":[$(python3 -c 'print(",".join(["\"x\""]*41))')]}"; expect 400 "at most 40 console lines"
+TOKEN=$READER api POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 403 "a reader cannot set host states"
+TOKEN=$OPER api POST "/v1/vms/$(python3 -c 'import uuid; print(uuid.uuid4())')/host-state" '{"state":"stopped"}'; expect 404 "unknown VM"
 # ---- another tenant: neither sees nor overwrites these VMs
-call POST /v1/tokens '{"name":"other","role":"operator","tenant":"other"}'; OTHER=$(python3 -c "import json; print(json.load(open('body.json'))['token'])")
-TOKEN=$OTHER call POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 404 "another tenant's VM"
-TOKEN=$OTHER call PUT /v1/hosts/kvm-2/inventory "$(inv)"; check "[x['result'] for x in d['domains']][:3] == ['another_tenant']*3" "another tenant's VMs skipped"
+api POST /v1/tokens '{"name":"other","role":"operator","tenant":"other"}'; OTHER=$(python3 -c "import json; print(json.load(open('body.json'))['token'])")
+TOKEN=$OTHER api POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 404 "another tenant's VM"
+TOKEN=$OTHER api PUT /v1/hosts/kvm-2/inventory "$(inv)"; check "[x['result'] for x in d['domains']][:3] == ['another_tenant']*3" "another tenant's VMs skipped"
 # ---- hosts, paged
-TOKEN=$OPER call PUT /v1/hosts/kvm-0/inventory '{"domains":[]}'; expect 200 "an empty host"
-TOKEN=$READER call GET "/v1/hosts?limit=1"; expect 200 "hosts"
+TOKEN=$OPER api PUT /v1/hosts/kvm-0/inventory '{"domains":[]}'; expect 200 "an empty host"
+TOKEN=$READER api GET "/v1/hosts?limit=1"; expect 200 "hosts"
 check "[h['name'] for h in d['hosts']]==['kvm-0'] and d['next_cursor']" "first page"
 cur=$(python3 -c "import json; print(json.load(open('body.json'))['next_cursor'])")
-TOKEN=$READER call GET "/v1/hosts?limit=1&cursor=$cur"; check "[h['name'] for h in d['hosts']]==['kvm-1'] and d['hosts'][0]['domains']==4" "second page"
-TOKEN=$READER call GET "/v1/hosts?cursor=0.bad%20name"; expect 400 "cursor checked"
+TOKEN=$READER api GET "/v1/hosts?limit=1&cursor=$cur"; check "[h['name'] for h in d['hosts']]==['kvm-1'] and d['hosts'][0]['domains']==4" "second page"
+TOKEN=$READER api GET "/v1/hosts?cursor=0.bad%20name"; expect 400 "cursor checked"
 # ---- the fleet list carries the host state; ?host= lists one host's VMs, paged
-TOKEN=$READER call GET "/v1/vms?host=kvm-1"; expect 200 "a host's VMs"
+TOKEN=$READER api GET "/v1/vms?host=kvm-1"; expect 200 "a host's VMs"
 check "sorted(v['id'] for v in d['vms'])==sorted(['$bios','$efi','$tl']) and all(v['host']['name']=='kvm-1' for v in d['vms'])" "kvm-1's three VMs"
 check "[(v['host_state'],v['host_reason'],v['host']['domain']) for v in d['vms'] if v['id']=='$tl']==[('boot_failed','secure_boot_refused','tl-1')] and 'host_console' not in d['vms'][0]" "boot_failed in the list, without the console"
 check "[v.get('host_state') for v in d['vms'] if v['id']=='$efi']==[None]" "no host state: none shown"
-TOKEN=$READER call GET "/v1/vms?host=kvm-1&limit=2"; check "len(d['vms'])==2 and d['next_cursor']" "a host's first page"
+TOKEN=$READER api GET "/v1/vms?host=kvm-1&limit=2"; check "len(d['vms'])==2 and d['next_cursor']" "a host's first page"
 cur=$(python3 -c "import json; print(json.load(open('body.json'))['next_cursor'])")
-TOKEN=$READER call GET "/v1/vms?host=kvm-1&limit=2&cursor=$cur"; check "len(d['vms'])==1 and d['next_cursor'] is None" "a host's last page"
-TOKEN=$READER call GET "/v1/vms?host=kvm-0"; check "d['vms']==[]" "an empty host: no VMs"
-TOKEN=$READER call GET "/v1/vms?host=bad%20name"; expect 400 "the host filter is checked"; check "d['error']['field']=='host'" "host named"
-TOKEN=$READER call GET "/v1/vms"; check "[v['host_state'] for v in d['vms'] if v['id']=='$tl']==['boot_failed']" "the unfiltered list too"
-TOKEN=$OTHER call GET "/v1/vms?host=kvm-1"; check "d['vms']==[]" "another tenant sees none of kvm-1's VMs"
+TOKEN=$READER api GET "/v1/vms?host=kvm-1&limit=2&cursor=$cur"; check "len(d['vms'])==1 and d['next_cursor'] is None" "a host's last page"
+TOKEN=$READER api GET "/v1/vms?host=kvm-0"; check "d['vms']==[]" "an empty host: no VMs"
+TOKEN=$READER api GET "/v1/vms?host=bad%20name"; expect 400 "the host filter is checked"; check "d['error']['field']=='host'" "host named"
+TOKEN=$READER api GET "/v1/vms"; check "[v['host_state'] for v in d['vms'] if v['id']=='$tl']==['boot_failed']" "the unfiltered list too"
+TOKEN=$OTHER api GET "/v1/vms?host=kvm-1"; check "d['vms']==[]" "another tenant sees none of kvm-1's VMs"
 # ---- the CLI: tl hosts list, tl vm show with the host state
 T() { "$TL_BIN" --server "$base" --token "$READER" "$@"; }
 T hosts list > cli.out 2>&1 && grep -q "^kvm-1 .* 4 " cli.out && ok || bad "tl hosts list: $(cat cli.out)"
@@ -116,6 +104,6 @@ T vm list > cli.out 2>&1 && grep -q "^$tl .* boot_failed " cli.out && grep -q "^
 T vm show "$tl" > cli.out 2>&1 && grep -q "host_state *boot_failed" cli.out && grep -q "host_reason *secure_boot_refused" cli.out \
   && grep -q "^  error: bad shim signature.$" cli.out && ok || bad "tl vm show: $(cat cli.out)"
 # ---- delete removes the host's record of the VM
-TOKEN=$OPER call DELETE "/v1/vms/$tl"; expect 200 "delete"
-TOKEN=$OPER call POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 404 "gone"
+TOKEN=$OPER api DELETE "/v1/vms/$tl"; expect 200 "delete"
+TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 404 "gone"
 finish
