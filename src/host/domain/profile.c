@@ -39,13 +39,21 @@ struct xq {
 	int err;
 };
 
-static bool is(struct xq *q, const char *expr)
+/* The result of expr, or NULL after setting q->err (none is evaluated after an error). */
+static xmlXPathObjectPtr eval(struct xq *q, const char *expr)
 {
 	xmlXPathObjectPtr r = q->err ? NULL : xmlXPathEvalExpression((const xmlChar *)expr, q->x);
-	bool yes = r && r->type == XPATH_BOOLEAN && r->boolval;
 
 	if (!r && !q->err)
-		q->err = TL_E_NOMEM;
+		q->err = TL_E_NOMEM; /* the expressions are constants: only memory fails */
+	return r;
+}
+
+static bool is(struct xq *q, const char *expr)
+{
+	xmlXPathObjectPtr r = eval(q, expr);
+	bool yes = r && r->type == XPATH_BOOLEAN && r->boolval;
+
 	xmlXPathFreeObject(r);
 	return yes;
 }
@@ -53,15 +61,13 @@ static bool is(struct xq *q, const char *expr)
 /* The string value of expr ("" when it selects nothing) into out, whole or not at all. */
 static void text(struct xq *q, const char *expr, char *out, size_t cap)
 {
-	xmlXPathObjectPtr r = q->err ? NULL : xmlXPathEvalExpression((const xmlChar *)expr, q->x);
+	xmlXPathObjectPtr r = eval(q, expr);
 	const char *s = r && r->type == XPATH_STRING && r->stringval ? (const char *)r->stringval
 								    : "";
 	out[0] = '\0';
-	if (!r && !q->err)
-		q->err = TL_E_NOMEM;
-	else if (strnlen(s, cap) >= cap && !q->err)
+	if (r && strnlen(s, cap) >= cap)
 		q->err = TL_E_HOST_XML_LIMIT;
-	else if (!q->err)
+	else if (r)
 		snprintf(out, cap, "%s", s);
 	xmlXPathFreeObject(r);
 }
