@@ -295,6 +295,7 @@
 	X(TL_E_HOST_EXISTS, -923)                                                                      \
 	X(TL_E_HOST_RECORD, -924)                                                                      \
 	X(TL_E_HOST_XML, -925)                                                                         \
+	X(TL_E_HOST_XML_LIMIT, -926)                                                                   \
 	X(TL_E_HOST_NOT_BUILT, -927)                                                                   \
 	X(TL_E_HOST_BOOT_REFUSED, -928)                                                                \
 	X(TL_E_HOST_TIMEOUT, -929)

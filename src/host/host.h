@@ -1,11 +1,12 @@
 /* The host side of Trusted Launch (docs/host.md): VMs on libvirt with a secure OVMF loader,
  * an encrypted swtpm vTPM whose EK certificate the platform vTPM CA issues, and a record of
  * each VM in the host state directory. libvirt/ (connection, accelerator probe), domain/ (the
- * domain XML: made and edited), vtpm/ (TPM state, its secret, the CA), vm/ (host records,
+ * domain XML: made, read and edited), vtpm/ (TPM state, its secret, the CA), vm/ (host records,
  * disks, lifecycle). The commands (src/cli/host) compose these with trustlaunchd's client. */
 #ifndef TL_HOST_H
 #define TL_HOST_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -67,19 +68,41 @@ TL_MUST_CHECK int tl_host_domain_xml(const struct tl_host_domain *d, char **out)
 struct tl_buf;
 TL_MUST_CHECK int tl_host_xml_escape(struct tl_buf *b, const char *s);
 
-/* domain/profile.c: what a domain's XML says about its boot security. */
+/* domain/profile.c: the one reader of a libvirt domain's XML, for `tl vm
+ * enable-trusted-launch` and for tl-hostd (inventory, relay, boot watch). libxml2 without
+ * network access, DTD (a document that has one is refused) or entity expansion, at most
+ * TL_HOST_MAX_DOMAIN_XML bytes; every value is copied whole or the read fails with
+ * TL_E_HOST_XML_LIMIT, never cut. */
+#define TL_HOST_MAX_DOMAIN_XML (4u << 20)
+#define TL_HOST_MAX_DOMAIN_NAME 127u /* trustlaunchd's inventory takes names below 128 */
+#define TL_HOST_MAX_TPM_MODEL 31u
 struct tl_host_profile {
-	bool uefi;          /* <loader type='pflash'> or firmware='efi' */
+	char uuid[TL_HOST_UUID_LEN + 1];          /* <uuid>, required */
+	char name[TL_HOST_MAX_DOMAIN_NAME + 1];   /* <name>, required */
+	bool uefi;          /* firmware='efi', a pflash loader or an <nvram> */
 	bool secure_loader; /* <loader secure='yes'> */
+	/* firmware auto-selection's features (<os firmware='efi'><firmware><feature>) */
+	bool secure_boot_feature, enrolled_keys_feature;
+	bool smm;           /* <features><smm> not state='off' */
+	bool q35;           /* a q35 machine type */
 	bool tpm;           /* a TPM device */
-	bool smm;
+	bool tpm20;         /* its backend version 2.0 (tpm-crb without a version: 2.0) */
+	char tpm_model[TL_HOST_MAX_TPM_MODEL + 1]; /* "tpm-tis" when the XML names none */
 	bool trustlaunch;   /* has the tl:vm metadata */
 	bool tl_standard;   /* tl:security-type is standard */
-	char scale_set[TL_HOST_MAX_NAME + 1];
-	char nvram[TL_HOST_MAX_PATH]; /* <nvram> path, "" when none */
-	bool q35;
+	char scale_set[TL_HOST_MAX_NAME + 1];     /* tl:scale-set, "" when none */
+	char nvram[PATH_MAX], nvram_template[PATH_MAX]; /* "" when none */
+	char agent_sock[PATH_MAX];  /* the bind-mode unix channel org.trustlaunch.agent.0 */
+	char console_log[PATH_MAX]; /* the first serial port's log file */
+	bool keys_enrolled; /* set by tl_host_profile_keys, false until then */
 };
+/* TL_E_HOST_XML: not a domain's XML (malformed, a DTD, another root, no name or uuid);
+ * TL_E_HOST_XML_LIMIT: the XML or one of its values is longer than kept; TL_E_NOMEM. */
 TL_MUST_CHECK int tl_host_profile_read(const char *xml, struct tl_host_profile *p);
+/* domain/keys.c: p->keys_enrolled from the NVRAM file or, before the first start, its
+ * template (regular files only), read with the varstore reader: a PK present. When neither
+ * can be read, the enrolled-keys feature says it. A BIOS domain has none. */
+void tl_host_profile_keys(struct tl_host_profile *p);
 /* domain/edit.c: the XML of a UEFI domain turned to Trusted Launch: the secure loader
  * (Microsoft keys template, kept NVRAM path), SMM, and a vTPM with the encryption secret. */
 TL_MUST_CHECK int tl_host_domain_enable_tl(const char *xml, const char *secret_uuid,

@@ -411,6 +411,8 @@ static const struct {
 	{ TL_E_HOST_EXISTS, "host.exists", "a VM of this name exists on this host" },
 	{ TL_E_HOST_RECORD, "host.record", "the VM's host record is unreadable" },
 	{ TL_E_HOST_XML, "host.xml", "the domain XML is not what was expected" },
+	{ TL_E_HOST_XML_LIMIT, "host.xml_limit",
+	  "the domain XML, or a value in it, is longer than the host reads" },
 	{ TL_E_HOST_NOT_BUILT, "host.not_built",
 	  "custom Secure Boot keys are not built in this branch (tl_host_nvram_custom)" },
 	{ TL_E_HOST_BOOT_REFUSED, "host.boot_refused",

@@ -1,5 +1,5 @@
 /* The host's domain XML (src/host/domain): made with every value escaped, read back by the
- * profile reader, and edited to Trusted Launch. */
+ * profile reader, and edited to Trusted Launch (the reader itself: test_profile.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,8 +30,16 @@ static void domain_xml_escapes_every_value(void **state)
 	assert_null(strstr(xml, "a'b"));
 	assert_int_equal(tl_host_profile_read(xml, &p), TL_OK);
 	assert_string_equal(p.nvram, "/h/a'b&c<d>\"e/vms/web-0/vars.fd");
+	assert_string_equal(p.nvram_template, TL_HOST_VARS_MICROSOFT);
+	assert_string_equal(p.agent_sock, "/h/a'b&c<d>\"e/vms/web-0/agent.sock");
+	assert_string_equal(p.console_log, "/h/a'b&c<d>\"e/vms/web-0/console.log");
+	assert_string_equal(p.uuid, v.id);
+	assert_string_equal(p.name, "web-0");
 	assert_true(p.uefi && p.secure_loader && p.smm && p.tpm && p.trustlaunch && p.q35);
-	assert_false(p.tl_standard);
+	assert_true(p.tpm20);
+	assert_string_equal(p.tpm_model, "tpm-crb");
+	assert_false(p.tl_standard || p.secure_boot_feature || p.enrolled_keys_feature);
+	assert_false(p.keys_enrolled);
 	assert_string_equal(p.scale_set, "web");
 	free(xml);
 }
@@ -64,7 +72,8 @@ static void domain_xml_standard_has_plain_firmware_and_no_tpm(void **state)
 static void enable_tl_turns_a_uefi_domain_on(void **state)
 {
 	static const char in[] =
-		"<domain type='kvm'><name>x</name><os firmware='efi'>"
+		"<domain type='kvm'><name>x</name><uuid>770cf95b-8369-44e1-87b3-a29d4c1d8f2f</uuid>"
+		"<os firmware='efi'>"
 		"<type arch='x86_64' machine='q35'>hvm</type></os>"
 		"<features><smm state='off'/></features><devices/></domain>";
 	struct tl_host_profile p;
@@ -90,14 +99,22 @@ static void enable_tl_refuses_what_is_not_a_domain(void **state)
 	assert_null(out);
 }
 
-static void profile_reads_a_bios_domain(void **state)
+static void enable_tl_refuses_a_doctype_and_a_huge_document(void **state)
 {
-	struct tl_host_profile p;
+	size_t n = TL_HOST_MAX_DOMAIN_XML + 1;
+	char *big = malloc(n + 1), *out = NULL;
 	(void)state;
-	assert_int_equal(tl_host_profile_read("<domain><os><type>hvm</type></os></domain>", &p),
-			 TL_OK);
-	assert_false(p.uefi || p.trustlaunch || p.tpm);
-	assert_int_equal(tl_host_profile_read("not xml", &p), TL_E_HOST_XML);
+	assert_non_null(big);
+	memset(big, ' ', n);
+	memcpy(big, "<domain><os/>", 13);
+	big[n] = '\0';
+	assert_int_equal(tl_host_domain_enable_tl(big, "s", &out), TL_E_HOST_XML_LIMIT);
+	assert_int_equal(tl_host_domain_enable_tl("<!DOCTYPE domain [<!ENTITY a 'x'>]>"
+						  "<domain><os>&a;</os></domain>",
+						  "s", &out),
+			 TL_E_HOST_XML);
+	assert_null(out);
+	free(big);
 }
 
 int main(void)
@@ -108,7 +125,7 @@ int main(void)
 		cmocka_unit_test(domain_xml_standard_has_plain_firmware_and_no_tpm),
 		cmocka_unit_test(enable_tl_turns_a_uefi_domain_on),
 		cmocka_unit_test(enable_tl_refuses_what_is_not_a_domain),
-		cmocka_unit_test(profile_reads_a_bios_domain),
+		cmocka_unit_test(enable_tl_refuses_a_doctype_and_a_huge_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

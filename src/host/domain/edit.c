@@ -2,13 +2,15 @@
  * keys as the NVRAM template: the caller resets the NVRAM so they are enrolled), no
  * firmware auto-selection (it cannot be combined with a loader path), SMM on, and a vTPM
  * (CRB, 2.0) whose state is encrypted with the given secret, unless it has a TPM already.
- * The caller checks the rules (UEFI, not a scale set made without Trusted Launch) first. */
+ * The caller checks the rules (UEFI, not a scale set made without Trusted Launch) first.
+ * The XML is parsed as profile.c reads it (domxml.h). */
 #include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "host.h"
+#include "domain/domxml.h"
 
 static xmlNodePtr child(xmlNodePtr parent, const char *name)
 {
@@ -58,17 +60,15 @@ static bool add_tpm(xmlNodePtr devices, const char *secret)
 
 int tl_host_domain_enable_tl(const char *xml, const char *secret_uuid, char **out)
 {
-	size_t n = strlen(xml);
-	xmlDocPtr doc = n <= TL_HOST_MAX_XML ? xmlReadMemory(xml, (int)n, "domain.xml", NULL,
-							      XML_PARSE_NONET | XML_PARSE_NOERROR |
-								      XML_PARSE_NOWARNING)
-					     : NULL;
+	xmlDocPtr doc = NULL;
+	int len = 0, err = tl_host_domxml_parse(xml, &doc);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, features, smm;
 	xmlChar *text = NULL;
-	int len = 0, err = TL_E_HOST_XML;
 
-	if (!root || root->ns || strcmp((const char *)root->name, "domain") != 0 ||
-	    !child(root, "os"))
+	if (err != TL_OK)
+		goto out;
+	err = TL_E_HOST_XML;
+	if (root->ns || strcmp((const char *)root->name, "domain") != 0 || !child(root, "os"))
 		goto out;
 	features = ensure(root, "features");
 	if ((smm = child(features, "smm"))) {

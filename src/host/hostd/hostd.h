@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "host.h" /* struct tl_host_profile: what a domain's XML says */
 #include "trustlaunch/relay.h"
 
 #define HOSTD_CONSOLE_LINES 20u  /* console lines kept and reported */
@@ -28,24 +29,9 @@ struct hostd_opts {
 	int64_t budget_window_ms;
 };
 
-/* What the domain's XML says (domxml.c). */
-struct dom_info {
-	char uuid[TL_RELAY_ID_LEN], name[128];
-	bool tl;                        /* trustlaunch's metadata is there */
-	bool uefi, secure_loader, smm, tpm, tpm20, keys_enrolled;
-	char tpm_model[32];
-	char nvram[PATH_MAX], nvram_template[PATH_MAX];
-	bool enrolled_keys_feature;     /* <firmware><feature name='enrolled-keys' enabled='yes'> */
-	char agent_sock[PATH_MAX];      /* the channel org.trustlaunch.agent.0, bind mode */
-	char console_log[PATH_MAX];     /* the serial port's log file */
-};
-int hostd_domxml_parse(const char *xml, struct dom_info *out);
-/* keys_enrolled from the NVRAM (or its template) through the varstore reader: PK present. */
-void hostd_profile_keys(struct dom_info *d);
-
 /* A running trustlaunch VM the daemon looks after (vms.c). */
 struct hvm {
-	struct dom_info dom;
+	struct tl_host_profile dom;
 	const struct hostd_opts *opts;
 	/* relay (relay.c): its own thread */
 	pthread_t thread;
@@ -92,6 +78,6 @@ int64_t hostd_now_ms(void);
 bool hostd_matches(const struct hostd_opts *o, const char *name);
 /* Whether a trustlaunch domain is this daemon's: its agent channel is under
  * HOSTDIR/vms/ (another daemon, with another host directory, relays the others). */
-bool hostd_owns(const struct hostd_opts *o, const struct dom_info *d);
+bool hostd_owns(const struct hostd_opts *o, const struct tl_host_profile *d);
 
 #endif

@@ -1,5 +1,6 @@
 /* The inventory of the whole host (docs/hostd.md): every libvirt domain, also those
- * trustlaunch did not create, with the security profile its XML and NVRAM show, reported to
+ * trustlaunch did not create, with the security profile its XML and NVRAM show
+ * (src/host/domain: tl_host_profile_read, tl_host_profile_keys), reported to
  * trustlaunchd (PUT /v1/hosts/{host}/inventory) so that the posture layer's recommendations
  * reach the operator's existing VMs. */
 #include <stdio.h>
@@ -9,12 +10,12 @@
 #include "hostd.h"
 #include "log.h"
 
-static json_t *domain_json(const struct dom_info *d)
+static json_t *domain_json(const struct tl_host_profile *d)
 {
 	json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:b}", "uuid", d->uuid, "name", d->name,
 			      "firmware", d->uefi ? "uefi" : "bios", "secure_loader",
-			      d->secure_loader, "keys_enrolled", d->keys_enrolled, "smm", d->smm,
-			      "trustlaunch", d->tl);
+			      d->secure_loader || d->secure_boot_feature, "keys_enrolled",
+			      d->keys_enrolled, "smm", d->smm, "trustlaunch", d->trustlaunch);
 	json_object_set_new(o, "tpm",
 			    d->tpm ? json_pack("{s:s,s:s}", "model", d->tpm_model, "version",
 					       d->tpm20 ? "2.0" : "1.2")
@@ -23,14 +24,14 @@ static json_t *domain_json(const struct dom_info *d)
 }
 
 /* The profile of one domain, or false when its XML cannot be read. */
-static bool profile(virDomainPtr dom, struct dom_info *d)
+static bool profile(virDomainPtr dom, struct tl_host_profile *d)
 {
 	char *xml = virDomainGetXMLDesc(dom, 0);
-	int err = xml ? hostd_domxml_parse(xml, d) : TL_E_ARG;
+	int err = xml ? tl_host_profile_read(xml, d) : TL_E_HOST_LIBVIRT;
 	free(xml);
 	if (err != TL_OK)
 		return false;
-	hostd_profile_keys(d);
+	tl_host_profile_keys(d);
 	return true;
 }
 
@@ -39,7 +40,7 @@ int hostd_inventory(const struct hostd_opts *o, void *conn)
 	virDomainPtr *doms = NULL;
 	int n = virConnectListAllDomains(conn, &doms, 0), err;
 	json_t *list = json_array(), *body;
-	struct dom_info d;
+	struct tl_host_profile d;
 	char path[128], count[16];
 
 	if (n < 0) {

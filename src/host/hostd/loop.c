@@ -47,10 +47,10 @@ static struct hvm *find(const char *uuid, struct hvm ***link)
  * and its agent may call only at its next period, so no deadline applies to it). */
 static void track(virDomainPtr dom, bool booting)
 {
-	struct dom_info d;
+	struct tl_host_profile d;
 	char *xml = virDomainGetXMLDesc(dom, 0);
 	struct hvm *v;
-	int err = xml ? hostd_domxml_parse(xml, &d) : TL_E_ARG;
+	int err = xml ? tl_host_profile_read(xml, &d) : TL_E_HOST_LIBVIRT;
 	free(xml);
 	if (err != TL_OK || !hostd_matches(L.o, d.name) || !hostd_owns(L.o, &d) ||
 	    find(d.uuid, NULL))

@@ -153,10 +153,10 @@ bool hostd_matches(const struct hostd_opts *o, const char *name)
 	return strncmp(name, o->match, strlen(o->match)) == 0;
 }
 
-bool hostd_owns(const struct hostd_opts *o, const struct dom_info *d)
+bool hostd_owns(const struct hostd_opts *o, const struct tl_host_profile *d)
 {
 	char dir[PATH_MAX];
 	int n = snprintf(dir, sizeof(dir), "%s/vms/", o->host_dir);
-	return d->tl && n > 0 && (size_t)n < sizeof(dir) && strncmp(d->agent_sock, dir, (size_t)n) == 0 &&
+	return d->trustlaunch && n > 0 && (size_t)n < sizeof(dir) && strncmp(d->agent_sock, dir, (size_t)n) == 0 &&
 	       strstr(d->agent_sock, "/../") == NULL;
 }
