@@ -76,6 +76,19 @@ openssl x509 -inform der -in "$work/uefi-ek.der" -noout -subject | grep -q "CN *
   && ok || bad "converted EK subject"
 expect_rc 0 "$tl" vm enable-trusted-launch "$P-uefi"
 grep -q "already" "$work/out" && ok || bad "second enable: $(cat "$work/out")"
+# UEFI by libvirt's auto-selection with a feature list, as virt-install --boot uefi writes it:
+# libvirt refuses those features beside an explicit loader, so they go with the attribute
+cat > "$work/auto.xml" <<XML
+<domain type='qemu'><name>$P-auto</name><memory unit='MiB'>128</memory>
+<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type>
+<firmware><feature enabled='no' name='enrolled-keys'/><feature enabled='no' name='secure-boot'/></firmware>
+</os><features><acpi/></features><devices/></domain>
+XML
+virsh define "$work/auto.xml" >/dev/null || exit 2
+expect_rc 0 "$tl" vm enable-trusted-launch "$P-auto"
+virsh dumpxml --inactive "$P-auto" > "$work/auto2.xml"
+grep -qF "secure='yes'" "$work/auto2.xml" && ! grep -q "<firmware\|firmware=" "$work/auto2.xml" && ok ||
+  bad "auto-selected domain: $(sed -n '/<os/,/<\/os>/p' "$work/auto2.xml")"
 
 # ---- a standard VM of this host turned to Trusted Launch: domain, record and service follow
 std_id=$(virsh domuuid "$P-std")

@@ -1,9 +1,9 @@
 /* An existing UEFI domain turned to Trusted Launch: OVMF's secure loader (with Microsoft's
  * keys as the NVRAM template: the caller resets the NVRAM so they are enrolled), no
- * firmware auto-selection (it cannot be combined with a loader path), SMM on, and a vTPM
- * (CRB, 2.0) whose state is encrypted with the given secret, unless it has a TPM already.
- * The caller checks the rules (UEFI, not a scale set made without Trusted Launch) first.
- * The XML is parsed as profile.c reads it (domxml.h). */
+ * firmware auto-selection nor its feature list (libvirt refuses either beside a loader
+ * path), SMM on, and a vTPM (CRB, 2.0) whose state is encrypted with the given secret,
+ * unless it has a TPM already. The caller checks the rules (UEFI, not a scale set made
+ * without Trusted Launch) first. The XML is parsed as profile.c reads it (domxml.h). */
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -31,11 +31,24 @@ static bool set(xmlNodePtr n, const char *attr, const char *value)
 	return n && xmlSetProp(n, (const xmlChar *)attr, (const xmlChar *)value);
 }
 
+/* Auto-selection off: the attribute and its feature list (<os><firmware><feature …/>, as
+ * virt-install writes for --boot uefi), which libvirt refuses beside an explicit loader. */
+static void no_autoselection(xmlNodePtr os)
+{
+	xmlNodePtr fw;
+
+	xmlUnsetProp(os, (const xmlChar *)"firmware");
+	while ((fw = child(os, "firmware"))) {
+		xmlUnlinkNode(fw);
+		xmlFreeNode(fw);
+	}
+}
+
 static bool secure_os(xmlNodePtr os)
 {
 	xmlNodePtr loader = ensure(os, "loader"), nvram = ensure(os, "nvram");
 
-	xmlUnsetProp(os, (const xmlChar *)"firmware");
+	no_autoselection(os);
 	if (!loader || !nvram)
 		return false;
 	xmlNodeSetContent(loader, (const xmlChar *)TL_HOST_OVMF_CODE);
