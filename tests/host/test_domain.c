@@ -99,7 +99,32 @@ static void enable_tl_refuses_what_is_not_a_domain(void **state)
 	assert_int_equal(tl_host_domain_enable_tl("<domain><os>", "s", &out), TL_E_HOST_XML);
 	assert_int_equal(tl_host_domain_enable_tl("<domain xmlns='u'><os/></domain>", "s", &out),
 			 TL_E_HOST_XML);
+	/* an <os> in another namespace is not libvirt's: the reader does not see it either */
+	assert_int_equal(tl_host_domain_enable_tl("<domain><name>x</name><os xmlns='urn:x'/>"
+						  "</domain>", "s", &out), TL_E_HOST_XML);
 	assert_null(out);
+}
+
+/* A namespaced <devices> or <loader> is not edited in place (the reader would not see the
+ * result): plain ones are added, and the result reads as Trusted Launch (review 2026-12-06:
+ * fuzz_domain aborted on these). */
+static void enable_tl_edits_only_what_the_reader_sees(void **state)
+{
+	static const char *const in[] = {
+		"<domain><name>x</name><uuid>770cf95b-8369-44e1-87b3-a29d4c1d8f2f</uuid><os><type>"
+		"hvm</type><loader type='pflash'>a</loader></os><devices xmlns='urn:x'/></domain>",
+		"<domain><name>x</name><uuid>770cf95b-8369-44e1-87b3-a29d4c1d8f2f</uuid><os><type>"
+		"hvm</type><x:loader xmlns:x='urn:x'/></os></domain>",
+	};
+	struct tl_host_profile p;
+	(void)state;
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		char *out = NULL;
+		assert_int_equal(tl_host_domain_enable_tl(in[i], "s", &out), TL_OK);
+		assert_int_equal(tl_host_profile_read(out, &p), TL_OK);
+		assert_true(p.uefi && p.secure_loader && p.smm && p.tpm);
+		free(out);
+	}
 }
 
 static void enable_tl_refuses_a_doctype_and_a_huge_document(void **state)
@@ -128,6 +153,7 @@ int main(void)
 		cmocka_unit_test(domain_xml_standard_has_plain_firmware_and_no_tpm),
 		cmocka_unit_test(enable_tl_turns_a_uefi_domain_on),
 		cmocka_unit_test(enable_tl_refuses_what_is_not_a_domain),
+		cmocka_unit_test(enable_tl_edits_only_what_the_reader_sees),
 		cmocka_unit_test(enable_tl_refuses_a_doctype_and_a_huge_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -106,4 +106,14 @@ T vm show "$tl" > cli.out 2>&1 && grep -q "host_state *boot_failed" cli.out && g
 # ---- delete removes the host's record of the VM
 TOKEN=$OPER api DELETE "/v1/vms/$tl"; expect 200 "delete"
 TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 404 "gone"
+# ---- a later inventory that no longer lists a domain takes the host off it; a domain that
+# moved to another host is that host's, whatever the first host's next inventory says
+only() { inv | python3 -c "import json,sys; d=json.load(sys.stdin); d['domains']=[x for x in d['domains'] if x['uuid'] in sys.argv[1:]]; print(json.dumps(d))" "$@"; }
+TOKEN=$OPER api PUT /v1/hosts/kvm-1/inventory "$(only "$efi")"; expect 200 "an inventory without the BIOS domain"
+TOKEN=$READER api GET "/v1/vms?host=kvm-1"; check "[v['id'] for v in d['vms']]==['$efi']" "kvm-1 lists only what its last inventory listed"
+TOKEN=$READER api GET "/v1/vms/$bios"; check "'host' not in d" "the dropped domain has no host"
+TOKEN=$OPER api PUT /v1/hosts/kvm-2/inventory "$(only "$efi")"; expect 200 "the UEFI domain moved to kvm-2"
+TOKEN=$OPER api PUT /v1/hosts/kvm-1/inventory '{"domains":[]}'; expect 200 "kvm-1 empty"
+TOKEN=$READER api GET "/v1/vms/$efi"; check "d['host']['name']=='kvm-2'" "the moved domain stays kvm-2's"
+TOKEN=$READER api GET "/v1/vms?host=kvm-1"; check "d['vms']==[]" "kvm-1 lists none"
 finish

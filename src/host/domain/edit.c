@@ -12,10 +12,12 @@
 #include "host.h"
 #include "domain/domxml.h"
 
+/* Elements without a namespace only, as the reader's XPath sees them: a namespaced <os> or
+ * <devices> is not libvirt's, and editing it would say "on" to what the reader reads as off. */
 static xmlNodePtr child(xmlNodePtr parent, const char *name)
 {
 	for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+		if (c->type == XML_ELEMENT_NODE && !c->ns && strcmp((const char *)c->name, name) == 0)
 			return c;
 	return NULL;
 }

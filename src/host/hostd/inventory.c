@@ -23,14 +23,22 @@ static json_t *domain_json(const struct tl_host_profile *d)
 	return o;
 }
 
-/* The profile of one domain, or false when its XML cannot be read. */
+/* The profile of one domain, or false when its XML cannot be read: said in the log, with
+ * libvirt's name and uuid of it (a name past its limit, say), not left out in silence. */
 static bool profile(virDomainPtr dom, struct tl_host_profile *d)
 {
-	char *xml = virDomainGetXMLDesc(dom, 0);
+	char *xml = virDomainGetXMLDesc(dom, 0), uuid[VIR_UUID_STRING_BUFLEN] = "";
 	int err = xml ? tl_host_profile_read(xml, d) : TL_E_HOST_LIBVIRT;
 	free(xml);
-	if (err != TL_OK)
+	if (err != TL_OK) {
+		const char *name = virDomainGetName(dom);
+		(void)virDomainGetUUIDString(dom, uuid);
+		tl_log_kv("warning", "a domain is left out of the inventory: its XML was refused",
+			  (const char *const[]){ "domain", name ? name : "", "uuid", uuid, "error",
+						 tl_err_name(err) },
+			  3);
 		return false;
+	}
 	tl_host_profile_keys(d);
 	return true;
 }

@@ -128,8 +128,8 @@ static void new_vm(struct tl_req *r, const struct domain *d, struct tl_vm *vm)
 }
 
 /* One domain into the store: "registered", "updated", or why it was skipped. */
-static const char *store_domain(struct tl_req *r, const char *host, const struct domain *d,
-				int *err)
+static const char *store_domain(struct tl_req *r, const char *host, int64_t inv,
+				const struct domain *d, int *err)
 {
 	struct tl_vm vm;
 	struct tl_vm_host h;
@@ -157,12 +157,22 @@ static const char *store_domain(struct tl_req *r, const char *host, const struct
 	snprintf(h.domain, sizeof(h.domain), "%s", d->name);
 	h.trustlaunch = d->tl;
 	h.seen = (int64_t)time(NULL);
+	h.inv = inv;
 	pj = profile_json(d);
 	h.profile = profile = json_dumps(pj, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(pj);
 	*err = profile ? tl_store_vm_host_profile(r->srv->store, &h) : TL_E_NOMEM;
 	free(profile);
 	return *err != TL_OK ? NULL : known ? "updated" : "registered";
+}
+
+/* One inventory's stamp: microseconds of the wall clock. Only equality with the stamp of
+ * the rows it wrote matters (tl_store_vm_host_forget), so a clock set back does no harm. */
+static int64_t inventory_stamp(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* PUT /v1/hosts/{host}/inventory {domains: [...]}: every domain checked before any is
@@ -193,10 +203,11 @@ struct tl_resp tl_api_host_inventory(struct tl_req *r, const char *host)
 			return resp;
 		}
 	out = json_array();
+	int64_t inv = inventory_stamp();
 	for (i = 0; i < n && err == TL_OK; i++) {
 		const char *what;
 		(void)domain_parse(json_array_get(list, i), i, &d, &resp);
-		what = tl_api_vm_id(d.uuid) ? store_domain(r, host, &d, &err) : "uuid";
+		what = tl_api_vm_id(d.uuid) ? store_domain(r, host, inv, &d, &err) : "uuid";
 		if (what)
 			json_array_append_new(out, json_pack("{s:s,s:s}", "uuid", d.uuid, "result",
 							     what));
@@ -207,6 +218,8 @@ struct tl_resp tl_api_host_inventory(struct tl_req *r, const char *host)
 	snprintf(hr.tenant, sizeof(hr.tenant), "%s", r->token.tenant);
 	hr.domains = (int64_t)n;
 	hr.seen = (int64_t)time(NULL);
+	if (err == TL_OK) /* what this host no longer lists is no longer on it */
+		err = tl_store_vm_host_forget(r->srv->store, host, inv);
 	if (err != TL_OK || (err = tl_store_host_put(r->srv->store, &hr)) != TL_OK) {
 		json_decref(out);
 		return tl_http_error(503, "store.unavailable", "the database did not store the "

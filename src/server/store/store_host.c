@@ -23,17 +23,28 @@ void tl_vm_host_clear(struct tl_vm_host *h)
 
 int tl_store_vm_host_profile(struct tl_store *s, const struct tl_vm_host *h)
 {
-	char seen[24];
-	const char *p[6] = { h->vm_id, h->host, h->domain, h->profile ? h->profile : "{}",
-			     h->trustlaunch ? "1" : "0", seen };
+	char seen[24], inv[24];
+	const char *p[7] = { h->vm_id, h->host, h->domain, h->profile ? h->profile : "{}",
+			     h->trustlaunch ? "1" : "0", seen, inv };
 	snprintf(seen, sizeof(seen), "%" PRId64, h->seen);
+	snprintf(inv, sizeof(inv), "%" PRId64, h->inv);
 	return tl_store_run(s,
 			    "INSERT INTO vm_host (vm_id, host, domain, profile, trustlaunch, seen, "
-			    "state, reason, console, state_at) VALUES ($1, $2, $3, $4, $5, $6, '', "
-			    "'', '[]', 0) ON CONFLICT (vm_id) DO UPDATE SET host = excluded.host, "
-			    "domain = excluded.domain, profile = excluded.profile, trustlaunch = "
-			    "excluded.trustlaunch, seen = excluded.seen",
-			    p, 6, NULL, NULL);
+			    "state, reason, console, state_at, inv) VALUES ($1, $2, $3, $4, $5, $6, "
+			    "'', '', '[]', 0, $7) ON CONFLICT (vm_id) DO UPDATE SET host = "
+			    "excluded.host, domain = excluded.domain, profile = excluded.profile, "
+			    "trustlaunch = excluded.trustlaunch, seen = excluded.seen, inv = excluded.inv",
+			    p, 7, NULL, NULL);
+}
+
+int tl_store_vm_host_forget(struct tl_store *s, const char *host, int64_t inv)
+{
+	char stamp[24];
+	const char *p[2] = { host, stamp };
+	snprintf(stamp, sizeof(stamp), "%" PRId64, inv);
+	return tl_store_run(s,
+			    "UPDATE vm_host SET host = '', domain = '' WHERE host = $1 AND inv <> $2",
+			    p, 2, NULL, NULL);
 }
 
 int tl_store_vm_host_state(struct tl_store *s, const struct tl_vm_host *h)
