@@ -121,6 +121,8 @@ bool hostd_bootwatch_tick(struct hvm *v, int64_t now_ms, bool *destroy)
 		reason = "secure_boot_refused";
 	else if (atomic_load(&v->contact))
 		v->decided = true;
+	else if (now_ms - v->started_ms > v->opts->boot_deadline_ms && !v->dom.tpm)
+		v->decided = true; /* no vTPM: no agent can attest, so none is awaited */
 	else if (now_ms - v->started_ms > v->opts->boot_deadline_ms)
 		reason = "boot_deadline";
 	if (reason) {
