@@ -84,6 +84,10 @@ static void posture_rec_defs_are_stable(void **state)
 			    "Secure Boot revocation lists should be up to date");
 	assert_null(tl_rec_def(TL_REC_COUNT));
 	assert_non_null(strstr(tl_rec_def(TL_REC_SECURE_BOOT)->remediation, "--secure-boot on"));
+	assert_non_null(strstr(tl_rec_def(TL_REC_SECURE_BOOT)->remediation,
+			       "tl vm enable-trusted-launch DOMAIN"));
+	assert_non_null(strstr(tl_rec_def(TL_REC_VTPM)->remediation,
+			       "tl vm enable-trusted-launch DOMAIN"));
 }
 
 static void expect_assess(const struct tl_posture_vm *vm, enum tl_status s,

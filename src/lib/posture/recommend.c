@@ -17,12 +17,18 @@ static const struct tl_rec_def defs[TL_REC_COUNT] = {
 	{ TL_REC_SECURE_BOOT, "secure-boot", "Secure Boot should be enabled on supported VMs",
 	  "Secure Boot lets only signed boot loaders, kernels and drivers start, a root of trust "
 	  "against rootkits and bootkits. This VM supports it, and it is off.",
-	  "tl vm update {vm} --secure-boot on (PATCH /v1/vms/{vm} {\"secure_boot\": true}), "
+	  "on its libvirt host: tl vm stop DOMAIN; tl vm enable-trusted-launch DOMAIN (secure "
+	  "loader with Microsoft's keys, SMM, an encrypted vTPM); tl vm start DOMAIN (DOMAIN: "
+	  "host.domain of GET /v1/vms/{vm}). Elsewhere: turn it on in the hypervisor, record it "
+	  "with tl vm update {vm} --secure-boot on (PATCH /v1/vms/{vm} {\"secure_boot\": true}), "
 	  "then restart the VM" },
 	{ TL_REC_VTPM, "vtpm", "vTPM should be enabled on supported VMs",
 	  "A vTPM measures the whole boot chain and lets the service attest it remotely. This VM "
 	  "supports one, and it is off.",
-	  "tl vm update {vm} --vtpm on (PATCH /v1/vms/{vm} {\"vtpm\": true}), then restart the VM" },
+	  "on its libvirt host: tl vm stop DOMAIN; tl vm enable-trusted-launch DOMAIN; tl vm "
+	  "start DOMAIN (DOMAIN: host.domain of GET /v1/vms/{vm}). Elsewhere: add it in the "
+	  "hypervisor, record it with tl vm update {vm} --vtpm on (PATCH /v1/vms/{vm} "
+	  "{\"vtpm\": true}), then restart the VM" },
 	{ TL_REC_GUEST_ATTESTATION, "guest-attestation",
 	  "The guest attestation agent should be installed on supported VMs",
 	  "With Secure Boot and a vTPM on, the guest attestation agent lets the service prove the "
