@@ -62,7 +62,7 @@ python3 - <<'PY' && ok || bad "unhealthy with the missing named: $(head -c 1500 
 import json
 r = json.load(open('rec.json'))
 assert r['status'] == 'unhealthy' and r['severity'] == 'low', r
-assert 'BootHole (2020-07-01)' in r['reason'] and 'BlackLotus (2023-05-01)' in r['reason'], r
+assert 'BootHole (2020-07-01)' in r['reason'] and 'BlackLotus (7 updates, 2023-05-01 to 2024-04-01)' in r['reason'] and r['reason'].count('BlackLotus') == 1, r
 assert r['title'] == 'Secure Boot revocation lists should be up to date', r
 d = r['details']
 assert {x['code'] for x in d['reasons']} == {'revocation.dbx_missing', 'revocation.sbat_level_behind'}, d['reasons']

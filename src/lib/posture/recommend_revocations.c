@@ -42,21 +42,57 @@ json_t *tl_rec_revocations_evaluate(json_t *facts, const struct tl_revoc_list *l
 	return out;
 }
 
-/* "BootHole (2020-07-01, 151), BlackLotus (2023-05-01, 47), ..." of the missing groups. */
-static void missing_names(json_t *groups, char *out, size_t cap)
+/* The missing groups by name: a name's first and last date and how many groups carry it. */
+struct named {
+	const char *name, *first, *last;
+	size_t n;
+};
+
+static size_t group_names(json_t *groups, struct named *v, size_t cap)
 {
 	json_t *g;
-	size_t i, o = 0;
-	out[0] = '\0';
+	size_t i, k, used = 0;
 	json_array_foreach(groups, i, g) {
 		const char *name = json_string_value(json_object_get(g, "name"));
 		const char *date = json_string_value(json_object_get(g, "date"));
-		if (!name || o + 1 >= cap)
+		if (!name)
 			continue;
-		int n = snprintf(out + o, cap - o, "%s%s (%s)", o ? ", " : "", name,
-				 date ? date : "undated");
-		o = n < 0 || (size_t)n >= cap - o ? cap - 1 : o + (size_t)n;
+		for (k = 0; k < used && strcmp(v[k].name, name) != 0; k++)
+			;
+		if (k == used && used == cap)
+			continue;
+		if (k == used)
+			v[used++] = (struct named){ name, date, date, 0 };
+		v[k].n++;
+		if (date && (!v[k].first || strcmp(date, v[k].first) < 0))
+			v[k].first = date;
+		if (date && (!v[k].last || strcmp(date, v[k].last) > 0))
+			v[k].last = date;
 	}
+	return used;
+}
+
+/* "BootHole (2020-07-01), BlackLotus (4 updates, 2023-05-01 to 2024-03-05)": whole entries
+ * only; what does not fit is counted ("and 2 more"). */
+static void missing_names(json_t *groups, char *out, size_t cap)
+{
+	struct named v[16];
+	char one[160];
+	size_t used = group_names(groups, v, sizeof(v) / sizeof(v[0])), o = 0, i;
+	out[0] = '\0';
+	for (i = 0; i < used; i++) {
+		const char *f = v[i].first ? v[i].first : "undated";
+		if (v[i].n > 1 && v[i].last && strcmp(f, v[i].last) != 0)
+			snprintf(one, sizeof(one), "%s%s (%zu updates, %s to %s)", o ? ", " : "",
+				 v[i].name, v[i].n, f, v[i].last);
+		else
+			snprintf(one, sizeof(one), "%s%s (%s)", o ? ", " : "", v[i].name, f);
+		if (o + strlen(one) + sizeof(", and 99 more") > cap)
+			break;
+		o += (size_t)snprintf(out + o, cap - o, "%s", one);
+	}
+	if (i < used)
+		snprintf(out + o, cap - o, "%sand %zu more", o ? ", " : "", used - i);
 }
 
 static void unhealthy(json_t *s, struct tl_rec_revocations *out)
@@ -65,7 +101,7 @@ static void unhealthy(json_t *s, struct tl_rec_revocations *out)
 	json_int_t missing = json_integer_value(json_object_get(dbx, "missing"));
 	size_t apps = json_array_size(json_object_get(json_object_get(s, "boot_apps"), "revoked"));
 	size_t gens = json_array_size(json_object_get(sbat, "missing_generations"));
-	char names[120];
+	char names[160];
 	missing_names(json_object_get(dbx, "missing_groups"), names, sizeof(names));
 	out->status = TL_STATUS_UNHEALTHY;
 	snprintf(out->why, sizeof(out->why), "dbx lacks %lld current revocations%s%s%s; %zu "
