@@ -125,6 +125,8 @@ TOKEN=$OTHER api GET "/v1/vms?host=kvm-1"; check "d['vms']==[]" "another tenant 
 # ---- the CLI: tl hosts list, tl vm show with the host state
 T() { "$TL_BIN" --server "$base" --token "$READER" "$@"; }
 T hosts list > cli.out 2>&1 && grep -q "^kvm-1 .* 4 " cli.out && ok || bad "tl hosts list: $(cat cli.out)"
+T recommendations > cli.out 2>&1 && grep -q "^boot failed: 2 (1 secure_boot_refused, 1 boot_deadline), 1 stopped$" cli.out \
+  && ok || bad "tl recommendations: the failed boots: $(cat cli.out)"
 T vm list > cli.out 2>&1 && grep -q "^$tl .* boot_failed " cli.out && grep -q "^$efi .* no  *- " cli.out \
   && ok || bad "tl vm list: the host state column: $(cat cli.out)"
 T vm show "$tl" > cli.out 2>&1 && grep -q "host_state *boot_failed" cli.out && grep -q "host_reason *secure_boot_refused" cli.out \

@@ -435,7 +435,8 @@ static void store_vm_list_pages_by_cursor(void **state)
 	late.created = 1700000005;
 	assert_int_equal(tl_store_vm_put(s, &late), TL_OK);
 	assert_int_equal(tl_store_vm_get(s, "*", page1[2], &got), TL_OK);
-	assert_int_equal(tl_store_vm_list(s, "tenant-p", NULL, NULL, got.created, got.id, 3, vm_seen, page2),
+	assert_int_equal(tl_store_vm_list(s, "tenant-p", NULL, NULL, got.created, got.id, 3, vm_seen,
+					  page2),
 			 TL_OK);
 	assert_string_equal(page2[0], "22222222-0000-0000-0000-000000000003");
 	assert_string_equal(page2[1], late.id);
