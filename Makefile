@@ -45,6 +45,7 @@ bench: build
 	@bench/fleet.sh $(BUILD)
 	@bench/webhooks.sh $(BUILD)
 	@bench/host.sh $(BUILD)
+	@bench/host_states.py
 	@bench/nvram.sh $(BUILD) $(VECTORS)
 
 fuzz-build: bootstrap

@@ -1,7 +1,8 @@
 // The dashboard in Debian's Chromium, driven by playwright-core: sign in, the fleet, an
 // unhealthy VM's reasons, an alert dismissed by an operator and not by a reader, a VM whose
 // name is markup shown as text, a VM whose boot Secure Boot refused (its console, with
-// markup a guest printed, as text), the hosts and a host's VMs; screenshots into $OUT.
+// markup a guest printed, as text), the fleet's boot-failed tile and the list it links to,
+// the hosts and a host's VMs; screenshots into $OUT.
 // Exits non-zero on the first failure.
 import { chromium } from 'playwright-core';
 
@@ -46,11 +47,13 @@ try {
   ok(fleet.includes(XSS), 'a VM named with markup is shown as its characters');
   ok(await page.locator('main img').count() === 0, 'no element was made from a VM name');
   const sum = await page.evaluate(async () => (await fetch('/v1/recommendations')).json());
-  ok(await page.textContent('.tile.bad .n') === String(sum.assessment.unhealthy) && sum.assessment.unhealthy >= 1,
+  const integrity = 'section[aria-label="Boot integrity of the fleet"]';
+  ok(await page.textContent(`${integrity} div.tile.bad .n`) === String(sum.assessment.unhealthy) && sum.assessment.unhealthy >= 1,
     'the unhealthy tile counts the fleet');
   ok(fleet.includes(`Boot integrity of all ${sum.vms} VMs`), 'the tiles say they count the whole fleet');
   const counts = await page.evaluate(async () => (await fetch('/v1/alert-counts')).json());
-  ok(counts.active.medium >= 1 && (await page.textContent('a.tile.bad .n')) === String(counts.active.medium),
+  ok(counts.active.medium >= 1
+    && (await page.textContent('section[aria-label="Active alerts by severity"] a.tile.bad .n')) === String(counts.active.medium),
     'the active medium alerts are counted on the fleet page');
   ok(fleet.includes('vTPM should be enabled on supported VMs') && await page.locator('table.recs tbody tr').count() === 4,
     'the fleet\'s recommendations');
@@ -67,6 +70,33 @@ try {
   const web = await page.textContent('table.grid:not(.recs) tbody tr:has-text("web-1")');
   ok(web.includes('Running') && web.includes('kvm-7') && !web.includes('Boot failed'), `web-1 runs on kvm-7: ${web}`);
   await page.screenshot({ path: `${OUT}/02-fleet.png`, fullPage: true });
+
+  // the VMs whose last boot failed, counted over the fleet, first and red; a link to their list
+  const boot = page.locator(`${integrity} a.tile.boot-failed`);
+  ok(sum.host_states && sum.host_states.boot_failed === 1 && sum.host_states.secure_boot_refused === 1
+    && sum.host_states.boot_deadline === 0, `the summary counts one failed boot: ${JSON.stringify(sum.host_states)}`);
+  ok(await boot.count() === 1 && await page.evaluate((sel) => document.querySelector(sel).firstElementChild
+    .classList.contains('boot-failed'), integrity), 'the boot-failed tile comes first');
+  const bt = await boot.textContent();
+  ok(await boot.locator('.n').textContent() === String(sum.host_states.boot_failed) && bt.includes('Boot failed')
+    && bt.includes('Secure Boot refused 1') && bt.includes('boot deadline 0'), `the tile counts them, by reason: ${bt}`);
+  const [tileCls, tileEdge, numColour] = await boot.evaluate((a) => [a.className, getComputedStyle(a).borderLeftColor,
+    getComputedStyle(a.querySelector('.n')).color]);
+  ok(tileCls.includes('bad') && tileEdge === 'rgb(180, 35, 24)' && numColour === 'rgb(180, 35, 24)',
+    `red when a boot failed: ${tileCls} ${tileEdge} ${numColour}`);
+  ok(await boot.getAttribute('href') === '#/vms?host_state=boot_failed', 'the tile links to the failed VMs');
+  await boot.screenshot({ path: `${OUT}/12-boot-failed-tile.png` });
+  await boot.click();
+  await page.waitForFunction(() => (document.querySelector('h1') || {}).textContent?.includes('boot failed'), null, { timeout: 10000 });
+  await page.waitForSelector('table.grid tbody tr');
+  const failedVms = await page.locator('table.grid tbody tr').allTextContents();
+  ok(failedVms.length === 1 && failedVms[0].includes('sb-fail-1') && failedVms[0].includes('Boot failed'),
+    `the list holds the failed VM, only it: ${failedVms}`);
+  ok(await page.locator('table.grid tbody tr.host-failed').count() === 1, 'its row marked');
+  const asked = await page.evaluate(async () => (await fetch('/v1/vms?host_state=boot_failed')).json());
+  ok(asked.vms.length === 1 && asked.vms[0].name === 'sb-fail-1', 'the API lists the same');
+  ok(await page.locator('#nav a.here[data-nav="vms"]').count() === 1, 'the VMs tab is the current one');
+  await page.screenshot({ path: `${OUT}/13-boot-failed-vms.png`, fullPage: true });
 
   // the unhealthy VM: its reasons, expected against actual
   await page.goto(`${BASE}/ui#/vms/${VM_ID}`);

@@ -51,6 +51,7 @@ TOKEN=$READER api GET "/v1/vms/$tl/recommendations"
 [[ $(rec secure-boot) == healthy && $(rec vtpm) == healthy ]] && ok || bad "Trusted Launch VM: healthy: $(head -c 600 body.json)"
 TOKEN=$READER api GET /v1/recommendations
 check "d['vms']==3 and [r['counts'] for r in d['recommendations'] if r['id']=='secure-boot']==[{'healthy':1,'unhealthy':1,'not_applicable':1}]" "the fleet's counts include the registered VMs"
+check "d['host_states']=={'boot_failed':0,'secure_boot_refused':0,'boot_deadline':0,'stopped':0}" "no host state reported yet: none counted"
 # ---- a second inventory updates: the vTPM removed behind the service's back
 TOKEN=$OPER api PUT /v1/hosts/kvm-1/inventory "$(inv | sed 's/"tpm":{"model":"tpm-crb","version":"2.0"}/"tpm":null/')"
 check "[x['result'] for x in d['domains']][:3] == ['updated','updated','updated']" "known domains updated"
@@ -66,6 +67,28 @@ expect 200 "boot_failed"
 TOKEN=$READER api GET "/v1/vms/$tl"
 check "d['host_state']=='boot_failed' and d['host_reason']=='secure_boot_refused' and d['host_console'][0]=='error: bad shim signature.'" "boot_failed shown with its console"
 TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"boot_failed"}'; expect 400 "boot_failed needs a reason"; errcode request.field "reason named"
+# ---- the fleet's host states (GET /v1/recommendations), each VM's last report once, by reason
+hs() { TOKEN=${2:-$READER} api GET /v1/recommendations; expect 200 "the fleet summary"
+  check "d['host_states']==dict(zip(['boot_failed','secure_boot_refused','boot_deadline','stopped'],[$1]))" "host states counted: $1"; }
+hs 1,1,0,0
+TOKEN=$OPER api POST /v1/vms '{"name":"late-1","size":"Standard_D2s_v5","os":"debian-12"}'; expect 201 "a VM no inventory listed"
+late=$(python3 -c "import json; print(json.load(open('body.json'))['id'])")
+TOKEN=$OPER api POST "/v1/vms/$late/host-state" '{"state":"boot_failed","reason":"boot_deadline"}'; expect 200 "a boot past its deadline"
+TOKEN=$OPER api POST "/v1/vms/$bios/host-state" '{"state":"running"}'; expect 200 "the BIOS VM runs"
+hs 2,1,1,0
+TOKEN=$OPER api POST "/v1/vms/$bios/host-state" '{"state":"boot_failed","reason":"boot_deadline"}'
+TOKEN=$OPER api POST "/v1/vms/$bios/host-state" '{"state":"stopped"}'; expect 200 "the BIOS VM stopped"
+hs 2,1,1,1
+# ?host_state=: the VMs whose last boot failed, paged with the cursor as any list; typed
+TOKEN=$READER api GET "/v1/vms?host_state=boot_failed"; expect 200 "the VMs whose boot failed"
+check "sorted(v['id'] for v in d['vms'])==sorted(['$late','$tl']) and all(v['host_state']=='boot_failed' for v in d['vms'])" "the two failed boots, only those"
+TOKEN=$READER api GET "/v1/vms?host_state=boot_failed&limit=1"; check "len(d['vms'])==1 and d['next_cursor']" "their first page"
+first=$(python3 -c "import json; print(json.load(open('body.json'))['vms'][0]['id'])")
+cur=$(python3 -c "import json; print(json.load(open('body.json'))['next_cursor'])")
+TOKEN=$READER api GET "/v1/vms?host_state=boot_failed&limit=1&cursor=$cur"
+check "len(d['vms'])==1 and d['vms'][0]['id']!='$first' and d['next_cursor'] is None" "their last page, the other VM"
+TOKEN=$READER api GET "/v1/vms?host_state=stopped&host=kvm-1"; check "[v['id'] for v in d['vms']]==['$bios']" "with ?host= beside it"
+TOKEN=$READER api GET "/v1/vms?host_state=paused"; expect 400 "host_state is typed"; check "d['error']['field']=='host_state'" "host_state named"
 TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"running","reason":"boot_deadline"}'; expect 400 "no reason for running"
 TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"boot_failed","reason":"because"}'; expect 400 "reasons are typed"
 TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"paused"}'; expect 400 "states are typed"; check "d['error']['field']=='state'" "state named"
@@ -77,6 +100,9 @@ TOKEN=$OPER api POST "/v1/vms/$(python3 -c 'import uuid; print(uuid.uuid4())')/h
 api POST /v1/tokens '{"name":"other","role":"operator","tenant":"other"}'; OTHER=$(python3 -c "import json; print(json.load(open('body.json'))['token'])")
 TOKEN=$OTHER api POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 404 "another tenant's VM"
 TOKEN=$OTHER api PUT /v1/hosts/kvm-2/inventory "$(inv)"; check "[x['result'] for x in d['domains']][:3] == ['another_tenant']*3" "another tenant's VMs skipped"
+hs 0,0,0,0 "$OTHER"
+TOKEN=$OTHER api GET "/v1/vms?host_state=boot_failed"; check "d['vms']==[]" "another tenant lists none of them"
+api GET /v1/recommendations; check "d['host_states']['boot_failed']==2" "the administrator of every tenant counts them"
 # ---- hosts, paged
 TOKEN=$OPER api PUT /v1/hosts/kvm-0/inventory '{"domains":[]}'; expect 200 "an empty host"
 TOKEN=$READER api GET "/v1/hosts?limit=1"; expect 200 "hosts"
@@ -99,12 +125,15 @@ TOKEN=$OTHER api GET "/v1/vms?host=kvm-1"; check "d['vms']==[]" "another tenant 
 # ---- the CLI: tl hosts list, tl vm show with the host state
 T() { "$TL_BIN" --server "$base" --token "$READER" "$@"; }
 T hosts list > cli.out 2>&1 && grep -q "^kvm-1 .* 4 " cli.out && ok || bad "tl hosts list: $(cat cli.out)"
+T recommendations > cli.out 2>&1 && grep -q "^boot failed: 2 (1 secure_boot_refused, 1 boot_deadline), 1 stopped$" cli.out \
+  && ok || bad "tl recommendations: the failed boots: $(cat cli.out)"
 T vm list > cli.out 2>&1 && grep -q "^$tl .* boot_failed " cli.out && grep -q "^$efi .* no  *- " cli.out \
   && ok || bad "tl vm list: the host state column: $(cat cli.out)"
 T vm show "$tl" > cli.out 2>&1 && grep -q "host_state *boot_failed" cli.out && grep -q "host_reason *secure_boot_refused" cli.out \
   && grep -q "^  error: bad shim signature.$" cli.out && ok || bad "tl vm show: $(cat cli.out)"
 # ---- delete removes the host's record of the VM
 TOKEN=$OPER api DELETE "/v1/vms/$tl"; expect 200 "delete"
+hs 1,0,1,1
 TOKEN=$OPER api POST "/v1/vms/$tl/host-state" '{"state":"stopped"}'; expect 404 "gone"
 # ---- a later inventory that no longer lists a domain takes the host off it; a domain that
 # moved to another host is that host's, whatever the first host's next inventory says

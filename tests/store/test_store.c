@@ -90,7 +90,7 @@ static void store_vms_are_kept_per_tenant(void **state)
 	assert_int_equal(tl_store_vm_put(s, &evil), TL_OK);
 	assert_int_equal(tl_store_vm_get(s, "tenant-b", b.id, &got), TL_OK);
 	assert_string_equal(got.name, "db-1");
-	assert_int_equal(tl_store_vm_list(s, "tenant-a", NULL, 0, NULL, 1000, count, &n), TL_OK);
+	assert_int_equal(tl_store_vm_list(s, "tenant-a", NULL, NULL, 0, NULL, 1000, count, &n), TL_OK);
 	assert_int_equal(n, 1);
 	/* an update keeps the id */
 	snprintf(a.name, sizeof(a.name), "web-1-renamed");
@@ -428,14 +428,15 @@ static void store_vm_list_pages_by_cursor(void **state)
 		v.created = 1700000000 + i / 2; /* two per second: the id breaks ties */
 		assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
 	}
-	assert_int_equal(tl_store_vm_list(s, "tenant-p", NULL, 0, NULL, 3, vm_seen, page1), TL_OK);
+	assert_int_equal(tl_store_vm_list(s, "tenant-p", NULL, NULL, 0, NULL, 3, vm_seen, page1), TL_OK);
 	assert_string_equal(page1[2], "22222222-0000-0000-0000-000000000002");
 	assert_int_equal(page1[3][0], 0);
 	struct tl_vm late = vm("22222222-0000-0000-0000-000000000009", "tenant-p", "late");
 	late.created = 1700000005;
 	assert_int_equal(tl_store_vm_put(s, &late), TL_OK);
 	assert_int_equal(tl_store_vm_get(s, "*", page1[2], &got), TL_OK);
-	assert_int_equal(tl_store_vm_list(s, "tenant-p", NULL, got.created, got.id, 3, vm_seen, page2),
+	assert_int_equal(tl_store_vm_list(s, "tenant-p", NULL, NULL, got.created, got.id, 3, vm_seen,
+					  page2),
 			 TL_OK);
 	assert_string_equal(page2[0], "22222222-0000-0000-0000-000000000003");
 	assert_string_equal(page2[1], late.id);
@@ -484,7 +485,7 @@ static void store_vm_list_by_host_with_state(void **state)
 	snprintf(h.reason, sizeof(h.reason), "secure_boot_refused");
 	h.state_at = 1700000200;
 	assert_int_equal(tl_store_vm_host_state(s, &h), TL_OK);
-	assert_int_equal(tl_store_vm_list(s, "tenant-h", NULL, 0, NULL, 5, vm_keep, all), TL_OK);
+	assert_int_equal(tl_store_vm_list(s, "tenant-h", NULL, NULL, 0, NULL, 5, vm_keep, all), TL_OK);
 	assert_string_equal(all[0].host, "kvm-a");
 	assert_string_equal(all[0].domain, "dom-0");
 	assert_string_equal(all[0].host_state, "boot_failed");
@@ -493,19 +494,82 @@ static void store_vm_list_by_host_with_state(void **state)
 	assert_string_equal(all[1].host_state, "");
 	assert_string_equal(all[3].host, ""); /* no host reported it */
 	assert_int_equal(all[4].id[0], 0);
-	assert_int_equal(tl_store_vm_list(s, "tenant-h", "kvm-a", 0, NULL, 1, vm_keep, mine), TL_OK);
+	assert_int_equal(tl_store_vm_list(s, "tenant-h", "kvm-a", NULL, 0, NULL, 1, vm_keep, mine), TL_OK);
 	assert_string_equal(mine[0].id, all[0].id);
 	assert_string_equal(mine[0].host_state, "boot_failed");
 	assert_int_equal(mine[1].id[0], 0);
-	assert_int_equal(tl_store_vm_list(s, "tenant-h", "kvm-a", mine[0].created, mine[0].id, 4,
+	assert_int_equal(tl_store_vm_list(s, "tenant-h", "kvm-a", NULL, mine[0].created, mine[0].id, 4,
 					  vm_keep, next),
 			 TL_OK);
 	assert_string_equal(next[0].id, all[2].id); /* the next page */
 	assert_string_equal(next[0].host_state, "");
 	assert_int_equal(next[1].id[0], 0);
 	memset(next, 0, sizeof(next));
-	assert_int_equal(tl_store_vm_list(s, "tenant-x", "kvm-a", 0, NULL, 4, vm_keep, next), TL_OK);
+	assert_int_equal(tl_store_vm_list(s, "tenant-x", "kvm-a", NULL, 0, NULL, 4, vm_keep, next), TL_OK);
 	assert_int_equal(next[0].id[0], 0); /* another tenant's */
+	tl_store_close(s);
+}
+
+static void host_state(struct tl_store *s, const char *id, const char *st, const char *why)
+{
+	struct tl_vm_host h;
+	memset(&h, 0, sizeof(h));
+	snprintf(h.vm_id, sizeof(h.vm_id), "%s", id);
+	snprintf(h.state, sizeof(h.state), "%s", st);
+	snprintf(h.reason, sizeof(h.reason), "%s", why);
+	h.state_at = 1700000300;
+	assert_int_equal(tl_store_vm_host_state(s, &h), TL_OK);
+}
+
+/* The fleet's host states, a tenant's (each VM's last report counts once), and
+ * ?host_state= lists the VMs of one, paged and with a host filter beside it. */
+static void store_vm_host_counts_by_state_and_tenant(void **state)
+{
+	static const char *const st[6][2] = {
+		{ "boot_failed", "secure_boot_refused" }, { "boot_failed", "boot_deadline" },
+		{ "boot_failed", "secure_boot_refused" }, { "running", "" }, { "stopped", "" },
+		{ "", "" } };
+	struct tl_store *s = open_store();
+	struct tl_host_state_counts c, all;
+	struct tl_vm got[6];
+	(void)state;
+	for (int i = 0; i < 7; i++) { /* the seventh: another tenant's, boot_failed */
+		char id[TL_ID_LEN];
+		snprintf(id, sizeof(id), "66666666-0000-0000-0000-00000000000%d", i);
+		struct tl_vm v = vm(id, i < 6 ? "tenant-c" : "tenant-d", "c");
+		v.created = 1700000000 + i;
+		assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
+		if (i < 5 || i == 6)
+			host_state(s, id, i < 6 ? st[i][0] : "boot_failed", i < 6 ? st[i][1] : "boot_deadline");
+	}
+	host_state(s, "66666666-0000-0000-0000-000000000003", "boot_failed", "boot_deadline");
+	host_state(s, "66666666-0000-0000-0000-000000000003", "running", ""); /* the last counts */
+	assert_int_equal(tl_store_vm_host_counts(s, "tenant-c", &c), TL_OK);
+	assert_int_equal(c.boot_failed, 3);
+	assert_int_equal(c.secure_boot_refused, 2);
+	assert_int_equal(c.boot_deadline, 1);
+	assert_int_equal(c.stopped, 1);
+	assert_int_equal(tl_store_vm_host_counts(s, "tenant-d", &c), TL_OK);
+	assert_true(c.boot_failed == 1 && c.boot_deadline == 1 && c.stopped == 0);
+	assert_int_equal(tl_store_vm_host_counts(s, "*", &all), TL_OK);
+	assert_true(all.boot_failed >= 4 && all.boot_deadline >= 2);
+	memset(got, 0, sizeof(got));
+	assert_int_equal(tl_store_vm_list(s, "tenant-c", NULL, "boot_failed", 0, NULL, 2, vm_keep, got),
+			 TL_OK);
+	assert_string_equal(got[0].id, "66666666-0000-0000-0000-000000000000");
+	assert_string_equal(got[1].id, "66666666-0000-0000-0000-000000000001");
+	assert_string_equal(got[1].host_reason, "boot_deadline");
+	memset(got, 0, sizeof(got));
+	assert_int_equal(tl_store_vm_list(s, "tenant-c", NULL, "boot_failed", 1700000001,
+					  "66666666-0000-0000-0000-000000000001", 5, vm_keep, got),
+			 TL_OK);
+	assert_string_equal(got[0].id, "66666666-0000-0000-0000-000000000002"); /* the next page */
+	assert_int_equal(got[1].id[0], 0);
+	memset(got, 0, sizeof(got));
+	assert_int_equal(tl_store_vm_list(s, "tenant-c", "kvm-none", "boot_failed", 0, NULL, 5,
+					  vm_keep, got),
+			 TL_OK);
+	assert_int_equal(got[0].id[0], 0); /* no host listed them */
 	tl_store_close(s);
 }
 
@@ -851,6 +915,7 @@ int main(void)
 		cmocka_unit_test(store_attest_commits_in_groups),
 		cmocka_unit_test(store_vm_list_pages_by_cursor),
 		cmocka_unit_test(store_vm_list_by_host_with_state),
+		cmocka_unit_test(store_vm_host_counts_by_state_and_tenant),
 		cmocka_unit_test(store_forgeries_are_bounded_and_apart),
 		cmocka_unit_test(store_posture_is_written_on_change),
 		cmocka_unit_test(store_posture_keeps_revocations),

@@ -1,6 +1,6 @@
-/* tl recommendations (no VM): the fleet's counts per recommendation and status, and the
- * boot-integrity assessment's; tl recommendations --of REC: the VMs and their status for one
- * recommendation (docs/posture.md). */
+/* tl recommendations (no VM): the fleet's counts per recommendation and status, the
+ * boot-integrity assessment's and the failed boots the hosts reported; tl recommendations
+ * --of REC: the VMs and their status for one recommendation (docs/posture.md). */
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +35,13 @@ static int show_summary(json_t *answer)
 	printf("%s not applicable ",
 	       tl_cli_cell(json_object_get(as, "not_applicable"), c[2], sizeof(c[2])));
 	printf("(%s VMs)\n", tl_cli_cell(json_object_get(answer, "vms"), c[3], sizeof(c[3])));
+	json_t *hs = json_object_get(answer, "host_states"); /* as the hosts last reported */
+	printf("boot failed: %s ", tl_cli_cell(json_object_get(hs, "boot_failed"), c[0], sizeof(c[0])));
+	printf("(%s secure_boot_refused, ",
+	       tl_cli_cell(json_object_get(hs, "secure_boot_refused"), c[1], sizeof(c[1])));
+	printf("%s boot_deadline), ",
+	       tl_cli_cell(json_object_get(hs, "boot_deadline"), c[2], sizeof(c[2])));
+	printf("%s stopped\n", tl_cli_cell(json_object_get(hs, "stopped"), c[3], sizeof(c[3])));
 	return rc;
 }
 

@@ -120,6 +120,8 @@ struct tl_resp tl_api_vm_host_state(struct tl_req *r, const char *vm_id);
 TL_MUST_CHECK int tl_api_vm_host_fields(struct tl_server *srv, const char *vm_id, json_t *o);
 /* A host's name: 1-63 of A-Z a-z 0-9 . _ - */
 bool tl_api_host_name_ok(const char *host);
+/* A host state: running, stopped or boot_failed */
+bool tl_api_host_state_ok(const char *state);
 /* /v1/tokens[/{id}] (api_tokens.c) */
 struct tl_resp tl_api_tokens(struct tl_req *r, const char *id);
 /* /.well-known/... (api_wellknown.c) */

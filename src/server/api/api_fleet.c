@@ -70,13 +70,26 @@ static json_t *summary_json(const struct tl_fleet_tally *t, int64_t now)
 			 (json_int_t)t->vms, "computed_at", (json_int_t)now);
 }
 
+/* What the hosts last reported of the tenant's VMs: boot_failed first, by its reason. */
+static json_t *host_states_json(const struct tl_host_state_counts *c)
+{
+	return json_pack("{s:I,s:I,s:I,s:I}", "boot_failed", (json_int_t)c->boot_failed,
+			 "secure_boot_refused", (json_int_t)c->secure_boot_refused,
+			 "boot_deadline", (json_int_t)c->boot_deadline, "stopped",
+			 (json_int_t)c->stopped);
+}
+
 struct tl_resp tl_api_rec_summary(struct tl_req *r)
 {
 	struct tl_fleet_tally t;
+	struct tl_host_state_counts hc;
 	int64_t now = (int64_t)time(NULL);
-	if (tl_api_fleet_tally(r->srv, r->token.tenant, &t) != TL_OK)
+	if (tl_api_fleet_tally(r->srv, r->token.tenant, &t) != TL_OK ||
+	    tl_store_vm_host_counts(r->srv->store, r->token.tenant, &hc) != TL_OK)
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);
-	return tl_http_json(200, summary_json(&t, now));
+	json_t *o = summary_json(&t, now);
+	json_object_set_new(o, "host_states", host_states_json(&hc));
+	return tl_http_json(200, o);
 }
 
 /* ?status=: none (every status), or one of them; false on another word. */

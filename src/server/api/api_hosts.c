@@ -30,6 +30,12 @@ bool tl_api_host_name_ok(const char *h)
 							  "mnopqrstuvwxyz0123456789._-") == n;
 }
 
+bool tl_api_host_state_ok(const char *s)
+{
+	return strcmp(s, "running") == 0 || strcmp(s, "stopped") == 0 ||
+	       strcmp(s, "boot_failed") == 0;
+}
+
 static bool field_err(size_t i, const char *key, const char *msg, struct tl_resp *resp)
 {
 	char f[64], m[160];
@@ -264,8 +270,7 @@ static bool state_fields(json_t *body, struct tl_vm_host *h, struct tl_resp *res
 	if (!tl_api_text(body, "state", true, h->state, sizeof(h->state), resp) ||
 	    !tl_api_text(body, "reason", false, h->reason, sizeof(h->reason), resp))
 		return false;
-	if (strcmp(h->state, "running") != 0 && strcmp(h->state, "stopped") != 0 &&
-	    strcmp(h->state, "boot_failed") != 0) {
+	if (!tl_api_host_state_ok(h->state)) {
 		*resp = tl_http_error(400, "request.field",
 				      "state must be running, stopped or boot_failed", "state");
 		return false;

@@ -186,10 +186,15 @@ struct tl_resp tl_api_vm_collection(struct tl_req *r)
 	if (host && !tl_api_host_name_ok(host))
 		return tl_http_error(400, "request.field",
 				     "host must be a host's name: 1-63 of A-Z a-z 0-9 . _ -", "host");
+	/* ?host_state=: the VMs whose host last reported that state (typed: one of three) */
+	const char *st = tl_http_arg(r, "host_state");
+	if (st && !tl_api_host_state_ok(st))
+		return tl_http_error(400, "request.field",
+				     "host_state must be running, stopped or boot_failed", "host_state");
 	struct tl_api_page pg;
 	if (!tl_api_page_args(r, TL_API_LIST_MAX, tl_api_vm_id, &pg, &resp))
 		return resp;
-	if (tl_store_vm_list(r->srv->store, r->token.tenant, host, pg.after_num,
+	if (tl_store_vm_list(r->srv->store, r->token.tenant, host, st, pg.after_num,
 			     pg.has_cursor ? pg.after_key : NULL, pg.limit + 1, add, &pg) != TL_OK) {
 		tl_api_page_free(&pg);
 		return tl_http_error(503, "store.unavailable", "the database did not answer", NULL);

@@ -132,9 +132,11 @@ TL_MUST_CHECK int tl_store_vm_delete(struct tl_store *s, const char *tenant, con
  * (its key), in an order new items cannot disturb. */
 /* VMs of a tenant ("*": all) by (created, id), after (after_created, after_id) (after_id
  * NULL: from the first), with what their host reported; host non-NULL: only the VMs the
- * last inventory of that host listed. */
+ * last inventory of that host listed; host_state non-NULL (running, stopped, boot_failed):
+ * only the VMs whose host last reported that state. */
 TL_MUST_CHECK int tl_store_vm_list(struct tl_store *s, const char *tenant, const char *host,
-				   int64_t after_created, const char *after_id, size_t limit,
+				   const char *host_state, int64_t after_created,
+				   const char *after_id, size_t limit,
 				   int (*fn)(const struct tl_vm *vm, void *arg), void *arg);
 
 /* Single use: TL_OK the first time a nonce is presented, TL_E_STORE_CONFLICT after. */
@@ -385,6 +387,16 @@ TL_MUST_CHECK int tl_store_vm_host_profile(struct tl_store *s, const struct tl_v
 TL_MUST_CHECK int tl_store_vm_host_forget(struct tl_store *s, const char *host, int64_t inv);
 /* The host state (vm_id, state, reason, console, state_at); the profile stays. */
 TL_MUST_CHECK int tl_store_vm_host_state(struct tl_store *s, const struct tl_vm_host *h);
+/* The VMs of a tenant ("*": all) whose host last reported them boot_failed (also by its
+ * reason) or stopped (GET /v1/recommendations' host_states): two ranges of the index
+ * vm_host_state, each row's tenant from vms by its key. Not running: the bulk of a fleet,
+ * it would make every summary read every VM. */
+struct tl_host_state_counts {
+	int64_t boot_failed, stopped;
+	int64_t secure_boot_refused, boot_deadline; /* boot_failed by reason */
+};
+TL_MUST_CHECK int tl_store_vm_host_counts(struct tl_store *s, const char *tenant,
+					  struct tl_host_state_counts *out);
 /* TL_E_STORE_NOT_FOUND when no host reported the VM; free with tl_vm_host_clear. */
 TL_MUST_CHECK int tl_store_vm_host_get(struct tl_store *s, const char *vm_id,
 				       struct tl_vm_host *out);

@@ -101,6 +101,41 @@ int tl_store_vm_host_get(struct tl_store *s, const char *vm_id, struct tl_vm_hos
 	return err == TL_OK && !o.found ? TL_E_STORE_NOT_FOUND : err;
 }
 
+/* One (state, reason) group: its count added where it belongs. */
+static int count_row(const char *const *c, int n, void *arg)
+{
+	struct tl_host_state_counts *t = arg;
+	if (n != 3 || !c[0] || !c[1] || !c[2])
+		return TL_E_STORE;
+	int64_t k = strtoll(c[2], NULL, 10);
+	if (strcmp(c[0], "stopped") == 0)
+		t->stopped += k;
+	if (strcmp(c[0], "boot_failed") != 0)
+		return TL_OK;
+	t->boot_failed += k;
+	if (strcmp(c[1], "secure_boot_refused") == 0)
+		t->secure_boot_refused += k;
+	else if (strcmp(c[1], "boot_deadline") == 0)
+		t->boot_deadline += k;
+	return TL_OK;
+}
+
+int tl_store_vm_host_counts(struct tl_store *s, const char *tenant,
+			    struct tl_host_state_counts *out)
+{
+	struct tl_host_state_counts t = { 0 };
+	const char *p[1] = { tenant };
+	/* the VM's row by its key for its tenant: vm_host has no tenant of its own */
+	int err = tl_store_run(s,
+			       "SELECT h.state, h.reason, count(*) FROM vm_host h JOIN vms v ON v.id "
+			       "= h.vm_id WHERE h.state IN ('boot_failed', 'stopped') AND ($1 = '*' OR "
+			       "v.tenant = $1) GROUP BY h.state, h.reason",
+			       p, 1, count_row, &t);
+	if (err == TL_OK)
+		*out = t;
+	return err;
+}
+
 int tl_store_host_put(struct tl_store *s, const struct tl_host *h)
 {
 	char domains[24], seen[24];

@@ -183,21 +183,29 @@ static int each_vm(const char *const *c, int n, void *arg)
 	"($1 = '*' OR tenant = $1) AND (created > $2 OR (created = $2 AND id > $3)) "           \
 	"ORDER BY created, id LIMIT $4"
 
+/* the VMs of one host, of one host state, of both (the filter's parameters from $5) */
+static const char *const filtered[3] = {
+	VM_LIST_SELECT "JOIN vm_host h ON h.vm_id = vms.id WHERE h.host = $5 AND " VM_LIST_PAGE,
+	VM_LIST_SELECT "JOIN vm_host h ON h.vm_id = vms.id WHERE h.state = $5 AND " VM_LIST_PAGE,
+	VM_LIST_SELECT "JOIN vm_host h ON h.vm_id = vms.id WHERE h.host = $5 AND h.state = $6 "
+		       "AND " VM_LIST_PAGE,
+};
+
 int tl_store_vm_list(struct tl_store *s, const char *tenant, const char *host,
-		     int64_t after_created, const char *after_id, size_t limit,
-		     int (*fn)(const struct tl_vm *vm, void *arg), void *arg)
+		     const char *host_state, int64_t after_created, const char *after_id,
+		     size_t limit, int (*fn)(const struct tl_vm *vm, void *arg), void *arg)
 {
 	struct each_vm e = { fn, arg };
 	char created[24], lim[24];
-	const char *p[5] = { tenant, created, after_id ? after_id : "", lim, host };
+	const char *p[6] = { tenant, created, after_id ? after_id : "", lim,
+			     host ? host : host_state, host_state };
 	snprintf(created, sizeof(created), "%" PRId64, after_id ? after_created : INT64_MIN);
 	snprintf(lim, sizeof(lim), "%zu", limit);
-	/* tenant "*": an administrator of every tenant; a host's VMs through vm_host_host */
-	if (host)
-		return tl_store_run(s,
-				    VM_LIST_SELECT "JOIN vm_host h ON h.vm_id = vms.id WHERE h.host = $5 "
-						   "AND " VM_LIST_PAGE,
-				    p, 5, each_vm, &e);
+	/* tenant "*": an administrator of every tenant; a host's VMs through vm_host_host, a
+	 * host state's through vm_host_state */
+	if (host || host_state)
+		return tl_store_run(s, filtered[host && host_state ? 2 : host ? 0 : 1], p,
+				    host && host_state ? 6 : 5, each_vm, &e);
 	return tl_store_run(s,
 			    VM_LIST_SELECT "LEFT JOIN vm_host h ON h.vm_id = vms.id WHERE " VM_LIST_PAGE,
 			    p, 4, each_vm, &e);

@@ -1,4 +1,5 @@
-// The dashboard: sign-in, then a router over #/fleet, #/vms[/ID], #/vms?host=H, #/hosts,
+// The dashboard: sign-in, then a router over #/fleet, #/vms[/ID], #/vms?host=H,
+// #/vms?host_state=boot_failed, #/hosts,
 // #/alerts[/ID], #/rules, #/webhooks[/ID], #/catalog.
 import { api, get, ApiError } from './api.js';
 import { h, clear } from './dom.js';
@@ -58,7 +59,7 @@ async function route() {
     if (page === 'vms' && id) show(await vmView(decodeURIComponent(id)));
     else if (page === 'alerts' && id) show(await alertView(decodeURIComponent(id)));
     else if (page === 'alerts') show(await alertsView(args.get('status') || ''));
-    else if (page === 'vms') show(await fleetView({ listOnly: true, host: args.get('host') || '' }));
+    else if (page === 'vms') show(await fleetView({ listOnly: true, host: args.get('host') || '', hostState: args.get('host_state') || '' }));
     else if (page === 'hosts') show(await hostsView());
     else if (page === 'catalog') show(await catalogView());
     else if (page === 'rules') show(await rulesView());
