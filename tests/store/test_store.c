@@ -643,6 +643,28 @@ static int named(const struct tl_posture_row *r, const char *name, void *arg)
 	return TL_OK;
 }
 
+/* A Trusted Launch VM put and bound to a TPM, a recommendation.changed webhook added in its
+ * tenant, and its posture row decided (not yet stored). */
+static void posture_vm(struct tl_store *s, const struct tl_vm *v, const struct tl_webhook *hook,
+		       struct tl_posture_row *row)
+{
+	struct tl_vm_tpm t;
+	assert_int_equal(tl_store_vm_put(s, v), TL_OK);
+	memset(&t, 0, sizeof(t));
+	snprintf(t.vm_id, sizeof(t.vm_id), "%s", v->id);
+	t.enrolled = 1700000000;
+	assert_int_equal(tl_store_tpm_bind(s, &t, NULL), TL_OK);
+	assert_int_equal(tl_store_webhook_add(s, hook), TL_OK);
+	memset(row, 0, sizeof(*row));
+	snprintf(row->vm_id, sizeof(row->vm_id), "%s", v->id);
+	snprintf(row->tenant, sizeof(row->tenant), "%s", v->tenant);
+	row->in = (struct tl_posture_vm){ .type = TL_SECTYPE_TRUSTED_LAUNCH, .secure_boot = true,
+					  .vtpm = true, .size = TL_CAT_SUPPORTED,
+					  .os_supported = true, .enrolled = true,
+					  .attested_secure_boot = -1 };
+	tl_posture_row_decide(row);
+}
+
 /* A VM's posture row: written when it changes (an attestation that changes nothing writes
  * nothing), each changed recommendation an event; counted and paged by index; gone with the
  * VM. And the lease: one holder at a time. */
@@ -650,7 +672,6 @@ static void store_posture_is_written_on_change(void **state)
 {
 	struct tl_store *s = open_store();
 	struct tl_vm v = vm("44444444-0000-0000-0000-000000000001", "t-posture", "p");
-	struct tl_vm_tpm t;
 	struct tl_posture_row row, got;
 	struct tl_webhook hook = { "44444444-0000-0000-0000-0000000000aa", "t-posture",
 				   "http://127.0.0.1:1/x", "admin",
@@ -659,20 +680,7 @@ static void store_posture_is_written_on_change(void **state)
 	bool changed = false, held = false;
 	int n = 0;
 	(void)state;
-	assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
-	memset(&t, 0, sizeof(t));
-	snprintf(t.vm_id, sizeof(t.vm_id), "%s", v.id);
-	t.enrolled = 1700000000;
-	assert_int_equal(tl_store_tpm_bind(s, &t, NULL), TL_OK);
-	assert_int_equal(tl_store_webhook_add(s, &hook), TL_OK);
-	memset(&row, 0, sizeof(row));
-	snprintf(row.vm_id, sizeof(row.vm_id), "%s", v.id);
-	snprintf(row.tenant, sizeof(row.tenant), "%s", v.tenant);
-	row.in = (struct tl_posture_vm){ .type = TL_SECTYPE_TRUSTED_LAUNCH, .secure_boot = true,
-					 .vtpm = true, .size = TL_CAT_SUPPORTED,
-					 .os_supported = true, .enrolled = true,
-					 .attested_secure_boot = -1 };
-	tl_posture_row_decide(&row);
+	posture_vm(s, &v, &hook, &row);
 	assert_int_equal(tl_store_posture_put(s, &row, 1, 1700000000, &changed), TL_OK);
 	assert_int_equal(tl_store_posture_get(s, v.id, &got), TL_OK);
 	assert_string_equal(got.cause, "no_attestation_yet");
@@ -776,7 +784,6 @@ static void store_posture_keeps_revocations(void **state)
 {
 	struct tl_store *s = open_store();
 	struct tl_vm v = vm("44444444-0000-0000-0000-000000000002", "t-revoc", "r");
-	struct tl_vm_tpm t;
 	struct tl_posture_row row;
 	struct tl_webhook hook = { "44444444-0000-0000-0000-0000000000ab", "t-revoc",
 				   "http://127.0.0.1:1/x", "admin",
@@ -784,20 +791,7 @@ static void store_posture_keeps_revocations(void **state)
 	int64_t pending0 = 0, pending = 0, version;
 	int n = 0, want;
 	(void)state;
-	assert_int_equal(tl_store_vm_put(s, &v), TL_OK);
-	memset(&t, 0, sizeof(t));
-	snprintf(t.vm_id, sizeof(t.vm_id), "%s", v.id);
-	t.enrolled = 1700000000;
-	assert_int_equal(tl_store_tpm_bind(s, &t, NULL), TL_OK);
-	assert_int_equal(tl_store_webhook_add(s, &hook), TL_OK);
-	memset(&row, 0, sizeof(row));
-	snprintf(row.vm_id, sizeof(row.vm_id), "%s", v.id);
-	snprintf(row.tenant, sizeof(row.tenant), "%s", v.tenant);
-	row.in = (struct tl_posture_vm){ .type = TL_SECTYPE_TRUSTED_LAUNCH, .secure_boot = true,
-					 .vtpm = true, .size = TL_CAT_SUPPORTED,
-					 .os_supported = true, .enrolled = true,
-					 .attested_secure_boot = -1 };
-	tl_posture_row_decide(&row);
+	posture_vm(s, &v, &hook, &row);
 	assert_int_equal(row.rec[TL_REC_REVOCATIONS], TL_STATUS_NOT_APPLICABLE);
 	assert_int_equal(tl_store_posture_put(s, &row, 1, 1700000000, NULL), TL_OK);
 	/* attested healthy, its revocations not checked (no revocation data) */

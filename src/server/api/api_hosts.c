@@ -172,15 +172,6 @@ static const char *store_domain(struct tl_req *r, const char *host, int64_t inv,
 	return *err != TL_OK ? NULL : known ? "updated" : "registered";
 }
 
-/* One inventory's stamp: microseconds of the wall clock. Only equality with the stamp of
- * the rows it wrote matters (tl_store_vm_host_forget), so a clock set back does no harm. */
-static int64_t inventory_stamp(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* PUT /v1/hosts/{host}/inventory {domains: [...]}: every domain checked before any is
  * stored; the answer says what became of each (registered, updated, skipped and why). */
 struct tl_resp tl_api_host_inventory(struct tl_req *r, const char *host)
@@ -209,7 +200,9 @@ struct tl_resp tl_api_host_inventory(struct tl_req *r, const char *host)
 			return resp;
 		}
 	out = json_array();
-	int64_t inv = inventory_stamp();
+	/* the inventory's stamp: only equality with the rows it wrote matters
+	 * (tl_store_vm_host_forget); the store's ids are unique, so a clock set back does no harm */
+	int64_t inv = tl_store_next_id();
 	for (i = 0; i < n && err == TL_OK; i++) {
 		const char *what;
 		(void)domain_parse(json_array_get(list, i), i, &d, &resp);

@@ -372,7 +372,7 @@ struct tl_vm_host {
 	char *profile;                /* JSON object, malloc'd ("{}" before an inventory) */
 	bool trustlaunch;             /* the domain carries trustlaunch's metadata */
 	int64_t seen;                 /* the last inventory that listed it (unix seconds) */
-	int64_t inv;                  /* that inventory's stamp (written, not read back) */
+	int64_t inv;                  /* that inventory's stamp, a store id (written, not read) */
 	char state[TL_HOST_STATE_LEN]; /* running | stopped | boot_failed | "" (none yet) */
 	char reason[32];              /* boot_failed: secure_boot_refused | boot_deadline */
 	char *console;                /* JSON array of the last console lines, malloc'd */
@@ -382,6 +382,9 @@ void tl_vm_host_clear(struct tl_vm_host *h);
 /* The domain's profile as the host saw it (vm_id, host, domain, profile, trustlaunch, seen);
  * the host state stays. */
 TL_MUST_CHECK int tl_store_vm_host_profile(struct tl_store *s, const struct tl_vm_host *h);
+/* Ids that grow with time on every node, unique within this process (microseconds, then a
+ * counter): attestation ids, and an inventory's stamp. */
+int64_t tl_store_next_id(void);
 /* After an inventory of host stamped inv: the host and domain taken off every VM whose
  * domain that host listed before but not in this inventory (undefined, moved away). */
 TL_MUST_CHECK int tl_store_vm_host_forget(struct tl_store *s, const char *host, int64_t inv);

@@ -122,8 +122,6 @@ int tl_store_posture_row_of(const char *const *c, int n, struct tl_posture_row *
 int tl_store_posture_counts_key(const struct tl_posture_row *r);
 /* A VM from the eleven columns of VM_COLS (store_vm.c). */
 int tl_store_vm_row(const char *const *c, int n, struct tl_vm *vm);
-/* Ids that grow with time on every node. */
-int64_t tl_store_next_id(void);
 /* Opens a connection of the URL's back end, without migrations. */
 int tl_store_connect(const char *url, struct tl_store *s);
 /* Another connection to the store's database (pool, writer, keeper): NULL with s->error set

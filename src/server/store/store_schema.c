@@ -166,7 +166,7 @@ const char *const tl_store_migrations[] = {
 	"CREATE INDEX vm_posture_all_revoc ON vm_posture (rec_revocations, created, vm_id)",
 	/* GET /v1/vms?host=: a host's VMs (docs/hostd.md) */
 	"CREATE INDEX vm_host_host ON vm_host (host)",
-	/* the inventory that last listed the domain (a stamp, microseconds): a later inventory
+	/* the inventory that last listed the domain (its stamp, a store id): a later inventory
 	 * of the same host that does not list it takes the host off it (docs/hostd.md) */
 	"ALTER TABLE vm_host ADD COLUMN inv BIGINT NOT NULL DEFAULT 0",
 	/* the fleet's failed boots and stopped VMs (GET /v1/recommendations' host_states): two
